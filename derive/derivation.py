@@ -1,0 +1,186 @@
+"""Derivations written calc-style: the first line once, then a step per line, each ``by`` a rule.
+
+    d = Derivation("kl_to_nll", ArgMin(KL(q(y), Pr(y, theta), y), theta),
+                   title="...", source="UDL (Prince), section 5.7")
+    d.eq(ArgMin(..., theta), by=[kl_definition, log_of_product, integral_linearity],
+         label="5.29a")
+    d.let(q(y), Sum(Delta(y - Y[i]), (i, 1, I)) / I, label="5.28")   # a definition
+    d.define(..., by=substitute(empirical), label="5.30a")           # relation :=
+
+Each step remembers the file and line that wrote it, so that errors and test failures point
+there. ``expect="refuted"`` marks a wrong twin: it passes only while it is refuted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from derive.kernel import DeriveError, Relation
+from derive.rules.base import Rule, resolve_rules
+
+__all__ = ["Definition", "Derivation", "Step", "Location"]
+
+EXPECTATIONS = ("verified", "refuted")
+
+
+@dataclass(frozen=True)
+class Location:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def _caller_location(depth: int = 2) -> Location:
+    frame = sys._getframe(depth)
+    return Location(frame.f_code.co_filename, frame.f_lineno)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a chain: ``before`` (the line above) ``relation`` ``after``, by ``rules``."""
+
+    label: str
+    before: sp.Expr
+    after: sp.Expr
+    relation: Relation
+    rules: tuple[Rule, ...]
+    hypotheses: tuple = ()
+    note: str = ""
+    expect: str = "verified"
+    location: Location | None = None
+
+    @property
+    def rule_names(self) -> str:
+        return ", ".join(r.name for r in self.rules)
+
+    @property
+    def equation(self) -> str:
+        """The book's equation number: the label without a trailing line letter (5.30b -> 5.30)."""
+        label = self.label
+        return label[:-1] if len(label) > 1 and label[-1].isalpha() and label[-2].isdigit() else label
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``lhs := rhs``: a definition (5.28: the empirical distribution). Not a claim: it is
+    shown as an assumption, and checked to be well formed (and, for a density, to be one)."""
+
+    label: str
+    lhs: sp.Expr
+    rhs: sp.Expr
+    hypotheses: tuple = ()
+    note: str = ""
+    expect: str = "verified"
+    location: Location | None = None
+
+    relation = Relation.DEFINE
+    rule_names = "definition"
+
+    @property
+    def equation(self) -> str:
+        return self.label
+
+    def as_function(self) -> tuple[sp.core.function.UndefinedFunction, sp.Lambda]:
+        """``q(y) := rhs`` as the function it defines: (q, Lambda(y, rhs))."""
+        if not isinstance(self.lhs, sp.core.function.AppliedUndef) or not all(
+                isinstance(a, sp.Symbol) for a in self.lhs.args):
+            raise DeriveError(f"definition {self.label}: the left side {self.lhs} must be a "
+                              f"function applied to symbols, like q(y)")
+        return self.lhs.func, sp.Lambda(self.lhs.args, self.rhs)
+
+
+Entry = Step | Definition
+
+
+@dataclass
+class Derivation:
+    """A chain of equations from ``first``; build it with ``eq``, ``define`` and ``let``."""
+
+    name: str
+    first: sp.Expr
+    title: str = ""
+    source: str = ""
+    label: str = ""  # the label of the first line, if it has one
+    entries: list[Entry] = field(default_factory=list)
+    location: Location | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name or not self.name.replace("_", "").replace("-", "").isalnum():
+            raise DeriveError(f"derivation name {self.name!r} must be a non-empty identifier "
+                              f"(letters, digits, _ and -): it names test items")
+        self.first = _as_expr(self.first, f"derivation {self.name}, first line")
+        if self.location is None:
+            self.location = _caller_location(3)
+
+    # -- building -------------------------------------------------------------------------
+
+    @property
+    def last(self) -> sp.Expr:
+        for entry in reversed(self.entries):
+            if isinstance(entry, Step):
+                return entry.after
+        return self.first
+
+    @property
+    def steps(self) -> list[Step]:
+        return [e for e in self.entries if isinstance(e, Step)]
+
+    def _add(self, entry: Entry) -> Derivation:
+        if any(e.label == entry.label for e in self.entries) or entry.label == self.label:
+            raise DeriveError(f"{entry.location}: derivation {self.name}: the label "
+                              f"{entry.label!r} is used twice; labels name test items, so "
+                              f"give each line its own (5.30a, 5.30b, ...)")
+        if entry.expect not in EXPECTATIONS:
+            raise DeriveError(f"{entry.location}: derivation {self.name}, step {entry.label}: "
+                              f"expect must be one of {EXPECTATIONS}, not {entry.expect!r}")
+        self.entries.append(entry)
+        return self
+
+    def _step(self, after, relation: Relation, by, label, hypotheses, note, expect) -> Derivation:
+        location = _caller_location(3)
+        label = label or f"{len(self.entries) + 1}"
+        where = f"{location}: derivation {self.name}, step {label}"
+        if by is None or (isinstance(by, Sequence) and not isinstance(by, str) and not by):
+            raise DeriveError(f"{where}: the step has no rule; say which rule justifies it "
+                              f"with by=... (`derive rules` lists them)")
+        rules = resolve_rules(by, where)
+        after = _as_expr(after, where)
+        return self._add(Step(label, self.last, after, relation, rules, tuple(hypotheses),
+                              note, expect, location))
+
+    def eq(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+           note: str = "", expect: str = "verified") -> Derivation:
+        """``= after``: equal values, or between argmin/argmax, the same optimisers."""
+        return self._step(after, Relation.EQUAL, by, label, hypotheses, note, expect)
+
+    def define(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+               note: str = "", expect: str = "verified") -> Derivation:
+        """``:= after``: a definition or modelling substitution, applied exactly."""
+        return self._step(after, Relation.DEFINE, by, label, hypotheses, note, expect)
+
+    def let(self, lhs, rhs, label: str, hypotheses: Sequence = (), note: str = "",
+            expect: str = "verified") -> Definition:
+        """Declare ``lhs := rhs`` (``q(y) := ...``) and return it, for ``substitute``."""
+        location = _caller_location(2)
+        where = f"{location}: derivation {self.name}, definition {label}"
+        definition = Definition(label, _as_expr(lhs, where), _as_expr(rhs, where),
+                                tuple(hypotheses), note, expect, location)
+        definition.as_function()
+        self._add(definition)
+        return definition
+
+
+def _as_expr(value, where: str) -> sp.Expr:
+    if isinstance(value, str):
+        raise DeriveError(f"{where}: got the string {value!r}; write the expression with "
+                          f"SymPy objects (strings are never evaluated)")
+    try:
+        return sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError) as e:
+        raise DeriveError(f"{where}: {value!r} is not an expression ({e})") from None

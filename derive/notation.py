@@ -1,0 +1,243 @@
+"""The notation of ML textbooks as SymPy objects: argmin/argmax, KL, densities, models, data.
+
+Everything here is plain SymPy underneath, so the kernel can reason about it with SymPy's
+own machinery (free symbols, substitution, assumptions). What this module adds is meaning
+(an optimisation variable is bound by its ArgMin; a density is positive; a data array is not
+the integration variable that shares its letter) and the book's way of printing it.
+
+Main definitions
+- ``ArgMin(objective, *variables)`` / ``ArgMax``: the set of minimisers (maximisers).
+- ``KL(q(z), p(z), z)``: the KL divergence of two densities in the variable ``z``.
+- ``density("q")`` -> ``q(z)``; ``density("Pr", conditional=True)`` -> ``Pr(y, theta)``,
+  printed ``Pr(y|\\theta)``: the first argument is the variable, the rest the condition.
+- ``model("f")`` -> ``f(x_i, phi)``, printed ``\\mbox{\\bf f}[\\mathbf{x}_{i},\\phi]``.
+- ``data("y")`` -> an indexed array whose label never equals the symbol ``y``.
+- ``Delta``: SymPy's ``DiracDelta``, printed ``\\delta[y-y_{i}]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+__all__ = [
+    "ArgMax",
+    "ArgMin",
+    "AppliedDensity",
+    "AppliedModel",
+    "DataLabel",
+    "Delta",
+    "KL",
+    "OptimisationSet",
+    "data",
+    "density",
+    "is_density",
+    "is_model",
+    "model",
+    "optimisation_variables",
+]
+
+Delta = sp.DiracDelta
+
+
+def _tuple(variables: Iterable[sp.Symbol]) -> sp.Tuple:
+    variables = tuple(variables)
+    if not variables:
+        raise TypeError("ArgMin/ArgMax need at least one optimisation variable")
+    for v in variables:
+        if not isinstance(v, sp.Symbol):
+            raise TypeError(f"optimisation variable {v!r} is not a Symbol")
+    return sp.Tuple(*variables)
+
+
+class OptimisationSet(sp.Expr):
+    """argmin or argmax of an objective over optimisation variables (a set, not a number).
+
+    args: (objective, Tuple(variables)). The variables are bound: they are not free symbols
+    of the whole expression, exactly as the integration variable of an ``Integral``.
+    """
+
+    sense: str = ""
+    is_commutative = True
+
+    def __new__(cls, objective, *variables):
+        if len(variables) == 1 and isinstance(variables[0], (tuple, list, sp.Tuple)):
+            variables = tuple(variables[0])
+        objective = sp.sympify(objective, strict=True)
+        return sp.Expr.__new__(cls, objective, _tuple(variables))
+
+    @property
+    def objective(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return self.objective.free_symbols - set(self.variables)
+
+    def with_objective(self, objective: sp.Expr) -> OptimisationSet:
+        return type(self)(objective, *self.variables)
+
+    def _sympystr(self, printer) -> str:
+        variables = ", ".join(printer.doprint(v) for v in self.variables)
+        return f"{self.sense}_{{{variables}}}[{printer.doprint(self.objective)}]"
+
+    def _latex(self, printer) -> str:
+        variables = ",".join(printer._print(v) for v in self.variables)
+        body = printer._print(self.objective)
+        return rf"\mathop{{\rm {self.sense}}}_{{{variables}}}\left[{body}\right]"
+
+
+class ArgMin(OptimisationSet):
+    """The minimisers of ``objective`` over ``variables``."""
+
+    sense = "argmin"
+
+
+class ArgMax(OptimisationSet):
+    """The maximisers of ``objective`` over ``variables``."""
+
+    sense = "argmax"
+
+
+def optimisation_variables(expr: sp.Basic) -> set[sp.Symbol]:
+    """Every variable that some ArgMin/ArgMax in ``expr`` optimises over."""
+    found: set[sp.Symbol] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, OptimisationSet):
+            found.update(node.variables)
+    return found
+
+
+class KL(sp.Expr):
+    """D_KL[q||p]: the KL divergence of densities ``q(z)``, ``p(z)`` in the variable ``z``.
+
+    Its meaning (used by the numeric checker and by the rule ``kl_definition``) is
+    ``Integral(q(z) * log(q(z)/p(z)), (z, -oo, oo))``.
+    """
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, q, p, variable):
+        q, p = sp.sympify(q, strict=True), sp.sympify(p, strict=True)
+        if not isinstance(variable, sp.Symbol):
+            raise TypeError(f"KL: the variable {variable!r} is not a Symbol")
+        return sp.Expr.__new__(cls, q, p, variable)
+
+    @property
+    def q(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def p(self) -> sp.Expr:
+        return self.args[1]
+
+    @property
+    def variable(self) -> sp.Symbol:
+        return self.args[2]
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return (self.q.free_symbols | self.p.free_symbols) - {self.variable}
+
+    def _short(self, density: sp.Expr, printer) -> str:
+        # The book writes D_KL[q||p] when both are plain densities of the variable alone.
+        if isinstance(density, AppliedDensity) and density.args == (self.variable,):
+            return density.func.__name__
+        return printer._print(density)
+
+    def _sympystr(self, printer) -> str:
+        return f"D_KL[{printer.doprint(self.q)}||{printer.doprint(self.p)}]"
+
+    def _latex(self, printer) -> str:
+        return rf"D_{{KL}}\bigl[{self._short(self.q, printer)}||{self._short(self.p, printer)}\bigr]"
+
+
+class AppliedDensity(AppliedUndef):
+    """A density applied to its variable (and, if conditional, to its condition).
+
+    Densities are positive on the domain where they are integrated: that is what makes
+    log of a density defined, and it is stated as an assumption wherever it is used.
+    """
+
+    is_real = True
+    is_positive = True
+    conditional = False
+
+    @property
+    def variable(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def condition(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[1:])
+
+    def _sympystr(self, printer) -> str:
+        name = self.func.__name__
+        if self.conditional:
+            given = ", ".join(printer.doprint(a) for a in self.condition)
+            return f"{name}({printer.doprint(self.variable)}|{given})"
+        return f"{name}({', '.join(printer.doprint(a) for a in self.args)})"
+
+    def _latex(self, printer) -> str:
+        name = self.func.__name__
+        if self.conditional:
+            given = ",".join(printer._print(a) for a in self.condition)
+            return rf"{name}({printer._print(self.variable)}|{given})"
+        return rf"{name}({','.join(printer._print(a) for a in self.args)})"
+
+
+class AppliedConditionalDensity(AppliedDensity):
+    conditional = True
+
+
+def density(name: str, conditional: bool = False) -> UndefinedFunction:
+    """A named density: ``q = density("q")`` gives ``q(z)``; ``Pr = density("Pr", True)``
+    gives ``Pr(y, theta)``, the density of ``y`` given ``theta``, printed ``Pr(y|theta)``."""
+    base = AppliedConditionalDensity if conditional else AppliedDensity
+    return UndefinedFunction(name, bases=(base,))
+
+
+def is_density(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedDensity)
+
+
+class AppliedModel(AppliedUndef):
+    """A model ``f[x, phi]`` applied to an input and its parameters: it stands for the
+    parameters of a distribution (a mean, a variance, ...), so it is real but of unknown sign."""
+
+    is_real = True
+
+    def _sympystr(self, printer) -> str:
+        return f"{self.func.__name__}[{', '.join(printer.doprint(a) for a in self.args)}]"
+
+    def _latex(self, printer) -> str:
+        inner = ",".join(printer._print(a) for a in self.args)
+        return rf"\mbox{{\bf {self.func.__name__}}}[{inner}]"
+
+
+def model(name: str = "f") -> UndefinedFunction:
+    """An abstract model: ``f = model("f")``; ``f(x[i], phi)`` is f[x_i, phi]."""
+    return UndefinedFunction(name, bases=(AppliedModel,))
+
+
+def is_model(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedModel)
+
+
+class DataLabel(sp.Symbol):
+    """The label of a data array. A different class from Symbol, so the data ``y_i`` never
+    equals, nor is substituted for, the integration variable ``y`` (a SymPy trap: an
+    IndexedBase labelled by the Symbol ``y`` blocks an integral over ``y``)."""
+
+
+def data(name: str, **assumptions) -> sp.IndexedBase:
+    """A data array ``y``: ``y[i]`` is the i-th observation, real unless told otherwise."""
+    assumptions.setdefault("real", True)
+    return sp.IndexedBase(DataLabel(name, **assumptions), **assumptions)

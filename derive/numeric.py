@@ -1,0 +1,762 @@
+"""The numeric checker: random instances, evaluated with NumPy, independent of the rules.
+
+It never asks a rule what a step means. It evaluates both sides of a step on random
+instances that respect the declared assumptions, with its own meaning for every notation:
+
+- scalars by their assumptions (positive, integer, real); a sum's symbolic bound a random
+  integer, and data arrays random data of that length;
+- an abstract density ``q(z)`` a random Gaussian mixture; a conditional density
+  ``Pr(y|theta)`` one of several concrete families (a Gaussian with learned mean AND
+  variance among them: it is where wrong sifting shows); ``theta`` that family's parameters;
+- an abstract model ``f[x, phi]`` a random concrete model whose output is such parameters;
+- integrals by quadrature on a fine uniform grid; ``KL`` by its definition;
+- Dirac deltas as nascent deltas (Gaussians of width eps) at shrinking eps: the gap must
+  shrink, and its Richardson extrapolation to eps = 0 must be under tolerance. SymPy's delta
+  integration is never used (it is what ``dirac_sifting`` is checked against).
+
+Argmin steps are checked by order: for random pairs of parameters (a, b), the sign of
+F(a) - F(b) must be that of G(a) - G(b); where the rule claims equal objectives, the values.
+Every instance comes from one seed; a counterexample carries the seed and is shrunk.
+
+Arrays: axis 0 runs over instances; each bound variable (integral, sum) opened while
+evaluating takes the next axis, so every value broadcasts against every other.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
+from derive.notation import (KL, AppliedConditionalDensity, AppliedDensity, AppliedModel,
+                             DataLabel, OptimisationSet)
+
+CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
+TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
+DELTA_TOLERANCE = 1e-4  # after Richardson extrapolation of nascent deltas to eps = 0
+EPSILONS = (0.2, 0.1, 0.05)  # nascent delta widths
+HALF_WIDTH = 15.0  # quadrature over the real line: [-15, 15], where every density lives
+MAX_I = 6  # the largest random bound of a sum
+
+
+class NotEvaluable(Exception):
+    """The numeric checker has no meaning for part of an expression."""
+
+
+# ---------------------------------------------------------------------------------------
+# Concrete families for conditional densities Pr(y|theta), and models.
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    parameters: tuple[str, ...]
+    sample: Callable[[np.random.Generator, int], tuple[np.ndarray, ...]]
+    link: Callable[[Sequence[np.ndarray]], tuple[np.ndarray, ...]]  # raw model output -> params
+    logpdf: Callable[..., np.ndarray]
+
+    def pdf(self, y, params):
+        return np.exp(self.logpdf(y, *params))
+
+
+def _gauss_logpdf(y, mu, sigma):
+    return -0.5 * ((y - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+FAMILIES = (
+    Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
+           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
+           lambda raw: (raw[0], 0.5 + _softplus(raw[1])),
+           _gauss_logpdf),
+    Family("Gaussian(mean learned, variance 1)", ("mu",),
+           lambda rng, n: (rng.uniform(-2, 2, n),),
+           lambda raw: (raw[0],),
+           lambda y, mu: _gauss_logpdf(y, mu, 1.0)),
+    Family("logistic(location, scale learned)", ("mu", "s"),
+           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.4, 1.5, n)),
+           lambda raw: (raw[0], 0.4 + _softplus(raw[1])),
+           lambda y, mu, s: -(y - mu) / s - 2 * np.logaddexp(0.0, -(y - mu) / s) - np.log(s)),
+)
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """A random concrete model: out_k = a_k + b_k * x (linear) or a_k + b_k * tanh(c_k x)."""
+
+    name: str
+    weights_per_output: int
+
+    def forward(self, x, weights: Sequence[np.ndarray], outputs: int) -> list[np.ndarray]:
+        per = self.weights_per_output
+        result = []
+        for k in range(outputs):
+            w = weights[k * per:(k + 1) * per]
+            if self.name == "linear":
+                result.append(w[0] + w[1] * x)
+            else:
+                result.append(w[0] + w[1] * np.tanh(w[2] * x))
+        return result
+
+
+MODEL_SHAPES = (ModelShape("linear", 2), ModelShape("tanh", 3))
+
+
+@dataclass(frozen=True)
+class Params:
+    """A parameter vector: one array per component (theta = (mu, sigma) for a Gaussian)."""
+
+    values: tuple[np.ndarray, ...]
+    family: Family | None = None
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A symbol bound to an expression evaluated where the symbol occurs (theta := f[x_i, phi]
+    inside a sum over i): the numeric meaning of a modelling substitution."""
+
+    expr: sp.Expr
+
+
+# ---------------------------------------------------------------------------------------
+# Instances.
+
+@dataclass
+class Instances:
+    """One chunk of random instances: values for every free thing in a step."""
+
+    n: int
+    scalars: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)
+    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_I)
+    mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
+    model_shape: dict[object, ModelShape] = field(default_factory=dict)
+    params: dict[sp.Symbol, Params] = field(default_factory=dict)  # theta, phi
+    deferred: dict[sp.Symbol, Deferred] = field(default_factory=dict)
+
+    def pick(self, rows) -> Instances:
+        """The instances ``rows`` (an index array), as a new chunk."""
+        rows = np.atleast_1d(rows)
+        return Instances(
+            len(rows),
+            {s: v[rows] for s, v in self.scalars.items()},
+            {s: v[rows] for s, v in self.data.items()},
+            {d: tuple(a[rows] for a in m) for d, m in self.mixtures.items()},
+            dict(self.family), dict(self.model_shape),
+            {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()},
+            dict(self.deferred))
+
+    def describe(self, row: int) -> dict:
+        """Instance ``row`` in plain numbers, for a counterexample."""
+        out: dict = {}
+        for s, v in sorted(self.scalars.items(), key=lambda kv: str(kv[0])):
+            out[str(s)] = _plain(v[row])
+        bounds = [v[row] for s, v in self.scalars.items() if s.is_integer]
+        length = int(max(bounds)) if bounds else MAX_I
+        for s, v in self.data.items():
+            out[str(s)] = [_plain(x) for x in v[row][:length]]
+        for d, (w, m, sd) in self.mixtures.items():
+            out[str(d)] = "Gaussian mixture " + ", ".join(
+                f"{_plain(w[row, k])}*N({_plain(m[row, k])}, {_plain(sd[row, k])}^2)"
+                for k in range(w.shape[1]) if w[row, k] > 0)
+        for d, fam in self.family.items():
+            out[str(d)] = fam.name
+        for f, shape in self.model_shape.items():
+            out[str(f)] = f"random {shape.name} model"
+        for s, p in self.params.items():
+            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
+            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values)}
+        return out
+
+
+def _plain(x) -> float | int:
+    x = float(x)
+    return int(x) if x.is_integer() else float(f"{x:.6g}")
+
+
+@dataclass
+class Roles:
+    """What each free thing in a step is, read off the expressions once."""
+
+    scalars: set[sp.Symbol] = field(default_factory=set)
+    data: set[sp.Symbol] = field(default_factory=set)
+    densities: set[object] = field(default_factory=set)  # abstract density functions
+    conditional: set[object] = field(default_factory=set)  # conditional density functions
+    models: dict[object, int] = field(default_factory=dict)  # model -> number of outputs
+    parameter_of: dict[sp.Symbol, object] = field(default_factory=dict)  # theta -> Pr
+    weights_of: dict[sp.Symbol, object] = field(default_factory=dict)  # phi -> f
+
+
+def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
+    roles = Roles()
+    bound: set[sp.Symbol] = set()
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, (sp.Integral, sp.Sum, sp.Product)):
+                bound.update(lim[0] for lim in node.limits)
+            elif isinstance(node, KL):
+                bound.add(node.variable)
+            elif isinstance(node, AppliedConditionalDensity):
+                roles.conditional.add(node.func)
+                for c in node.condition:
+                    if isinstance(c, sp.Symbol):
+                        roles.parameter_of[c] = node.func
+                    elif isinstance(c, AppliedModel):
+                        roles.models[c.func] = node.func
+                    else:
+                        raise NotEvaluable(f"the condition {c} of {node} is neither a parameter "
+                                           f"symbol nor a model")
+            elif isinstance(node, AppliedDensity):
+                roles.densities.add(node.func)
+            elif isinstance(node, AppliedModel):
+                roles.models.setdefault(node.func, None)
+                if isinstance(node.args[-1], sp.Symbol):
+                    roles.weights_of[node.args[-1]] = node.func
+            elif isinstance(node, sp.Indexed):
+                roles.data.add(node.base.label)
+            elif isinstance(node, sp.Symbol) and not isinstance(node, DataLabel):
+                roles.scalars.add(node)
+    roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
+    return roles
+
+
+def _sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int) -> np.ndarray:
+    if s.is_integer:
+        low = 1 if s.is_positive else 0 if s.is_nonnegative else -5
+        return rng.integers(low, MAX_I + 1, n).astype(float)
+    if s.is_positive:
+        return rng.uniform(0.2, 3.0, n)
+    if s.is_nonnegative:
+        return rng.uniform(0.0, 3.0, n)
+    if s.is_real is False:
+        raise NotEvaluable(f"{s} is declared not real; only real symbols are sampled")
+    return rng.uniform(-3.0, 3.0, n)
+
+
+def _sample_weights(shape: ModelShape, outputs: int, rng, n) -> Params:
+    return Params(tuple(rng.uniform(-1.5, 1.5, n) for _ in range(shape.weights_per_output * outputs)))
+
+
+def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) -> Instances:
+    """A chunk of ``n`` instances. The family of each conditional density and the shape of
+    each model change from chunk to chunk, so every check sees all of them."""
+    inst = Instances(n)
+    for s in sorted(roles.scalars, key=str):
+        inst.scalars[s] = _sample_scalar(s, rng, n)
+    for label in sorted(roles.data, key=str):
+        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
+    for d in sorted(roles.densities, key=str):
+        components = 3
+        weights = rng.uniform(0.2, 1.0, (n, components))
+        weights[rng.uniform(size=(n, components)) < 0.3] = 0.0
+        weights[:, 0] = np.maximum(weights[:, 0], 0.2)
+        weights /= weights.sum(axis=1, keepdims=True)
+        inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, components)),
+                            rng.uniform(0.5, 2.0, (n, components)))
+    for k, d in enumerate(sorted(roles.conditional, key=str)):
+        inst.family[d] = FAMILIES[(chunk_number + k) % len(FAMILIES)]
+    for k, f in enumerate(sorted(roles.models, key=str)):
+        inst.model_shape[f] = MODEL_SHAPES[(chunk_number // len(FAMILIES) + k) % len(MODEL_SHAPES)]
+    draw_parameters(roles, inst, rng)
+    return inst
+
+
+def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator) -> None:
+    """(Re)draw the optimisation-variable-like things: a family's parameters, model weights."""
+    for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
+        fam = inst.family[d]
+        inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
+    for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
+        consumer = roles.models.get(f)
+        outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+        inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+
+
+# ---------------------------------------------------------------------------------------
+# Evaluation.
+
+class Evaluator:
+    """Evaluates SymPy expressions on a chunk of instances, with nascent deltas of width eps."""
+
+    def __init__(self, inst: Instances, roles: Roles, eps: float | None, depth: int):
+        self.inst, self.roles, self.eps = inst, roles, eps
+        self.ndim = 1 + depth
+        self.env: dict[sp.Symbol, object] = {}
+        self.level = 0
+
+    def _instance_axis(self, a: np.ndarray) -> np.ndarray:
+        return a.reshape((-1,) + (1,) * (self.ndim - 1))
+
+    def value(self, expr: sp.Expr):
+        method = getattr(self, "_" + type(expr).__name__, None)
+        if isinstance(expr, AppliedConditionalDensity):
+            return self._conditional(expr)
+        if isinstance(expr, AppliedDensity):
+            return self._mixture(expr)
+        if isinstance(expr, AppliedModel):
+            return self._model(expr)
+        if isinstance(expr, sp.Symbol):
+            return self._symbol(expr)
+        if expr.is_Number or expr in (sp.pi, sp.E):
+            return float(expr)
+        if method is None:
+            for sympy_type, ufunc in UFUNCS.items():
+                if isinstance(expr, sympy_type):
+                    return ufunc(self.value(expr.args[0]))
+            raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
+        return method(expr)
+
+    def _symbol(self, s):
+        if s in self.env:
+            v = self.env[s]
+        elif s in self.inst.deferred:
+            return self.value(self.inst.deferred[s].expr)
+        elif s in self.inst.scalars:
+            return self._instance_axis(self.inst.scalars[s])
+        elif s in self.inst.params:
+            v = self.inst.params[s]
+            return Params(tuple(self._instance_axis(a) for a in v.values), v.family)
+        else:
+            raise NotEvaluable(f"no value for {s}")
+        return v
+
+    def _Add(self, e):
+        total = 0.0
+        for a in e.args:
+            total = total + self.value(a)
+        return total
+
+    def _Mul(self, e):
+        total = 1.0
+        for a in e.args:
+            total = total * self.value(a)
+        return total
+
+    def _Pow(self, e):
+        base, exponent = self.value(e.base), self.value(e.exp)
+        with np.errstate(all="ignore"):
+            return np.power(base, exponent)
+
+    def _Indexed(self, e):
+        label = e.base.label
+        if label not in self.inst.data:
+            raise NotEvaluable(f"no data for {e}")
+        (index,) = e.indices
+        idx = np.asarray(self.value(index))
+        rows = np.arange(self.inst.n).reshape((-1,) + (1,) * (self.ndim - 1))
+        cols = np.clip(np.rint(idx).astype(int) - 1, 0, MAX_I - 1)
+        return self.inst.data[label][rows, cols]
+
+    def _DiracDelta(self, e):
+        if self.eps is None:
+            raise NotEvaluable("a Dirac delta outside a nascent-delta evaluation")
+        if len(e.args) != 1:
+            raise NotEvaluable(f"derivatives of deltas: {e}")
+        u = self.value(e.args[0])
+        return np.exp(-0.5 * (u / self.eps) ** 2) / (self.eps * math.sqrt(2 * math.pi))
+
+    def _open_axis(self, symbol, values: np.ndarray):
+        self.level += 1
+        if self.level >= self.ndim:
+            raise NotEvaluable("nesting deeper than expected")
+        shape = [1] * self.ndim
+        shape[self.level] = -1
+        self.env[symbol] = values.reshape(shape) if values.ndim == 1 else values
+        return self.level
+
+    def _close_axis(self, symbol):
+        del self.env[symbol]
+        self.level -= 1
+
+    def _grid(self, low, high):
+        if low == -sp.oo and high == sp.oo:
+            a, b = -HALF_WIDTH, HALF_WIDTH
+        elif low.is_number and high.is_number and low.is_finite and high.is_finite:
+            a, b = float(low), float(high)
+        else:
+            raise NotEvaluable(f"integral bounds {low}, {high}: only numbers or the whole line")
+        step = min(0.05, self.eps / 2) if self.eps else 0.05
+        return np.linspace(a, b, int(round((b - a) / step)) + 1)
+
+    def _Integral(self, e):
+        if len(e.limits) != 1 or len(e.limits[0]) != 3:
+            raise NotEvaluable(f"only single definite integrals: {e}")
+        z, low, high = e.limits[0]
+        grid = self._grid(low, high)
+        axis = self._open_axis(z, grid)
+        try:
+            values = np.broadcast_to(self.value(e.function), self._full_shape(axis, len(grid)))
+        finally:
+            self._close_axis(z)
+        return np.trapezoid(values, grid, axis=axis)[(slice(None),) * axis + (None,)]
+
+    def _full_shape(self, axis, length):
+        shape = [self.inst.n] + [1] * (self.ndim - 1)
+        shape[axis] = length
+        return tuple(shape)
+
+    def _KL(self, e):
+        z = e.variable
+        return self.value(sp.Integral(e.q * sp.log(e.q / e.p), (z, -sp.oo, sp.oo)))
+
+    def _bounded_index(self, e):
+        if len(e.limits) != 1:
+            raise NotEvaluable(f"only single sums and products: {e}")
+        i, low, high = e.limits[0]
+        low_v = np.asarray(self.value(low), dtype=float)
+        high_v = np.asarray(self.value(high), dtype=float)
+        if np.any(high_v > MAX_I) or high == sp.oo:
+            raise NotEvaluable(f"the sum {e} runs past {MAX_I} terms")
+        idx = np.arange(1, MAX_I + 1, dtype=float)
+        axis = self._open_axis(i, idx)
+        mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
+        return i, axis, mask
+
+    def _Sum(self, e):
+        i, axis, mask = self._bounded_index(e)
+        try:
+            values = self.value(e.function)
+        finally:
+            self._close_axis(i)
+        values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
+        return np.where(mask, values, 0.0).sum(axis=axis, keepdims=True)
+
+    def _Product(self, e):
+        i, axis, mask = self._bounded_index(e)
+        try:
+            values = self.value(e.function)
+        finally:
+            self._close_axis(i)
+        values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
+        return np.where(mask, values, 1.0).prod(axis=axis, keepdims=True)
+
+    def _mixture(self, e):
+        if e.func not in self.inst.mixtures or len(e.args) != 1:
+            raise NotEvaluable(f"no density for {e}")
+        w, m, s = self.inst.mixtures[e.func]
+        y = self.value(e.args[0])
+        total = 0.0
+        for k in range(w.shape[1]):
+            total = total + self._instance_axis(w[:, k]) * np.exp(
+                _gauss_logpdf(y, self._instance_axis(m[:, k]), self._instance_axis(s[:, k])))
+        return total
+
+    def _conditional(self, e):
+        fam = self.inst.family.get(e.func)
+        if fam is None or len(e.args) != 2:
+            raise NotEvaluable(f"no family for {e}")
+        theta = self.value(e.args[1])
+        if not isinstance(theta, Params) or len(theta.values) != len(fam.parameters):
+            raise NotEvaluable(f"{e.args[1]} is not a parameter vector of {fam.name}")
+        return np.exp(fam.logpdf(self.value(e.args[0]), *theta.values))
+
+    def _model(self, e):
+        shape = self.inst.model_shape[e.func]
+        consumer = self.roles.models.get(e.func)
+        outputs = len(self.inst.family[consumer].parameters) if consumer is not None else 1
+        *inputs, weights = e.args
+        if len(inputs) != 1:
+            raise NotEvaluable(f"models of one input only: {e}")
+        w = self.value(weights)
+        if not isinstance(w, Params):
+            raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
+        raw = shape.forward(self.value(inputs[0]), w.values, outputs)
+        if consumer is None:
+            return raw[0]
+        fam = self.inst.family[consumer]
+        return Params(tuple(fam.link(raw)), fam)
+
+
+def _safe(f):
+    def wrapped(x):
+        with np.errstate(all="ignore"):
+            return f(x)
+    return wrapped
+
+
+UFUNCS = {
+    sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
+    sp.cos: np.cos, sp.tanh: np.tanh, sp.sqrt: _safe(np.sqrt),
+}
+
+
+def _depth(expr: sp.Expr) -> int:
+    """How many bound variables can be open at once while evaluating ``expr``."""
+    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product, KL)):
+        inner = expr.q * expr.p if isinstance(expr, KL) else expr.function
+        return 1 + _depth(inner)
+    if isinstance(expr, AppliedModel) or not expr.args:
+        return 0
+    return max((_depth(a) for a in expr.args if isinstance(a, sp.Basic)), default=0)
+
+
+def evaluate(expr: sp.Expr, inst: Instances, roles: Roles, eps: float | None) -> np.ndarray:
+    """``expr`` on every instance of the chunk: an array of shape (n,)."""
+    depth = max([_depth(expr)] + [_depth(d.expr) for d in inst.deferred.values()]) + 1
+    with np.errstate(all="ignore"):
+        v = Evaluator(inst, roles, eps, depth).value(expr)
+    if isinstance(v, Params):
+        raise NotEvaluable(f"{expr} is a parameter vector, not a number")
+    return np.broadcast_to(np.asarray(v, dtype=float), (inst.n,) + (1,) * depth).reshape(inst.n)
+
+
+# ---------------------------------------------------------------------------------------
+# Checks.
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a - b| relative to the larger magnitude, absolute below 1; inf where only one side is
+    defined, 0 where neither is (an instance outside both sides' domain says nothing)."""
+    with np.errstate(all="ignore"):
+        err = np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    err = np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
+    return err
+
+
+@dataclass
+class Sides:
+    """Evaluates the two expressions a check compares, with deltas extrapolated to eps = 0."""
+
+    left: sp.Expr
+    right: sp.Expr
+    roles: Roles
+
+    @property
+    def has_delta(self) -> bool:
+        return self.left.has(sp.DiracDelta) or self.right.has(sp.DiracDelta)
+
+    def values(self, inst: Instances) -> tuple[np.ndarray, np.ndarray, float]:
+        """(left, right, tolerance) on the chunk."""
+        if not self.has_delta:
+            return (evaluate(self.left, inst, self.roles, None),
+                    evaluate(self.right, inst, self.roles, None), TOLERANCE)
+        series = [(evaluate(self.left, inst, self.roles, eps),
+                   evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
+        (a1, b1), (a2, b2) = series[-2], series[-1]
+        left, right = (4 * a2 - a1) / 3, (4 * b2 - b1) / 3  # eps^2 Richardson: eps halves
+        # The gap must shrink as eps does; where it grows, the limit is not what the
+        # extrapolation says, and the instance counts as failing.
+        first, last = relative_error(*series[0]), relative_error(*series[-1])
+        right = np.where(last > first + DELTA_TOLERANCE, np.inf, right)
+        return left, right, DELTA_TOLERANCE
+
+
+@dataclass
+class Counterexample:
+    row: int
+    inst: Instances
+    left: float
+    right: float
+    detail: str
+
+
+def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
+    bad = np.flatnonzero(err > tol)
+    if not len(bad):
+        return None
+    sizes = [inst.scalars[s][bad] for s in inst.scalars if s.is_integer]
+    key = np.sum(sizes, axis=0) if sizes else np.zeros(len(bad))
+    return int(bad[np.argmin(key)])
+
+
+def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample | None]:
+    left, right, tol = sides.values(inst)
+    err = relative_error(left, right)
+    row = _first_failure(err, tol, inst)
+    if row is None:
+        return float(np.max(err)) if len(err) else 0.0, None
+    return float(err[row]), Counterexample(
+        row, inst, float(left[row]), float(right[row]),
+        f"the two sides differ: {left[row]:.10g} vs {right[row]:.10g}")
+
+
+def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
+    return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
+
+
+def check_order(before: Sides, after: Sides, inst_a: Instances, inst_b: Instances,
+                values_too: bool) -> tuple[float, Counterexample | None]:
+    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b);
+    ``before``/``after`` hold (F, G): left is the objective before, right after."""
+    fa, ga, tol = before.values(inst_a)
+    fb, gb, _ = before.values(inst_b)
+    sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
+    sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
+    err = np.where((sf != sg) & np.isfinite(fa + fb + ga + gb), np.inf, 0.0)
+    if values_too:
+        err = np.maximum(err, np.maximum(relative_error(fa, ga), relative_error(fb, gb)))
+    row = _first_failure(err, tol, inst_a)
+    if row is None:
+        return float(np.max(err)) if len(err) else 0.0, None
+    if sf[row] != sg[row]:
+        detail = (f"the order of the objectives is not kept: before, F(a) - F(b) = "
+                  f"{fa[row] - fb[row]:.6g}; after, G(a) - G(b) = {ga[row] - gb[row]:.6g}")
+    else:
+        detail = f"the objectives differ as values: {fa[row]:.10g} vs {ga[row]:.10g}"
+    return float(err[row]), Counterexample(row, inst_a, float(fa[row]), float(ga[row]), detail)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the numeric check of a step compares, or why there is none."""
+
+    kind: str  # "values", "order", or "none"
+    left: sp.Expr | None = None
+    right: sp.Expr | None = None
+    values_too: bool = False
+    variables: tuple[sp.Symbol, ...] = ()
+    deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
+    reason: str = ""
+
+
+def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
+             justification: Justification | None) -> Plan:
+    claim = justification.claim if justification else None
+    if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
+        if justification is not None and justification.substitution:
+            return Plan("values", before.objective, after.objective,
+                        deferred=justification.substitution)
+        if relation is Relation.DEFINE or claim is Claim.DEFINITION:
+            return Plan("none", reason="a definition applied: the sides are equal by "
+                        "definition, and the substitution is checked symbolically to be exact")
+        if before.variables != after.variables:
+            return Plan("none", reason="the two sides optimise over different variables")
+        if type(before) is not type(after):
+            # argmax F = argmin G: order of F against the reverse order of G
+            return Plan("order", before.objective, -after.objective,
+                        variables=before.variables)
+        return Plan("order", before.objective, after.objective,
+                    values_too=claim is Claim.VALUES, variables=before.variables)
+    if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
+        return Plan("none", reason="one side is an argmin/argmax and the other is not")
+    if relation is Relation.DEFINE and not (justification and justification.substitution):
+        return Plan("none", reason="a definition applied: equal by definition, checked "
+                    "symbolically to be exact")
+    return Plan("values", before, after,
+                deferred=justification.substitution if justification else ())
+
+
+def step_rng(seed: int, *names: str) -> np.random.Generator:
+    return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
+
+
+def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
+               justification: Justification | None, seed: int, instances: int,
+               names: Sequence[str]) -> NumericVerdict:
+    """The numeric verdict of one step on ``instances`` random instances from ``seed``."""
+    start = time.perf_counter()
+    plan = plan_for(before, after, relation, justification)
+    if plan.kind == "none":
+        return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
+                              seconds=time.perf_counter() - start)
+    rng = step_rng(seed, *names)
+    try:
+        verdict = _run(plan, rng, instances, seed)
+    except NotEvaluable as e:
+        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+                                 seed=seed)
+    return NumericVerdict(verdict.status, verdict.detail, verdict.instances, verdict.max_error,
+                          verdict.seed, verdict.counterexample, time.perf_counter() - start)
+
+
+def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
+    exprs = [plan.left, plan.right] + [e for _, e in plan.deferred]
+    roles = read_roles(exprs)
+    for s, _ in plan.deferred:
+        roles.scalars.discard(s)
+        roles.parameter_of.pop(s, None)
+    sides = Sides(plan.left, plan.right, roles)
+    worst, done, chunk = 0.0, 0, 0
+    while done < instances:
+        n = min(CHUNK, instances - done)
+        inst = sample(roles, rng, n, chunk)
+        for s, e in plan.deferred:
+            inst.deferred[s] = Deferred(e)
+        if plan.kind == "values":
+            err, bad = check_values(sides, inst)
+        else:
+            other = inst.pick(np.arange(n))
+            draw_parameters(roles, other, rng)
+            err, bad = check_order(sides, sides, inst, other, plan.values_too)
+        if bad is not None:
+            return _counterexample(plan, sides, bad, seed, done + n)
+        worst = max(worst, err)
+        done += n
+        chunk += 1
+    what = "order of objectives kept" if plan.kind == "order" else "values agree"
+    if plan.values_too:
+        what += ", and values agree"
+    if sides.has_delta:
+        what += f" (nascent deltas, eps = {', '.join(map(str, EPSILONS))} -> 0)"
+    return NumericVerdict(Numeric.PASSED, what, done, worst, seed)
+
+
+def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
+                    tried: int) -> NumericVerdict:
+    inst = shrink(plan, sides, bad)
+    return NumericVerdict(
+        Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
+        {"instance": inst.describe(0), "left": _plain(bad.left), "right": _plain(bad.right),
+         "detail": bad.detail, "seed": seed})
+
+
+def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Instances:
+    """The failing instance, made simpler while it still fails: smaller sum bounds first,
+    then rounder numbers. "Simpler" is a total order (sum bounds, then digits), and the
+    search stops at a local minimum, as Hypothesis's shrinker does."""
+    inst = bad.inst.pick([bad.row])
+    if plan.kind != "values":
+        return inst
+
+    def fails(candidate: Instances) -> bool:
+        try:
+            _, found = check_values(sides, candidate)
+        except NotEvaluable:
+            return False
+        return found is not None
+
+    for s in sorted((s for s in inst.scalars if s.is_integer), key=str):
+        for smaller in range(1, int(inst.scalars[s][0])):
+            trial = inst.pick([0])
+            trial.scalars[s] = np.array([float(smaller)])
+            if fails(trial):
+                inst = trial
+                break
+    for digits in (0, 1):
+        trial = inst.pick([0])
+        for s, v in trial.scalars.items():
+            if not s.is_integer:
+                rounded = np.round(v, digits)
+                trial.scalars[s] = np.where(rounded == 0, v, rounded) if s.is_positive else rounded
+        for label in trial.data:
+            trial.data[label] = np.round(trial.data[label], digits)
+        if fails(trial):
+            inst = trial
+            break
+    return inst
+
+
+def check_density(function, body: sp.Lambda, seed: int, instances: int,
+                  names: Sequence[str]) -> NumericVerdict:
+    """A definition of a density must be one: non-negative, integrating to 1."""
+    start = time.perf_counter()
+    (variable,) = body.variables
+    integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
+    plan = Plan("values", integral, sp.Integer(1))
+    try:
+        verdict = _run(plan, step_rng(seed, *names), instances, seed)
+    except NotEvaluable as e:
+        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+                                 seed=seed)
+    detail = ("a density: integrates to 1 on every instance" if verdict.status is Numeric.PASSED
+              else verdict.detail)
+    return NumericVerdict(verdict.status, detail, verdict.instances, verdict.max_error,
+                          seed, verdict.counterexample, time.perf_counter() - start)
