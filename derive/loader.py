@@ -1,0 +1,71 @@
+"""Finding derivations: import proof modules from files or folders, and collect theirs.
+
+A proof module is a Python file; every module-level ``Derivation`` in it is collected, in
+the order written. Importing runs the author's code, as pytest does with test files; a
+module that fails to import is a ``LoadError`` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+
+from derive.derivation import Derivation
+from derive.kernel import DeriveError
+
+__all__ = ["LoadError", "find_proof_files", "load_file", "load_paths"]
+
+
+class LoadError(DeriveError):
+    """A proof file could not be loaded: it does not exist, or importing it raised. The
+    message names the file and the line; fix the file and run again."""
+
+
+def find_proof_files(paths: list[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.py")
+                                if not p.name.startswith(("_", "test_", "conftest"))
+                                and "__pycache__" not in p.parts))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LoadError(f"{path}: no such file or folder")
+    return files
+
+
+def load_file(path: str | Path) -> list[Derivation]:
+    """Import ``path`` as a module of its own and return its derivations."""
+    path = Path(path).resolve()
+    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
+    name = f"derive_proof_{path.stem}_{digest}"
+    if name in sys.modules:
+        module = sys.modules[name]
+    else:
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise LoadError(f"{path}: not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except DeriveError as e:
+            del sys.modules[name]
+            raise LoadError(f"{path}: {e}") from None
+        except Exception as e:
+            del sys.modules[name]
+            frames = [f for f in traceback.extract_tb(e.__traceback__)
+                      if Path(f.filename).resolve() == path]
+            where = f"{path}:{frames[-1].lineno}" if frames else str(path)
+            raise LoadError(f"{where}: importing the proof file raised "
+                            f"{type(e).__name__}: {e}") from None
+    return [v for v in vars(module).values() if isinstance(v, Derivation)]
+
+
+def load_paths(paths: list[str | Path]) -> list[tuple[Path, list[Derivation]]]:
+    return [(f, load_file(f)) for f in find_proof_files(paths)]
