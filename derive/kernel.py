@@ -389,13 +389,16 @@ def judge_symbolic(justification: Justification | None, after: Expr, why_none: s
                            tuple(results))
 
 
-def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict) -> Verdict:
-    """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof,
-    that is a bug in a rule or in the numeric checker, and the step is REFUTED until it is
-    understood."""
+def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
+           same_claim: bool = True) -> Verdict:
+    """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof
+    of the same claim, that is a bug in a rule or in the numeric checker, and the step is
+    REFUTED until it is understood. (For a definition the two check different things: the
+    symbolic side that it is well formed, the numeric side that it defines a density.)"""
     notes: list[str] = []
     if numeric.status is Numeric.COUNTEREXAMPLE or symbolic.status is Symbolic.REFUTED:
-        if numeric.status is Numeric.COUNTEREXAMPLE and symbolic.status is Symbolic.PROVED:
+        if (same_claim and numeric.status is Numeric.COUNTEREXAMPLE
+                and symbolic.status is Symbolic.PROVED):
             notes.append("the symbolic proof and the numeric counterexample disagree: "
                          "this is a bug in derive; please report it")
         return Verdict(Status.REFUTED, symbolic, numeric, tuple(notes))

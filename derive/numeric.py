@@ -177,8 +177,12 @@ class Instances:
         return out
 
 
-def _plain(x) -> float | int:
+def _plain(x) -> float | int | str:
+    """A number as a person reads it: integers as integers, six significant digits;
+    "inf"/"nan" as text, so the JSON output stays JSON."""
     x = float(x)
+    if not math.isfinite(x):
+        return str(x)
     return int(x) if x.is_integer() else float(f"{x:.6g}")
 
 
@@ -521,6 +525,20 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return err
 
 
+@dataclass(frozen=True)
+class Evaluated:
+    """Both sides on a chunk; ``unconverged`` is the last nascent-delta gap where the gap did
+    not shrink as eps did (0 elsewhere): such an instance cannot pass."""
+
+    left: np.ndarray
+    right: np.ndarray
+    tolerance: float
+    unconverged: np.ndarray | float = 0.0
+
+    def error(self) -> np.ndarray:
+        return np.maximum(relative_error(self.left, self.right), self.unconverged)
+
+
 @dataclass
 class Sides:
     """Evaluates the two expressions a check compares, with deltas extrapolated to eps = 0."""
@@ -533,29 +551,25 @@ class Sides:
     def has_delta(self) -> bool:
         return self.left.has(sp.DiracDelta) or self.right.has(sp.DiracDelta)
 
-    def values(self, inst: Instances) -> tuple[np.ndarray, np.ndarray, float]:
-        """(left, right, tolerance) on the chunk."""
+    def values(self, inst: Instances) -> Evaluated:
         if not self.has_delta:
-            return (evaluate(self.left, inst, self.roles, None),
-                    evaluate(self.right, inst, self.roles, None), TOLERANCE)
+            return Evaluated(evaluate(self.left, inst, self.roles, None),
+                             evaluate(self.right, inst, self.roles, None), TOLERANCE)
         series = [(evaluate(self.left, inst, self.roles, eps),
                    evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
         (a1, b1), (a2, b2) = series[-2], series[-1]
-        left, right = (4 * a2 - a1) / 3, (4 * b2 - b1) / 3  # eps^2 Richardson: eps halves
-        # The gap must shrink as eps does; where it grows, the limit is not what the
-        # extrapolation says, and the instance counts as failing.
         first, last = relative_error(*series[0]), relative_error(*series[-1])
-        right = np.where(last > first + DELTA_TOLERANCE, np.inf, right)
-        return left, right, DELTA_TOLERANCE
+        return Evaluated((4 * a2 - a1) / 3, (4 * b2 - b1) / 3,  # eps^2 Richardson: eps halves
+                         DELTA_TOLERANCE, np.where(last > first + DELTA_TOLERANCE, last, 0.0))
 
 
 @dataclass
 class Counterexample:
     row: int
     inst: Instances
-    left: float
-    right: float
+    values: dict[str, float]
     detail: str
+    other: Instances | None = None  # the second parameter setting of an order check
 
 
 def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
@@ -568,40 +582,47 @@ def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
 
 
 def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample | None]:
-    left, right, tol = sides.values(inst)
-    err = relative_error(left, right)
-    row = _first_failure(err, tol, inst)
+    ev = sides.values(inst)
+    err = ev.error()
+    row = _first_failure(err, ev.tolerance, inst)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
-    return float(err[row]), Counterexample(
-        row, inst, float(left[row]), float(right[row]),
-        f"the two sides differ: {left[row]:.10g} vs {right[row]:.10g}")
+    left, right = float(ev.left[row]), float(ev.right[row])
+    detail = f"the two sides differ: {left:.10g} vs {right:.10g}"
+    if float(np.atleast_1d(ev.unconverged)[row if np.ndim(ev.unconverged) else 0]) > 0:
+        detail += " (and the nascent-delta gap does not shrink as eps -> 0)"
+    return float(err[row]), Counterexample(row, inst, {"left": left, "right": right}, detail)
 
 
 def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
     return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
 
 
-def check_order(before: Sides, after: Sides, inst_a: Instances, inst_b: Instances,
+def check_order(sides: Sides, inst_a: Instances, inst_b: Instances,
                 values_too: bool) -> tuple[float, Counterexample | None]:
-    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b);
-    ``before``/``after`` hold (F, G): left is the objective before, right after."""
-    fa, ga, tol = before.values(inst_a)
-    fb, gb, _ = before.values(inst_b)
-    sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
-    sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
-    err = np.where((sf != sg) & np.isfinite(fa + fb + ga + gb), np.inf, 0.0)
+    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b),
+    F the objective before (left), G after (right); with ``values_too``, also F = G."""
+    at_a, at_b = sides.values(inst_a), sides.values(inst_b)
+    fa, ga, fb, gb = at_a.left, at_a.right, at_b.left, at_b.right
+    tol = at_a.tolerance
+    with np.errstate(all="ignore"):
+        sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
+        sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
+        defined = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(ga) & np.isfinite(gb)
+    err = np.where((sf != sg) & defined, np.inf, 0.0)
     if values_too:
-        err = np.maximum(err, np.maximum(relative_error(fa, ga), relative_error(fb, gb)))
+        err = np.maximum(err, np.maximum(at_a.error(), at_b.error()))
     row = _first_failure(err, tol, inst_a)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
+    values = {"F(a)": float(fa[row]), "F(b)": float(fb[row]),
+              "G(a)": float(ga[row]), "G(b)": float(gb[row])}
     if sf[row] != sg[row]:
         detail = (f"the order of the objectives is not kept: before, F(a) - F(b) = "
                   f"{fa[row] - fb[row]:.6g}; after, G(a) - G(b) = {ga[row] - gb[row]:.6g}")
     else:
-        detail = f"the objectives differ as values: {fa[row]:.10g} vs {ga[row]:.10g}"
-    return float(err[row]), Counterexample(row, inst_a, float(fa[row]), float(ga[row]), detail)
+        detail = f"the objectives differ as values: F(a) = {fa[row]:.10g}, G(a) = {ga[row]:.10g}"
+    return float(err[row]), Counterexample(row, inst_a, values, detail, inst_b)
 
 
 @dataclass(frozen=True)
@@ -685,7 +706,7 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
         else:
             other = inst.pick(np.arange(n))
             draw_parameters(roles, other, rng)
-            err, bad = check_order(sides, sides, inst, other, plan.values_too)
+            err, bad = check_order(sides, inst, other, plan.values_too)
         if bad is not None:
             return _counterexample(plan, sides, bad, seed, done + n)
         worst = max(worst, err)
@@ -702,9 +723,15 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
 def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
                     tried: int) -> NumericVerdict:
     inst = shrink(plan, sides, bad)
+    instance = inst.describe(0)
+    if bad.other is not None:  # an order check: name both parameter settings
+        for s, p in bad.other.pick([bad.row]).params.items():
+            instance[f"{s} (a)"] = instance.pop(str(s))
+            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
+            instance[f"{s} (b)"] = {n: _plain(v[0]) for n, v in zip(names, p.values)}
     return NumericVerdict(
         Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
-        {"instance": inst.describe(0), "left": _plain(bad.left), "right": _plain(bad.right),
+        {"instance": instance, "values": {k: _plain(v) for k, v in bad.values.items()},
          "detail": bad.detail, "seed": seed})
 
 
