@@ -314,7 +314,7 @@ class Evaluator:
         if method is None:
             for sympy_type, ufunc in UFUNCS.items():
                 if isinstance(expr, sympy_type):
-                    return ufunc(self.value(expr.args[0]))
+                    return ufunc(self.number(expr.args[0]))
             raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
         return method(expr)
 
@@ -332,20 +332,28 @@ class Evaluator:
             raise NotEvaluable(f"no value for {s}")
         return v
 
+    def number(self, expr: sp.Expr):
+        """The value of ``expr``, which must be a number, not a parameter vector."""
+        v = self.value(expr)
+        if isinstance(v, Params):
+            raise NotEvaluable(f"{expr} is the parameter vector of a distribution here, and "
+                               f"a number elsewhere in the step")
+        return v
+
     def _Add(self, e):
         total = 0.0
         for a in e.args:
-            total = total + self.value(a)
+            total = total + self.number(a)
         return total
 
     def _Mul(self, e):
         total = 1.0
         for a in e.args:
-            total = total * self.value(a)
+            total = total * self.number(a)
         return total
 
     def _Pow(self, e):
-        base, exponent = self.value(e.base), self.value(e.exp)
+        base, exponent = self.number(e.base), self.number(e.exp)
         with np.errstate(all="ignore"):
             return np.power(base, exponent)
 
@@ -397,7 +405,9 @@ class Evaluator:
         grid = self._grid(low, high)
         axis = self._open_axis(z, grid)
         try:
-            values = np.broadcast_to(self.value(e.function), self._full_shape(axis, len(grid)))
+            values = self.number(e.function)
+            values = np.broadcast_to(values, np.broadcast_shapes(
+                np.shape(values), self._full_shape(axis, len(grid))))
         finally:
             self._close_axis(z)
         return np.trapezoid(values, grid, axis=axis)[(slice(None),) * axis + (None,)]
@@ -488,7 +498,7 @@ def _safe(f):
 
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
-    sp.cos: np.cos, sp.tanh: np.tanh, sp.sqrt: _safe(np.sqrt),
+    sp.cos: np.cos, sp.tanh: np.tanh,
 }
 
 
@@ -515,14 +525,18 @@ def evaluate(expr: sp.Expr, inst: Instances, roles: Roles, eps: float | None) ->
 # ---------------------------------------------------------------------------------------
 # Checks.
 
+NOISE_FLOOR = 1e-13  # absolute differences below this are float noise, not disagreement
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|a - b| relative to the larger magnitude, absolute below 1; inf where only one side is
-    defined, 0 where neither is (an instance outside both sides' domain says nothing)."""
+    """|a - b| relative to the larger magnitude (so tiny likelihoods are compared as
+    carefully as large ones); 0 below the noise floor; inf where only one side is defined,
+    0 where neither is (an instance outside both sides' domain says nothing)."""
     with np.errstate(all="ignore"):
-        err = np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        diff = np.abs(a - b)
+        err = np.where(diff <= NOISE_FLOOR, 0.0, diff / np.maximum(np.abs(a), np.abs(b)))
     fa, fb = np.isfinite(a), np.isfinite(b)
-    err = np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
-    return err
+    return np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
 
 
 @dataclass(frozen=True)
@@ -595,7 +609,8 @@ def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample |
 
 
 def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
-    return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
+    """The sign of a difference, 0 (a tie) within the tolerance relative to the values."""
+    return np.where(np.abs(d) <= np.maximum(tol * scale, 1e-300), 0, np.sign(d))
 
 
 def check_order(sides: Sides, inst_a: Instances, inst_b: Instances,
