@@ -223,7 +223,10 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
             elif isinstance(node, AppliedModel):
                 roles.models.setdefault(node.func, None)
                 if isinstance(node.args[-1], sp.Symbol):
-                    roles.weights_of[node.args[-1]] = node.func
+                    owner = roles.weights_of.setdefault(node.args[-1], node.func)
+                    if owner != node.func:  # one weight vector cannot fit two model shapes
+                        raise NotEvaluable(f"{node.args[-1]} is the parameters of both "
+                                           f"{owner} and {node.func}")
             elif isinstance(node, sp.Indexed):
                 roles.data.add(node.base.label)
             elif isinstance(node, sp.Symbol) and not isinstance(node, DataLabel):

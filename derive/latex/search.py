@@ -1,0 +1,156 @@
+"""Finding the rule, or short chain of rules, that justifies a step nobody annotated.
+
+The search proposes; the kernel judges. A chain is accepted only when
+``kernel.judge_symbolic`` proves it, exactly as ``derive check`` will again afterwards, so
+the search can miss a justification but never invent one. It is bounded in depth (3 rules)
+and in time (``SEARCH_SECONDS`` per step), and reports what it tried when it finds nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive import kernel
+from derive.checker import propose
+from derive.derivation import Definition, Step
+from derive.kernel import Claim, CheckTimeout, DeriveError, Relation, Symbolic
+from derive.notation import OptimisationSet
+from derive.rules import registry
+from derive.rules.base import Context, Rule, RuleDoesNotApply
+from derive.rules.substitution import reparametrise, substitute
+
+__all__ = ["Found", "SEARCH_SECONDS", "find_rules", "reparametrisation", "unjustified"]
+
+SEARCH_SECONDS = 10.0
+MAX_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Found:
+    rules: tuple[Rule, ...]
+    relation: Relation
+    tried: int
+    seconds: float
+
+
+def _proved(before: sp.Expr, after: sp.Expr, rules: Sequence[Rule], seconds: float) -> Claim | None:
+    """The claim of ``rules`` if the kernel proves the step with them, else None."""
+    step = Step("search", before, after, Relation.EQUAL, tuple(rules))
+    try:
+        with kernel.time_limit(max(seconds, 0.05)):
+            justification = propose(step)
+            verdict = kernel.judge_symbolic(justification, after, "")
+    except (RuleDoesNotApply, CheckTimeout, RecursionError):
+        return None
+    except (DeriveError, TypeError, ValueError, AttributeError, NotImplementedError):
+        return None  # a rule that cannot handle this expression does not justify it
+    return justification.claim if verdict.status is Symbolic.PROVED else None
+
+
+def _cheaply_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    if isinstance(a, OptimisationSet) or isinstance(b, OptimisationSet):
+        return (type(a) is type(b) and a.variables == b.variables
+                and _cheaply_equal(a.objective, b.objective))
+    return a == b or sp.expand(a - b) == 0
+
+
+def _relation(claim: Claim) -> Relation:
+    return Relation.DEFINE if claim is Claim.DEFINITION else Relation.EQUAL
+
+
+def reparametrisation(before: sp.Expr, after: sp.Expr) -> Rule | None:
+    """``argmin_theta F(theta)`` -> ``argmin_phi F(f[x_i, phi])``: the modelling
+    substitution, found by matching the old objective against the new one."""
+    if not (isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet)):
+        return None
+    old = [v for v in before.variables if v not in after.variables]
+    new = [v for v in after.variables if v not in before.variables]
+    if len(old) != 1 or not new:
+        return None
+    wild = sp.Wild("replacement")
+    pattern = before.objective.xreplace({old[0]: wild})
+    try:
+        match = after.objective.match(pattern)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    if not match or wild not in match or not (match[wild].free_symbols & set(new)):
+        return None
+    return reparametrise(old[0], match[wild], new)
+
+
+def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition],
+               seconds: float = SEARCH_SECONDS) -> Found | None:
+    """The first rule or chain of rules (substitutions, then single rules, then chains of
+    up to MAX_DEPTH rewrites closed by a rule that reads the target) the kernel accepts."""
+    start = time.perf_counter()
+    deadline = start + seconds
+    tried = 0
+
+    def attempt(rules: Sequence[Rule]) -> Found | None:
+        nonlocal tried
+        tried += 1
+        claim = _proved(before, after, rules, deadline - time.perf_counter())
+        if claim is None:
+            return None
+        return Found(tuple(rules), _relation(claim), tried, time.perf_counter() - start)
+
+    for definition in definitions:
+        function, _ = definition.as_function()
+        if not before.has(function):
+            continue
+        try:
+            rule = substitute(definition)
+        except Exception:  # noqa: BLE001  (a definition SymPy cannot even print is unusable)
+            continue
+        if (found := attempt([rule])):
+            return found
+    rule = reparametrisation(before, after)
+    if rule is not None and (found := attempt([rule])):
+        return found
+    library = sorted(registry().values(), key=lambda r: r.name)
+    finals = [r for r in library if r.needs_target]
+    rewrites = [r for r in library if not r.needs_target]
+    frontier: list[tuple[sp.Expr, tuple[Rule, ...]]] = [(before, ())]
+    seen = {before}
+    for depth in range(MAX_DEPTH + 1):
+        next_frontier = []
+        for current, rules in frontier:
+            if time.perf_counter() > deadline:
+                return None
+            if rules and _cheaply_equal(current, after) and (found := attempt(rules)):
+                return found
+            for final in finals:
+                if time.perf_counter() > deadline:
+                    return None
+                if final.name == "algebra" and depth > 1:
+                    continue  # a full simplify per node: only near the start
+                if (found := attempt([*rules, final])):
+                    return found
+            if depth == MAX_DEPTH:
+                continue
+            for rewrite in rewrites:
+                try:
+                    with kernel.time_limit(max(deadline - time.perf_counter(), 0.05)):
+                        result = rewrite(current, None, Context()).result
+                except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
+                    continue
+                if result not in seen:
+                    seen.add(result)
+                    next_frontier.append((result, (*rules, rewrite)))
+        frontier = next_frontier
+    return None
+
+
+def unjustified(reason: str) -> Rule:
+    """A stand-in rule for a step with no justification: it never applies, so the step is
+    UNPROVEN (or REFUTED by the numbers), and says what was searched."""
+    def propose_nothing(before, target, context: Context):
+        raise RuleDoesNotApply(reason)
+
+    return Rule("no rule found", "", (), propose_nothing,
+                "no rule or chain of rules in the library justifies this step",
+                origin="search")
