@@ -19,6 +19,7 @@ from pathlib import Path
 from derive import __version__, kernel
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_derivation
 from derive.kernel import DeriveError, Numeric, Status
+from derive.latex import DOCUMENT_SUFFIXES, document_report
 from derive.loader import load_paths
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNPROVEN = 0, 1, 2, 3
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="check only the step with this label (repeatable)")
     check.add_argument("--ignore-expectations", action="store_true",
                        help="judge wrong twins as ordinary steps: they must then be VERIFIED")
+    check.add_argument("--chapter", type=int, metavar="N",
+                       help="in a LaTeX book, check only the displays of its N-th \\chapter")
 
     rules = sub.add_parser("rules", help="list the rule library")
     rules.add_argument("name", nargs="?", help="show one rule")
@@ -81,9 +84,11 @@ def _check(args) -> int:
     if args.instances < 1:
         raise DeriveError("--instances must be at least 1")
     kernel.set_time_limit(args.timeout)
-    loaded = load_paths(args.paths)
+    loaded = load_paths(args.paths, args.chapter)
     results: list[tuple[Path, list[StepResult]]] = []
     for path, derivations in loaded:
+        if args.format == "text":
+            _print_document_report(path)
         for d in derivations:
             rs = check_derivation(d, args.seed, args.instances, args.only)
             results.append((path, rs))
@@ -123,6 +128,8 @@ def _print_derivation(path: Path, d, results: list[StepResult], args) -> None:
         v = r.verdict
         outcome = r.outcome if not args.ignore_expectations else v.status.value
         print(f"  {r.label:<7} {outcome:<20} {r.entry.rule_names}")
+        if path.suffix.lower() in DOCUMENT_SUFFIXES and r.entry.location:
+            print(f"          at {r.entry.location}; {r.entry.note}")
         print(f"          symbolic: {v.symbolic.status.value}; numeric: "
               f"{_fmt_numeric(v.numeric)}; {r.seconds:.2f}s")
         if v.status is not Status.VERIFIED:
@@ -135,6 +142,16 @@ def _print_derivation(path: Path, d, results: list[StepResult], args) -> None:
             print(f"          replay: derive check {path} --only {r.label} --seed {ce['seed']}")
         for note in v.notes:
             print(f"          note: {note}")
+
+
+def _print_document_report(path: Path) -> None:
+    """What was found in a LaTeX or Markdown document, and what could not be read."""
+    report = document_report(path)
+    if report is None:
+        return
+    print(report.summary())
+    for error in report.unread:
+        print(f"  unread: {error}")
 
 
 def _print_summary(results: list[StepResult], args) -> None:

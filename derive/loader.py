@@ -39,8 +39,15 @@ def find_proof_files(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def load_file(path: str | Path) -> list[Derivation]:
-    """Import ``path`` as a module of its own and return its derivations."""
+def load_file(path: str | Path, chapter: int | None = None) -> list[Derivation]:
+    """Import ``path`` as a module of its own and return its derivations; a .tex or .md
+    document (or .txt, read as Markdown) is read by derive.latex instead."""
+    from derive.latex import DOCUMENT_SUFFIXES, load_document
+
+    if Path(path).suffix.lower() in DOCUMENT_SUFFIXES:
+        return load_document(path, chapter).derivations
+    if chapter is not None:
+        raise LoadError(f"{path}: --chapter applies to LaTeX and Markdown documents only")
     path = Path(path).resolve()
     digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
     name = f"derive_proof_{path.stem}_{digest}"
@@ -67,5 +74,6 @@ def load_file(path: str | Path) -> list[Derivation]:
     return [v for v in vars(module).values() if isinstance(v, Derivation)]
 
 
-def load_paths(paths: list[str | Path]) -> list[tuple[Path, list[Derivation]]]:
-    return [(f, load_file(f)) for f in find_proof_files(paths)]
+def load_paths(paths: list[str | Path],
+               chapter: int | None = None) -> list[tuple[Path, list[Derivation]]]:
+    return [(f, load_file(f, chapter)) for f in find_proof_files(paths)]

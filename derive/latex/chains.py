@@ -24,7 +24,6 @@ from derive.kernel import DeriveError, Relation
 from derive.latex import search
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, SymbolTable, resolve_kl_variable
-from derive.notation import OptimisationSet
 from derive.rules.base import Rule, UnknownRule, lookup
 
 __all__ = ["DocumentReport", "ReadEquation", "build_derivations"]

@@ -78,7 +78,7 @@ def read_source(path: Path) -> Source:
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
         raise LatexError(f"{path}:{line}: the file is not UTF-8 (byte {raw[e.start]:#04x} at "
-                         f"offset {e.start}); convert it, e.g. iconv -f latin1 -t utf-8")
+                         f"offset {e.start}); convert it, e.g. iconv -f latin1 -t utf-8") from None
     if not text.strip():
         raise LatexError(f"{path}: the file is empty: there is nothing to check")
     markdown = path.suffix.lower() in (".md", ".markdown", ".txt")
@@ -196,7 +196,8 @@ _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 _BLANKED = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\label\s*\{[^}]*\}|&"
                       r"|\\(begin|end)\s*\{(aligned|split|gathered)\}(\[[a-z]\])?")
 _TAG = re.compile(r"\\tag\*?\s*\{([^}]*)\}")
-_ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*((?:\\text\s*\{[^{}]*\}|[^()\n])*?)\s*\)\s*[.,;]?\s*$")
+_ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*((?:\\text\s*\{[^{}]*\}|[^()\n])*?)\s*\)"
+                      r"\s*[.,;]?\s*$")
 _ROW_REASON = re.compile(r"(\\q?quad|&&?)\s*\\(?:text|mbox|textrm)\s*\{([^{}]*)\}\s*[.,;]?\s*$")
 _END_PUNCTUATION = re.compile(r"[.,;]\s*$")
 _RELATION_START = re.compile(r"^\s*(=|:=|\\coloneqq|\\triangleq)")

@@ -17,7 +17,7 @@ import sympy as sp
 from derive import kernel
 from derive.checker import propose
 from derive.derivation import Definition, Step
-from derive.kernel import Claim, CheckTimeout, DeriveError, Relation, Symbolic
+from derive.kernel import CheckTimeout, Claim, DeriveError, Relation, Symbolic
 from derive.notation import OptimisationSet
 from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
