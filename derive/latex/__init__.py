@@ -48,6 +48,7 @@ aliases, as ``derive rules`` lists them. Without one, the rule library is search
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,14 @@ _KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "fun
           "model", "symbol"}
 
 
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*'*")
+
+
 def _declare(table: SymbolTable, kind: str, names, where: str = "") -> None:
+    for name in names:
+        if not _NAME.fullmatch(name):
+            raise LatexError(f"{where}cannot declare {name!r}: a name is a letter or a word "
+                             f"(sigma, Pr, L), optionally with digits and primes")
     if kind not in _KINDS:
         raise LatexError(f"{where}unknown declaration {kind!r}; known: "
                          f"{', '.join(sorted(_KINDS))} (e.g. `% derive: positive sigma`)")

@@ -1,0 +1,203 @@
+"""derive.latex on documents: the book's and the seed post's own LaTeX verify 5.27-5.31,
+a wrong step written into a copy is REFUTED at its line, bad input gets a clear message."""
+
+from pathlib import Path
+
+import pytest
+
+from derive import Status
+from derive.checker import check_derivation
+from derive.cli import main
+from derive.latex import LatexError, load_document
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+BOOK = SHARED / "reference" / "UDL_Equations.tex"
+SEED = SHARED / "seed" / "000_86771fc8b7dc4c48.txt"
+
+needs_book = pytest.mark.skipif(not BOOK.exists(), reason="../shared/reference is absent")
+needs_seed = pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is absent")
+
+CHAIN_LABELS = ["5.27", "5.28", "5.29", "5.30a", "5.30b", "5.30c", "5.31"]
+
+
+def results(document, wanted=None):
+    out = {}
+    for d in document.derivations:
+        for r in check_derivation(d, instances=200):
+            if wanted is None or r.label in wanted:
+                out[r.label] = r
+    return out
+
+
+def book_copy(tmp_path, right: str, wrong: str) -> Path:
+    """The book with one change in chapter 5 (read from ../shared, written to a temporary
+    folder, never stored in the repository)."""
+    text = BOOK.read_text(encoding="utf-8")
+    start = text.index(r"\chapter{Loss functions}")
+    at = text.index(right, start)
+    path = tmp_path / "book.tex"
+    path.write_text(text[:at] + wrong + text[at + len(right):], encoding="utf-8")
+    return path
+
+
+@needs_book
+def test_book_5_27_to_5_31_verified_without_annotations():
+    document = load_document(BOOK, chapter=5)
+    found = results(document, CHAIN_LABELS)
+    assert sorted(found) == sorted(CHAIN_LABELS)
+    for label, r in found.items():
+        assert r.verdict.status is Status.VERIFIED, (label, r.verdict.symbolic.detail)
+        assert r.entry.location.file == str(BOOK)
+    assert found["5.27"].entry.location.line == 357
+    assert found["5.30b"].entry.rule_names == "integral_linearity, swap_sum_integral, dirac_sifting"
+    assert found["5.31"].entry.rule_names.startswith("reparametrise(theta")
+
+
+@needs_seed
+def test_seed_post_verified_without_annotations():
+    document = load_document(SEED)
+    assert document.report.unread == []
+    statuses = [r.verdict.status for r in results(document).values()]
+    assert len(statuses) == 6 and set(statuses) == {Status.VERIFIED}
+
+
+@needs_book
+def test_wrong_step_in_a_copy_of_the_book_is_refuted_at_its_line(tmp_path):
+    # 5.30c with the sign lost: argmin of the log-likelihood instead of its negative
+    right = r"&=&\mathop{\rm argmin}_{\boldsymbol\theta}\left[-\sum_{i=1}^{I}"
+    wrong = r"&=&\mathop{\rm argmin}_{\boldsymbol\theta}\left[\sum_{i=1}^{I}"
+    path = book_copy(tmp_path, right, wrong)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if wrong in text)
+    found = results(load_document(path, chapter=5), ["5.30c"])
+    assert found["5.30c"].verdict.status is Status.REFUTED
+    assert found["5.30c"].entry.location.line == line
+
+
+@needs_seed
+def test_wrong_step_in_a_copy_of_the_seed_is_refuted_at_its_line(tmp_path):
+    text = SEED.read_text(encoding="utf-8")
+    # the last line of 5.30 with the sign lost
+    right = r"\left[ -\sum_{i=1}^{I} \log[P(y_i|\theta)] \right]"
+    wrong = r"\left[ \sum_{i=1}^{I} \log[P(y_i|\theta)] \right]"
+    assert right in text
+    path = tmp_path / "post.md"
+    path.write_text(text.replace(right, wrong), encoding="utf-8")
+    line = next(n for n, t in enumerate(path.read_text().splitlines(), 1) if wrong in t)
+    found = [r for r in results(load_document(path)).values()
+             if r.entry.location.line == line]
+    assert found and found[0].verdict.status is Status.REFUTED
+
+
+def test_justifications_by_comment_and_text_are_used(tmp_path):
+    path = tmp_path / "notes.tex"
+    path.write_text("\n".join([
+        r"\begin{align}",
+        r"D_{KL}[q||p] &= \int_{-\infty}^{\infty} q(z)\log\left[\frac{q(z)}{p(z)}\right]dz"
+        r" \quad \text{by kl_definition} \\",
+        r"&= \int_{-\infty}^{\infty} q(z)\log[q(z)]dz - \int_{-\infty}^{\infty}"
+        r" q(z)\log[p(z)]dz % by: log_of_product, integral_linearity",
+        r"\end{align}"]), encoding="utf-8")
+    document = load_document(path)
+    found = results(document)
+    assert [r.entry.rule_names for r in found.values()] == [
+        "kl_definition", "log_of_product, integral_linearity"]
+    assert {r.verdict.status for r in found.values()} == {Status.VERIFIED}
+    assert [r.entry.location.line for r in found.values()] == [2, 3]
+    assert document.report.searched == {}
+
+
+def test_an_unknown_justification_names_close_rules(tmp_path):
+    path = tmp_path / "notes.tex"
+    path.write_text("\\begin{equation}\na + a = 2 a % by: kl_defintion\n\\end{equation}\n")
+    with pytest.raises(LatexError, match="kl_definition"):
+        load_document(path)
+
+
+def test_markdown_declarations_and_skipped_displays(tmp_path):
+    path = tmp_path / "post.md"
+    path.write_text("\n".join([
+        "<!-- derive: positive kappa -->",
+        "Some prose with $x$ inline.", "",
+        "$$\\kappa = \\kappa$$", "",
+        "$$ a + b $$", "",
+        "```", "$$ not math: in a code block $$", "```", "",
+        "$$\\log[\\kappa^2] = 2\\log[\\kappa]$$"]), encoding="utf-8")
+    document = load_document(path)
+    report = document.report
+    assert report.displays == 3 and report.read == 3 and report.unread == []
+    assert len(report.skipped) == 2  # kappa = kappa names a result; a + b has no relation
+    (r,) = results(document).values()
+    assert r.verdict.status is Status.VERIFIED  # log of a power: kappa declared positive
+
+
+def test_hostile_document_runs_nothing(tmp_path, monkeypatch):
+    import builtins
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("document text was evaluated")
+
+    monkeypatch.setattr(builtins, "eval", forbidden)
+    monkeypatch.setattr(builtins, "exec", forbidden)
+    marker = tmp_path / "ran"
+    path = tmp_path / "hostile.tex"
+    path.write_text("\n".join([
+        f"% derive: function __import__('os').system('touch {marker}')",
+        r"\begin{equation}",
+        f"__import__('os').system('touch {marker}') = 1",
+        r"\end{equation}",
+        r"\begin{equation}\input{/etc/passwd} = \write18{touch " + str(marker) + r"}\end{equation}",
+        r"\[ a = \immediate\write18{rm -rf /} \]"]), encoding="utf-8")
+    with pytest.raises(LatexError, match="cannot declare"):
+        load_document(path)
+    path.write_text(path.read_text().split("\n", 1)[1])
+    document = load_document(path)
+    assert len(document.report.unread) == 3
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"\\begin{equation} a = \xe9 \\end{equation}", "not UTF-8"),
+])
+def test_bad_files_get_a_clear_message(tmp_path, content, message):
+    path = tmp_path / "bad.tex"
+    path.write_bytes(content)
+    with pytest.raises(LatexError, match=message):
+        load_document(path)
+
+
+def test_huge_file_is_refused_with_a_message(tmp_path, monkeypatch):
+    from derive.latex import document
+
+    monkeypatch.setattr(document, "MAX_BYTES", 100)
+    path = tmp_path / "big.md"
+    path.write_text("$$a = a$$\n" * 50)
+    with pytest.raises(LatexError, match="MB"):
+        load_document(path)
+
+
+def test_parse_error_in_a_document_points_at_file_line_column(tmp_path):
+    path = tmp_path / "notes.tex"
+    path.write_text("intro\n\\begin{align}\na &= b + ) \\\\\n&= b\n\\end{align}\n")
+    document = load_document(path)
+    (error,) = document.report.unread
+    text = str(error)
+    assert text.startswith(f"{path}:3:")
+    assert "expected" in text and "a &= b + )" in text
+    assert text.splitlines()[-1] == " " * 9 + "^"  # under the )
+
+
+@needs_book
+def test_cli_checks_a_book_chapter(capsys):
+    status = main(["check", str(BOOK), "--chapter", "5", "--only", "5.30b", "--instances", "50"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "36 displays" in out and f"{BOOK}:371" in out and "VERIFIED" in out
+    assert "read: argmin_{theta}[-Sum(log(Pr(y[i]|theta)), (i, 1, I))/I]" in out
+
+
+def test_cli_chapter_of_a_document_without_chapters(tmp_path, capsys):
+    path = tmp_path / "notes.tex"
+    path.write_text("\\[ a = a \\]\n")
+    assert main(["check", str(path), "--chapter", "2"]) == 2
+    assert "no \\chapter" in capsys.readouterr().err
