@@ -43,6 +43,8 @@ DELTA_TOLERANCE = 1e-4  # after Richardson extrapolation of nascent deltas to ep
 EPSILONS = (0.2, 0.1, 0.05)  # nascent delta widths
 HALF_WIDTH = 15.0  # quadrature over the real line: [-15, 15], where every density lives
 MAX_I = 6  # the largest random bound of a sum
+MAX_TERMS = 50  # the most terms of a sum with a fixed bound, and the length of data arrays
+MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral grid x sums x chunk)
 
 
 class NotEvaluable(Exception):
@@ -68,22 +70,28 @@ def _gauss_logpdf(y, mu, sigma):
     return -0.5 * ((y - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
 
 
-def _softplus(x):
-    return np.logaddexp(0.0, x)
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(x / 2))
+
+
+def _bounded_mean(x):
+    # Models' means stay in (-3, 3) and scales bounded, as sampled parameters do: then every
+    # density has all but 1e-9 of its mass inside the quadrature range [-15, 15].
+    return 3 * np.tanh(x / 3)
 
 
 FAMILIES = (
     Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
-           lambda raw: (raw[0], 0.5 + _softplus(raw[1])),
+           lambda raw: (_bounded_mean(raw[0]), 0.5 + 1.5 * _sigmoid(raw[1])),
            _gauss_logpdf),
     Family("Gaussian(mean learned, variance 1)", ("mu",),
            lambda rng, n: (rng.uniform(-2, 2, n),),
-           lambda raw: (raw[0],),
+           lambda raw: (_bounded_mean(raw[0]),),
            lambda y, mu: _gauss_logpdf(y, mu, 1.0)),
     Family("logistic(location, scale learned)", ("mu", "s"),
-           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.4, 1.5, n)),
-           lambda raw: (raw[0], 0.4 + _softplus(raw[1])),
+           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.3, 0.6, n)),
+           lambda raw: (_bounded_mean(raw[0]), 0.3 + 0.3 * _sigmoid(raw[1])),
            lambda y, mu, s: -(y - mu) / s - 2 * np.logaddexp(0.0, -(y - mu) / s) - np.log(s)),
 )
 
@@ -135,7 +143,7 @@ class Instances:
 
     n: int
     scalars: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)
-    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_I)
+    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_TERMS)
     mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
     model_shape: dict[object, ModelShape] = field(default_factory=dict)
@@ -256,7 +264,7 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
+        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -295,6 +303,7 @@ class Evaluator:
         self.ndim = 1 + depth
         self.env: dict[sp.Symbol, object] = {}
         self.level = 0
+        self.open_sizes: list[int] = []
 
     def _instance_axis(self, a: np.ndarray) -> np.ndarray:
         return a.reshape((-1,) + (1,) * (self.ndim - 1))
@@ -364,7 +373,10 @@ class Evaluator:
         (index,) = e.indices
         idx = np.asarray(self.value(index))
         rows = np.arange(self.inst.n).reshape((-1,) + (1,) * (self.ndim - 1))
-        cols = np.clip(np.rint(idx).astype(int) - 1, 0, MAX_I - 1)
+        cols = np.rint(idx).astype(int) - 1
+        if np.any(cols >= MAX_TERMS):
+            raise NotEvaluable(f"{e} indexes past the {MAX_TERMS} data points sampled")
+        cols = np.clip(cols, 0, MAX_TERMS - 1)  # below 1: outside the sum's mask
         return self.inst.data[label][rows, cols]
 
     def _DiracDelta(self, e):
@@ -379,6 +391,10 @@ class Evaluator:
         self.level += 1
         if self.level >= self.ndim:
             raise NotEvaluable("nesting deeper than expected")
+        self.open_sizes.append(len(values))
+        if self.inst.n * math.prod(self.open_sizes) > MAX_ELEMENTS:
+            raise NotEvaluable(f"the nested integrals and sums around {symbol} need more than "
+                               f"{MAX_ELEMENTS:.0e} numbers per chunk: too large to evaluate")
         shape = [1] * self.ndim
         shape[self.level] = -1
         self.env[symbol] = values.reshape(shape) if values.ndim == 1 else values
@@ -386,6 +402,7 @@ class Evaluator:
 
     def _close_axis(self, symbol):
         del self.env[symbol]
+        self.open_sizes.pop()
         self.level -= 1
 
     def _grid(self, low, high):
@@ -399,13 +416,18 @@ class Evaluator:
         return np.linspace(a, b, int(round((b - a) / step)) + 1)
 
     def _Integral(self, e):
-        if len(e.limits) != 1 or len(e.limits[0]) != 3:
-            raise NotEvaluable(f"only single definite integrals: {e}")
-        z, low, high = e.limits[0]
-        grid = self._grid(low, high)
+        return self._integrate(e.function, e.limits)
+
+    def _integrate(self, function, limits):
+        """The integral of ``function`` over ``limits``; SymPy merges nested integrals into
+        one with several limits, of which the last is outermost."""
+        *inner, (z, *bounds) = limits
+        if len(bounds) != 2:
+            raise NotEvaluable(f"only definite integrals: the limit of {z} has no bounds")
+        grid = self._grid(*bounds)
         axis = self._open_axis(z, grid)
         try:
-            values = self.number(e.function)
+            values = self._integrate(function, inner) if inner else self.number(function)
             values = np.broadcast_to(values, np.broadcast_shapes(
                 np.shape(values), self._full_shape(axis, len(grid))))
         finally:
@@ -421,36 +443,30 @@ class Evaluator:
         z = e.variable
         return self.value(sp.Integral(e.q * sp.log(e.q / e.p), (z, -sp.oo, sp.oo)))
 
-    def _bounded_index(self, e):
-        if len(e.limits) != 1:
-            raise NotEvaluable(f"only single sums and products: {e}")
-        i, low, high = e.limits[0]
-        low_v = np.asarray(self.value(low), dtype=float)
-        high_v = np.asarray(self.value(high), dtype=float)
-        if np.any(high_v > MAX_I) or high == sp.oo:
-            raise NotEvaluable(f"the sum {e} runs past {MAX_I} terms")
-        idx = np.arange(1, MAX_I + 1, dtype=float)
-        axis = self._open_axis(i, idx)
-        mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
-        return i, axis, mask
-
     def _Sum(self, e):
-        i, axis, mask = self._bounded_index(e)
-        try:
-            values = self.value(e.function)
-        finally:
-            self._close_axis(i)
-        values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 0.0).sum(axis=axis, keepdims=True)
+        return self._reduce(e.function, e.limits, np.sum, 0.0)
 
     def _Product(self, e):
-        i, axis, mask = self._bounded_index(e)
+        return self._reduce(e.function, e.limits, np.prod, 1.0)
+
+    def _reduce(self, function, limits, reduction, neutral):
+        """A finite sum or product over ``limits`` (the last outermost), each bound per
+        instance: terms past an instance's bound are masked to the neutral element."""
+        *inner, (i, low, high) = limits
+        low_v = np.asarray(self.number(low), dtype=float)
+        high_v = np.asarray(self.number(high), dtype=float)
+        if high == sp.oo or np.any(high_v > MAX_TERMS):
+            raise NotEvaluable(f"a sum or product over {i} runs past {MAX_TERMS} terms")
+        idx = np.arange(1, int(np.max(high_v)) + 1 if high_v.size else 1, dtype=float)
+        axis = self._open_axis(i, idx)
         try:
-            values = self.value(e.function)
+            mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
+            values = (self._reduce(function, inner, reduction, neutral) if inner
+                      else self.number(function))
         finally:
             self._close_axis(i)
         values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 1.0).prod(axis=axis, keepdims=True)
+        return reduction(np.where(mask, values, neutral), axis=axis, keepdims=True)
 
     def _mixture(self, e):
         if e.func not in self.inst.mixtures or len(e.args) != 1:
@@ -504,9 +520,10 @@ UFUNCS = {
 
 def _depth(expr: sp.Expr) -> int:
     """How many bound variables can be open at once while evaluating ``expr``."""
-    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product, KL)):
-        inner = expr.q * expr.p if isinstance(expr, KL) else expr.function
-        return 1 + _depth(inner)
+    if isinstance(expr, KL):
+        return 1 + _depth(expr.q * expr.p)
+    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product)):
+        return len(expr.limits) + _depth(expr.function)
     if isinstance(expr, AppliedModel) or not expr.args:
         return 0
     return max((_depth(a) for a in expr.args if isinstance(a, sp.Basic)), default=0)
@@ -537,6 +554,19 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         err = np.where(diff <= NOISE_FLOOR, 0.0, diff / np.maximum(np.abs(a), np.abs(b)))
     fa, fb = np.isfinite(a), np.isfinite(b)
     return np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
+
+
+def _richardson(values: list[np.ndarray]) -> np.ndarray:
+    """Extrapolate values at eps, eps/2, eps/4, ... to eps = 0. A Gaussian nascent delta
+    smooths g into E[g(c + eps Z)] = g(c) + eps^2 g2(c)/2 + eps^4 g4(c)/8 + ... (g2, g4 the
+    derivatives): even powers only, so each level of the table removes the next one."""
+    table = list(values)
+    power = 2
+    while len(table) > 1:
+        factor = 2.0**power
+        table = [(factor * fine - coarse) / (factor - 1) for coarse, fine in zip(table, table[1:])]
+        power += 2
+    return table[0]
 
 
 @dataclass(frozen=True)
@@ -571,9 +601,8 @@ class Sides:
                              evaluate(self.right, inst, self.roles, None), TOLERANCE)
         series = [(evaluate(self.left, inst, self.roles, eps),
                    evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
-        (a1, b1), (a2, b2) = series[-2], series[-1]
         first, last = relative_error(*series[0]), relative_error(*series[-1])
-        return Evaluated((4 * a2 - a1) / 3, (4 * b2 - b1) / 3,  # eps^2 Richardson: eps halves
+        return Evaluated(_richardson([a for a, _ in series]), _richardson([b for _, b in series]),
                          DELTA_TOLERANCE, np.where(last > first + DELTA_TOLERANCE, last, 0.0))
 
 
@@ -788,9 +817,10 @@ def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Instances:
 
 def check_density(function, body: sp.Lambda, seed: int, instances: int,
                   names: Sequence[str]) -> NumericVerdict:
-    """A definition of a density must be one: non-negative, integrating to 1."""
+    """A definition of a density must be one: integrating to 1 over its variable (the first
+    argument; a conditional density's condition is sampled like any other symbol)."""
     start = time.perf_counter()
-    (variable,) = body.variables
+    variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
     plan = Plan("values", integral, sp.Integer(1))
     try:
