@@ -15,8 +15,19 @@ import sympy as sp
 
 from derive import kernel, numeric
 from derive.derivation import Definition, Derivation, Entry, Step
-from derive.kernel import (CheckTimeout, Claim, Justification, Numeric, NumericVerdict, Status,
-                           Symbolic, SymbolicVerdict, Verdict, fact, positive)
+from derive.kernel import (
+    CheckTimeout,
+    Claim,
+    Justification,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    Verdict,
+    fact,
+    positive,
+)
 from derive.rules.base import Context, RuleDoesNotApply
 
 DEFAULT_SEED = 20231205
@@ -113,7 +124,7 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
     conditions = [fact(f"{d.lhs} is a function applied to symbols", True, "it is")]
     for node in sp.preorder_traversal(d.rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
-            for _, low, high in node.limits:
+            for _, _low, high in node.limits:
                 conditions.append(fact(f"{high} is an integer", high.is_integer,
                                        "declared integer" if high.is_integer else
                                        f"cannot show {high} is an integer: declare it integer=True"))

@@ -34,8 +34,14 @@ import numpy as np
 import sympy as sp
 
 from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
-from derive.notation import (KL, AppliedConditionalDensity, AppliedDensity, AppliedModel,
-                             DataLabel, OptimisationSet)
+from derive.notation import (
+    KL,
+    AppliedConditionalDensity,
+    AppliedDensity,
+    AppliedModel,
+    DataLabel,
+    OptimisationSet,
+)
 
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
 TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
@@ -181,7 +187,7 @@ class Instances:
             out[str(f)] = f"random {shape.name} model"
         for s, p in self.params.items():
             names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values)}
+            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values, strict=True)}
         return out
 
 
@@ -564,7 +570,7 @@ def _richardson(values: list[np.ndarray]) -> np.ndarray:
     power = 2
     while len(table) > 1:
         factor = 2.0**power
-        table = [(factor * fine - coarse) / (factor - 1) for coarse, fine in zip(table, table[1:])]
+        table = [(factor * fine - coarse) / (factor - 1) for coarse, fine in zip(table, table[1:], strict=False)]
         power += 2
     return table[0]
 
@@ -772,7 +778,7 @@ def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
         for s, p in bad.other.pick([bad.row]).params.items():
             instance[f"{s} (a)"] = instance.pop(str(s))
             names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            instance[f"{s} (b)"] = {n: _plain(v[0]) for n, v in zip(names, p.values)}
+            instance[f"{s} (b)"] = {n: _plain(v[0]) for n, v in zip(names, p.values, strict=True)}
     return NumericVerdict(
         Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
         {"instance": instance, "values": {k: _plain(v) for k, v in bad.values.items()},

@@ -2,15 +2,27 @@
 
 import pytest
 import sympy as sp
-from helpers import (I, Pr, X, Y, c, f, i, integral, k, one_step, p, phi, q, theta, x, y,
-                     z)
+from helpers import I, Pr, X, Y, c, f, i, integral, k, one_step, p, phi, q, theta, x, y, z
 
 from derive import KL, ArgMax, ArgMin, Delta, Derivation, Status, Symbolic
 from derive.notation import density
-from derive.rules import (algebra, argmax_to_argmin, dirac_sifting, drop_constant,
-                          drop_positive_factor, integral_linearity, kl_definition, log_of_exp,
-                          log_of_finite_product, log_of_product, monotone_transform,
-                          reparametrise, substitute, sum_linearity, swap_sum_integral)
+from derive.rules import (
+    algebra,
+    argmax_to_argmin,
+    dirac_sifting,
+    drop_constant,
+    drop_positive_factor,
+    integral_linearity,
+    kl_definition,
+    log_of_exp,
+    log_of_finite_product,
+    log_of_product,
+    monotone_transform,
+    reparametrise,
+    substitute,
+    sum_linearity,
+    swap_sum_integral,
+)
 
 oo = sp.oo
 
