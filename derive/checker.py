@@ -98,7 +98,8 @@ def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, Justification | None]:
     try:
         with kernel.time_limit():
             justification = propose(step)
-            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses)
+            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses,
+                                            step.relation)
     except RuleDoesNotApply as e:
         verdict = SymbolicVerdict(Symbolic.UNKNOWN, f"the rule does not apply: {e}")
     except CheckTimeout as e:
@@ -159,7 +160,8 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
     else:
         symbolic, justification = _symbolic_step(entry)
         numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
-                                             justification, seed, instances, names)
+                                             justification, seed, instances, names,
+                                             entry.hypotheses)
     verdict = kernel.decide(symbolic, numeric_verdict,
                             same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)

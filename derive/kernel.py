@@ -363,10 +363,18 @@ class Verdict:
 
 
 def judge_symbolic(justification: Justification | None, after: Expr, why_none: str,
-                   hypotheses: Sequence = ()) -> SymbolicVerdict:
-    """Check a rule's proposal: every side condition, and that its result is ``after``."""
+                   hypotheses: Sequence = (), relation: Relation = Relation.EQUAL
+                   ) -> SymbolicVerdict:
+    """Check a rule's proposal: every side condition, and that its result is ``after``.
+    A definition or modelling substitution is an assumption, so it may only be written as
+    ``:=``: written as ``=`` it would read as a proved equality."""
     if justification is None:
         return SymbolicVerdict(Symbolic.UNKNOWN, why_none)
+    if justification.claim is Claim.DEFINITION and relation is not Relation.DEFINE:
+        return SymbolicVerdict(
+            Symbolic.UNKNOWN, f"{justification.rule} applies a definition or modelling "
+            f"assumption, which is not a proved equality: write the step with .define(...) "
+            f"(relation :=)")
     results = tuple(check_condition(c, hypotheses) for c in justification.conditions)
     matches = check_condition(equal(justification.result, after), hypotheses)
     failed = [r for r in results if r.holds is False]

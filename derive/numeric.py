@@ -28,7 +28,7 @@ import math
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -287,15 +287,28 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     return inst
 
 
-def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator) -> None:
-    """(Re)draw the optimisation-variable-like things: a family's parameters, model weights."""
+def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
+                    only: Sequence[sp.Symbol] | None = None) -> None:
+    """(Re)draw parameters: a family's (theta of Pr(y|theta)), a model's weights (phi of
+    f[x, phi]), and scalars; all of them, or just those in ``only`` (the optimisation
+    variables, for the second setting of an order check)."""
+    wanted = set(only) if only is not None else None
+
+    def drawn(symbol) -> bool:
+        return wanted is None or symbol in wanted
+
     for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
-        fam = inst.family[d]
-        inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
+        if drawn(theta):
+            fam = inst.family[d]
+            inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
     for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
-        consumer = roles.models.get(f)
-        outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
-        inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+        if drawn(phi):
+            consumer = roles.models.get(f)
+            outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+            inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+    if wanted is not None:
+        for s in sorted(wanted & roles.scalars, key=str):
+            inst.scalars[s] = _sample_scalar(s, rng, inst.n)
 
 
 # ---------------------------------------------------------------------------------------
@@ -689,6 +702,7 @@ class Plan:
     variables: tuple[sp.Symbol, ...] = ()
     deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     reason: str = ""
+    hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
 
 
 def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
@@ -724,10 +738,13 @@ def step_rng(seed: int, *names: str) -> np.random.Generator:
 
 def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                justification: Justification | None, seed: int, instances: int,
-               names: Sequence[str]) -> NumericVerdict:
-    """The numeric verdict of one step on ``instances`` random instances from ``seed``."""
+               names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
+    """The numeric verdict of one step on ``instances`` random instances from ``seed``,
+    each satisfying the step's ``hypotheses``."""
     start = time.perf_counter()
     plan = plan_for(before, after, relation, justification)
+    if hypotheses:
+        plan = replace(plan, hypotheses=tuple(hypotheses))
     if plan.kind == "none":
         return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
                               seconds=time.perf_counter() - start)
@@ -741,8 +758,38 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                           verdict.seed, verdict.counterexample, time.perf_counter() - start)
 
 
+PREDICATES = {
+    "positive": lambda v: v > 0, "negative": lambda v: v < 0,
+    "nonnegative": lambda v: v >= 0, "nonpositive": lambda v: v <= 0,
+    "nonzero": lambda v: v != 0, "zero": lambda v: v == 0,
+}
+RELATIONS = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+             sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
+MAX_REJECTED_CHUNKS = 50
+
+
+def admissible(hypotheses: Sequence, inst: Instances, roles: Roles) -> np.ndarray:
+    """Which instances satisfy every hypothesis (Q.positive(e), e > 0, ...)."""
+    keep = np.ones(inst.n, dtype=bool)
+    for h in hypotheses:
+        if isinstance(h, sp.logic.boolalg.And):
+            keep &= admissible(h.args, inst, roles)
+        elif isinstance(h, sp.assumptions.assume.AppliedPredicate) and (
+                h.function.name in PREDICATES):
+            keep &= PREDICATES[h.function.name](evaluate(h.arguments[0], inst, roles, None))
+        elif type(h) in RELATIONS:
+            keep &= RELATIONS[type(h)](evaluate(h.lhs, inst, roles, None),
+                                       evaluate(h.rhs, inst, roles, None))
+        else:
+            raise NotEvaluable(f"cannot sample instances under the hypothesis {h}: use "
+                               f"Q.positive/negative/nonzero/... or an inequality")
+    return keep
+
+
 def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
     exprs = [plan.left, plan.right] + [e for _, e in plan.deferred]
+    exprs += [a for h in plan.hypotheses for a in getattr(h, "args", ())
+              if isinstance(a, sp.Expr)]
     roles = read_roles(exprs)
     for s, _ in plan.deferred:
         roles.scalars.discard(s)
@@ -752,19 +799,27 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
     while done < instances:
         n = min(CHUNK, instances - done)
         inst = sample(roles, rng, n, chunk)
+        chunk += 1
+        if plan.hypotheses:
+            inst = inst.pick(np.flatnonzero(admissible(plan.hypotheses, inst, roles)))
+            if inst.n == 0:
+                if chunk > MAX_REJECTED_CHUNKS:
+                    raise NotEvaluable(f"random instances almost never satisfy the "
+                                       f"hypotheses {', '.join(map(str, plan.hypotheses))}")
+                continue
+            n = inst.n
         for s, e in plan.deferred:
             inst.deferred[s] = Deferred(e)
         if plan.kind == "values":
             err, bad = check_values(sides, inst)
         else:
-            other = inst.pick(np.arange(n))
-            draw_parameters(roles, other, rng)
+            other = inst.pick(np.arange(inst.n))
+            draw_parameters(roles, other, rng, only=plan.variables)
             err, bad = check_order(sides, inst, other, plan.values_too)
         if bad is not None:
             return _counterexample(plan, sides, bad, seed, done + n)
         worst = max(worst, err)
         done += n
-        chunk += 1
     what = "order of objectives kept" if plan.kind == "order" else "values agree"
     if plan.values_too:
         what += ", and values agree"
@@ -777,12 +832,12 @@ def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
                     tried: int) -> NumericVerdict:
     found = shrink(plan, sides, bad)
     instance = found.inst.describe(found.row)
-    if found.other is not None:  # an order check: name both parameter settings
-        for s, p in found.other.params.items():
-            instance[f"{s} (a)"] = instance.pop(str(s))
-            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            instance[f"{s} (b)"] = {n: _plain(v[found.row])
-                                    for n, v in zip(names, p.values, strict=True)}
+    if found.other is not None:  # an order check: name both settings of each variable
+        other = found.other.describe(found.row)
+        for v in map(str, plan.variables):
+            if v in instance:
+                instance[f"{v} (a)"] = instance.pop(v)
+                instance[f"{v} (b)"] = other[v]
     return NumericVerdict(
         Numeric.COUNTEREXAMPLE, found.detail, tried, float("inf"), seed,
         {"instance": instance, "values": {k: _plain(v) for k, v in found.values.items()},
