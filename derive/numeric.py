@@ -579,7 +579,9 @@ def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample |
 
 
 def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
-    return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
+    # Relative to the objectives' own size: a likelihood (a product of densities) is often
+    # 1e-14 or less, and an absolute floor would read every difference of it as a tie.
+    return np.where(np.abs(d) <= tol * np.maximum(scale, 1e-300), 0, np.sign(d))
 
 
 def check_order(before: Sides, after: Sides, inst_a: Instances, inst_b: Instances,
