@@ -33,8 +33,18 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive import kernel, numeric
-from derive.kernel import (Claim, Condition, DeriveError, Justification, Numeric, Relation,
-                           Status, fact, free_of, positive)
+from derive.kernel import (
+    Claim,
+    Condition,
+    DeriveError,
+    Justification,
+    Numeric,
+    Relation,
+    Status,
+    fact,
+    free_of,
+    positive,
+)
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register, rewrite_everywhere
 
 __all__ = ["Identity", "IdentityError", "IdentityRefused", "identity", "identities"]
@@ -255,10 +265,8 @@ class _Pattern:
         match = node.match(self.lhs)
         if not match:
             return None
-        binding = {v: match.get(w, w) for v, w in self.wilds.items()}
-        if any(isinstance(b, sp.Wild) for b in binding.values()):
-            return None
-        if not self._same_arrays(binding):
+        binding = {v: match[w] for v, w in self.wilds.items() if w in match}
+        if not self._same_arrays(binding) or set(binding) != set(self.wilds):
             return None
         rhs_only = _bound_variables(self.rhs) - set(self.bound)
         if rhs_only and any(b.has(*rhs_only) for b in binding.values()):
@@ -269,16 +277,34 @@ class _Pattern:
         return result, self._conditions(binding)
 
     def _same_arrays(self, binding: dict) -> bool:
+        """Every occurrence of an indexed pattern variable must be one function of its index.
+        The form of an occurrence whose index was matched (a sum's index) fixes the function;
+        an occurrence whose index occurs nowhere else (z[j]) is matched against that form,
+        which also tells what j is. Fills in such indices in ``binding``; False if none fits."""
         by_base: dict = {}
-        for v, b in binding.items():
+        for v in self.wilds:
             if isinstance(v, sp.Indexed):
-                by_base.setdefault(v.base, []).append((v, b))
-        probe = sp.Dummy("probe")
+                by_base.setdefault(v.base, []).append(v)
+        probe = sp.Wild("probe")
         for occurrences in by_base.values():
-            forms = {sp.expand(b.xreplace({binding[v.indices[0]]: probe}))
-                     if v.indices[0] in binding else b for v, b in occurrences}
+            known = [v for v in occurrences if v.indices[0] in binding]
+            forms = {binding[v].xreplace({binding[v.indices[0]]: probe}) for v in known}
             if len(forms) > 1:
                 return False
+            unknown = [v for v in occurrences if v not in known]
+            if not forms:
+                if len({binding[v] for v in unknown}) > 1 or len(set(unknown)) > 1:
+                    return False
+                continue
+            (form,) = forms
+            for v in unknown:
+                index = v.indices[0]
+                found = binding[v].match(form) if form != probe else {probe: None}
+                if not found or probe not in found or found[probe] is None:
+                    return False
+                if index in binding and binding[index] != found[probe]:
+                    return False
+                binding[index] = found[probe]
         return True
 
     def _conditions(self, binding: dict) -> list[Condition]:
