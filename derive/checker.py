@@ -142,7 +142,7 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         function, body = entry.as_function()
         from derive.notation import AppliedDensity
 
-        if issubclass(function, AppliedDensity) and len(body.variables) == 1:
+        if issubclass(function, AppliedDensity):
             numeric_verdict = numeric.check_density(function, body, seed, instances, names)
         else:
             numeric_verdict = NumericVerdict(Numeric.NOT_APPLICABLE,

@@ -148,6 +148,8 @@ def check_condition(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         (e,) = c.subject
         fact_value = e.is_positive if c.kind == "positive" else e.is_nonzero
         if fact_value is None:
+            fact_value = _positive_sum_or_product(e)
+        if fact_value is None:
             prop = sp.Q.positive(e) if c.kind == "positive" else sp.Q.nonzero(e)
             fact_value = _ask(prop, hypotheses)
         word = "> 0" if c.kind == "positive" else "!= 0"
@@ -163,6 +165,18 @@ def check_condition(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
             return ConditionResult(c, True, "none of them occurs in it")
         return ConditionResult(c, False, f"it depends on {', '.join(map(str, sorted(hit, key=str)))}")
     raise DeriveError(f"unknown side-condition kind {c.kind!r}")
+
+
+def _positive_sum_or_product(e: Expr) -> bool | None:
+    """A finite sum or product of positive terms over a range with at least one term is
+    positive (SymPy does not say so of a Sum). True or None, never False."""
+    if not isinstance(e, (sp.Sum, sp.Product)) or len(e.limits) != 1:
+        return None
+    _, low, high = e.limits[0]
+    nonempty = (high - low).is_nonnegative
+    if e.function.is_positive and nonempty and high.is_finite and low.is_finite:
+        return True
+    return None
 
 
 def depends_on(e: Expr, variables: Iterable[sp.Symbol]) -> set[sp.Symbol]:

@@ -35,7 +35,8 @@ import sympy as sp
 
 from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
 from derive.notation import (KL, AppliedConditionalDensity, AppliedDensity, AppliedModel,
-                             DataLabel, OptimisationSet)
+                             AppliedModelOutput, BinaryLabel, ClassLabel, DataLabel,
+                             OptimisationSet, sig)
 
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
 TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
@@ -252,7 +253,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
+        if isinstance(label, BinaryLabel):
+            inst.data[label] = rng.integers(0, 2, (n, MAX_I)).astype(float)
+        elif isinstance(label, ClassLabel):
+            inst.data[label] = rng.integers(1, MAX_I + 1, (n, MAX_I)).astype(float)
+        else:
+            inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -277,6 +283,8 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator) -> 
     for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
         consumer = roles.models.get(f)
         outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+        if issubclass(f, AppliedModelOutput):
+            outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
         inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
 
 
@@ -301,6 +309,8 @@ class Evaluator:
             return self._conditional(expr)
         if isinstance(expr, AppliedDensity):
             return self._mixture(expr)
+        if isinstance(expr, AppliedModelOutput):
+            return self._model_output(expr)
         if isinstance(expr, AppliedModel):
             return self._model(expr)
         if isinstance(expr, sp.Symbol):
@@ -474,6 +484,22 @@ class Evaluator:
         fam = self.inst.family[consumer]
         return Params(tuple(fam.link(raw)), fam)
 
+    def _model_output(self, e):
+        """f_k[x, phi]: every output of the random model, then the k-th of them, where k may be
+        an array (a sum's index, or class labels)."""
+        if len(e.args) != 3:
+            raise NotEvaluable(f"a model output takes (k, input, parameters): {e}")
+        k, x, weights = e.args
+        w = self.value(weights)
+        if not isinstance(w, Params):
+            raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
+        outputs = self.inst.model_shape[e.func].forward(self.value(x), w.values, MAX_I)
+        index = np.clip(np.rint(np.asarray(self.value(k), dtype=float)).astype(int) - 1, 0, MAX_I - 1)
+        total = 0.0
+        for m, out in enumerate(outputs):
+            total = total + np.where(index == m, out, 0.0)
+        return total
+
 
 def _safe(f):
     def wrapped(x):
@@ -485,6 +511,7 @@ def _safe(f):
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
     sp.cos: np.cos, sp.tanh: np.tanh, sp.sqrt: _safe(np.sqrt),
+    sig: lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),  # 1/(1 + exp(-x)), without overflow
 }
 
 
@@ -750,7 +777,8 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
                   names: Sequence[str]) -> NumericVerdict:
     """A definition of a density must be one: non-negative, integrating to 1."""
     start = time.perf_counter()
-    (variable,) = body.variables
+    # A conditional density Pr(y|mu, sigma): over y, for random values of the condition.
+    variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
     plan = Plan("values", integral, sp.Integer(1))
     try:
