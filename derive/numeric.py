@@ -777,9 +777,12 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
                   names: Sequence[str]) -> NumericVerdict:
     """A definition of a density must be one: non-negative, integrating to 1."""
     start = time.perf_counter()
-    # A conditional density Pr(y|mu, sigma): over y, for random values of the condition.
     variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
+    if len(body.variables) > 1:
+        # A conditional density Pr(y|mu, sigma): over y, for random values of the condition
+        # (|mu| <= 3, sigma <= 3): over [-40, 40], past 12 sigma, where [-15, 15] is not.
+        integral = sp.Integral(body.expr, (variable, -40, 40))
     plan = Plan("values", integral, sp.Integer(1))
     try:
         verdict = _run(plan, step_rng(seed, *names), instances, seed)
