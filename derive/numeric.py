@@ -319,7 +319,8 @@ class Evaluator:
             return float(expr)
         if method is None:
             for sympy_type, ufunc in UFUNCS.items():
-                if isinstance(expr, sympy_type):
+                # sp.sqrt is a function, not a class (sqrt(x) is a Pow): skip such keys
+                if isinstance(sympy_type, type) and isinstance(expr, sympy_type):
                     return ufunc(self.value(expr.args[0]))
             raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
         return method(expr)
