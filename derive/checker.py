@@ -15,8 +15,19 @@ import sympy as sp
 
 from derive import kernel, numeric
 from derive.derivation import Definition, Derivation, Entry, Step
-from derive.kernel import (CheckTimeout, Claim, Justification, Numeric, NumericVerdict, Status,
-                           Symbolic, SymbolicVerdict, Verdict, fact, positive)
+from derive.kernel import (
+    CheckTimeout,
+    Claim,
+    Justification,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    Verdict,
+    fact,
+    positive,
+)
 from derive.rules.base import Context, RuleDoesNotApply
 
 DEFAULT_SEED = 20231205
@@ -115,7 +126,7 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
     conditions = [fact(f"{d.lhs} is a function applied to symbols", True, "it is")]
     for node in sp.preorder_traversal(d.rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
-            for _, low, high in node.limits:
+            for _, _low, high in node.limits:
                 conditions.append(fact(f"{high} is an integer", high.is_integer,
                                        "declared integer" if high.is_integer else
                                        f"cannot show {high} is an integer: declare it integer=True"))
@@ -153,7 +164,8 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         symbolic, justification = _symbolic_step(entry)
         numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
                                              justification, seed, instances, names)
-    verdict = kernel.decide(symbolic, numeric_verdict)
+    verdict = kernel.decide(symbolic, numeric_verdict,
+                            same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)
 
 

@@ -137,8 +137,8 @@ def _refutation(verdict: kernel.Verdict) -> str:
     n = verdict.numeric
     if n.status is Numeric.COUNTEREXAMPLE and n.counterexample:
         c = n.counterexample
-        return (f"counterexample {c['instance']}: left side {c['left']}, right side "
-                f"{c['right']} (seed {n.seed})")
+        values = ", ".join(f"{k} = {v}" for k, v in c.get("values", {}).items())
+        return f"counterexample {c['instance']}: {values} (seed {n.seed})"
     return verdict.symbolic.detail
 
 
