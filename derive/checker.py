@@ -62,8 +62,6 @@ class StepResult:
         return status
 
 
-_COMBINED = {frozenset({Claim.VALUES}): Claim.VALUES}
-
 
 def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
     claims = {p.claim for p in parts}

@@ -31,7 +31,6 @@ import sympy as sp
 from derive.notation import ArgMax, ArgMin, OptimisationSet
 
 Expr = sp.Expr
-Variables = frozenset[sp.Symbol]
 
 
 class DeriveError(Exception):
