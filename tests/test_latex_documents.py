@@ -4,6 +4,7 @@ a wrong step written into a copy is REFUTED at its line, bad input gets a clear 
 from pathlib import Path
 
 import pytest
+import sympy as sp
 
 from derive import Status
 from derive.checker import check_derivation
@@ -18,6 +19,14 @@ needs_book = pytest.mark.skipif(not BOOK.exists(), reason="../shared/reference i
 needs_seed = pytest.mark.skipif(not SEED.exists(), reason="../shared/seed is absent")
 
 CHAIN_LABELS = ["5.27", "5.28", "5.29", "5.30a", "5.30b", "5.30c", "5.31"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_sympy_cache():
+    """SymPy caches applied functions by name: the f and g read here (models) must not be
+    handed to a later test that builds a plain Function of the same name."""
+    yield
+    sp.core.cache.clear_cache()
 
 
 def results(document, wanted=None):

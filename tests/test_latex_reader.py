@@ -10,6 +10,14 @@ from derive.latex.reader import SymbolTable, parser_for, read_chain
 from derive.notation import AppliedConditionalDensity, AppliedDensity, AppliedModel, DataLabel
 
 
+@pytest.fixture(autouse=True)
+def fresh_sympy_cache():
+    """SymPy caches applied functions by name: the f and g read here (models) must not be
+    handed to a later test that builds a plain Function of the same name."""
+    yield
+    sp.core.cache.clear_cache()
+
+
 def plain(e: sp.Basic) -> sp.Basic:
     """Every symbol without assumptions, as SymPy's own parser reads them."""
     return e.xreplace({s: sp.Symbol(s.name) for s in e.atoms(sp.Symbol)})

@@ -233,6 +233,8 @@ class _Builder:
                 rules, relation = found.rules, found.relation
                 names = ", ".join(r.name for r in rules)
                 note = f"rule found by search: {names} ({found.tried} tried, {found.seconds:.2f}s)"
+                if relation is Relation.DEFINE:
+                    note += "; read as := (a definition or modelling assumption applied)"
                 self.report.searched[label] = names
         for rule in rules:
             if rule.origin == "definition":

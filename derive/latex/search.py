@@ -44,7 +44,11 @@ def _proved(before: sp.Expr, after: sp.Expr, rules: Sequence[Rule], seconds: flo
     try:
         with kernel.time_limit(max(seconds, 0.05)):
             justification = propose(step)
-            verdict = kernel.judge_symbolic(justification, after, "")
+            # A substitution is an assumption: the step is recorded as := (shown so), never
+            # as a proved equality, whatever sign the document printed.
+            relation = (Relation.DEFINE if justification.claim is Claim.DEFINITION
+                        else Relation.EQUAL)
+            verdict = kernel.judge_symbolic(justification, after, "", (), relation)
     except Exception:  # noqa: BLE001
         # does not apply, timed out, or a rule or SymPy failed on it (SymPy's simplify can
         # raise StopIteration): none of these is a proof, and only a proof is accepted
