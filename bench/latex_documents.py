@@ -48,7 +48,13 @@ def annotated_copy(path: Path, chapter: int | None, folder: Path) -> Path:
                 continue
             if steps_on[step.location.line] == 1:
                 names = names.replace("substitute(", "substitute ").replace(")", "")
-                lines[step.location.line - 1] += f" % by: {names}"
+                line = lines[step.location.line - 1]
+                if path.suffix == ".tex":
+                    lines[step.location.line - 1] = f"{line} % by: {names}"
+                else:  # in Markdown a comment would swallow the closing $: write it beside
+                    at = line.rindex("$")
+                    lines[step.location.line - 1] = (f"{line[:at]} \\quad \\text{{by {names}}}"
+                                                     f"{line[at:]}")
     copy = folder / path.name
     copy.write_text("\n".join(lines), encoding="utf-8")
     return copy

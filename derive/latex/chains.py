@@ -91,6 +91,7 @@ def _named_rules(text: str, definitions: dict[str, Definition], where: str) -> t
     """The rules an author named: ``kl_definition, log_of_product``, ``by linearity``,
     ``substitute 5.28``. A name that matches no rule is an error naming the close ones."""
     rules = []
+    text = text.replace("\\_", "_")  # \text{by kl\_definition}: TeX escapes its underscores
     for part in filter(None, _RULE_SPLIT.split(text.strip().strip("()."))):
         name = _FILLER.sub("", part.strip())
         sub = re.match(r"(?:substitute|definition|def\.?)\s*\(?\s*([\w.]+)\)?$", name, re.I)

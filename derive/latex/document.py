@@ -237,15 +237,15 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
     reasons: dict[int, str] = dict(by_line)
     groups: list[list[tuple[int, int]]] = []
     for row_start, row_end in rows:
-        row = content[row_start:row_end]
-        for pattern, is_tag in ((_ROW_TAG, True), (_ROW_REASON, False)):
-            m = pattern.search(row)
+        # a justification beside the row, then an equation number: \quad (5.27) \quad \text{..}
+        for pattern, is_tag in ((_ROW_REASON, False), (_ROW_TAG, True)):
+            m = pattern.search(local, row_start, row_end)
             if m:
                 if is_tag:
                     display.tag = display.tag or _tag_label(m.group(2))
                 else:
-                    reasons.setdefault(line_at(row_start + m.start()), m.group(2).strip())
-                local = _blank(local, row_start + m.start(), row_start + m.end())
+                    reasons.setdefault(line_at(m.start()), m.group(2).strip())
+                local = _blank(local, m.start(), m.end())
         row_text = local[row_start:row_end]
         punctuation = _END_PUNCTUATION.search(row_text)
         if punctuation:
