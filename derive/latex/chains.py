@@ -77,10 +77,30 @@ def _integration_variable(exprs) -> sp.Symbol:
 
 
 def _definition(lhs: sp.Expr, rhs: sp.Expr, label: str, location: Location) -> Definition | None:
-    if isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args) \
-            and len(set(lhs.args)) == len(lhs.args):
-        return Definition(label, lhs, rhs, location=location)
-    return None
+    """``q(y) = ...`` defines q. ``Pr(y|mu,sigma^2) = ...`` defines Pr as a function of the
+    variance v = sigma^2: the right side is rewritten with sigma = sqrt(v), exact because
+    sigma is positive (the substitution is refused where that is not known)."""
+    if not isinstance(lhs, AppliedUndef):
+        return None
+    arguments, body = [], rhs
+    for a in lhs.args:
+        if isinstance(a, sp.Symbol):
+            arguments.append(a)
+        elif (isinstance(a, sp.Pow) and isinstance(a.base, sp.Symbol) and a.exp.is_Integer
+              and a.exp > 0 and a.base.is_positive):
+            power = sp.Symbol(f"{a.base.name}{a.exp}", positive=True)
+            arguments.append(power)
+            body = body.subs(a.base, power ** sp.Rational(1, int(a.exp)))
+        else:
+            return None
+    if len(set(arguments)) != len(arguments):
+        return None
+    definition = Definition(label, lhs.func(*arguments), body, location=location)
+    try:
+        definition.as_function()
+    except DeriveError:
+        return None
+    return definition
 
 
 _RULE_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bthen\b)\s*")

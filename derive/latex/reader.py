@@ -22,7 +22,7 @@ from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from derive.kernel import DeriveError
-from derive.notation import KL, ArgMax, ArgMin, data, density, model
+from derive.notation import KL, ArgMax, ArgMin, data, density, model, model_output, sig
 
 __all__ = ["Chain", "LatexError", "SymbolTable", "parse_chain", "read_chain", "roles_of"]
 
@@ -411,6 +411,10 @@ class Reader(Transformer):
         indices = [s for s in subscript if not isinstance(s, int)]
         if digits:
             name = f"{name}_{''.join(map(str, digits))}"
+        if name == "sig" and not indices and len(args) == 1:
+            return sig(args[0])  # the book's logistic sigmoid, positive
+        if len(indices) == 1:
+            return model_output(name)(indices[0], *args)  # f_k[x, phi]: the k-th output
         return self.table.model(name)(*indices, *args)
 
     @v_args(inline=False)
