@@ -242,7 +242,9 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                 roles.models.setdefault(node.func, None)
                 if isinstance(node.args[-1], sp.Symbol):
                     owner = roles.weights_of.setdefault(node.args[-1], node.func)
-                    if owner != node.func:  # one weight vector cannot fit two model shapes
+                    # one weight vector cannot fit two model shapes (functions of one name
+                    # but different kinds, f[x, phi] and f_k[x, phi], compare equal)
+                    if owner != node.func or owner.__bases__ != node.func.__bases__:
                         raise NotEvaluable(f"{node.args[-1]} is the parameters of both "
                                            f"{owner} and {node.func}")
             elif isinstance(node, sp.Indexed):
