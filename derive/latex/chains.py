@@ -146,6 +146,7 @@ class _Builder:
         self.current: Derivation | None = None
         self.current_name: sp.Expr | None = None
         self.pending: tuple | None = None  # (first expression, display, line)
+        self.symbol_definitions: dict[sp.Symbol, sp.Expr] = {}
         self.used: dict[int, set[str]] = {}  # id(derivation) -> definition labels let
 
     def _labels(self, display: Display, count: int) -> list[str]:
@@ -188,8 +189,19 @@ class _Builder:
                 # \hat\theta = argmin[...]: a chain if the next display continues it
                 self.pending = (sides[1], display, chain.lines[1])
                 self.current_name = sides[0]
+                if isinstance(sides[0], sp.Symbol) and not _is_optimum_name(sides[0]):
+                    # h_1 = f_1[x, phi_1]: later lines may substitute it
+                    self.symbol_definitions[sides[0]] = sides[1]
             return
         first = 1 if named else 0
+        if named and isinstance(sides[0], AppliedUndef) and not any(
+                sides[0].func == d.lhs.func for d in self.definitions.values()):
+            # L[phi] = a = b: L is defined as a; the chain derives b from a
+            definition = _definition(sides[0], sides[1], display.label,
+                                     Location(self.path, chain.lines[0]))
+            if definition is not None and display.label not in self.definitions:
+                self.definitions[display.label] = definition
+                self.report.definitions += 1
         derivation = self._start(sides[first], display, chain.lines[first])
         links = [(sides[k], sides[k + 1], chain.lines[k + 1])
                  for k in range(first, len(sides) - 1)]
@@ -243,7 +255,11 @@ class _Builder:
                 relation = Relation.DEFINE
             note = f"justified by the author: {given}"
         else:
-            found = search.find_rules(before, after, available, self.search_seconds)
+            defined = self._defined_in_chain(before, after, label, location)
+            if defined is not None:
+                available = [defined]
+            found = search.find_rules(before, after, available, self.search_seconds,
+                                      self.symbol_definitions)
             if found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
                           f"justifies it (searched for {self.search_seconds:g} s); name one "
@@ -266,10 +282,24 @@ class _Builder:
         derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location)
         self.report.steps += 1
 
+    def _defined_in_chain(self, before, after, label: str, location: Location
+                          ) -> Definition | None:
+        """``y = f[x, phi] = phi_0 + phi_1 x``: a function applied to symbols, equated to an
+        expression without it, is the function's definition (an assumption, :=)."""
+        if not isinstance(before, AppliedUndef) or after.has(before.func):
+            return None
+        if any(before.func == d.lhs.func for d in self.definitions.values()):
+            return None
+        definition = _definition(before, after, f"{label}:def", location)
+        if definition is not None:
+            self.definitions[definition.label] = definition
+            self.report.definitions += 1
+        return definition
+
     def _let(self, derivation: Derivation, rule: Rule) -> None:
         label = next(k for k, d in self.definitions.items() if rule.name == f"substitute({k})")
         lets = self.used.setdefault(id(derivation), set())
-        if label in lets:
+        if label in lets or any(e.label == label for e in derivation.entries):
             return
         definition = self.definitions[label]
         entry = derivation.let(definition.lhs, definition.rhs, label=f"{label}",

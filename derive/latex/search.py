@@ -17,7 +17,7 @@ import sympy as sp
 from derive import kernel
 from derive.checker import propose
 from derive.derivation import Definition, Step
-from derive.kernel import Claim, Relation, Symbolic
+from derive.kernel import Claim, Justification, Relation, Symbolic, fact
 from derive.notation import OptimisationSet
 from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
@@ -87,8 +87,35 @@ def reparametrisation(before: sp.Expr, after: sp.Expr) -> Rule | None:
     return reparametrise(old[0], match[wild], new)
 
 
+def substitute_symbols(definitions: dict[sp.Symbol, sp.Expr], before: sp.Expr) -> Rule | None:
+    """Replace the symbols a document defined (``h_1 = f_1[x, phi_1]``) by their definitions,
+    repeatedly (h_2 is written with h_1): an assumption, shown as :=."""
+    used = {s: v for s, v in definitions.items() if s in before.free_symbols}
+    if not used:
+        return None
+    names = ", ".join(f"{s} := {v}" for s, v in used.items())
+
+    def propose(expr, target, context: Context) -> Justification:
+        result = expr
+        for _ in range(len(definitions) + 1):
+            replaced = result.xreplace(definitions)
+            if replaced == result:
+                break
+            result = replaced
+        left = [s for s in definitions if s in result.free_symbols]
+        return Justification(
+            f"substitute({names})", result, Claim.DEFINITION,
+            (fact("every defined symbol replaced", not left,
+                  "none is left" if not left else f"{left} are defined in terms of themselves"),),
+            f"substituted the definitions {names}")
+
+    return Rule(f"substitute({names})", names, ("every occurrence replaced",), propose,
+                "substitute the symbols the document defined", origin="symbol definition")
+
+
 def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition],
-               seconds: float = SEARCH_SECONDS) -> Found | None:
+               seconds: float = SEARCH_SECONDS,
+               symbol_definitions: dict[sp.Symbol, sp.Expr] | None = None) -> Found | None:
     """The first rule or chain of rules (substitutions, then single rules, then chains of
     up to MAX_DEPTH rewrites closed by a rule that reads the target) the kernel accepts."""
     start = time.perf_counter()
@@ -117,6 +144,11 @@ def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition
     rule = reparametrisation(before, after)
     if rule is not None and (found := attempt([rule])):
         return found
+    rule = substitute_symbols(symbol_definitions or {}, before)
+    if rule is not None:
+        for chain in ([rule], [rule, registry()["algebra"]]):
+            if (found := attempt(chain)):
+                return found
     library = sorted(registry().values(), key=lambda r: r.name)
     # algebra (a full simplify) last: the named rules are cheaper and say more
     finals = sorted((r for r in library if r.needs_target), key=lambda r: r.name == "algebra")
