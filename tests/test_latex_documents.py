@@ -210,3 +210,78 @@ def test_cli_chapter_of_a_document_without_chapters(tmp_path, capsys):
     path.write_text("\\[ a = a \\]\n")
     assert main(["check", str(path), "--chapter", "2"]) == 2
     assert "no \\chapter" in capsys.readouterr().err
+
+
+def write(tmp_path, name: str, *lines: str) -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_definitions_written_in_chains_are_applied_as_assumptions(tmp_path):
+    path = write(
+        tmp_path, "notes.tex",
+        r"\begin{eqnarray}", r"y &=& f[x,\phi] \nonumber\\ &=& \phi_0 + \phi_1 x.",
+        r"\end{eqnarray}",
+        r"\begin{eqnarray}",
+        r"L[\phi] &=& \sum_{i=1}^{I} (f[x_i,\phi] - y_i)^2 \nonumber\\",
+        r"&=& \sum_{i=1}^{I} (\phi_0 + \phi_1 x_i - y_i)^2.", r"\end{eqnarray}",
+        r"\begin{eqnarray}",
+        r"\hat\phi &=& \mathop{\rm argmin}_{\phi}\Bigl[L[\phi]\Bigr] \nonumber\\",
+        r"&=& \mathop{\rm argmin}_{\phi}\left[\sum_{i=1}^{I} (f[x_i,\phi] - y_i)^2\right],",
+        r"\end{eqnarray}")
+    found = results(load_document(path))
+    steps = {label: r for label, r in found.items() if not label.endswith(":def")}
+    assert {r.verdict.status for r in found.values()} == {Status.VERIFIED}
+    assert {r.entry.relation.value for r in steps.values()} == {":="}
+    assert steps["3"].entry.rule_names == "substitute(2)"  # L as defined by the second display
+
+
+def test_a_wrong_substitution_of_a_definition_is_refuted(tmp_path):
+    path = write(
+        tmp_path, "notes.tex",
+        r"\begin{equation} y = f[x,\phi] = \phi_0 + \phi_1 x \end{equation}",
+        r"\begin{equation}",
+        r"L[\phi] = \sum_{i=1}^{I} (f[x_i,\phi] - y_i)^2 = \sum_{i=1}^{I} (\phi_0 + \phi_1 x_i + y_i)^2",
+        r"\end{equation}")
+    found = results(load_document(path))
+    assert found["2"].verdict.status is Status.REFUTED
+    assert found["2"].entry.location.line == 3
+
+
+def test_named_rows_are_substituted_later(tmp_path):
+    path = write(
+        tmp_path, "notes.tex",
+        r"\begin{eqnarray}", r"h &=& a + b \\", r"z &=& 2 h", r"\end{eqnarray}",
+        r"\begin{eqnarray}", r"z &=& 2 (a + b) \nonumber \\ &=& 2a + 2b", r"\end{eqnarray}")
+    found = results(load_document(path))
+    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED] * 2
+    assert found["2a"].entry.relation.value == ":="
+    assert found["2b"].entry.relation.value == "="
+
+
+def test_a_density_of_the_variance_is_substituted_exactly(tmp_path):
+    path = write(
+        tmp_path, "notes.tex",
+        r"\begin{equation}",
+        r"Pr(y|\mu,\sigma^2) = \frac{1}{\sqrt{2\pi\sigma^{2}}}\exp\left[-\frac{(y-\mu)^{2}}"
+        r"{2\sigma^{2}}\right]",
+        r"\end{equation}", r"\begin{equation}",
+        r"L = -\sum_{i=1}^{I} \log\left[Pr(y_i|\mu,\sigma^{2})\right] = -\sum_{i=1}^{I} "
+        r"\log\left[\frac{1}{\sqrt{2\pi\sigma^{2}}}\exp\left[-\frac{(y_i-\mu)^{2}}"
+        r"{2\sigma^{2}}\right]\right]", r"\end{equation}")
+    found = results(load_document(path))
+    assert found["2"].verdict.status is Status.VERIFIED
+    assert found["2"].entry.rule_names == "substitute(1)"
+
+
+def test_markdown_justification_beside_the_math(tmp_path):
+    path = write(
+        tmp_path, "post.md",
+        r"$$\hat\theta = \mathop{\rm argmin}_\theta\left[\frac{1}{I}\sum_{i=1}^{I} "
+        r"(\theta - y_i)^2\right]$$", "",
+        r"$$\hat\theta = \mathop{\rm argmin}_\theta\left[\sum_{i=1}^{I} (\theta - y_i)^2\right]"
+        r" \quad \text{by drop\_positive\_factor}$$")
+    (r,) = results(load_document(path)).values()
+    assert r.entry.rule_names == "drop_positive_factor"
+    assert r.verdict.status is Status.VERIFIED

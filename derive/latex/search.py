@@ -150,25 +150,27 @@ def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition
             if (found := attempt(chain)):
                 return found
     library = sorted(registry().values(), key=lambda r: r.name)
-    # algebra (a full simplify) last: the named rules are cheaper and say more
-    finals = sorted((r for r in library if r.needs_target), key=lambda r: r.name == "algebra")
-    rewrites = [r for r in library if not r.needs_target]
+    algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
+    finals = [r for r in library if r.needs_target]
+    rewrites = [r for r in library if not r.needs_target and r is not algebra]
     frontier: list[tuple[sp.Expr, tuple[Rule, ...]]] = [(before, ())]
     seen = {before}
+    near_start: list[tuple[Rule, ...]] = []
     for depth in range(MAX_DEPTH + 1):
         next_frontier = []
         for current, rules in frontier:
             if time.perf_counter() > deadline:
                 return None
-            if rules and _cheaply_equal(current, after) and (found := attempt(rules)):
-                return found
+            if _cheaply_equal(current, after):
+                if (found := attempt(rules or [algebra])):
+                    return found
             for final in finals:
                 if time.perf_counter() > deadline:
                     return None
-                if final.name == "algebra" and depth > 1:
-                    continue  # a full simplify per node: only near the start
                 if (found := attempt([*rules, final])):
                     return found
+            if depth <= 1:
+                near_start.append(rules)
             if depth == MAX_DEPTH:
                 continue
             for rewrite in rewrites:
@@ -181,6 +183,12 @@ def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition
                     seen.add(result)
                     next_frontier.append((result, (*rules, rewrite)))
         frontier = next_frontier
+    # Last, a full simplify (algebra) after no rewrite or one: costly, and says the least.
+    for rules in near_start:
+        if time.perf_counter() > deadline:
+            return None
+        if (found := attempt([*rules, algebra])):
+            return found
     return None
 
 
