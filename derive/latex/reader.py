@@ -562,7 +562,10 @@ def parse_chain(text: str, table: SymbolTable, source: str | None = None,
         if isinstance(e, UnexpectedEOF):
             found, expected = "the end of the math", e.expected
         elif isinstance(e, UnexpectedCharacters):
-            found, expected = repr(text[e.pos_in_stream]), e.allowed
+            command = re.match(r"\\([A-Za-z]+|.)", text[e.pos_in_stream:])
+            found = (f"the command {command.group(0)}" if command
+                     else repr(text[e.pos_in_stream]))
+            expected = e.allowed
         else:
             token = e.token
             found = "the end of the math" if token.type == "$END" else repr(str(token))
