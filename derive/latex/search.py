@@ -161,7 +161,9 @@ def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition
         for current, rules in frontier:
             if time.perf_counter() > deadline:
                 return None
-            if _cheaply_equal(current, after):
+            # equal at a glance: the rules so far close it; with none, only the same line
+            # written twice is closed by algebra now (a named rule says more, so it goes first)
+            if (rules or current == after) and _cheaply_equal(current, after):
                 if (found := attempt(rules or [algebra])):
                     return found
             for final in finals:
