@@ -9,7 +9,7 @@ import sympy as sp
 from derive import Status
 from derive.checker import check_derivation
 from derive.cli import main
-from derive.latex import LatexError, load_document
+from derive.latex import LatexError, load_document, tex
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 BOOK = SHARED / "reference" / "UDL_Equations.tex"
@@ -285,3 +285,20 @@ def test_markdown_justification_beside_the_math(tmp_path):
     (r,) = results(load_document(path)).values()
     assert r.entry.rule_names == "drop_positive_factor"
     assert r.verdict.status is Status.VERIFIED
+
+
+@pytest.mark.parametrize("begin, end", [
+    (r"\begin{equation}\begin{aligned}", r"\end{aligned}\end{equation}"),
+    (r"\begin{align*}", r"\end{align*}"),
+    (r"\[", r"\]"),
+    ("$$", "$$"),
+])
+def test_every_display_environment_holds_a_chain(tmp_path, begin, end):
+    path = write(tmp_path, "notes.tex", "Text before.", begin,
+                 r"\log[a b] &= \log[a] + \log[b] \tag{7} \label{eq:split} \\",
+                 r"&= \log[b] + \log[a]. \nonumber", end)
+    (derivation,) = load_document(path).derivations
+    assert derivation.first == tex(r"\log[a b]")
+    assert [s.after for s in derivation.steps] == [tex(r"\log[a] + \log[b]")] * 2
+    assert [s.location.line for s in derivation.steps] == [3, 4]
+    assert [s.label for s in derivation.steps] == ["7a", "7b"]  # \tag{7}
