@@ -93,6 +93,9 @@ MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple((key, re.compile(pattern + 
     ("timeout", r"timeout: (.+)"),
     ("too_deep", r"the expression is too deeply nested"),
     ("rule_failed", r"rule (.+) failed: (.+)"),
+    ("gives_not_written", r"(.+) gives (.+), not the line written \((.+)\): (.+)"),
+    ("gives_differs", r"(.+) gives (.+), which differs from the line written by a nonzero "
+                      r"constant: (.+)"),
     # numeric details
     ("nascent", r"(.+) \(nascent deltas, eps = (.+) -> 0\)"),
     ("order_and_values", r"order of objectives kept, and values agree"),
@@ -110,7 +113,8 @@ MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple((key, re.compile(pattern + 
 ))
 
 # Captures that are themselves messages, translated in turn (the rest are code).
-NESTED = {"nascent": (0,), "side_condition_fails": (), "side_condition_unshown": ()}
+NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
+          "gives_differs": (2,)}
 
 
 @dataclass(frozen=True)
@@ -158,8 +162,7 @@ _EN_WORDS = {
     "no_conditions": "none",
     "definition": "definition",
     "assumption": "an assumption, not a proved equality",
-    "definition_hint": "definition (assumption)",
-    "modelling_hint": "modelling assumption",
+    "assumed": "an assumption",
     "substitute": "apply definition {label}",
     "reparametrise": "modelling assumption",
     "free_of": "{expr} is free of {variables}",
@@ -168,7 +171,7 @@ _EN_WORDS = {
     "rests_proved": "proved symbolically",
     "rests_numeric": "checked on {instances} random instances",
     "rests_neither": "neither a proof nor numeric evidence",
-    "and": "and",
+    "rests_join": " and ",
     "counterexample_heading": "Counterexample to {label}",
     "instance": "Instance",
     "left_side": "Left side",
@@ -211,8 +214,7 @@ _KO_WORDS = {
     "no_conditions": "없음",
     "definition": "정의",
     "assumption": "가정이며, 증명된 등식이 아님",
-    "definition_hint": "정의 (가정)",
-    "modelling_hint": "모델링 가정",
+    "assumed": "가정",
     "substitute": "정의 {label} 적용",
     "reparametrise": "모델링 가정",
     "free_of": "{expr}은(는) {variables}에 의존하지 않음",
@@ -221,7 +223,7 @@ _KO_WORDS = {
     "rests_proved": "기호적으로 증명됨",
     "rests_numeric": "무작위 사례 {instances}개로 확인함",
     "rests_neither": "증명도 수치 근거도 없음",
-    "and": "그리고",
+    "rests_join": ", ",
     "counterexample_heading": "{label}의 반례",
     "instance": "사례",
     "left_side": "좌변",
@@ -318,6 +320,9 @@ _EN_MESSAGES = {
     "timeout": "timeout: {0}",
     "too_deep": "the expression is too deeply nested",
     "rule_failed": "rule {0} failed: {1}",
+    "gives_not_written": "{0} gives {1}, not the line written ({2}): {3}",
+    "gives_differs": "{0} gives {1}, which differs from the line written by a nonzero "
+                     "constant: {2}",
     "nascent": "{0} (nascent deltas, eps = {1} -> 0)",
     "order_and_values": "order of the objectives kept, and values agree",
     "order_kept": "order of the objectives kept",
@@ -386,6 +391,8 @@ _KO_MESSAGES = {
     "timeout": "시간 초과: {0}",
     "too_deep": "식이 너무 깊게 중첩됨",
     "rule_failed": "규칙 {0} 실행 실패: {1}",
+    "gives_not_written": "{0}을 적용하면 {1}이 되어, 적힌 줄({2})과 다름: {3}",
+    "gives_differs": "{0}을 적용하면 {1}이 되어, 적힌 줄과 0이 아닌 상수만큼 다름: {2}",
     "nascent": "{0} (근사 델타, eps = {1} → 0)",
     "order_and_values": "목적 함수의 순서가 유지되고 값이 일치함",
     "order_kept": "목적 함수의 순서가 유지됨",
@@ -447,8 +454,12 @@ def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
         translated = True
         for k, captured in enumerate(match.groups()):
             if k in NESTED.get(key, ()):
-                segments, ok = translate(captured, lang)
-                translated &= ok
+                # A list of messages joined by "; ", each translated in turn.
+                segments = []
+                for n, part in enumerate(captured.split("; ")):
+                    translated_part, ok = translate(part, lang)
+                    translated &= ok
+                    segments += ([("text", "; ")] if n else []) + translated_part
                 captures.append(segments)
             else:
                 captures.append([("code", captured)])

@@ -16,6 +16,10 @@ _TEX = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
     "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}",
+    # Symbols of the checker's messages that pdfLaTeX's text fonts lack.
+    "→": r"\ensuremath{\to}", "±": r"\ensuremath{\pm}", "×": r"\ensuremath{\times}",
+    "∞": r"\ensuremath{\infty}", "≠": r"\ensuremath{\neq}", "≤": r"\ensuremath{\leq}",
+    "≥": r"\ensuremath{\geq}", "✓": r"\ensuremath{\checkmark}", "✗": r"\ensuremath{\times}",
 }
 _TEX_PATTERN = re.compile("[" + re.escape("".join(_TEX)) + "]")
 # Control characters (TeX's ^^ notation, form feeds) have no business in a report.
@@ -23,8 +27,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line, without control characters."""
-    return " ".join(_CONTROL.sub("", str(text)).split())
+    """``text`` on one line (every run of white space one space), without control
+    characters."""
+    return re.sub(r"\s+", " ", _CONTROL.sub("", str(text)))
 
 
 def escape_tex(text: str) -> str:
