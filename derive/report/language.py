@@ -32,7 +32,7 @@ class RuleText:
 
 # (key, pattern): the checker's messages, read once for every language. Order matters:
 # the first pattern that matches the whole message wins.
-MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple((key, re.compile(pattern + r"\Z")) for key, pattern in (
+_MESSAGE_PATTERNS = (
     # side conditions stated as facts
     ("densities", r"(.+) and (.+) are densities of (\S+)"),
     ("exponent_real", r"the exponent (.+) is real"),
@@ -110,7 +110,9 @@ MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple((key, re.compile(pattern + 
     ("order_not_kept", r"the order of the objectives is not kept: before, F\(a\) - F\(b\) = "
                        r"(.+); after, G\(a\) - G\(b\) = (.+)"),
     ("objectives_differ", r"the objectives differ as values: (.+) vs (.+)"),
-))
+)
+MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (key, re.compile(pattern + r"\Z")) for key, pattern in _MESSAGE_PATTERNS)
 
 # Captures that are themselves messages, translated in turn (the rest are code).
 NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),

@@ -30,8 +30,13 @@ from collections.abc import Iterable
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from derive.notation import KL, AppliedDensity, AppliedModel, OptimisationSet, \
-    optimisation_variables
+from derive.notation import (
+    KL,
+    AppliedDensity,
+    AppliedModel,
+    OptimisationSet,
+    optimisation_variables,
+)
 from derive.report.text import escape_tex
 
 __all__ = ["STYLES", "TARGETS", "BookLatexPrinter", "parameters", "to_latex"]
@@ -210,7 +215,8 @@ class BookLatexPrinter(LatexPrinter):
         if len(limit) == 3:
             bounds = f"_{{{self._print(limit[1])}}}^{{{self._print(limit[2])}}}"
         space = " " if self.mathjax else r"\,"
-        return rf"\int{bounds} {self._integrand(expr.function, variable)}{space}d{self._print(variable)}"
+        integrand = self._integrand(expr.function, variable)
+        return rf"\int{bounds} {integrand}{space}d{self._print(variable)}"
 
     def _integrand(self, integrand: sp.Expr, variable: sp.Symbol) -> str:
         if isinstance(integrand, sp.Add):

@@ -9,8 +9,9 @@ evidence of each step in a table. A refuted line is red with a cross over its re
 unproven one orange with a question mark, a definition or modelling assumption is marked
 ``def`` over its relation: none reads as a proved equality.
 
-Packages: amsmath, amssymb, xcolor, colortbl, geometry, tabularx, booktabs, graphicx (all in Debian's
-texlive-latex-base and texlive-latex-recommended); Korean adds fontspec under LuaLaTeX.
+Packages: amsmath, amssymb, xcolor, colortbl, geometry, tabularx, booktabs, graphicx (all
+in Debian's texlive-latex-base and texlive-latex-recommended); Korean adds fontspec under
+LuaLaTeX.
 """
 
 from __future__ import annotations
