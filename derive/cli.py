@@ -20,6 +20,8 @@ from derive import __version__, kernel
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_derivation
 from derive.kernel import DeriveError, Numeric, Status
 from derive.loader import load_paths
+from derive.report import (add_report_command, add_report_option, report_after_check,
+                           report_command)
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNPROVEN = 0, 1, 2, 3
 
@@ -28,6 +30,7 @@ EXAMPLES = """examples:
   derive check proofs/udl_5_27_to_5_31.py --only 5.30b --seed 7
   derive check proofs --format json       one JSON document, for machines
   derive rules                            the rule library
+  derive report proofs/udl_5_27_to_5_31.py -o report.pdf [--lang ko]
 """
 
 
@@ -53,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="check only the step with this label (repeatable)")
     check.add_argument("--ignore-expectations", action="store_true",
                        help="judge wrong twins as ordinary steps: they must then be VERIFIED")
+    add_report_option(check)
+    add_report_command(sub)
 
     rules = sub.add_parser("rules", help="list the rule library")
     rules.add_argument("name", nargs="?", help="show one rule")
@@ -64,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "report":
+            return report_command(args)
         return _rules(args)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
@@ -92,6 +99,8 @@ def _check(args) -> int:
     flat = [r for _, rs in results for r in rs]
     if args.only and not flat:
         raise DeriveError(f"no step labelled {', '.join(args.only)} in {', '.join(args.paths)}")
+    if args.report:
+        report_after_check(args, results)
     if args.format == "json":
         print(json.dumps(_as_json(results, args), indent=2))
     else:

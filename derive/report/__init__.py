@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from derive.checker import StepResult
+from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_derivation
 from derive.derivation import Derivation
 from derive.report.content import build_report
 from derive.report.language import LANGUAGES, language
@@ -32,7 +32,7 @@ from derive.report.printer import STYLES, to_latex
 from derive.report.tex import render_tex
 
 __all__ = ["FORMATS", "ReportError", "add_report_command", "add_report_option", "render",
-           "report_command", "to_latex", "write_report"]
+           "report_after_check", "report_command", "to_latex", "write_report"]
 
 FORMATS = {".tex": "tex", ".pdf": "pdf", ".md": "md"}
 Item = tuple[Path | str, Derivation, Sequence[StepResult]]
@@ -106,6 +106,15 @@ def write_report(items: Sequence[Item], out: Path | str, lang: str = "en",
 
 # -- the command line -------------------------------------------------------------------
 
+def _output_argument(value: str) -> Path:
+    """An output path, checked when the command line is read, before any checking."""
+    try:
+        _check_output(Path(value))
+    except ReportError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return Path(value)
+
+
 def _options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     parser.add_argument(f"--{prefix}lang", choices=sorted(LANGUAGES), default="en",
                         help="the language of the report's words (default en)")
@@ -123,27 +132,31 @@ def add_report_command(subparsers) -> argparse.ArgumentParser:
                     "suffix of OUT: .tex, .pdf (needs latexmk) or .md. Without -o, the LaTeX "
                     "goes to standard output.")
     report.add_argument("paths", nargs="+", help="proof files (.py) or folders of them")
-    report.add_argument("-o", "--output", metavar="OUT", help="the report file")
+    report.add_argument("-o", "--output", metavar="OUT", type=_output_argument,
+                        help="the report file: .tex, .pdf or .md")
+    report.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help=f"the seed of every random instance (default {DEFAULT_SEED})")
+    report.add_argument("--instances", type=int, default=DEFAULT_INSTANCES,
+                        help=f"random instances per step (default {DEFAULT_INSTANCES})")
     _options(report)
     return report
 
 
 def add_report_option(check: argparse.ArgumentParser) -> None:
     """Add ``derive check ... --report OUT [--report-lang ..] [--report-style ..]``."""
-    check.add_argument("--report", metavar="OUT",
+    check.add_argument("--report", metavar="OUT", type=_output_argument,
                        help="also write a report of the results: .tex, .pdf or .md")
     _options(check, "report-")
 
 
 def report_command(args: argparse.Namespace) -> int:
     """``derive report``: check, then write the report; the exit status is the check's."""
-    from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, check_derivation
     from derive.cli import exit_status
     from derive.loader import load_paths
 
-    if args.output:
-        _check_output(Path(args.output))
-    items = [(path, d, check_derivation(d, DEFAULT_SEED, DEFAULT_INSTANCES))
+    if args.instances < 1:
+        raise ReportError("--instances must be at least 1")
+    items = [(path, d, check_derivation(d, args.seed, args.instances))
              for path, derivations in load_paths(args.paths) for d in derivations]
     if not items:
         raise ReportError(f"no derivation found in {', '.join(args.paths)}")

@@ -37,7 +37,9 @@ def escape_tex(text: str) -> str:
     return _TEX_PATTERN.sub(lambda m: _TEX[m.group()], one_line(text))
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|$~])")
+# Backslash-escaped: what starts emphasis, code, links, tables, headings, strike-through and
+# math. Round brackets need nothing once square ones are escaped (no link can form).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|$~])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"}
 
 
