@@ -258,6 +258,8 @@ class _Builder:
             rests.append(w["rests_numeric"].format(instances=v.numeric.instances))
         if v.status is Status.REFUTED:
             return status
+        if v.status is Status.UNPROVEN and rests:
+            return f"{status}: {w['rests_join'].join(rests)}; {w['not_enough']}"
         return f"{status}: {w['rests_join'].join(rests) or w['rests_neither']}"
 
 
