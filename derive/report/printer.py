@@ -106,6 +106,8 @@ class BookLatexPrinter(LatexPrinter):
     def _name(self, name: str) -> str:
         if _SAFE_NAME.match(name):
             return self._deal_with_super_sub(name)
+        if self.mathjax:  # MathJax's \text{} knows no escapes: keep letters and digits
+            return r"\text{" + re.sub(r"[^A-Za-z0-9]", "?", name) + "}"
         return r"\text{" + escape_tex(name) + "}"
 
     def _print_Symbol(self, expr: sp.Symbol, style: str = "plain") -> str:

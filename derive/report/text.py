@@ -40,15 +40,16 @@ def escape_tex(text: str) -> str:
 # Backslash-escaped: what starts emphasis, code, links, tables, headings, strike-through and
 # math. Round brackets need nothing once square ones are escaped (no link can form).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|$~])")
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"}
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LIQUID = {"{": "&#123;", "}": "&#125;"}
 
 
 def escape_markdown(text: str) -> str:
     """``text`` as Markdown (GFM and kramdown) that shows those characters: Markdown's
     specials and ``$`` (math) backslash-escaped, HTML and Liquid's braces as entities."""
-    text = one_line(text)
-    text = "".join(_HTML.get(c, c) for c in text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = "".join(_HTML.get(c, c) for c in one_line(text))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return "".join(_LIQUID.get(c, c) for c in text)
 
 
 def escape_yaml(text: str) -> str:
