@@ -144,7 +144,7 @@ _EN_WORDS = {
     "numeric": "Numeric",
     "verdict": "Verdict",
     "note": "Note",
-    "summary": "{steps} steps: {verified} verified, {refuted} refuted, {unproven} unproven",
+    "summary": "Steps: {steps} ({verified} verified, {refuted} refuted, {unproven} unproven)",
     "seed_line": "Checked by derive {version} with seed {seed}, {instances} random instances "
                  "per step.",
     "VERIFIED": "verified",

@@ -35,7 +35,6 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \newcommand{\hint}[1]{\text{\footnotesize\color{hint}#1}}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{4pt}
-\allowdisplaybreaks
 """
 
 _RELATION = {"equal": "=", "define": r"\overset{\mathrm{def}}{=}"}
@@ -76,7 +75,7 @@ def _row(line: ChainLine, words: dict) -> str:
         mark = escape_tex(words["mark_" + line.state])
         hint = rf"\textcolor{{{line.state}}}{{\textbf{{{mark}}}}} " + hint
     tag = rf"\tag{{{escape_tex(line.tag)}}}" if line.tag else r"\notag"
-    return (rf"{line.lhs} &{_relation(line)} {rhs} {tag} \\*[-1pt]" + "\n"
+    return (rf"{line.lhs} &{_relation(line)} {rhs} {tag} \\[-1pt]" + "\n"
             rf" &\qquad \hint{{{hint}}} \notag")
 
 

@@ -1,0 +1,87 @@
+"""The language tables: every rule and every message of the shipped proofs in every language."""
+
+import re
+
+import pytest
+from test_report_fixtures import udl_items, wrong_items
+
+from derive.report import render
+from derive.report.language import EN, KO, LANGUAGES, MESSAGES, translate
+from derive.rules import registry
+
+
+@pytest.fixture(scope="module")
+def results():
+    return [r for _, _, rs in udl_items() + wrong_items() for r in rs]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES.values(), ids=lambda lang: lang.code)
+def test_every_built_in_rule_has_a_name_in_every_language(lang):
+    built_in = {name for name, rule in registry().items() if rule.origin == "built in"}
+    missing = built_in - set(lang.rules)
+    assert not missing, (f"rules {sorted(missing)} have no entry in the {lang.code} table of "
+                         f"derive/report/language.py: add one to every language")
+
+
+def test_statements_with_words_are_given_in_each_language():
+    # A statement with \text{...} has words in it: each language must give its own.
+    for name, rule in registry().items():
+        if rule.origin == "built in" and "\\text" in rule.statement:
+            assert KO.rules[name].statement and EN.rules[name].statement, name
+            assert re.search("[가-힣]", KO.rules[name].statement), name
+
+
+def test_korean_rule_names_are_korean():
+    for name, text in KO.rules.items():
+        assert re.search("[가-힣]", text.name), f"{name}: {text.name}"
+
+
+def _messages(results):
+    for r in results:
+        v = r.verdict
+        for c in v.symbolic.conditions:
+            if c.condition.kind == "fact":
+                yield c.condition.statement
+            yield c.how
+        yield v.symbolic.detail
+        yield v.numeric.detail
+
+
+def test_every_message_of_the_shipped_proofs_and_twins_is_translated(results):
+    untranslated = {m for m in _messages(results) if not translate(m, KO)[1]}
+    # Details of proved steps are not shown (the rules and conditions say it); the rest are.
+    shown = {m for m in untranslated if not re.match(r"\w+: rewrote|drop_\w+: dropped|"
+                                                     r"substituted |modelling substitution",
+                                                     m)}
+    assert not shown, f"no pattern in MESSAGES reads: {sorted(shown)}"
+
+
+def test_translation_keeps_expressions_as_code_and_words_in_korean():
+    segments, ok = translate("the integral of q(z)*log(q(z)) over z converges", KO)
+    assert ok and ("code", "q(z)*log(q(z))") in segments and ("code", "z") in segments
+    assert all(re.search("[가-힣]", v) for k, v in segments if k == "text" and v.strip())
+
+
+def test_an_unknown_message_is_shown_as_written_and_said_so():
+    assert translate("a message no pattern reads", KO) == ([("text", "a message no pattern "
+                                                              "reads")], False)
+
+
+def test_messages_patterns_read_whole_messages():
+    assert all(p.pattern.endswith(r"\Z") for _, p in MESSAGES)
+
+
+def test_korean_report_has_no_english_words_outside_user_text_and_math(results):
+    items = udl_items()
+    md = render(items, "md", "ko")
+    user = ({d.title for _, d, _ in items} | {d.source for _, d, _ in items}
+            | {e.note for _, d, _ in items for e in d.entries})
+    text = md
+    for u in user:
+        text = text.replace(u, "")
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)  # display math
+    text = re.sub(r"\$[^$]*\$", "", text)  # inline math
+    text = re.sub(r"`[^`]*`", "", text)  # code: expressions and file names
+    text = re.sub(r"^(title|tags|lang):.*$", "", text, flags=re.M)
+    words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"derive", "density", "eps", "argmin"}
+    assert not words, f"English words left in the Korean report: {sorted(words)}"
