@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from derive import ArgMin, Derivation, KL, density
+from derive import KL, ArgMin, Derivation, density
 from derive.checker import check_derivation
 from derive.loader import load_file
 from derive.rules import drop_positive_factor, integral_linearity, kl_definition, log_of_product

@@ -33,12 +33,14 @@ def test_conditional_density_and_model_with_bold_parameters():
     assert book(Pr(Y[i], f(X[i], phi))) == \
         r"Pr(y_{i}|\mbox{\bf f}[\mathbf{x}_{i},\boldsymbol\phi])"
     assert to_latex(Pr(Y[i], theta), "plain") == r"Pr(y_{i} \mid \theta)"
-    assert to_latex(f(X[i], phi), "book", "mathjax") == r"\mathbf{f}[\mathbf{x}_{i},\boldsymbol\phi]"
+    assert to_latex(f(X[i], phi), "book", "mathjax") == \
+        r"\mathbf{f}[\mathbf{x}_{i},\boldsymbol\phi]"
 
 
 def test_argmin_argmax_kl_delta():
-    assert book(ArgMin(KL(q(y), Pr(y, theta), y), theta)) == \
-        r"\mathop{\rm argmin}_{\boldsymbol\theta}\left[D_{KL}\bigl[q||Pr(y|\boldsymbol\theta)\bigr]\right]"
+    assert book(ArgMin(KL(q(y), Pr(y, theta), y), theta)) == (
+        r"\mathop{\rm argmin}_{\boldsymbol\theta}"
+        r"\left[D_{KL}\bigl[q||Pr(y|\boldsymbol\theta)\bigr]\right]")
     assert to_latex(ArgMax(theta, theta), "plain") == \
         r"\operatorname*{argmax}_{\theta}\left(\theta\right)"
     assert book(sp.DiracDelta(y - Y[i])) == r"\delta[y - y_{i}]"
