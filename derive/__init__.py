@@ -6,8 +6,16 @@ rule; ``derive`` checks every step twice, symbolically and on random numeric ins
 
 from derive.checker import StepResult, check, check_derivation
 from derive.derivation import Definition, Derivation, Step
-from derive.kernel import (CheckTimeout, Claim, DeriveError, Numeric, Relation, Status,
-                           Symbolic, Verdict)
+from derive.kernel import (
+                           CheckTimeout,
+                           Claim,
+                           DeriveError,
+                           Numeric,
+                           Relation,
+                           Status,
+                           Symbolic,
+                           Verdict,
+)
 from derive.notation import KL, ArgMax, ArgMin, Delta, data, density, model
 from derive.rules import Rule, registry
 

@@ -15,8 +15,19 @@ import sympy as sp
 
 from derive import kernel, numeric
 from derive.derivation import Definition, Derivation, Entry, Step
-from derive.kernel import (CheckTimeout, Claim, Justification, Numeric, NumericVerdict, Status,
-                           Symbolic, SymbolicVerdict, Verdict, fact, positive)
+from derive.kernel import (
+    CheckTimeout,
+    Claim,
+    Justification,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    Verdict,
+    fact,
+    positive,
+)
 from derive.rules.base import Context, RuleDoesNotApply
 
 DEFAULT_SEED = 20231205
@@ -50,8 +61,6 @@ class StepResult:
             return "refuted as expected" if self.expected else f"{status} (expected REFUTED)"
         return status
 
-
-_COMBINED = {frozenset({Claim.VALUES}): Claim.VALUES}
 
 
 def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
@@ -89,7 +98,8 @@ def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, Justification | None]:
     try:
         with kernel.time_limit():
             justification = propose(step)
-            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses)
+            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses,
+                                            step.relation)
     except RuleDoesNotApply as e:
         verdict = SymbolicVerdict(Symbolic.UNKNOWN, f"the rule does not apply: {e}")
     except CheckTimeout as e:
@@ -113,7 +123,7 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
     conditions = [fact(f"{d.lhs} is a function applied to symbols", True, "it is")]
     for node in sp.preorder_traversal(d.rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
-            for _, low, high in node.limits:
+            for _, _low, high in node.limits:
                 conditions.append(fact(f"{high} is an integer", high.is_integer,
                                        "declared integer" if high.is_integer else
                                        f"cannot show {high} is an integer: declare it integer=True"))
@@ -140,7 +150,7 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         function, body = entry.as_function()
         from derive.notation import AppliedDensity
 
-        if issubclass(function, AppliedDensity) and len(body.variables) == 1:
+        if issubclass(function, AppliedDensity):
             numeric_verdict = numeric.check_density(function, body, seed, instances, names)
         else:
             numeric_verdict = NumericVerdict(Numeric.NOT_APPLICABLE,
@@ -150,8 +160,10 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
     else:
         symbolic, justification = _symbolic_step(entry)
         numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
-                                             justification, seed, instances, names)
-    verdict = kernel.decide(symbolic, numeric_verdict)
+                                             justification, seed, instances, names,
+                                             entry.hypotheses)
+    verdict = kernel.decide(symbolic, numeric_verdict,
+                            same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)
 
 

@@ -28,14 +28,20 @@ import math
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
 
 from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
-from derive.notation import (KL, AppliedConditionalDensity, AppliedDensity, AppliedModel,
-                             DataLabel, OptimisationSet)
+from derive.notation import (
+    KL,
+    AppliedConditionalDensity,
+    AppliedDensity,
+    AppliedModel,
+    DataLabel,
+    OptimisationSet,
+)
 
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
 TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
@@ -43,6 +49,8 @@ DELTA_TOLERANCE = 1e-4  # after Richardson extrapolation of nascent deltas to ep
 EPSILONS = (0.2, 0.1, 0.05)  # nascent delta widths
 HALF_WIDTH = 15.0  # quadrature over the real line: [-15, 15], where every density lives
 MAX_I = 6  # the largest random bound of a sum
+MAX_TERMS = 50  # the most terms of a sum with a fixed bound, and the length of data arrays
+MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral grid x sums x chunk)
 
 
 class NotEvaluable(Exception):
@@ -68,22 +76,28 @@ def _gauss_logpdf(y, mu, sigma):
     return -0.5 * ((y - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
 
 
-def _softplus(x):
-    return np.logaddexp(0.0, x)
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(x / 2))
+
+
+def _bounded_mean(x):
+    # Models' means stay in (-3, 3) and scales bounded, as sampled parameters do: then every
+    # density has all but 1e-9 of its mass inside the quadrature range [-15, 15].
+    return 3 * np.tanh(x / 3)
 
 
 FAMILIES = (
     Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
-           lambda raw: (raw[0], 0.5 + _softplus(raw[1])),
+           lambda raw: (_bounded_mean(raw[0]), 0.5 + 1.5 * _sigmoid(raw[1])),
            _gauss_logpdf),
     Family("Gaussian(mean learned, variance 1)", ("mu",),
            lambda rng, n: (rng.uniform(-2, 2, n),),
-           lambda raw: (raw[0],),
+           lambda raw: (_bounded_mean(raw[0]),),
            lambda y, mu: _gauss_logpdf(y, mu, 1.0)),
     Family("logistic(location, scale learned)", ("mu", "s"),
-           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.4, 1.5, n)),
-           lambda raw: (raw[0], 0.4 + _softplus(raw[1])),
+           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.3, 0.6, n)),
+           lambda raw: (_bounded_mean(raw[0]), 0.3 + 0.3 * _sigmoid(raw[1])),
            lambda y, mu, s: -(y - mu) / s - 2 * np.logaddexp(0.0, -(y - mu) / s) - np.log(s)),
 )
 
@@ -135,7 +149,7 @@ class Instances:
 
     n: int
     scalars: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)
-    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_I)
+    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_TERMS)
     mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
     model_shape: dict[object, ModelShape] = field(default_factory=dict)
@@ -173,12 +187,16 @@ class Instances:
             out[str(f)] = f"random {shape.name} model"
         for s, p in self.params.items():
             names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values)}
+            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values, strict=True)}
         return out
 
 
-def _plain(x) -> float | int:
+def _plain(x) -> float | int | str:
+    """A number as a person reads it: integers as integers, six significant digits;
+    "inf"/"nan" as text, so the JSON output stays JSON."""
     x = float(x)
+    if not math.isfinite(x):
+        return str(x)
     return int(x) if x.is_integer() else float(f"{x:.6g}")
 
 
@@ -252,7 +270,7 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
+        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -269,15 +287,28 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     return inst
 
 
-def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator) -> None:
-    """(Re)draw the optimisation-variable-like things: a family's parameters, model weights."""
+def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
+                    only: Sequence[sp.Symbol] | None = None) -> None:
+    """(Re)draw parameters: a family's (theta of Pr(y|theta)), a model's weights (phi of
+    f[x, phi]), and scalars; all of them, or just those in ``only`` (the optimisation
+    variables, for the second setting of an order check)."""
+    wanted = set(only) if only is not None else None
+
+    def drawn(symbol) -> bool:
+        return wanted is None or symbol in wanted
+
     for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
-        fam = inst.family[d]
-        inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
+        if drawn(theta):
+            fam = inst.family[d]
+            inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
     for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
-        consumer = roles.models.get(f)
-        outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
-        inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+        if drawn(phi):
+            consumer = roles.models.get(f)
+            outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+            inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+    if wanted is not None:
+        for s in sorted(wanted & roles.scalars, key=str):
+            inst.scalars[s] = _sample_scalar(s, rng, inst.n)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,6 +322,7 @@ class Evaluator:
         self.ndim = 1 + depth
         self.env: dict[sp.Symbol, object] = {}
         self.level = 0
+        self.open_sizes: list[int] = []
 
     def _instance_axis(self, a: np.ndarray) -> np.ndarray:
         return a.reshape((-1,) + (1,) * (self.ndim - 1))
@@ -310,7 +342,7 @@ class Evaluator:
         if method is None:
             for sympy_type, ufunc in UFUNCS.items():
                 if isinstance(expr, sympy_type):
-                    return ufunc(self.value(expr.args[0]))
+                    return ufunc(self.number(expr.args[0]))
             raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
         return method(expr)
 
@@ -328,20 +360,28 @@ class Evaluator:
             raise NotEvaluable(f"no value for {s}")
         return v
 
+    def number(self, expr: sp.Expr):
+        """The value of ``expr``, which must be a number, not a parameter vector."""
+        v = self.value(expr)
+        if isinstance(v, Params):
+            raise NotEvaluable(f"{expr} is the parameter vector of a distribution here, and "
+                               f"a number elsewhere in the step")
+        return v
+
     def _Add(self, e):
         total = 0.0
         for a in e.args:
-            total = total + self.value(a)
+            total = total + self.number(a)
         return total
 
     def _Mul(self, e):
         total = 1.0
         for a in e.args:
-            total = total * self.value(a)
+            total = total * self.number(a)
         return total
 
     def _Pow(self, e):
-        base, exponent = self.value(e.base), self.value(e.exp)
+        base, exponent = self.number(e.base), self.number(e.exp)
         with np.errstate(all="ignore"):
             return np.power(base, exponent)
 
@@ -352,7 +392,10 @@ class Evaluator:
         (index,) = e.indices
         idx = np.asarray(self.value(index))
         rows = np.arange(self.inst.n).reshape((-1,) + (1,) * (self.ndim - 1))
-        cols = np.clip(np.rint(idx).astype(int) - 1, 0, MAX_I - 1)
+        cols = np.rint(idx).astype(int) - 1
+        if np.any(cols >= MAX_TERMS):
+            raise NotEvaluable(f"{e} indexes past the {MAX_TERMS} data points sampled")
+        cols = np.clip(cols, 0, MAX_TERMS - 1)  # below 1: outside the sum's mask
         return self.inst.data[label][rows, cols]
 
     def _DiracDelta(self, e):
@@ -360,13 +403,17 @@ class Evaluator:
             raise NotEvaluable("a Dirac delta outside a nascent-delta evaluation")
         if len(e.args) != 1:
             raise NotEvaluable(f"derivatives of deltas: {e}")
-        u = self.value(e.args[0])
-        return np.exp(-0.5 * (u / self.eps) ** 2) / (self.eps * math.sqrt(2 * math.pi))
+        u = self.number(e.args[0])
+        return np.exp(u * u * (-0.5 / self.eps**2)) * (1 / (self.eps * math.sqrt(2 * math.pi)))
 
     def _open_axis(self, symbol, values: np.ndarray):
         self.level += 1
         if self.level >= self.ndim:
             raise NotEvaluable("nesting deeper than expected")
+        self.open_sizes.append(len(values))
+        if self.inst.n * math.prod(self.open_sizes) > MAX_ELEMENTS:
+            raise NotEvaluable(f"the nested integrals and sums around {symbol} need more than "
+                               f"{MAX_ELEMENTS:.0e} numbers per chunk: too large to evaluate")
         shape = [1] * self.ndim
         shape[self.level] = -1
         self.env[symbol] = values.reshape(shape) if values.ndim == 1 else values
@@ -374,6 +421,7 @@ class Evaluator:
 
     def _close_axis(self, symbol):
         del self.env[symbol]
+        self.open_sizes.pop()
         self.level -= 1
 
     def _grid(self, low, high):
@@ -383,17 +431,26 @@ class Evaluator:
             a, b = float(low), float(high)
         else:
             raise NotEvaluable(f"integral bounds {low}, {high}: only numbers or the whole line")
-        step = min(0.05, self.eps / 2) if self.eps else 0.05
+        # Trapezoid sums of Gaussians of width w on a grid of step h err by about
+        # exp(-2 pi^2 w^2 / h^2): 1e-13 at h = 0.8 w, so no nascent delta is under-resolved.
+        step = min(0.05, 0.8 * self.eps) if self.eps else 0.05
         return np.linspace(a, b, int(round((b - a) / step)) + 1)
 
     def _Integral(self, e):
-        if len(e.limits) != 1 or len(e.limits[0]) != 3:
-            raise NotEvaluable(f"only single definite integrals: {e}")
-        z, low, high = e.limits[0]
-        grid = self._grid(low, high)
+        return self._integrate(e.function, e.limits)
+
+    def _integrate(self, function, limits):
+        """The integral of ``function`` over ``limits``; SymPy merges nested integrals into
+        one with several limits, of which the last is outermost."""
+        *inner, (z, *bounds) = limits
+        if len(bounds) != 2:
+            raise NotEvaluable(f"only definite integrals: the limit of {z} has no bounds")
+        grid = self._grid(*bounds)
         axis = self._open_axis(z, grid)
         try:
-            values = np.broadcast_to(self.value(e.function), self._full_shape(axis, len(grid)))
+            values = self._integrate(function, inner) if inner else self.number(function)
+            values = np.broadcast_to(values, np.broadcast_shapes(
+                np.shape(values), self._full_shape(axis, len(grid))))
         finally:
             self._close_axis(z)
         return np.trapezoid(values, grid, axis=axis)[(slice(None),) * axis + (None,)]
@@ -407,36 +464,30 @@ class Evaluator:
         z = e.variable
         return self.value(sp.Integral(e.q * sp.log(e.q / e.p), (z, -sp.oo, sp.oo)))
 
-    def _bounded_index(self, e):
-        if len(e.limits) != 1:
-            raise NotEvaluable(f"only single sums and products: {e}")
-        i, low, high = e.limits[0]
-        low_v = np.asarray(self.value(low), dtype=float)
-        high_v = np.asarray(self.value(high), dtype=float)
-        if np.any(high_v > MAX_I) or high == sp.oo:
-            raise NotEvaluable(f"the sum {e} runs past {MAX_I} terms")
-        idx = np.arange(1, MAX_I + 1, dtype=float)
-        axis = self._open_axis(i, idx)
-        mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
-        return i, axis, mask
-
     def _Sum(self, e):
-        i, axis, mask = self._bounded_index(e)
-        try:
-            values = self.value(e.function)
-        finally:
-            self._close_axis(i)
-        values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 0.0).sum(axis=axis, keepdims=True)
+        return self._reduce(e.function, e.limits, np.sum, 0.0)
 
     def _Product(self, e):
-        i, axis, mask = self._bounded_index(e)
+        return self._reduce(e.function, e.limits, np.prod, 1.0)
+
+    def _reduce(self, function, limits, reduction, neutral):
+        """A finite sum or product over ``limits`` (the last outermost), each bound per
+        instance: terms past an instance's bound are masked to the neutral element."""
+        *inner, (i, low, high) = limits
+        low_v = np.asarray(self.number(low), dtype=float)
+        high_v = np.asarray(self.number(high), dtype=float)
+        if high == sp.oo or np.any(high_v > MAX_TERMS):
+            raise NotEvaluable(f"a sum or product over {i} runs past {MAX_TERMS} terms")
+        idx = np.arange(1, int(np.max(high_v)) + 1 if high_v.size else 1, dtype=float)
+        axis = self._open_axis(i, idx)
         try:
-            values = self.value(e.function)
+            mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
+            values = (self._reduce(function, inner, reduction, neutral) if inner
+                      else self.number(function))
         finally:
             self._close_axis(i)
         values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 1.0).prod(axis=axis, keepdims=True)
+        return reduction(np.where(mask, values, neutral), axis=axis, keepdims=True)
 
     def _mixture(self, e):
         if e.func not in self.inst.mixtures or len(e.args) != 1:
@@ -484,15 +535,16 @@ def _safe(f):
 
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
-    sp.cos: np.cos, sp.tanh: np.tanh, sp.sqrt: _safe(np.sqrt),
+    sp.cos: np.cos, sp.tanh: np.tanh,
 }
 
 
 def _depth(expr: sp.Expr) -> int:
     """How many bound variables can be open at once while evaluating ``expr``."""
-    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product, KL)):
-        inner = expr.q * expr.p if isinstance(expr, KL) else expr.function
-        return 1 + _depth(inner)
+    if isinstance(expr, KL):
+        return 1 + _depth(expr.q * expr.p)
+    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product)):
+        return len(expr.limits) + _depth(expr.function)
     if isinstance(expr, AppliedModel) or not expr.args:
         return 0
     return max((_depth(a) for a in expr.args if isinstance(a, sp.Basic)), default=0)
@@ -511,14 +563,46 @@ def evaluate(expr: sp.Expr, inst: Instances, roles: Roles, eps: float | None) ->
 # ---------------------------------------------------------------------------------------
 # Checks.
 
+NOISE_FLOOR = 1e-13  # absolute differences below this are float noise, not disagreement
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|a - b| relative to the larger magnitude, absolute below 1; inf where only one side is
-    defined, 0 where neither is (an instance outside both sides' domain says nothing)."""
+    """|a - b| relative to the larger magnitude (so tiny likelihoods are compared as
+    carefully as large ones); 0 below the noise floor; inf where only one side is defined,
+    0 where neither is (an instance outside both sides' domain says nothing)."""
     with np.errstate(all="ignore"):
-        err = np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        diff = np.abs(a - b)
+        err = np.where(diff <= NOISE_FLOOR, 0.0, diff / np.maximum(np.abs(a), np.abs(b)))
     fa, fb = np.isfinite(a), np.isfinite(b)
-    err = np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
-    return err
+    return np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
+
+
+def _richardson(values: list[np.ndarray]) -> np.ndarray:
+    """Extrapolate values at eps, eps/2, eps/4, ... to eps = 0. A Gaussian nascent delta
+    smooths g into E[g(c + eps Z)] = g(c) + eps^2 g2(c)/2 + eps^4 g4(c)/8 + ... (g2, g4 the
+    derivatives): even powers only, so each level of the table removes the next one."""
+    table = list(values)
+    power = 2
+    while len(table) > 1:
+        factor = 2.0**power
+        table = [(factor * fine - coarse) / (factor - 1)
+                 for coarse, fine in zip(table, table[1:], strict=False)]
+        power += 2
+    return table[0]
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """Both sides on a chunk; ``unconverged`` is the last nascent-delta gap where the gap did
+    not shrink as eps did (0 elsewhere): such an instance cannot pass."""
+
+    left: np.ndarray
+    right: np.ndarray
+    tolerance: float
+    unconverged: np.ndarray | float = 0.0
+
+    def error(self) -> np.ndarray:
+        return np.maximum(relative_error(self.left, self.right), self.unconverged)
 
 
 @dataclass
@@ -533,29 +617,24 @@ class Sides:
     def has_delta(self) -> bool:
         return self.left.has(sp.DiracDelta) or self.right.has(sp.DiracDelta)
 
-    def values(self, inst: Instances) -> tuple[np.ndarray, np.ndarray, float]:
-        """(left, right, tolerance) on the chunk."""
+    def values(self, inst: Instances) -> Evaluated:
         if not self.has_delta:
-            return (evaluate(self.left, inst, self.roles, None),
-                    evaluate(self.right, inst, self.roles, None), TOLERANCE)
+            return Evaluated(evaluate(self.left, inst, self.roles, None),
+                             evaluate(self.right, inst, self.roles, None), TOLERANCE)
         series = [(evaluate(self.left, inst, self.roles, eps),
                    evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
-        (a1, b1), (a2, b2) = series[-2], series[-1]
-        left, right = (4 * a2 - a1) / 3, (4 * b2 - b1) / 3  # eps^2 Richardson: eps halves
-        # The gap must shrink as eps does; where it grows, the limit is not what the
-        # extrapolation says, and the instance counts as failing.
         first, last = relative_error(*series[0]), relative_error(*series[-1])
-        right = np.where(last > first + DELTA_TOLERANCE, np.inf, right)
-        return left, right, DELTA_TOLERANCE
+        return Evaluated(_richardson([a for a, _ in series]), _richardson([b for _, b in series]),
+                         DELTA_TOLERANCE, np.where(last > first + DELTA_TOLERANCE, last, 0.0))
 
 
 @dataclass
 class Counterexample:
     row: int
     inst: Instances
-    left: float
-    right: float
+    values: dict[str, float]
     detail: str
+    other: Instances | None = None  # the second parameter setting of an order check
 
 
 def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
@@ -568,40 +647,48 @@ def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
 
 
 def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample | None]:
-    left, right, tol = sides.values(inst)
-    err = relative_error(left, right)
-    row = _first_failure(err, tol, inst)
+    ev = sides.values(inst)
+    err = ev.error()
+    row = _first_failure(err, ev.tolerance, inst)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
-    return float(err[row]), Counterexample(
-        row, inst, float(left[row]), float(right[row]),
-        f"the two sides differ: {left[row]:.10g} vs {right[row]:.10g}")
+    left, right = float(ev.left[row]), float(ev.right[row])
+    detail = f"the two sides differ: {left:.10g} vs {right:.10g}"
+    if float(np.atleast_1d(ev.unconverged)[row if np.ndim(ev.unconverged) else 0]) > 0:
+        detail += " (and the nascent-delta gap does not shrink as eps -> 0)"
+    return float(err[row]), Counterexample(row, inst, {"left": left, "right": right}, detail)
 
 
 def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
-    return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
+    """The sign of a difference, 0 (a tie) within the tolerance relative to the values."""
+    return np.where(np.abs(d) <= np.maximum(tol * scale, 1e-300), 0, np.sign(d))
 
 
-def check_order(before: Sides, after: Sides, inst_a: Instances, inst_b: Instances,
+def check_order(sides: Sides, inst_a: Instances, inst_b: Instances,
                 values_too: bool) -> tuple[float, Counterexample | None]:
-    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b);
-    ``before``/``after`` hold (F, G): left is the objective before, right after."""
-    fa, ga, tol = before.values(inst_a)
-    fb, gb, _ = before.values(inst_b)
-    sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
-    sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
-    err = np.where((sf != sg) & np.isfinite(fa + fb + ga + gb), np.inf, 0.0)
+    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b),
+    F the objective before (left), G after (right); with ``values_too``, also F = G."""
+    at_a, at_b = sides.values(inst_a), sides.values(inst_b)
+    fa, ga, fb, gb = at_a.left, at_a.right, at_b.left, at_b.right
+    tol = at_a.tolerance
+    with np.errstate(all="ignore"):
+        sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
+        sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
+        defined = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(ga) & np.isfinite(gb)
+    err = np.where((sf != sg) & defined, np.inf, 0.0)
     if values_too:
-        err = np.maximum(err, np.maximum(relative_error(fa, ga), relative_error(fb, gb)))
+        err = np.maximum(err, np.maximum(at_a.error(), at_b.error()))
     row = _first_failure(err, tol, inst_a)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
+    values = {"F(a)": float(fa[row]), "F(b)": float(fb[row]),
+              "G(a)": float(ga[row]), "G(b)": float(gb[row])}
     if sf[row] != sg[row]:
         detail = (f"the order of the objectives is not kept: before, F(a) - F(b) = "
                   f"{fa[row] - fb[row]:.6g}; after, G(a) - G(b) = {ga[row] - gb[row]:.6g}")
     else:
-        detail = f"the objectives differ as values: {fa[row]:.10g} vs {ga[row]:.10g}"
-    return float(err[row]), Counterexample(row, inst_a, float(fa[row]), float(ga[row]), detail)
+        detail = f"the objectives differ as values: F(a) = {fa[row]:.10g}, G(a) = {ga[row]:.10g}"
+    return float(err[row]), Counterexample(row, inst_a, values, detail, inst_b)
 
 
 @dataclass(frozen=True)
@@ -615,6 +702,7 @@ class Plan:
     variables: tuple[sp.Symbol, ...] = ()
     deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     reason: str = ""
+    hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
 
 
 def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
@@ -650,10 +738,13 @@ def step_rng(seed: int, *names: str) -> np.random.Generator:
 
 def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                justification: Justification | None, seed: int, instances: int,
-               names: Sequence[str]) -> NumericVerdict:
-    """The numeric verdict of one step on ``instances`` random instances from ``seed``."""
+               names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
+    """The numeric verdict of one step on ``instances`` random instances from ``seed``,
+    each satisfying the step's ``hypotheses``."""
     start = time.perf_counter()
     plan = plan_for(before, after, relation, justification)
+    if hypotheses:
+        plan = replace(plan, hypotheses=tuple(hypotheses))
     if plan.kind == "none":
         return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
                               seconds=time.perf_counter() - start)
@@ -667,8 +758,38 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                           verdict.seed, verdict.counterexample, time.perf_counter() - start)
 
 
+PREDICATES = {
+    "positive": lambda v: v > 0, "negative": lambda v: v < 0,
+    "nonnegative": lambda v: v >= 0, "nonpositive": lambda v: v <= 0,
+    "nonzero": lambda v: v != 0, "zero": lambda v: v == 0,
+}
+RELATIONS = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+             sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
+MAX_REJECTED_CHUNKS = 50
+
+
+def admissible(hypotheses: Sequence, inst: Instances, roles: Roles) -> np.ndarray:
+    """Which instances satisfy every hypothesis (Q.positive(e), e > 0, ...)."""
+    keep = np.ones(inst.n, dtype=bool)
+    for h in hypotheses:
+        if isinstance(h, sp.logic.boolalg.And):
+            keep &= admissible(h.args, inst, roles)
+        elif isinstance(h, sp.assumptions.assume.AppliedPredicate) and (
+                h.function.name in PREDICATES):
+            keep &= PREDICATES[h.function.name](evaluate(h.arguments[0], inst, roles, None))
+        elif type(h) in RELATIONS:
+            keep &= RELATIONS[type(h)](evaluate(h.lhs, inst, roles, None),
+                                       evaluate(h.rhs, inst, roles, None))
+        else:
+            raise NotEvaluable(f"cannot sample instances under the hypothesis {h}: use "
+                               f"Q.positive/negative/nonzero/... or an inequality")
+    return keep
+
+
 def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
     exprs = [plan.left, plan.right] + [e for _, e in plan.deferred]
+    exprs += [a for h in plan.hypotheses for a in getattr(h, "args", ())
+              if isinstance(a, sp.Expr)]
     roles = read_roles(exprs)
     for s, _ in plan.deferred:
         roles.scalars.discard(s)
@@ -678,19 +799,27 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
     while done < instances:
         n = min(CHUNK, instances - done)
         inst = sample(roles, rng, n, chunk)
+        chunk += 1
+        if plan.hypotheses:
+            inst = inst.pick(np.flatnonzero(admissible(plan.hypotheses, inst, roles)))
+            if inst.n == 0:
+                if chunk > MAX_REJECTED_CHUNKS:
+                    raise NotEvaluable(f"random instances almost never satisfy the "
+                                       f"hypotheses {', '.join(map(str, plan.hypotheses))}")
+                continue
+            n = inst.n
         for s, e in plan.deferred:
             inst.deferred[s] = Deferred(e)
         if plan.kind == "values":
             err, bad = check_values(sides, inst)
         else:
-            other = inst.pick(np.arange(n))
-            draw_parameters(roles, other, rng)
-            err, bad = check_order(sides, sides, inst, other, plan.values_too)
+            other = inst.pick(np.arange(inst.n))
+            draw_parameters(roles, other, rng, only=plan.variables)
+            err, bad = check_order(sides, inst, other, plan.values_too)
         if bad is not None:
             return _counterexample(plan, sides, bad, seed, done + n)
         worst = max(worst, err)
         done += n
-        chunk += 1
     what = "order of objectives kept" if plan.kind == "order" else "values agree"
     if plan.values_too:
         what += ", and values agree"
@@ -701,54 +830,85 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
 
 def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
                     tried: int) -> NumericVerdict:
-    inst = shrink(plan, sides, bad)
+    found = shrink(plan, sides, bad)
+    instance = found.inst.describe(found.row)
+    if found.other is not None:  # an order check: name both settings of each variable
+        other = found.other.describe(found.row)
+        for v in map(str, plan.variables):
+            if v in instance:
+                instance[f"{v} (a)"] = instance.pop(v)
+                instance[f"{v} (b)"] = other[v]
     return NumericVerdict(
-        Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
-        {"instance": inst.describe(0), "left": _plain(bad.left), "right": _plain(bad.right),
-         "detail": bad.detail, "seed": seed})
+        Numeric.COUNTEREXAMPLE, found.detail, tried, float("inf"), seed,
+        {"instance": instance, "values": {k: _plain(v) for k, v in found.values.items()},
+         "detail": found.detail, "seed": seed})
 
 
-def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Instances:
+def _round_instance(inst: Instances, digits: int) -> Instances:
+    """The instance with its real numbers rounded (a positive number never to 0)."""
+    out = inst.pick([0])
+
+    def rounded(v, keep_positive):
+        r = np.round(v, digits)
+        return np.where(r == 0, v, r) if keep_positive else r
+
+    for s, v in out.scalars.items():
+        if not s.is_integer:
+            out.scalars[s] = rounded(v, s.is_positive)
+    for label in out.data:
+        out.data[label] = np.round(out.data[label], digits)
+    for s, p in out.params.items():
+        out.params[s] = Params(tuple(rounded(v, True) for v in p.values), p.family)
+    return out
+
+
+def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Counterexample:
     """The failing instance, made simpler while it still fails: smaller sum bounds first,
     then rounder numbers. "Simpler" is a total order (sum bounds, then digits), and the
-    search stops at a local minimum, as Hypothesis's shrinker does."""
-    inst = bad.inst.pick([bad.row])
-    if plan.kind != "values":
-        return inst
+    search stops at a local minimum, as Hypothesis's shrinker does. The values shown are
+    those of the shrunk instance, evaluated again."""
+    a = bad.inst.pick([bad.row])
+    b = bad.other.pick([bad.row]) if bad.other is not None else None
+    current = Counterexample(0, a, bad.values, bad.detail, b)
 
-    def fails(candidate: Instances) -> bool:
+    def attempt(a: Instances, b: Instances | None) -> Counterexample | None:
         try:
-            _, found = check_values(sides, candidate)
+            if b is None:
+                return check_values(sides, a)[1]
+            return check_order(sides, a, b, plan.values_too)[1]
         except NotEvaluable:
-            return False
-        return found is not None
+            return None
 
-    for s in sorted((s for s in inst.scalars if s.is_integer), key=str):
-        for smaller in range(1, int(inst.scalars[s][0])):
-            trial = inst.pick([0])
-            trial.scalars[s] = np.array([float(smaller)])
-            if fails(trial):
-                inst = trial
+    for s in sorted((s for s in a.scalars if s.is_integer), key=str):
+        for smaller in range(1, int(current.inst.scalars[s][0])):
+            trial_a = current.inst.pick([0])
+            trial_a.scalars[s] = np.array([float(smaller)])
+            trial_b = None
+            if current.other is not None:
+                trial_b = current.other.pick([0])
+                trial_b.scalars[s] = trial_a.scalars[s]
+            found = attempt(trial_a, trial_b)
+            if found is not None:
+                current = found
                 break
-    for digits in (0, 1):
-        trial = inst.pick([0])
-        for s, v in trial.scalars.items():
-            if not s.is_integer:
-                rounded = np.round(v, digits)
-                trial.scalars[s] = np.where(rounded == 0, v, rounded) if s.is_positive else rounded
-        for label in trial.data:
-            trial.data[label] = np.round(trial.data[label], digits)
-        if fails(trial):
-            inst = trial
-            break
-    return inst
+    for digits in (0, 1, 2):
+        trial_a = _round_instance(current.inst, digits)
+        trial_b = None
+        if current.other is not None:
+            trial_b = _round_instance(current.other, digits)
+            trial_b.scalars, trial_b.data = trial_a.scalars, trial_a.data
+        found = attempt(trial_a, trial_b)
+        if found is not None:
+            return found
+    return current
 
 
 def check_density(function, body: sp.Lambda, seed: int, instances: int,
                   names: Sequence[str]) -> NumericVerdict:
-    """A definition of a density must be one: non-negative, integrating to 1."""
+    """A definition of a density must be one: integrating to 1 over its variable (the first
+    argument; a conditional density's condition is sampled like any other symbol)."""
     start = time.perf_counter()
-    (variable,) = body.variables
+    variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
     plan = Plan("values", integral, sp.Integer(1))
     try:

@@ -4,12 +4,24 @@ Importing this package registers the built-in rules; ``registry()`` lists them.
 """
 
 from derive.rules.base import Context, Rule, RuleDoesNotApply, UnknownRule, lookup, registry
-from derive.rules.optimisation import (argmax_to_argmin, drop_constant, drop_positive_factor,
-                                       monotone_transform)
+from derive.rules.optimisation import (
+                                       argmax_to_argmin,
+                                       drop_constant,
+                                       drop_positive_factor,
+                                       monotone_transform,
+)
 from derive.rules.substitution import reparametrise, substitute
-from derive.rules.values import (algebra, dirac_sifting, integral_linearity, kl_definition,
-                                 log_of_exp, log_of_finite_product, log_of_product, sum_linearity,
-                                 swap_sum_integral)
+from derive.rules.values import (
+                                       algebra,
+                                       dirac_sifting,
+                                       integral_linearity,
+                                       kl_definition,
+                                       log_of_exp,
+                                       log_of_finite_product,
+                                       log_of_product,
+                                       sum_linearity,
+                                       swap_sum_integral,
+)
 
 __all__ = [
     "Context", "Rule", "RuleDoesNotApply", "UnknownRule", "algebra", "argmax_to_argmin",
