@@ -28,8 +28,8 @@ def udl_items():
 
 
 def wrong_items():
-    """A wrong twin of 5.27 (the signs swapped: REFUTED, as expected) and a step that drops
-    a factor of unknown sign (UNPROVEN)."""
+    """A wrong twin of 5.27 (the signs swapped: REFUTED, as expected) and a right step
+    justified by the wrong rule (dropping a constant as if it were a factor: UNPROVEN)."""
     z, theta = sp.Symbol("z", real=True), sp.Symbol("theta", real=True)
     a = sp.Symbol("a", real=True)
     q, p = density("q"), density("p")
@@ -39,8 +39,8 @@ def wrong_items():
              - sp.Integral(q(z) * sp.log(q(z)), (z, -sp.oo, sp.oo)),
              by=[kl_definition, log_of_product, integral_linearity], label="w1",
              expect="refuted")
-    unknown = Derivation("unknown_sign", ArgMin(a * (theta - 1) ** 2, theta),
-                         title="A factor of unknown sign")
+    unknown = Derivation("wrong_rule", ArgMin((theta - 1) ** 2 + a, theta),
+                         title="The right step by the wrong rule")
     unknown.eq(ArgMin((theta - 1) ** 2, theta), by=drop_positive_factor, label="u1")
     return [("tests/twins.py", d, check_derivation(d, instances=200)) for d in (wrong, unknown)]
 

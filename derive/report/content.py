@@ -54,8 +54,7 @@ class ConditionRow:
 @dataclass
 class Counterexample:
     instance: list[tuple[str, str]]
-    left: str
-    right: str
+    values: list[tuple[str, str]]  # both sides' values (or objectives') at the instance
     detail: Rich
     replay: str
 
@@ -110,10 +109,9 @@ def _error(x: float | None) -> str:
 
 class _Builder:
     def __init__(self, derivation: Derivation, results: Sequence[StepResult], file: str,
-                 lang: Language, style: str, target: str, seed: int):
+                 lang: Language, style: str, target: str):
         self.derivation, self.results, self.file = derivation, results, file
         self.lang, self.words, self.style, self.target = lang, lang.words, style, target
-        self.seed = seed
         expressions: list[sp.Basic] = [derivation.first]
         for entry in derivation.entries:
             expressions += [entry.after] if isinstance(entry, Step) else [entry.lhs, entry.rhs]
@@ -235,10 +233,8 @@ class _Builder:
         counterexample = None
         if n.counterexample:
             ce = n.counterexample
-            instance = [(str(k), value if isinstance(value, str) else json.dumps(value))
-                        for k, value in ce.get("instance", {}).items()]
             counterexample = Counterexample(
-                instance, str(ce.get("left")), str(ce.get("right")),
+                _pairs(ce.get("instance", {})), _pairs(ce.get("values", {})),
                 self.message(str(ce.get("detail", ""))),
                 f"derive check {self.file} --only {r.label} --seed {ce.get('seed', n.seed)}")
         return Evidence(r.label, _state(r), self.verdict(r), self.rules(r),
@@ -263,6 +259,10 @@ class _Builder:
         return f"{status}: {w['rests_join'].join(rests) or w['rests_neither']}"
 
 
+def _pairs(mapping: dict) -> list[tuple[str, str]]:
+    return [(str(k), v if isinstance(v, str) else json.dumps(v)) for k, v in mapping.items()]
+
+
 def _fill_words(template: str, **holes: Segment) -> Rich:
     out: Rich = []
     rest = template
@@ -282,16 +282,14 @@ def _fill_words(template: str, **holes: Segment) -> Rich:
 
 def build_report(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResult]]],
                  lang: Language, style: str = "book", target: str = "tex",
-                 seed: int | None = None, instances: int | None = None) -> Report:
+                 seed: int | None = None) -> Report:
     """The report of checked derivations: ``items`` are (file, derivation, its results)."""
-    sections = [_Builder(d, results, str(path), lang, style, target, seed).section()
+    sections = [_Builder(d, results, str(path), lang, style, target).section()
                 for path, d, results in items]
     titles = [d.title or d.name for _, d, _ in items]
     title = titles[0] if len(titles) == 1 else lang.words["report_title"]
     numerics = [r.verdict.numeric for _, _, rs in items for r in rs]
     seed = seed if seed is not None else next((n.seed for n in numerics if n.seed is not None),
                                               None)
-    instances = instances if instances is not None else max(
-        (n.instances for n in numerics), default=0)
-    footer = lang.words["seed_line"].format(version=__version__, seed=seed, instances=instances)
+    footer = lang.words["seed_line"].format(version=__version__, seed=seed)
     return Report(title, lang, style, sections, footer)

@@ -77,8 +77,9 @@ _MESSAGE_PATTERNS = (
     ("is_left", r"(.+) is left"),
     ("nothing_optimised", r"the new variables do not occur: nothing is optimised"),
     ("false_under", r"(.+) (> 0|!= 0) is false under the declared assumptions"),
-    ("cannot_show", r"cannot show (.+) (> 0|!= 0): declare the assumptions of (.+) \(for "
-                    r"example .+\) or pass a hypothesis"),
+    ("cannot_show", r"cannot show (.+) (> 0|!= 0): declare (.+) (positive|nonzero) where that "
+                    r"is true \(for example (.+)\), or pass a hypothesis"),
+    ("cannot_show_bare", r"cannot show (.+) (> 0|!= 0)"),
     ("cannot_show_integer", r"cannot show (.+) is an integer: declare it integer=True"),
     ("cannot_show_real", r"cannot show (.+) is real: declare its symbols real"),
     ("cannot_show_converges", r"cannot show the integral of (.+) converges: split it only "
@@ -145,8 +146,7 @@ _EN_WORDS = {
     "verdict": "Verdict",
     "note": "Note",
     "summary": "Steps: {steps} ({verified} verified, {refuted} refuted, {unproven} unproven)",
-    "seed_line": "Checked by derive {version} with seed {seed}, {instances} random instances "
-                 "per step.",
+    "seed_line": "Checked by derive {version} with seed {seed}.",
     "VERIFIED": "verified",
     "REFUTED": "refuted",
     "UNPROVEN": "unproven",
@@ -177,8 +177,7 @@ _EN_WORDS = {
     "rests_join": " and ",
     "counterexample_heading": "Counterexample to {label}",
     "instance": "Instance",
-    "left_side": "Left side",
-    "right_side": "Right side",
+    "values": "Values",
     "replay": "Replay",
     "untranslated": "",
 }
@@ -199,7 +198,7 @@ _KO_WORDS = {
     "verdict": "판정",
     "note": "메모",
     "summary": "{steps}단계: 검증됨 {verified}, 반박됨 {refuted}, 미증명 {unproven}",
-    "seed_line": "derive {version}로 검증함. 시드 {seed}, 단계마다 무작위 사례 {instances}개.",
+    "seed_line": "derive {version}로 검증함. 시드 {seed}.",
     "VERIFIED": "검증됨",
     "REFUTED": "반박됨",
     "UNPROVEN": "미증명",
@@ -230,8 +229,7 @@ _KO_WORDS = {
     "rests_join": ", ",
     "counterexample_heading": "{label}의 반례",
     "instance": "사례",
-    "left_side": "좌변",
-    "right_side": "우변",
+    "values": "값",
     "replay": "재현",
     "untranslated": "(영문 그대로)",
 }
@@ -312,7 +310,9 @@ _EN_MESSAGES = {
     "is_left": "{0} is left",
     "nothing_optimised": "the new variables do not occur: nothing is optimised",
     "false_under": "{0} {1} is false under the declared assumptions",
-    "cannot_show": "cannot show {0} {1}: declare the assumptions of {2} or pass a hypothesis",
+    "cannot_show": "cannot show {0} {1}: declare {2} {3} where that is true (for example "
+                   "{4}), or pass a hypothesis",
+    "cannot_show_bare": "cannot show {0} {1}",
     "cannot_show_integer": "cannot show {0} is an integer: declare it integer=True",
     "cannot_show_real": "cannot show {0} is real: declare its symbols real",
     "cannot_show_converges": "cannot show the integral of {0} converges",
@@ -383,7 +383,9 @@ _KO_MESSAGES = {
     "is_left": "{0}이 남아 있음",
     "nothing_optimised": "새 변수가 나타나지 않아 최적화할 것이 없음",
     "false_under": "선언된 가정에서 {0} {1}은 거짓",
-    "cannot_show": "{0} {1}을 보일 수 없음: {2}의 가정을 선언하거나 가설을 주세요",
+    "cannot_show": "{0} {1}을 보일 수 없음: 참이라면 {2}을 {3}로 선언하거나 (예: {4}) 가설을 "
+                   "주세요",
+    "cannot_show_bare": "{0} {1}을 보일 수 없음",
     "cannot_show_integer": "{0}이 정수임을 보일 수 없음: integer=True로 선언하세요",
     "cannot_show_real": "{0}이 실수임을 보일 수 없음: 그 기호들을 실수로 선언하세요",
     "cannot_show_converges": "{0}의 적분이 수렴함을 보일 수 없음",

@@ -98,8 +98,8 @@ def _counterexample(e: Evidence, words: dict) -> str:
     heading = escape_markdown(words["counterexample_heading"].format(label=e.label))
     items = [f"- {escape_markdown(words['instance'])}: "
              + "; ".join(f"{_code(k, False)} = {_code(v, False)}" for k, v in ce.instance),
-             f"- {escape_markdown(words['left_side'])}: {_code(ce.left, False)}, "
-             f"{escape_markdown(words['right_side'])}: {_code(ce.right, False)}",
+             f"- {escape_markdown(words['values'])}: "
+             + "; ".join(f"{_code(k, False)} = {_code(v, False)}" for k, v in ce.values),
              f"- {rich(ce.detail)}",
              f"- {escape_markdown(words['replay'])}: {_code(ce.replay, False)}"]
     return f"#### ✗ {heading}\n\n" + "\n".join(items) + "\n"

@@ -105,9 +105,9 @@ def _evidence(e: Evidence, words: dict) -> str:
         ce = e.counterexample
         instance = "; ".join(rf"\texttt{{{escape_tex(k)}}} = \texttt{{{escape_tex(v)}}}"
                              for k, v in ce.instance)
-        rows += [(words["instance"], instance),
-                 (words["left_side"], rf"\texttt{{{escape_tex(ce.left)}}}"),
-                 (words["right_side"], rf"\texttt{{{escape_tex(ce.right)}}}"),
+        values = "; ".join(rf"\texttt{{{escape_tex(k)}}} = \texttt{{{escape_tex(v)}}}"
+                           for k, v in ce.values)
+        rows += [(words["instance"], instance), (words["values"], values),
                  (words["replay"], rf"\texttt{{{escape_tex(ce.replay)}}}")]
     body = "\n".join(rf"\textbf{{{escape_tex(k)}}} & {v} \\" for k, v in rows)
     rule_colour = rf"\arrayrulecolor{{{colour}}}" if colour else ""
