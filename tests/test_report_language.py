@@ -3,8 +3,10 @@
 import re
 
 import pytest
-from test_report_fixtures import udl_items, wrong_items
+from test_report_fixtures import ROOT, wrong_items
 
+from derive.checker import check_derivation
+from derive.loader import load_paths
 from derive.report import render
 from derive.report.language import EN, KO, LANGUAGES, MESSAGES, translate
 from derive.rules import registry
@@ -12,7 +14,10 @@ from derive.rules import registry
 
 @pytest.fixture(scope="module")
 def results():
-    return [r for _, _, rs in udl_items() + wrong_items() for r in rs]
+    """Every step of every proof under proofs/ (twins too), and the wrong steps of the tests."""
+    shipped = [r for _, ds in load_paths([ROOT / "proofs"]) for d in ds
+               for r in check_derivation(d, instances=200)]
+    return shipped + [r for _, _, rs in wrong_items() for r in rs]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES.values(), ids=lambda lang: lang.code)
@@ -45,6 +50,8 @@ def _messages(results):
             yield c.how
         yield v.symbolic.detail
         yield v.numeric.detail
+        if v.numeric.counterexample:
+            yield v.numeric.counterexample["detail"]
 
 
 def test_every_message_of_the_shipped_proofs_and_twins_is_translated(results):
@@ -72,7 +79,8 @@ def test_messages_patterns_read_whole_messages():
 
 
 def test_korean_report_has_no_english_words_outside_user_text_and_math(results):
-    items = udl_items()
+    items = [(path, d, check_derivation(d, instances=200))
+             for path, ds in load_paths([ROOT / "proofs"]) for d in ds]
     md = render(items, "md", "ko")
     user = ({d.title for _, d, _ in items} | {d.source for _, d, _ in items}
             | {e.note for _, d, _ in items for e in d.entries})

@@ -87,3 +87,17 @@ def test_no_lualatex_names_the_korean_packages(udl, tmp_path, monkeypatch):
                         lambda program: None if program == "lualatex" else "/usr/bin/" + program)
     with pytest.raises(ReportError, match="texlive-luatex fonts-nanum"):
         write_report(udl, tmp_path / "udl.pdf", lang="ko")
+
+
+@tex_tools("latexmk", "pdflatex", "lualatex")
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_report_of_every_proof_and_twin_compiles(tmp_path, lang):
+    from derive.checker import check_derivation
+    from derive.loader import load_paths
+    from test_report_fixtures import ROOT
+
+    items = [(path, d, check_derivation(d, instances=100))
+             for path, ds in load_paths([ROOT / "proofs"]) for d in ds]
+    out = tmp_path / f"all.{lang}.pdf"
+    write_report(items, out, lang=lang)
+    assert out.read_bytes().startswith(b"%PDF")

@@ -110,14 +110,19 @@ _MESSAGE_PATTERNS = (
     ("sides_differ", r"the two sides differ: (.+) vs (.+)"),
     ("order_not_kept", r"the order of the objectives is not kept: before, F\(a\) - F\(b\) = "
                        r"(.+); after, G\(a\) - G\(b\) = (.+)"),
-    ("objectives_differ", r"the objectives differ as values: (.+) vs (.+)"),
+    ("objectives_differ", r"the objectives differ as values: F\(a\) = (.+), G\(a\) = (.+)"),
+    ("definition_applied_short", r"a definition applied: equal by definition, checked "
+                                 r"symbolically to be exact"),
+    ("different_variables", r"the two sides optimise over different variables"),
+    ("one_side_optimises", r"one side is an argmin/argmax and the other is not"),
+    ("the_objectives", r"the objectives: (.+)"),
 )
 MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (key, re.compile(pattern + r"\Z")) for key, pattern in _MESSAGE_PATTERNS)
 
 # Captures that are themselves messages, translated in turn (the rest are code).
 NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
-          "gives_differs": (2,)}
+          "gives_differs": (2,), "the_objectives": (0,)}
 
 
 @dataclass(frozen=True)
@@ -339,7 +344,12 @@ _EN_MESSAGES = {
     "sides_differ": "the two sides differ: {0} vs {1}",
     "order_not_kept": "the order of the objectives is not kept: before, F(a) - F(b) = {0}; "
                       "after, G(a) - G(b) = {1}",
-    "objectives_differ": "the objectives differ as values: {0} vs {1}",
+    "objectives_differ": "the objectives differ as values: F(a) = {0}, G(a) = {1}",
+    "definition_applied_short": "a definition applied: equal by definition, checked "
+                                "symbolically to be exact",
+    "different_variables": "the two sides optimise over different variables",
+    "one_side_optimises": "one side is an argmin or argmax and the other is not",
+    "the_objectives": "the objectives: {0}",
 }
 
 _KO_MESSAGES = {
@@ -411,7 +421,11 @@ _KO_MESSAGES = {
     "sides_differ": "양변이 다름: {0} 대 {1}",
     "order_not_kept": "목적 함수의 순서가 유지되지 않음: 전에는 F(a) - F(b) = {0}, 후에는 "
                       "G(a) - G(b) = {1}",
-    "objectives_differ": "목적 함수의 값이 다름: {0} 대 {1}",
+    "objectives_differ": "목적 함수의 값이 다름: F(a) = {0}, G(a) = {1}",
+    "definition_applied_short": "정의 적용: 정의에 의해 같고, 정확한지는 기호적으로 확인함",
+    "different_variables": "양변이 서로 다른 변수에 대해 최적화함",
+    "one_side_optimises": "한쪽만 argmin 또는 argmax임",
+    "the_objectives": "목적 함수: {0}",
 }
 
 EN = Language("en", _EN_WORDS, _EN_RULES, _EN_MESSAGES,

@@ -53,7 +53,7 @@ def rich(segments: Rich, in_table: bool = False) -> str:
     return "".join(out)
 
 
-def _row(line: ChainLine, words: dict) -> str:
+def _row(line: ChainLine, words: dict, chain: bool) -> str:
     relation = _RELATION[line.relation]
     rhs = line.rhs
     hint = _plain_text(f"[{line.label}] {line.hint}")
@@ -65,12 +65,15 @@ def _row(line: ChainLine, words: dict) -> str:
         rhs = rf"{{\color{{{colour}}}{rhs}}}"
         hint = _plain_text(words["mark_" + line.state]) + " " + hint
     tag = rf"\quad ({_plain_text(line.tag)})" if line.tag else ""
-    return markdown_math(rf"{line.lhs} &{relation} {rhs}{tag} \\" + "\n"
+    first, lhs = "", line.lhs
+    if chain and line.lhs:  # a row of its own, as in the LaTeX writer
+        first, lhs = rf" &\mathrel{{\phantom{{=}}}} {line.lhs} \\" + "\n", ""
+    return markdown_math(first + rf"{lhs} &{relation} {rhs}{tag} \\" + "\n"
                          rf" &\qquad \text{{{hint}}}")
 
 
-def _display(lines: list[ChainLine], words: dict) -> str:
-    rows = " \\\\\n".join(_row(line, words) for line in lines)
+def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
+    rows = " \\\\\n".join(_row(line, words, chain) for line in lines)
     return f"$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n"
 
 
@@ -116,9 +119,10 @@ def _section(s: Section, words: dict) -> str:
     out.append("  \n".join(facts) + "\n")
     if s.definitions:
         out.append(f"### {escape_markdown(words['definitions'])}\n")
-        out.append(_display(s.definitions, words))
-    out.append(f"### {escape_markdown(words['chain'])}\n")
-    out.append(_display(s.chain, words))
+        out.append(_display(s.definitions, words, chain=False))
+    if s.chain:
+        out.append(f"### {escape_markdown(words['chain'])}\n")
+        out.append(_display(s.chain, words, chain=True))
     out.append(f"### {escape_markdown(words['evidence'])}\n")
     out.append(_evidence_table(s.evidence, words))
     out.extend(_counterexample(e, words) for e in s.evidence if e.counterexample)

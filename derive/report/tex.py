@@ -64,9 +64,11 @@ def _relation(line: ChainLine) -> str:
     return relation
 
 
-def _row(line: ChainLine, words: dict) -> str:
+def _row(line: ChainLine, words: dict, chain: bool) -> str:
     """The line as the book prints it (``lhs &= rhs``, tagged), then its rules in small
-    grey type on a row of their own under it: beside it they would run off the page."""
+    grey type on a row of their own under it: beside it they would run off the page. In
+    a chain the first expression has a row of its own, so that a wide one cannot push
+    the lines after it, and their rules, off the page."""
     rhs = line.rhs if line.state not in _MARK else rf"{{\color{{{line.state}}}{line.rhs}}}"
     hint = escape_tex(f"[{line.label}] {line.hint}")
     if line.relation == "define":
@@ -75,12 +77,16 @@ def _row(line: ChainLine, words: dict) -> str:
         mark = escape_tex(words["mark_" + line.state])
         hint = rf"\textcolor{{{line.state}}}{{\textbf{{{mark}}}}} " + hint
     tag = rf"\tag{{{escape_tex(line.tag)}}}" if line.tag else r"\notag"
-    return (rf"{line.lhs} &{_relation(line)} {rhs} {tag} \\[-1pt]" + "\n"
+    first = ""
+    lhs = line.lhs
+    if chain and line.lhs:
+        first, lhs = rf" &\mathrel{{\phantom{{=}}}} {line.lhs} \notag \\" + "\n", ""
+    return (first + rf"{lhs} &{_relation(line)} {rhs} {tag} \\[-1pt]" + "\n"
             rf" &\qquad \hint{{{hint}}} \notag")
 
 
-def _display(lines: list[ChainLine], words: dict) -> str:
-    rows = " \\\\\n".join(_row(line, words) for line in lines)
+def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
+    rows = " \\\\\n".join(_row(line, words, chain) for line in lines)
     return f"\\begin{{align}}\n{rows}\n\\end{{align}}\n"
 
 
@@ -132,9 +138,10 @@ def _section(s: Section, words: dict) -> str:
     out.append(" \\\\\n".join(facts) + "\n")
     if s.definitions:
         out.append(f"\\subsection*{{{escape_tex(words['definitions'])}}}\n")
-        out.append(_display(s.definitions, words))
-    out.append(f"\\subsection*{{{escape_tex(words['chain'])}}}\n")
-    out.append(_display(s.chain, words))
+        out.append(_display(s.definitions, words, chain=False))
+    if s.chain:
+        out.append(f"\\subsection*{{{escape_tex(words['chain'])}}}\n")
+        out.append(_display(s.chain, words, chain=True))
     out.append(f"\\subsection*{{{escape_tex(words['evidence'])}}}\n")
     out.extend(_evidence(e, words) for e in s.evidence)
     return "\n".join(out)
