@@ -5,8 +5,10 @@ import subprocess
 
 import numpy as np
 import pytest
-from test_report_fixtures import tex_tools, udl_items
+from test_report_fixtures import ROOT, tex_tools, udl_items
 
+from derive.checker import check_derivation
+from derive.loader import load_paths
 from derive.report import ReportError, write_report
 from derive.report import pdf as pdf_module
 
@@ -92,10 +94,6 @@ def test_no_lualatex_names_the_korean_packages(udl, tmp_path, monkeypatch):
 @tex_tools("latexmk", "pdflatex", "lualatex")
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_report_of_every_proof_and_twin_compiles(tmp_path, lang):
-    from derive.checker import check_derivation
-    from derive.loader import load_paths
-    from test_report_fixtures import ROOT
-
     items = [(path, d, check_derivation(d, instances=100))
              for path, ds in load_paths([ROOT / "proofs"]) for d in ds]
     out = tmp_path / f"all.{lang}.pdf"
