@@ -20,15 +20,13 @@ from derive import __version__
 from derive.checker import StepResult
 from derive.derivation import Definition, Derivation, Step
 from derive.kernel import ConditionResult, Numeric, Relation, Status, Symbolic
-from derive.report.language import Language, translate
+from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
 
 __all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Report", "Section",
            "Segment", "build_report"]
 
-# ("text", words) | ("math", LaTeX math) | ("code", an expression as the checker wrote it)
-Segment = tuple[str, str]
-Rich = list[Segment]
+Rich = list[Segment]  # ("text", words) | ("math", LaTeX math) | ("code", as the checker wrote it)
 
 
 @dataclass
@@ -88,7 +86,6 @@ class Section:
 class Report:
     title: str
     lang: Language
-    style: str
     sections: list[Section]
     footer: str
 
@@ -150,7 +147,7 @@ class _Builder:
         section.evidence = [self.evidence(r) for r in self.results]
         return section
 
-    def rule_name(self, rule, result: StepResult) -> str:
+    def rule_name(self, rule) -> str:
         if rule.name in self.lang.rules:
             return self.lang.rules[rule.name].name
         family = rule.name.split("(", 1)[0]
@@ -161,7 +158,7 @@ class _Builder:
         return rule.name
 
     def hint(self, r: StepResult) -> str:
-        return ", ".join(self.rule_name(rule, r) for rule in r.entry.rules)
+        return ", ".join(self.rule_name(rule) for rule in r.entry.rules)
 
     # -- the evidence -----------------------------------------------------------------------
 
@@ -172,7 +169,7 @@ class _Builder:
                                                 ("text", self.words["assumption"])])]
         out = []
         for rule in r.entry.rules:
-            out.append((self.rule_name(rule, r), self.rule_statement(rule, r)))
+            out.append((self.rule_name(rule), self.rule_statement(rule, r)))
         return out
 
     def rule_statement(self, rule, r: StepResult) -> Rich:
@@ -292,4 +289,4 @@ def build_report(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResu
     seed = seed if seed is not None else next((n.seed for n in numerics if n.seed is not None),
                                               None)
     footer = lang.words["seed_line"].format(version=__version__, seed=seed)
-    return Report(title, lang, style, sections, footer)
+    return Report(title, lang, sections, footer)

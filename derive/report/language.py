@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "language",
+__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "language",
            "translate"]
 
 
@@ -460,7 +460,8 @@ def language(code: str) -> Language:
     return LANGUAGES[code]
 
 
-Segment = tuple[str, str]  # ("text", words) or ("code", an expression as the checker wrote it)
+# ("text", words), ("code", an expression as the checker wrote it), or ("math", LaTeX math)
+Segment = tuple[str, str]
 
 
 def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
