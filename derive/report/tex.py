@@ -150,9 +150,12 @@ def _section(s: Section, words: dict) -> str:
 def render_tex(report: Report) -> str:
     """The report as a standalone LaTeX document."""
     words = report.lang.words
-    preamble = _PREAMBLE % {"language": report.lang.latex_preamble}
-    title = escape_tex(report.title)
+    how = f"% Written by derive; compile with: latexmk {report.lang.engine} FILE.tex\n"
+    preamble = how + _PREAMBLE % {"language": report.lang.latex_preamble}
+    heading = ""
+    if len(report.sections) > 1:  # one derivation's title is its section's heading
+        heading = f"\\begin{{center}}\\LARGE {escape_tex(report.title)}\\end{{center}}\n"
     body = "\n".join(_section(s, words) for s in report.sections)
-    return (f"{preamble}\\title{{{title}}}\n\\date{{}}\n\\begin{{document}}\n"
+    return (f"{preamble}\\begin{{document}}\n{heading}"
             f"{body}\n\\vfill\n{{\\footnotesize {escape_tex(report.footer)}}}\n"
             f"\\end{{document}}\n")
