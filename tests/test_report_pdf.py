@@ -81,7 +81,7 @@ def test_no_engine_names_the_debian_packages_and_writes_the_tex(udl, tmp_path, m
     assert "texlive-latex-base texlive-latex-recommended latexmk" in message
     assert not out.exists()
     tex = tmp_path / "udl.tex"
-    assert str(tex) in message and tex.read_text().startswith("\\documentclass")
+    assert str(tex) in message and tex.read_text().split("\n")[1].startswith("\\documentclass")
 
 
 def test_no_lualatex_names_the_korean_packages(udl, tmp_path, monkeypatch):
