@@ -44,7 +44,7 @@ def test_definitions_and_assumptions_are_not_shown_as_proved_equalities(udl):
     tex = render(udl, "tex")
     assert tex.count(r"\overset{\mathrm{def}}{=}") == 3  # 5.28, 5.30a, 5.31
     assert "apply definition 5.28 (an assumption)" in tex
-    assert "modelling assumption (an assumption)" in tex
+    assert "the parameters as a model's output (an assumption)" in tex
 
 
 def test_refuted_and_unproven_steps_stand_out():
