@@ -57,3 +57,11 @@ def test_refuted_and_unproven_steps_stand_out():
     assert "#### ✗ Counterexample to w1" in md
     assert "**? unproven: checked on 200 random instances; not enough to verify it**" in md
     assert "verified" not in md.split("| u1 |")[1].split("\n")[0]
+
+
+def test_a_relation_the_report_does_not_know_is_an_error_not_an_equals(udl, monkeypatch):
+    from derive.report import ReportError, content
+
+    monkeypatch.setattr(content, "_RELATION_SYMBOLS", {":=": "="})
+    with pytest.raises(ReportError, match="do not know the relation '='"):
+        render(udl, "tex")

@@ -35,7 +35,8 @@ class ChainLine:
 
     label: str
     lhs: str
-    relation: str  # "equal", "define" (a definition or modelling assumption)
+    relation: str  # the relation's symbol, as LaTeX math
+    assumed: bool  # a definition or modelling assumption (:=), not a claim
     rhs: str
     state: str  # "verified", "refuted", "unproven"
     hint: str  # the rule names, in words of the tables (or a user rule's own name)
@@ -95,6 +96,21 @@ def _state(result: StepResult) -> str:
             Status.UNPROVEN: "unproven"}[result.verdict.status]
 
 
+# How each relation is printed; one the report does not know is an error, never an "=".
+_RELATION_SYMBOLS = {"=": "=", ":=": "=", "<=": r"\leq", ">=": r"\geq"}
+
+
+def _relation_symbol(step: Step) -> str:
+    symbol = _RELATION_SYMBOLS.get(step.relation.value)
+    if symbol is None:
+        from derive.report.pdf import ReportError
+
+        raise ReportError(f"step {step.label}: reports do not know the relation "
+                          f"{step.relation.value!r} yet; add it to _RELATION_SYMBOLS in "
+                          f"derive/report/content.py")
+    return symbol
+
+
 def _error(x: float | None) -> str:
     if x is None or not math.isfinite(x):
         return "-"
@@ -134,14 +150,15 @@ class _Builder:
         for r in self.results:
             if isinstance(r.entry, Definition):
                 section.definitions.append(ChainLine(
-                    r.label, self.math(r.entry.lhs), "define", self.math(r.entry.rhs),
+                    r.label, self.math(r.entry.lhs), "=", True, self.math(r.entry.rhs),
                     _state(r), w["definition"], r.entry.equation))
         for k, r in enumerate(steps):
             step: Step = r.entry
             last_of_block = k + 1 == len(steps) or steps[k + 1].entry.equation != step.equation
             lhs = self.math(step.before) if k == 0 else ""
-            relation = "define" if step.relation is Relation.DEFINE else "equal"
-            section.chain.append(ChainLine(step.label, lhs, relation, self.math(step.after),
+            section.chain.append(ChainLine(step.label, lhs, _relation_symbol(step),
+                                           step.relation is Relation.DEFINE,
+                                           self.math(step.after),
                                            _state(r), self.hint(r),
                                            step.equation if last_of_block else None))
         section.evidence = [self.evidence(r) for r in self.results]

@@ -17,7 +17,6 @@ from derive.report.text import escape_markdown, escape_yaml, markdown_math
 
 __all__ = ["render_markdown"]
 
-_RELATION = {"equal": "=", "define": r"\overset{\mathrm{def}}{=}"}
 _MARK = {"refuted": r"\times", "unproven": "?"}
 _COLOUR = {"refuted": "red", "unproven": "orange"}
 _HOLDS = {True: "✓", False: "✗", None: "?"}
@@ -54,14 +53,15 @@ def rich(segments: Rich, in_table: bool = False) -> str:
 
 
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
-    relation = _RELATION[line.relation]
+    relation = rf"\overset{{\mathrm{{def}}}}{{{line.relation}}}" if line.assumed else line.relation
     rhs = line.rhs
     hint = _plain_text(f"[{line.label}] {line.hint}")
-    if line.relation == "define":
+    if line.assumed:
         hint += " " + _plain_text(f"({words['assumed']})")
     if line.state in _MARK:
         colour = _COLOUR[line.state]
-        relation = rf"\mathrel{{\color{{{colour}}}\overset{{{_MARK[line.state]}}}{{=}}}}"
+        marked = rf"\overset{{{_MARK[line.state]}}}{{{line.relation}}}"
+        relation = rf"\mathrel{{\color{{{colour}}}{marked}}}"
         rhs = rf"{{\color{{{colour}}}{rhs}}}"
         hint = _plain_text(words["mark_" + line.state]) + " " + hint
     tag = rf"\quad ({_plain_text(line.tag)})" if line.tag else ""

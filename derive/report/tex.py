@@ -37,7 +37,6 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \setlength{\parskip}{4pt}
 """
 
-_RELATION = {"equal": "=", "define": r"\overset{\mathrm{def}}{=}"}
 _MARK = {"refuted": r"\times", "unproven": "?"}
 _HOLDS = {True: r"$\checkmark$", False: r"\textcolor{refuted}{$\times$}",
           None: r"\textcolor{unproven}{?}"}
@@ -57,11 +56,13 @@ def rich(segments: Rich) -> str:
 
 
 def _relation(line: ChainLine) -> str:
-    relation = _RELATION[line.relation]
+    """The relation, with a mark over it: def (an assumption), a cross (refuted), ?."""
     if line.state in _MARK:
-        relation = rf"\overset{{{_MARK[line.state]}}}{{=}}"
-        return rf"\mathrel{{\color{{{line.state}}}{relation}}}"
-    return relation
+        marked = rf"\overset{{{_MARK[line.state]}}}{{{line.relation}}}"
+        return rf"\mathrel{{\color{{{line.state}}}{marked}}}"
+    if line.assumed:
+        return rf"\overset{{\mathrm{{def}}}}{{{line.relation}}}"
+    return line.relation
 
 
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
@@ -71,7 +72,7 @@ def _row(line: ChainLine, words: dict, chain: bool) -> str:
     the lines after it, and their rules, off the page."""
     rhs = line.rhs if line.state not in _MARK else rf"{{\color{{{line.state}}}{line.rhs}}}"
     hint = escape_tex(f"[{line.label}] {line.hint}")
-    if line.relation == "define":
+    if line.assumed:
         hint += escape_tex(f" ({words['assumed']})")
     if line.state in _MARK:
         mark = escape_tex(words["mark_" + line.state])
