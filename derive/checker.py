@@ -73,8 +73,10 @@ def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
         claim = Claim.VALUES
     conditions = tuple(c for p in parts for c in p.conditions)
     substitution = tuple(s for p in parts for s in p.substitution)
+    premises = tuple(dict.fromkeys(n for p in parts for n in p.numeric_premises))
     return Justification(", ".join(p.rule for p in parts), final, claim, conditions,
-                         "; ".join(p.detail for p in parts if p.detail), substitution)
+                         "; ".join(p.detail for p in parts if p.detail), substitution,
+                         premises)
 
 
 def propose(step: Step) -> Justification:

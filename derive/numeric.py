@@ -39,8 +39,12 @@ from derive.notation import (
     AppliedConditionalDensity,
     AppliedDensity,
     AppliedModel,
+    AppliedModelOutput,
+    BinaryLabel,
+    ClassLabel,
     DataLabel,
     OptimisationSet,
+    sig,
 )
 
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
@@ -270,7 +274,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
+        if isinstance(label, BinaryLabel):
+            inst.data[label] = rng.integers(0, 2, (n, MAX_TERMS)).astype(float)
+        elif isinstance(label, ClassLabel):
+            inst.data[label] = rng.integers(1, MAX_I + 1, (n, MAX_TERMS)).astype(float)
+        else:
+            inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -305,6 +314,8 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
         if drawn(phi):
             consumer = roles.models.get(f)
             outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+            if issubclass(f, AppliedModelOutput):
+                outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
             inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
     if wanted is not None:
         for s in sorted(wanted & roles.scalars, key=str):
@@ -333,6 +344,8 @@ class Evaluator:
             return self._conditional(expr)
         if isinstance(expr, AppliedDensity):
             return self._mixture(expr)
+        if isinstance(expr, AppliedModelOutput):
+            return self._model_output(expr)
         if isinstance(expr, AppliedModel):
             return self._model(expr)
         if isinstance(expr, sp.Symbol):
@@ -525,6 +538,23 @@ class Evaluator:
         fam = self.inst.family[consumer]
         return Params(tuple(fam.link(raw)), fam)
 
+    def _model_output(self, e):
+        """f_k[x, phi]: every output of the random model, then the k-th of them, where k may be
+        an array (a sum's index, or class labels)."""
+        if len(e.args) != 3:
+            raise NotEvaluable(f"a model output takes (k, input, parameters): {e}")
+        k, x, weights = e.args
+        w = self.value(weights)
+        if not isinstance(w, Params):
+            raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
+        outputs = self.inst.model_shape[e.func].forward(self.number(x), w.values, MAX_I)
+        index = np.rint(np.asarray(self.number(k), dtype=float)).astype(int) - 1
+        index = np.clip(index, 0, MAX_I - 1)
+        total = 0.0
+        for m, out in enumerate(outputs):
+            total = total + np.where(index == m, out, 0.0)
+        return total
+
 
 def _safe(f):
     def wrapped(x):
@@ -536,6 +566,7 @@ def _safe(f):
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
     sp.cos: np.cos, sp.tanh: np.tanh,
+    sig: lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),  # 1/(1 + exp(-x)), without overflow
 }
 
 
@@ -771,7 +802,10 @@ MAX_REJECTED_CHUNKS = 50
 def admissible(hypotheses: Sequence, inst: Instances, roles: Roles) -> np.ndarray:
     """Which instances satisfy every hypothesis (Q.positive(e), e > 0, ...)."""
     keep = np.ones(inst.n, dtype=bool)
+    sampled = roles.scalars | set(roles.parameter_of) | set(roles.weights_of) | roles.data
     for h in hypotheses:
+        if not h.free_symbols <= sampled:
+            continue  # about a bound variable (for every i): not a condition on an instance
         if isinstance(h, sp.logic.boolalg.And):
             keep &= admissible(h.args, inst, roles)
         elif isinstance(h, sp.assumptions.assume.AppliedPredicate) and (
@@ -910,6 +944,10 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
     start = time.perf_counter()
     variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
+    if len(body.variables) > 1:
+        # A conditional density Pr(y|mu, sigma): over y, for random values of the condition
+        # (|mu| <= 3, sigma <= 3): over [-40, 40], past 12 sigma, where [-15, 15] is not.
+        integral = sp.Integral(body.expr, (variable, -40, 40))
     plan = Plan("values", integral, sp.Integer(1))
     try:
         verdict = _run(plan, step_rng(seed, *names), instances, seed)
