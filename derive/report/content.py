@@ -19,6 +19,7 @@ import sympy as sp
 from derive import __version__
 from derive.checker import StepResult
 from derive.derivation import Definition, Derivation, Step
+from derive.identities import identities
 from derive.kernel import ConditionResult, Numeric, Relation, Status, Symbolic
 from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
@@ -190,6 +191,11 @@ class _Builder:
         return out
 
     def rule_statement(self, rule, r: StepResult) -> Rich:
+        identity = identities().get(rule.name)
+        if identity is not None and identity.rule is rule:
+            # An identity is an equation of SymPy expressions: print it in the book's notation.
+            return [("math", f"{to_latex(identity.lhs, self.style, self.target)} = "
+                             f"{to_latex(identity.rhs, self.style, self.target)}")]
         known = self.lang.rules.get(rule.name)
         if known is not None and rule.origin == "built in":
             return [("math", known.statement or rule.statement)]

@@ -253,6 +253,9 @@ _EN_RULES = {
     "monotone_transform": RuleText("strictly increasing transform"),
     "sum_linearity": RuleText("linearity of the sum"),
     "swap_sum_integral": RuleText("swap a finite sum and an integral"),
+    "gaussian_log_density": RuleText("log of a Gaussian density"),
+    "log_softmax": RuleText("log of a softmax"),
+    "log_sum_exp_shift": RuleText("shift inside log-sum-exp"),
 }
 
 _KO_RULES = {
@@ -269,6 +272,9 @@ _KO_RULES = {
     "monotone_transform": RuleText("순증가 변환"),
     "sum_linearity": RuleText("합의 선형성"),
     "swap_sum_integral": RuleText("유한 합과 적분의 순서 교환"),
+    "gaussian_log_density": RuleText("가우시안 밀도의 로그"),
+    "log_softmax": RuleText("소프트맥스의 로그"),
+    "log_sum_exp_shift": RuleText("로그-합-지수의 평행 이동"),
 }
 _EN_RULES["algebra"] = RuleText("algebra", r"a = b \quad (a - b \text{ simplifies to } 0)")
 
