@@ -128,3 +128,13 @@ def test_udl_5_27_to_5_31_print_as_the_book_prints_them():
         # The book's own slip: 5.30's first line writes argmin over a plain theta.
         theirs = [t.replace(r"argmin}_{\theta}", r"argmin}_{\boldsymbol\theta}") for t in theirs]
         assert [_normal(line) for line in lines] == [t for t in theirs if t], f"eq. 5.{number}"
+
+
+def test_functions_follow_a_fraction_and_brackets_grow_around_one():
+    mu = sp.Symbol("mu", real=True)
+    sigma = sp.Symbol("sigma", positive=True)
+    gaussian = sp.exp(-(y - mu) ** 2 / (2 * sigma ** 2)) / sp.sqrt(2 * sp.pi * sigma ** 2)
+    out = book(gaussian)
+    assert out.startswith(r"\frac{\sqrt{2}}{2 \sqrt{\pi} \sigma} \exp\left[")
+    assert book(sp.log(1 / sigma)) == r"\log\left[\frac{1}{\sigma}\right]"
+    assert book(sp.log(sigma)) == r"\log\bigl[\sigma\bigr]"

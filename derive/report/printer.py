@@ -57,6 +57,18 @@ def _is_weight(factor: sp.Expr) -> bool:
     return isinstance(factor, sp.Sum) and factor.function.has(sp.DiracDelta)
 
 
+def _is_applied(factor: sp.Expr) -> bool:
+    """A sum, an integral, or a function applied to arguments (log, exp, a density)."""
+    return isinstance(factor, (*_BIG_OPERATORS, sp.Function, OptimisationSet, KL))
+
+
+def _is_tall(expr: sp.Expr) -> bool:
+    """Holds a fraction or a big operator: \bigl[ \bigr] would be too short around it."""
+    return any(isinstance(n, _BIG_OPERATORS) or (isinstance(n, sp.Pow) and n.exp.is_negative)
+               or (isinstance(n, sp.Rational) and not n.is_Integer)
+               for n in sp.preorder_traversal(expr))
+
+
 def _factor_rank(factor: sp.Expr) -> int:
     if factor.is_Number:
         return 0
@@ -97,9 +109,13 @@ class BookLatexPrinter(LatexPrinter):
     def mathjax(self) -> bool:
         return self._settings["target"] == "mathjax"
 
-    def _apply(self, argument: str) -> str:
-        """Function application: f[x] in the book, f(x) in plain style."""
-        return rf"\bigl[{argument}\bigr]" if self.book else rf"\left({argument}\right)"
+    def _apply(self, argument: sp.Expr) -> str:
+        """Function application: f[x] in the book (brackets grown around a fraction or a
+        sum), f(x) in plain style."""
+        inner = self._print(argument)
+        if not self.book:
+            return rf"\left({inner}\right)"
+        return rf"\left[{inner}\right]" if _is_tall(argument) else rf"\bigl[{inner}\bigr]"
 
     # -- names ----------------------------------------------------------------------------
 
@@ -166,12 +182,12 @@ class BookLatexPrinter(LatexPrinter):
         if not denominator:
             return self._product(numerator)
         below = self._product(denominator)
-        coefficient = [f for f in numerator if f.is_Number]
-        rest = [f for f in numerator if not f.is_Number]
-        if rest and isinstance(rest[0], _BIG_OPERATORS):
-            # The book's \frac{1}{I}\sum_{i=1}^{I}..., not \frac{\sum_{i=1}^{I}...}{I}.
-            return rf"\frac{{{self._product(coefficient) or 1}}}{{{below}}} {self._product(rest)}"
-        return rf"\frac{{{self._product(numerator) or 1}}}{{{below}}}"
+        # The book's \frac{1}{I}\sum_{i=1}^{I}... and \frac{1}{\sqrt{2\pi}}\exp[...]: sums,
+        # integrals and applied functions follow the fraction instead of sitting in it.
+        applied = [f for f in numerator if _is_applied(f)]
+        above = [f for f in numerator if not _is_applied(f)]
+        fraction = rf"\frac{{{self._product(above) or 1}}}{{{below}}}"
+        return f"{fraction} {self._product(applied)}" if applied else fraction
 
     def _product(self, factors: list[sp.Expr]) -> str:
         parts = []
@@ -190,13 +206,13 @@ class BookLatexPrinter(LatexPrinter):
 
     def _print_log(self, expr: sp.log, exp: str | None = None) -> str:
         power = f"^{{{exp}}}" if exp else ""
-        return rf"\log{power}{self._apply(self._print(expr.args[0]))}"
+        return rf"\log{power}{self._apply(expr.args[0])}"
 
     def _print_exp(self, expr: sp.exp, exp: str | None = None) -> str:
         if not self.book:
             return super()._print_exp(expr, exp)
         power = f"^{{{exp}}}" if exp else ""
-        return rf"\exp{power}{self._apply(self._print(expr.args[0]))}"
+        return rf"\exp{power}{self._apply(expr.args[0])}"
 
     def _print_DiracDelta(self, expr: sp.DiracDelta, exp: str | None = None) -> str:
         power = f"^{{{exp}}}" if exp else ""
