@@ -20,8 +20,7 @@ from derive import __version__, kernel
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_derivation
 from derive.kernel import DeriveError, Numeric, Status
 from derive.loader import load_paths
-from derive.report import (add_report_command, add_report_option, report_after_check,
-                           report_command)
+from derive.report import add_report_command, add_report_option, report_after_check, report_command
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNPROVEN = 0, 1, 2, 3
 
