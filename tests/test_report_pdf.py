@@ -9,7 +9,7 @@ from test_report_fixtures import ROOT, tex_tools, udl_items
 
 from derive.checker import check_derivation
 from derive.loader import load_paths
-from derive.report import ReportError, write_report
+from derive.report import ReportError, render, write_report
 from derive.report import pdf as pdf_module
 
 
@@ -98,4 +98,18 @@ def test_report_of_every_proof_and_twin_compiles(tmp_path, lang):
              for path, ds in load_paths([ROOT / "proofs"]) for d in ds]
     out = tmp_path / f"all.{lang}.pdf"
     write_report(items, out, lang=lang)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+@tex_tools("latexmk", "lualatex")
+def test_english_report_with_a_korean_title_compiles_with_lualatex(udl, tmp_path):
+    from dataclasses import replace
+
+    path, derivation, results = udl[0]
+    korean = replace(derivation, title="KL 발산과 크로스 엔트로피")
+    assert render([(path, korean, results)], "tex").startswith(
+        "% Written by derive; compile with: latexmk -lualatex")
+    assert render(udl, "tex").startswith("% Written by derive; compile with: latexmk -pdf")
+    out = tmp_path / "mixed.pdf"
+    write_report([(path, korean, results)], out, lang="en")
     assert out.read_bytes().startswith(b"%PDF")

@@ -29,7 +29,7 @@ from derive.report.language import LANGUAGES, language
 from derive.report.markdown import render_markdown
 from derive.report.pdf import ReportError, compile_pdf
 from derive.report.printer import STYLES, to_latex
-from derive.report.tex import render_tex
+from derive.report.tex import render_tex, tex_engine
 
 __all__ = ["FORMATS", "ReportError", "add_report_command", "add_report_option", "render",
            "report_after_check", "report_command", "to_latex", "write_report"]
@@ -94,7 +94,7 @@ def write_report(items: Sequence[Item], out: Path | str, lang: str = "en",
         _write(out, tex)
         return out
     try:
-        compile_pdf(tex, out, language(lang).engine)
+        compile_pdf(tex, out, tex_engine(tex))
     except ReportError as e:
         beside = out.with_suffix(".tex")
         _write(beside, tex)

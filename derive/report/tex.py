@@ -16,10 +16,13 @@ LuaLaTeX.
 
 from __future__ import annotations
 
+import re
+
 from derive.report.content import ChainLine, Evidence, Report, Rich, Section
+from derive.report.language import KO
 from derive.report.text import escape_tex
 
-__all__ = ["render_tex"]
+__all__ = ["render_tex", "tex_engine"]
 
 _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2cm]{geometry}
@@ -148,15 +151,28 @@ def _section(s: Section, words: dict) -> str:
     return "\n".join(out)
 
 
+# Hangul and CJK: pdfLaTeX has no fonts for them, LuaLaTeX with a Nanum font has.
+_WIDE_SCRIPT = re.compile("[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_HOW = re.compile(r"% Written by derive; compile with: latexmk (-\w+) ")
+
+
 def render_tex(report: Report) -> str:
-    """The report as a standalone LaTeX document."""
+    """The report as a standalone LaTeX document. Its first line says how to compile it:
+    with the engine of its language, or LuaLaTeX whenever a user's text (a title, a note)
+    is in Korean or another script pdfLaTeX cannot set."""
     words = report.lang.words
-    how = f"% Written by derive; compile with: latexmk {report.lang.engine} FILE.tex\n"
-    preamble = how + _PREAMBLE % {"language": report.lang.latex_preamble}
     heading = ""
     if len(report.sections) > 1:  # one derivation's title is its section's heading
         heading = f"\\begin{{center}}\\LARGE {escape_tex(report.title)}\\end{{center}}\n"
     body = "\n".join(_section(s, words) for s in report.sections)
-    return (f"{preamble}\\begin{{document}}\n{heading}"
-            f"{body}\n\\vfill\n{{\\footnotesize {escape_tex(report.footer)}}}\n"
-            f"\\end{{document}}\n")
+    body = (f"\\begin{{document}}\n{heading}{body}\n\\vfill\n"
+            f"{{\\footnotesize {escape_tex(report.footer)}}}\n\\end{{document}}\n")
+    setup = KO if _WIDE_SCRIPT.search(body) else report.lang
+    how = f"% Written by derive; compile with: latexmk {setup.engine} FILE.tex\n"
+    return how + _PREAMBLE % {"language": setup.latex_preamble} + body
+
+
+def tex_engine(tex: str) -> str:
+    """latexmk's engine option for a document ``render_tex`` wrote (from its first line)."""
+    match = _HOW.match(tex)
+    return match.group(1) if match else "-pdf"
