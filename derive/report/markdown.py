@@ -122,7 +122,7 @@ def _section(s: Section, words: dict) -> str:
         out.append(_display(s.definitions, words, chain=False))
     if s.chain:
         out.append(f"### {escape_markdown(words['chain'])}\n")
-        out.append(_display(s.chain, words, chain=True))
+        out.append(_display(s.chain, words, chain=len(s.chain) > 1))
     out.append(f"### {escape_markdown(words['evidence'])}\n")
     out.append(_evidence_table(s.evidence, words))
     out.extend(_counterexample(e, words) for e in s.evidence if e.counterexample)

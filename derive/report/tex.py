@@ -71,8 +71,8 @@ def _relation(line: ChainLine) -> str:
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
     """The line as the book prints it (``lhs &= rhs``, tagged), then its rules in small
     grey type on a row of their own under it: beside it they would run off the page. In
-    a chain the first expression has a row of its own, so that a wide one cannot push
-    the lines after it, and their rules, off the page."""
+    a chain of several steps the first expression has a row of its own, so that a wide one
+    cannot push the lines after it, and their rules, off the page."""
     rhs = line.rhs if line.state not in _MARK else rf"{{\color{{{line.state}}}{line.rhs}}}"
     hint = escape_tex(f"[{line.label}] {line.hint}")
     if line.assumed:
@@ -145,7 +145,7 @@ def _section(s: Section, words: dict) -> str:
         out.append(_display(s.definitions, words, chain=False))
     if s.chain:
         out.append(f"\\subsection*{{{escape_tex(words['chain'])}}}\n")
-        out.append(_display(s.chain, words, chain=True))
+        out.append(_display(s.chain, words, chain=len(s.chain) > 1))
     out.append(f"\\subsection*{{{escape_tex(words['evidence'])}}}\n")
     out.extend(_evidence(e, words) for e in s.evidence)
     return "\n".join(out)
