@@ -21,6 +21,7 @@ from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_de
 from derive.kernel import DeriveError, Numeric, Status
 from derive.latex import DOCUMENT_SUFFIXES, document_report
 from derive.loader import load_paths
+from derive.report import add_report_command, add_report_option, report_after_check, report_command
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNPROVEN = 0, 1, 2, 3
 
@@ -29,6 +30,7 @@ EXAMPLES = """examples:
   derive check proofs/udl_5_27_to_5_31.py --only 5.30b --seed 7
   derive check proofs --format json       one JSON document, for machines
   derive rules                            the rule library
+  derive report proofs/udl_5_27_to_5_31.py -o report.pdf [--lang ko]
 """
 
 
@@ -56,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="judge wrong twins as ordinary steps: they must then be VERIFIED")
     check.add_argument("--chapter", type=int, metavar="N",
                        help="in a LaTeX book, check only the displays of its N-th \\chapter")
+    add_report_option(check)
+    add_report_command(sub)
 
     rules = sub.add_parser("rules", help="list the rule library")
     rules.add_argument("name", nargs="?", help="show one rule")
@@ -67,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "report":
+            return report_command(args)
         return _rules(args)
     except DeriveError as e:
         print(f"derive: error: {e}", file=sys.stderr)
@@ -97,6 +103,8 @@ def _check(args) -> int:
     flat = [r for _, rs in results for r in rs]
     if args.only and not flat:
         raise DeriveError(f"no step labelled {', '.join(args.only)} in {', '.join(args.paths)}")
+    if args.report:
+        report_after_check(args, results)
     if args.format == "json":
         print(json.dumps(_as_json(results, args), indent=2))
     else:
