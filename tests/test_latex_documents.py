@@ -302,3 +302,11 @@ def test_every_display_environment_holds_a_chain(tmp_path, begin, end):
     assert [s.after for s in derivation.steps] == [tex(r"\log[a] + \log[b]")] * 2
     assert [s.location.line for s in derivation.steps] == [3, 4]
     assert [s.label for s in derivation.steps] == ["7a", "7b"]  # \tag{7}
+
+
+@needs_seed
+def test_report_of_a_document(tmp_path):
+    out = tmp_path / "seed.md"
+    assert main(["report", str(SEED), "-o", str(out), "--instances", "50"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "5.28" in text and "5.27" in text and "verified" in text

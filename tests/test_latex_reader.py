@@ -167,3 +167,8 @@ def test_hostile_strings_are_never_evaluated(tmp_path, monkeypatch):
 
 def test_the_grammar_has_no_conflicts():
     parser_for(tuple(sorted(SymbolTable().densities)), tuple(sorted(SymbolTable().functions)))
+
+
+def test_absurdly_deep_nesting_is_a_clear_error():
+    with pytest.raises(LatexError, match="nested too deeply"):
+        tex("(" * 3000 + "x" + ")" * 3000)

@@ -323,5 +323,9 @@ def build_derivations(path: str, reads: list[ReadEquation], table: SymbolTable,
             builder.add(read)
         except DeriveError as e:
             raise LatexError(str(e)) from None
+        except RecursionError:
+            report.unread.append(LatexError(
+                f"{path}:{read.chain.lines[0]}: the math is nested too deeply to check: split it"))
+            builder.finish()
     builder.finish()
     return [d for d in builder.derivations if d.entries]

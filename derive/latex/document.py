@@ -196,8 +196,7 @@ _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 _BLANKED = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\label\s*\{[^}]*\}|&"
                       r"|\\(begin|end)\s*\{(aligned|split|gathered)\}(\[[a-z]\])?")
 _TAG = re.compile(r"\\tag\*?\s*\{([^}]*)\}")
-_ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*((?:\\text\s*\{[^{}]*\}|[^()\n])*?)\s*\)"
-                      r"\s*[.,;]?\s*$")
+_ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*([^()\n]*?)\s*\)\s*[.,;]?\s*$")
 _ROW_REASON = re.compile(r"(\\q?quad|&&?)\s*\\(?:text|mbox|textrm)\s*\{([^{}]*)\}\s*[.,;]?\s*$")
 _END_PUNCTUATION = re.compile(r"[.,;]\s*$")
 _RELATION_START = re.compile(r"^\s*(=|:=|\\coloneqq|\\triangleq)")

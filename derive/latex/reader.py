@@ -590,11 +590,17 @@ def transform(tree: lark.Tree, table: SymbolTable, source: str,
               filename: str = "<latex>") -> Chain:
     try:
         return Reader(table).transform(tree)
+    except RecursionError:
+        raise LatexError(f"{filename}: the math is nested too deeply to read (thousands of "
+                         f"brackets inside one another): split it") from None
     except VisitError as e:
         fault = e.orig_exc
         meta = getattr(e.obj, "meta", None)
         line = getattr(meta, "line", None)
         column = getattr(meta, "column", None)
+        if isinstance(fault, RecursionError):
+            raise LatexError(f"{filename}:{line}: the math is nested too deeply to read: "
+                             f"split it") from None
         if not isinstance(fault, (_ReadFault, TypeError, ValueError, DeriveError)):
             raise
         where = f"{filename}:{line}:{column}: " if line else f"{filename}: "
