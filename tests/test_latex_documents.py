@@ -310,3 +310,12 @@ def test_report_of_a_document(tmp_path):
     assert main(["report", str(SEED), "-o", str(out), "--instances", "50"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "5.28" in text and "5.27" in text and "verified" in text
+
+
+def test_other_relations_are_read_and_skipped(tmp_path):
+    path = write(tmp_path, "notes.md", r"$$ a \leq b = c $$", "", r"$$ \log[x] \approx x - 1 $$")
+    report = load_document(path).report
+    assert report.read == 2 and report.steps == 0
+    assert [s.split(": ", 1)[1] for s in report.skipped] == [
+        r"the relation \leq (derive checks = and := chains)",
+        r"the relation \approx (derive checks = and := chains)"]

@@ -169,6 +169,12 @@ class _Builder:
         if not chain.relations:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: no relation")
             return
+        other = [r for r in chain.relations if r not in ("=", ":=")]
+        if other:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: the relation {other[0]}"
+                                       f" (derive checks = and := chains)")
+            return
         named = _is_name(sides[0])
         if named and self._continues(sides[0], sides[1]):
             if self.current is None:

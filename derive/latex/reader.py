@@ -235,8 +235,8 @@ class Reader(Transformer):
             relations.append(str(relation[0]))
             lines.append(relation[0].line)
             sides.append(side)
-        return Chain(tuple(sides), tuple(":=" if r != "=" else "=" for r in relations),
-                     tuple(lines))
+        kinds = {"=": "=", ":=": ":=", r"\coloneqq": ":=", r"\triangleq": ":="}
+        return Chain(tuple(sides), tuple(kinds.get(r, r) for r in relations), tuple(lines))
 
     def relation(self, token):
         return (token,)
@@ -529,6 +529,7 @@ _EXPECTED = {
     "_LPAR": "(", "_RPAR": ")", "_LSQB": "[", "_RSQB": "]", "_LBRACE": "{", "_RBRACE": "}",
     "_COMMA": ",", "_SUB": "_", "_SUP": "^", "_BAR": "|", "_DBAR": "||", "_BANG": "!",
     "_SLASH": "/", "_CDOT": r"\cdot", "EQ": "=", "DEFEQ": ":=", "PLUS": "+", "MINUS": "-",
+    "OTHER_RELATION": r"a relation (\leq, \approx, ...)",
     "DIFF": "a differential (dz)", "LETTER": "a letter", "GREEK": "a Greek letter",
     "NUMBER": "a number", "DIGIT": "a digit", "WORD": r"\mbox{name}", "FONT": r"\mathbf",
     "HAT": r"\hat", "FRAC": r"\frac", "SQRT": r"\sqrt", "FUNC_OP": r"\log or \exp",
