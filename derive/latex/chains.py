@@ -149,6 +149,7 @@ class _Builder:
         self.current_name: sp.Expr | None = None
         self.pending: tuple | None = None  # (first expression, display, line)
         self.symbol_definitions: dict[sp.Symbol, sp.Expr] = {}
+        self.chapter: int | None = None
         self.used: dict[int, set[str]] = {}  # id(derivation) -> definition labels let
 
     def _labels(self, display: Display, count: int) -> list[str]:
@@ -163,6 +164,11 @@ class _Builder:
             self.finish()
             return
         chain, display = read.chain, read.display
+        if display.chapter != self.chapter:
+            # a book's chapters reuse names (h_1, Pr(y|x)) for other things
+            self.finish()
+            self.chapter = display.chapter
+            self.definitions, self.symbol_definitions = {}, {}
         sides = list(chain.sides)
         variable = _integration_variable(sides)
         sides = [resolve_kl_variable(s, variable) for s in sides]
