@@ -4,7 +4,7 @@ Exit status of ``derive check``:
   0  every step came out as expected (VERIFIED; wrong twins REFUTED)
   1  something was refuted that should not have been (or a twin stopped being refuted)
   2  usage error, or a file could not be loaded
-  3  something is UNPROVEN and nothing is refuted
+  3  something is UNPROVEN and nothing is refuted (or a document's display could not be read)
 """
 
 from __future__ import annotations
@@ -109,7 +109,15 @@ def _check(args) -> int:
         print(json.dumps(_as_json(results, args), indent=2))
     else:
         _print_summary(flat, args)
-    return exit_status(flat, args.ignore_expectations)
+    status = exit_status(flat, args.ignore_expectations)
+    unread = sum(len(report.unread) for report in map(document_report, (p for p, _ in loaded))
+                 if report is not None)
+    if unread and status == EXIT_OK and not args.only:
+        # what an unread display holds is unchecked: never a pass
+        print(f"derive: {unread} display(s) could not be read (shown above): their steps are "
+              f"unchecked", file=sys.stderr)
+        return EXIT_UNPROVEN
+    return status
 
 
 def exit_status(results: list[StepResult], ignore_expectations: bool = False) -> int:

@@ -319,3 +319,12 @@ def test_other_relations_are_read_and_skipped(tmp_path):
     assert [s.split(": ", 1)[1] for s in report.skipped] == [
         r"the relation \leq (derive checks = and := chains)",
         r"the relation \approx (derive checks = and := chains)"]
+
+
+def test_an_unread_display_is_never_a_pass(tmp_path, capsys):
+    path = write(tmp_path, "notes.md", r"$$ \log[a b] = \log[b a] $$", "",
+                 r"$$ a = \unknowncommand b $$")
+    assert main(["check", str(path), "--instances", "20"]) == 3
+    captured = capsys.readouterr()
+    assert "1 verified" in captured.out and "could not be read" in captured.err
+    assert r"cannot read the command \unknowncommand" in captured.out
