@@ -184,6 +184,6 @@ def load_document(path: str | Path, chapter: int | None = None,
             continue
         report.read += 1
         reads.extend(ReadEquation(display, eq, chain) for eq, chain in chains)
-    derivations = build_derivations(str(path), reads, table, report, search_seconds)
+    derivations = build_derivations(str(path), reads, report, search_seconds)
     _REPORTS[str(path)] = report
     return Document(derivations, report)

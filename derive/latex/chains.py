@@ -23,8 +23,9 @@ from derive.derivation import Definition, Derivation, Location
 from derive.kernel import DeriveError, Relation
 from derive.latex import search
 from derive.latex.document import Display, Equation
-from derive.latex.reader import Chain, LatexError, SymbolTable, resolve_kl_variable
+from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.rules.base import Rule, UnknownRule, lookup
+from derive.rules.substitution import substitute
 
 __all__ = ["DocumentReport", "ReadEquation", "build_derivations"]
 
@@ -121,7 +122,7 @@ def _named_rules(text: str, definitions: dict[str, Definition], where: str) -> t
             if sub.group(1) not in definitions:
                 raise UnknownRule(f"{where}: no definition labelled {sub.group(1)!r} before "
                                   f"this step (known: {', '.join(definitions) or 'none'})")
-            rules.append(search.substitute(definitions[sub.group(1)]))
+            rules.append(substitute(definitions[sub.group(1)]))
             continue
         candidates = [name, name.replace(" ", "_"), name.lower(), name.lower().replace(" ", "_")]
         for candidate in candidates:
@@ -139,9 +140,11 @@ def _named_rules(text: str, definitions: dict[str, Definition], where: str) -> t
 
 
 class _Builder:
-    def __init__(self, path: str, table: SymbolTable, report: DocumentReport,
-                 search_seconds: float):
-        self.path, self.table, self.report = path, table, report
+    """Takes the equations of a document in order and grows its derivations: the chain being
+    continued, the definitions in scope (this chapter's), and the report's counts."""
+
+    def __init__(self, path: str, report: DocumentReport, search_seconds: float):
+        self.path, self.report = path, report
         self.search_seconds = search_seconds
         self.derivations: list[Derivation] = []
         self.definitions: dict[str, Definition] = {}
@@ -150,7 +153,6 @@ class _Builder:
         self.pending: tuple | None = None  # (first expression, display, line)
         self.symbol_definitions: dict[sp.Symbol, sp.Expr] = {}
         self.chapter: int | None = None
-        self.used: dict[int, set[str]] = {}  # id(derivation) -> definition labels let
 
     def _labels(self, display: Display, count: int) -> list[str]:
         if count == 1:
@@ -224,7 +226,7 @@ class _Builder:
 
     def finish(self) -> None:
         if self.pending is not None:
-            _, display, line = self.pending
+            line = self.pending[2]
             self.report.skipped.append(f"{self.path}:{line}: {self.current_name} = ... "
                                        f"names a result: a definition, not a derivation")
         self.pending, self.current, self.current_name = None, None, None
@@ -311,25 +313,24 @@ class _Builder:
         return definition
 
     def _let(self, derivation: Derivation, rule: Rule) -> None:
-        label = next(k for k, d in self.definitions.items() if rule.name == f"substitute({k})")
-        lets = self.used.setdefault(id(derivation), set())
-        if label in lets or any(e.label == label for e in derivation.entries):
-            return
+        """Show the definition a substitution applies, once, in the derivation using it."""
+        label = rule.name.removeprefix("substitute(").removesuffix(")")
         definition = self.definitions[label]
-        entry = derivation.let(definition.lhs, definition.rhs, label=f"{label}",
+        if any(e.label == label for e in derivation.entries):
+            return
+        entry = derivation.let(definition.lhs, definition.rhs, label=label,
                                note=f"read: {definition.lhs} := {definition.rhs}")
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
-        lets.add(label)
 
 
 def _stem(path: str) -> str:
     return re.sub(r"\W", "_", path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
 
 
-def build_derivations(path: str, reads: list[ReadEquation], table: SymbolTable,
-                      report: DocumentReport,
+def build_derivations(path: str, reads: list[ReadEquation | None], report: DocumentReport,
                       search_seconds: float = search.SEARCH_SECONDS) -> list[Derivation]:
-    builder = _Builder(path, table, report, search_seconds)
+    """The derivations of a document's equations, in order (None: a display not read)."""
+    builder = _Builder(path, report, search_seconds)
     for read in reads:
         try:
             builder.add(read)
