@@ -172,3 +172,12 @@ def test_the_grammar_has_no_conflicts():
 def test_absurdly_deep_nesting_is_a_clear_error():
     with pytest.raises(LatexError, match="nested too deeply"):
         tex("(" * 3000 + "x" + ")" * 3000)
+
+
+def test_a_name_keeps_its_assumptions_across_strings():
+    symbols = Symbols()
+    symbols.tex("i + 1")
+    with pytest.raises(LatexError, match="declare it once"):
+        symbols.tex(r"\sum_{i=1}^{I} y_i")
+    declared = Symbols(index="i")
+    assert declared.tex("i + 1").free_symbols == declared.tex(r"\sum_{k=1}^{i} k").free_symbols

@@ -118,12 +118,11 @@ class Symbols:
         return chain.sides[0]
 
 
-_DEFAULT = Symbols()
-
-
 def tex(latex: str) -> sp.Expr:
-    """One expression from LaTeX with the default assumptions (see the module docstring)."""
-    return _DEFAULT.tex(latex)
+    """One expression from LaTeX with the default assumptions (see the module docstring).
+    Each call starts afresh; a proof with several strings uses one ``Symbols``, which keeps
+    every name one symbol across them (and says so when a string would change it)."""
+    return Symbols().tex(latex)
 
 
 @dataclass

@@ -95,6 +95,7 @@ class SymbolTable:
     nonnegative: set[str] = field(default_factory=set)
     integer: set[str] = field(default_factory=set)
     symbols: set[str] = field(default_factory=set)  # declared plain symbols (e.g. e)
+    created: dict[str, dict[str, bool]] = field(default_factory=dict)  # name -> assumptions
 
     def parser(self) -> lark.Lark:
         return parser_for(tuple(sorted(self.densities)), tuple(sorted(self.functions)))
@@ -112,7 +113,15 @@ class SymbolTable:
         return found
 
     def symbol(self, name: str) -> sp.Symbol:
-        return sp.Symbol(name, **self.assumptions(name))
+        """The symbol ``name``, with the same assumptions every time it is read: a name read
+        as a real number and later as a summation index would be two different symbols."""
+        assumptions = self.assumptions(name)
+        first = self.created.setdefault(name, assumptions)
+        if first != assumptions:
+            raise LatexError(f"{name} was read with the assumptions {first} and is now a "
+                             f"summation index or bound ({assumptions}); declare it once, "
+                             f"e.g. Symbols(index=\"{name}\") or `% derive: index {name}`")
+        return sp.Symbol(name, **assumptions)
 
     def data(self, name: str) -> sp.IndexedBase:
         return data(name)
@@ -198,11 +207,7 @@ def _scale(term, factor: sp.Expr):
 
 
 class _ReadFault(Exception):
-    """Raised inside the transformer; carries where (a lark meta or token) and why."""
-
-    def __init__(self, message: str, where=None):
-        super().__init__(message)
-        self.where = where
+    """Raised inside the transformer: what cannot be read; the caller adds where."""
 
 
 @dataclass(frozen=True)
