@@ -140,7 +140,7 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         function, body = entry.as_function()
         from derive.notation import AppliedDensity
 
-        if issubclass(function, AppliedDensity) and len(body.variables) == 1:
+        if issubclass(function, AppliedDensity):
             numeric_verdict = numeric.check_density(function, body, seed, instances, names)
         else:
             numeric_verdict = NumericVerdict(Numeric.NOT_APPLICABLE,
@@ -151,7 +151,8 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         symbolic, justification = _symbolic_step(entry)
         numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
                                              justification, seed, instances, names)
-    verdict = kernel.decide(symbolic, numeric_verdict)
+    verdict = kernel.decide(symbolic, numeric_verdict,
+                            same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)
 
 

@@ -131,7 +131,7 @@ def _print_derivation(path: Path, d, results: list[StepResult], args) -> None:
         if v.numeric.counterexample:
             ce = v.numeric.counterexample
             print(f"          counterexample: {json.dumps(ce['instance'])}")
-            print(f"          left side = {ce['left']}, right side = {ce['right']}")
+            print(f"          values: {json.dumps(ce['values'])}")
             print(f"          replay: derive check {path} --only {r.label} --seed {ce['seed']}")
         for note in v.notes:
             print(f"          note: {note}")

@@ -123,9 +123,13 @@ def fact(statement: str, established: bool | None, reason: str) -> Condition:
 
 
 def _advice_for(e: Expr, prop: str) -> str:
-    symbols = ", ".join(sorted(str(s) for s in e.free_symbols)) or str(e)
-    return (f"cannot show {e} {prop}: declare the assumptions of {symbols} "
-            f"(for example Symbol('I', positive=True, integer=True)) or pass a hypothesis")
+    symbols = sorted(str(s) for s in e.free_symbols)
+    if not symbols:
+        return f"cannot show {e} {prop}"
+    word = "positive" if prop == "> 0" else "nonzero"
+    example = f"Symbol('{symbols[0]}', {word}=True)"
+    return (f"cannot show {e} {prop}: declare {', '.join(symbols)} {word} where that is "
+            f"true (for example {example}), or pass a hypothesis")
 
 
 def _ask(proposition, hypotheses: Sequence) -> bool | None:
@@ -364,38 +368,41 @@ def judge_symbolic(justification: Justification | None, after: Expr, why_none: s
     """Check a rule's proposal: every side condition, and that its result is ``after``."""
     if justification is None:
         return SymbolicVerdict(Symbolic.UNKNOWN, why_none)
-    results = [check_condition(c, hypotheses) for c in justification.conditions]
+    results = tuple(check_condition(c, hypotheses) for c in justification.conditions)
     matches = check_condition(equal(justification.result, after), hypotheses)
-    if matches.holds is False:
-        return SymbolicVerdict(
-            Symbolic.REFUTED,
-            f"{justification.rule} gives {justification.result}, which differs from the "
-            f"line written by a nonzero constant: {matches.how}", tuple(results))
-    if matches.holds is None:
-        return SymbolicVerdict(
-            Symbolic.UNKNOWN,
-            f"{justification.rule} gives {justification.result}, not the line written "
-            f"({after}): {matches.how}", tuple(results))
     failed = [r for r in results if r.holds is False]
     unshown = [r for r in results if r.holds is None]
+    problems = []
     if failed:
-        reasons = "; ".join(f"{r.condition.statement}: {r.how}" for r in failed)
-        return SymbolicVerdict(Symbolic.UNKNOWN, f"side condition fails: {reasons}", tuple(results))
+        problems.append("side condition fails: " + "; ".join(
+            f"{r.condition.statement}: {r.how}" for r in failed))
     if unshown:
-        reasons = "; ".join(r.how for r in unshown)
-        return SymbolicVerdict(Symbolic.UNKNOWN, f"side condition not shown: {reasons}",
-                               tuple(results))
-    return SymbolicVerdict(Symbolic.PROVED, justification.detail or justification.rule,
-                           tuple(results))
+        problems.append("side condition not shown: " + "; ".join(r.how for r in unshown))
+    if matches.holds is False:
+        # The rule's result equals the line before; it differs from the line written by a
+        # nonzero constant, so the two lines differ: a symbolic counterexample.
+        problems.insert(0, f"{justification.rule} gives {justification.result}, which "
+                        f"differs from the line written by a nonzero constant: {matches.how}")
+        return SymbolicVerdict(Symbolic.REFUTED if not failed and not unshown
+                               else Symbolic.UNKNOWN, "; ".join(problems), results)
+    if matches.holds is None:
+        problems.append(f"{justification.rule} gives {justification.result}, not the line "
+                        f"written ({after}): {matches.how}")
+    if problems:
+        return SymbolicVerdict(Symbolic.UNKNOWN, "; ".join(problems), results)
+    return SymbolicVerdict(Symbolic.PROVED, justification.detail or justification.rule, results)
 
 
-def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict) -> Verdict:
-    """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof,
-    that is a bug in a rule or in the numeric checker, and the step is REFUTED until it is
-    understood."""
+def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
+           same_claim: bool = True) -> Verdict:
+    """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof
+    of the same claim, that is a bug in a rule or in the numeric checker, and the step is
+    REFUTED until it is understood. (For a definition the two check different things: the
+    symbolic side that it is well formed, the numeric side that it defines a density.)"""
     notes: list[str] = []
     if numeric.status is Numeric.COUNTEREXAMPLE or symbolic.status is Symbolic.REFUTED:
-        if numeric.status is Numeric.COUNTEREXAMPLE and symbolic.status is Symbolic.PROVED:
+        if (same_claim and numeric.status is Numeric.COUNTEREXAMPLE
+                and symbolic.status is Symbolic.PROVED):
             notes.append("the symbolic proof and the numeric counterexample disagree: "
                          "this is a bug in derive; please report it")
         return Verdict(Status.REFUTED, symbolic, numeric, tuple(notes))

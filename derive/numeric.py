@@ -43,6 +43,8 @@ DELTA_TOLERANCE = 1e-4  # after Richardson extrapolation of nascent deltas to ep
 EPSILONS = (0.2, 0.1, 0.05)  # nascent delta widths
 HALF_WIDTH = 15.0  # quadrature over the real line: [-15, 15], where every density lives
 MAX_I = 6  # the largest random bound of a sum
+MAX_TERMS = 50  # the most terms of a sum with a fixed bound, and the length of data arrays
+MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral grid x sums x chunk)
 
 
 class NotEvaluable(Exception):
@@ -68,22 +70,28 @@ def _gauss_logpdf(y, mu, sigma):
     return -0.5 * ((y - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
 
 
-def _softplus(x):
-    return np.logaddexp(0.0, x)
+def _sigmoid(x):
+    return 0.5 * (1 + np.tanh(x / 2))
+
+
+def _bounded_mean(x):
+    # Models' means stay in (-3, 3) and scales bounded, as sampled parameters do: then every
+    # density has all but 1e-9 of its mass inside the quadrature range [-15, 15].
+    return 3 * np.tanh(x / 3)
 
 
 FAMILIES = (
     Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
-           lambda raw: (raw[0], 0.5 + _softplus(raw[1])),
+           lambda raw: (_bounded_mean(raw[0]), 0.5 + 1.5 * _sigmoid(raw[1])),
            _gauss_logpdf),
     Family("Gaussian(mean learned, variance 1)", ("mu",),
            lambda rng, n: (rng.uniform(-2, 2, n),),
-           lambda raw: (raw[0],),
+           lambda raw: (_bounded_mean(raw[0]),),
            lambda y, mu: _gauss_logpdf(y, mu, 1.0)),
     Family("logistic(location, scale learned)", ("mu", "s"),
-           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.4, 1.5, n)),
-           lambda raw: (raw[0], 0.4 + _softplus(raw[1])),
+           lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.3, 0.6, n)),
+           lambda raw: (_bounded_mean(raw[0]), 0.3 + 0.3 * _sigmoid(raw[1])),
            lambda y, mu, s: -(y - mu) / s - 2 * np.logaddexp(0.0, -(y - mu) / s) - np.log(s)),
 )
 
@@ -135,7 +143,7 @@ class Instances:
 
     n: int
     scalars: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)
-    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_I)
+    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_TERMS)
     mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
     model_shape: dict[object, ModelShape] = field(default_factory=dict)
@@ -177,8 +185,12 @@ class Instances:
         return out
 
 
-def _plain(x) -> float | int:
+def _plain(x) -> float | int | str:
+    """A number as a person reads it: integers as integers, six significant digits;
+    "inf"/"nan" as text, so the JSON output stays JSON."""
     x = float(x)
+    if not math.isfinite(x):
+        return str(x)
     return int(x) if x.is_integer() else float(f"{x:.6g}")
 
 
@@ -252,7 +264,7 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_I)), 3)
+        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -291,6 +303,7 @@ class Evaluator:
         self.ndim = 1 + depth
         self.env: dict[sp.Symbol, object] = {}
         self.level = 0
+        self.open_sizes: list[int] = []
 
     def _instance_axis(self, a: np.ndarray) -> np.ndarray:
         return a.reshape((-1,) + (1,) * (self.ndim - 1))
@@ -310,7 +323,7 @@ class Evaluator:
         if method is None:
             for sympy_type, ufunc in UFUNCS.items():
                 if isinstance(expr, sympy_type):
-                    return ufunc(self.value(expr.args[0]))
+                    return ufunc(self.number(expr.args[0]))
             raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
         return method(expr)
 
@@ -328,20 +341,28 @@ class Evaluator:
             raise NotEvaluable(f"no value for {s}")
         return v
 
+    def number(self, expr: sp.Expr):
+        """The value of ``expr``, which must be a number, not a parameter vector."""
+        v = self.value(expr)
+        if isinstance(v, Params):
+            raise NotEvaluable(f"{expr} is the parameter vector of a distribution here, and "
+                               f"a number elsewhere in the step")
+        return v
+
     def _Add(self, e):
         total = 0.0
         for a in e.args:
-            total = total + self.value(a)
+            total = total + self.number(a)
         return total
 
     def _Mul(self, e):
         total = 1.0
         for a in e.args:
-            total = total * self.value(a)
+            total = total * self.number(a)
         return total
 
     def _Pow(self, e):
-        base, exponent = self.value(e.base), self.value(e.exp)
+        base, exponent = self.number(e.base), self.number(e.exp)
         with np.errstate(all="ignore"):
             return np.power(base, exponent)
 
@@ -352,7 +373,10 @@ class Evaluator:
         (index,) = e.indices
         idx = np.asarray(self.value(index))
         rows = np.arange(self.inst.n).reshape((-1,) + (1,) * (self.ndim - 1))
-        cols = np.clip(np.rint(idx).astype(int) - 1, 0, MAX_I - 1)
+        cols = np.rint(idx).astype(int) - 1
+        if np.any(cols >= MAX_TERMS):
+            raise NotEvaluable(f"{e} indexes past the {MAX_TERMS} data points sampled")
+        cols = np.clip(cols, 0, MAX_TERMS - 1)  # below 1: outside the sum's mask
         return self.inst.data[label][rows, cols]
 
     def _DiracDelta(self, e):
@@ -367,6 +391,10 @@ class Evaluator:
         self.level += 1
         if self.level >= self.ndim:
             raise NotEvaluable("nesting deeper than expected")
+        self.open_sizes.append(len(values))
+        if self.inst.n * math.prod(self.open_sizes) > MAX_ELEMENTS:
+            raise NotEvaluable(f"the nested integrals and sums around {symbol} need more than "
+                               f"{MAX_ELEMENTS:.0e} numbers per chunk: too large to evaluate")
         shape = [1] * self.ndim
         shape[self.level] = -1
         self.env[symbol] = values.reshape(shape) if values.ndim == 1 else values
@@ -374,6 +402,7 @@ class Evaluator:
 
     def _close_axis(self, symbol):
         del self.env[symbol]
+        self.open_sizes.pop()
         self.level -= 1
 
     def _grid(self, low, high):
@@ -387,13 +416,20 @@ class Evaluator:
         return np.linspace(a, b, int(round((b - a) / step)) + 1)
 
     def _Integral(self, e):
-        if len(e.limits) != 1 or len(e.limits[0]) != 3:
-            raise NotEvaluable(f"only single definite integrals: {e}")
-        z, low, high = e.limits[0]
-        grid = self._grid(low, high)
+        return self._integrate(e.function, e.limits)
+
+    def _integrate(self, function, limits):
+        """The integral of ``function`` over ``limits``; SymPy merges nested integrals into
+        one with several limits, of which the last is outermost."""
+        *inner, (z, *bounds) = limits
+        if len(bounds) != 2:
+            raise NotEvaluable(f"only definite integrals: the limit of {z} has no bounds")
+        grid = self._grid(*bounds)
         axis = self._open_axis(z, grid)
         try:
-            values = np.broadcast_to(self.value(e.function), self._full_shape(axis, len(grid)))
+            values = self._integrate(function, inner) if inner else self.number(function)
+            values = np.broadcast_to(values, np.broadcast_shapes(
+                np.shape(values), self._full_shape(axis, len(grid))))
         finally:
             self._close_axis(z)
         return np.trapezoid(values, grid, axis=axis)[(slice(None),) * axis + (None,)]
@@ -407,36 +443,30 @@ class Evaluator:
         z = e.variable
         return self.value(sp.Integral(e.q * sp.log(e.q / e.p), (z, -sp.oo, sp.oo)))
 
-    def _bounded_index(self, e):
-        if len(e.limits) != 1:
-            raise NotEvaluable(f"only single sums and products: {e}")
-        i, low, high = e.limits[0]
-        low_v = np.asarray(self.value(low), dtype=float)
-        high_v = np.asarray(self.value(high), dtype=float)
-        if np.any(high_v > MAX_I) or high == sp.oo:
-            raise NotEvaluable(f"the sum {e} runs past {MAX_I} terms")
-        idx = np.arange(1, MAX_I + 1, dtype=float)
-        axis = self._open_axis(i, idx)
-        mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
-        return i, axis, mask
-
     def _Sum(self, e):
-        i, axis, mask = self._bounded_index(e)
-        try:
-            values = self.value(e.function)
-        finally:
-            self._close_axis(i)
-        values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 0.0).sum(axis=axis, keepdims=True)
+        return self._reduce(e.function, e.limits, np.sum, 0.0)
 
     def _Product(self, e):
-        i, axis, mask = self._bounded_index(e)
+        return self._reduce(e.function, e.limits, np.prod, 1.0)
+
+    def _reduce(self, function, limits, reduction, neutral):
+        """A finite sum or product over ``limits`` (the last outermost), each bound per
+        instance: terms past an instance's bound are masked to the neutral element."""
+        *inner, (i, low, high) = limits
+        low_v = np.asarray(self.number(low), dtype=float)
+        high_v = np.asarray(self.number(high), dtype=float)
+        if high == sp.oo or np.any(high_v > MAX_TERMS):
+            raise NotEvaluable(f"a sum or product over {i} runs past {MAX_TERMS} terms")
+        idx = np.arange(1, int(np.max(high_v)) + 1 if high_v.size else 1, dtype=float)
+        axis = self._open_axis(i, idx)
         try:
-            values = self.value(e.function)
+            mask = (self.env[i] >= low_v) & (self.env[i] <= high_v)
+            values = (self._reduce(function, inner, reduction, neutral) if inner
+                      else self.number(function))
         finally:
             self._close_axis(i)
         values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-        return np.where(mask, values, 1.0).prod(axis=axis, keepdims=True)
+        return reduction(np.where(mask, values, neutral), axis=axis, keepdims=True)
 
     def _mixture(self, e):
         if e.func not in self.inst.mixtures or len(e.args) != 1:
@@ -484,15 +514,16 @@ def _safe(f):
 
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
-    sp.cos: np.cos, sp.tanh: np.tanh, sp.sqrt: _safe(np.sqrt),
+    sp.cos: np.cos, sp.tanh: np.tanh,
 }
 
 
 def _depth(expr: sp.Expr) -> int:
     """How many bound variables can be open at once while evaluating ``expr``."""
-    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product, KL)):
-        inner = expr.q * expr.p if isinstance(expr, KL) else expr.function
-        return 1 + _depth(inner)
+    if isinstance(expr, KL):
+        return 1 + _depth(expr.q * expr.p)
+    if isinstance(expr, (sp.Integral, sp.Sum, sp.Product)):
+        return len(expr.limits) + _depth(expr.function)
     if isinstance(expr, AppliedModel) or not expr.args:
         return 0
     return max((_depth(a) for a in expr.args if isinstance(a, sp.Basic)), default=0)
@@ -511,14 +542,45 @@ def evaluate(expr: sp.Expr, inst: Instances, roles: Roles, eps: float | None) ->
 # ---------------------------------------------------------------------------------------
 # Checks.
 
+NOISE_FLOOR = 1e-13  # absolute differences below this are float noise, not disagreement
+
+
 def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|a - b| relative to the larger magnitude, absolute below 1; inf where only one side is
-    defined, 0 where neither is (an instance outside both sides' domain says nothing)."""
+    """|a - b| relative to the larger magnitude (so tiny likelihoods are compared as
+    carefully as large ones); 0 below the noise floor; inf where only one side is defined,
+    0 where neither is (an instance outside both sides' domain says nothing)."""
     with np.errstate(all="ignore"):
-        err = np.abs(a - b) / np.maximum(1.0, np.maximum(np.abs(a), np.abs(b)))
+        diff = np.abs(a - b)
+        err = np.where(diff <= NOISE_FLOOR, 0.0, diff / np.maximum(np.abs(a), np.abs(b)))
     fa, fb = np.isfinite(a), np.isfinite(b)
-    err = np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
-    return err
+    return np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
+
+
+def _richardson(values: list[np.ndarray]) -> np.ndarray:
+    """Extrapolate values at eps, eps/2, eps/4, ... to eps = 0. A Gaussian nascent delta
+    smooths g into E[g(c + eps Z)] = g(c) + eps^2 g2(c)/2 + eps^4 g4(c)/8 + ... (g2, g4 the
+    derivatives): even powers only, so each level of the table removes the next one."""
+    table = list(values)
+    power = 2
+    while len(table) > 1:
+        factor = 2.0**power
+        table = [(factor * fine - coarse) / (factor - 1) for coarse, fine in zip(table, table[1:])]
+        power += 2
+    return table[0]
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """Both sides on a chunk; ``unconverged`` is the last nascent-delta gap where the gap did
+    not shrink as eps did (0 elsewhere): such an instance cannot pass."""
+
+    left: np.ndarray
+    right: np.ndarray
+    tolerance: float
+    unconverged: np.ndarray | float = 0.0
+
+    def error(self) -> np.ndarray:
+        return np.maximum(relative_error(self.left, self.right), self.unconverged)
 
 
 @dataclass
@@ -533,29 +595,24 @@ class Sides:
     def has_delta(self) -> bool:
         return self.left.has(sp.DiracDelta) or self.right.has(sp.DiracDelta)
 
-    def values(self, inst: Instances) -> tuple[np.ndarray, np.ndarray, float]:
-        """(left, right, tolerance) on the chunk."""
+    def values(self, inst: Instances) -> Evaluated:
         if not self.has_delta:
-            return (evaluate(self.left, inst, self.roles, None),
-                    evaluate(self.right, inst, self.roles, None), TOLERANCE)
+            return Evaluated(evaluate(self.left, inst, self.roles, None),
+                             evaluate(self.right, inst, self.roles, None), TOLERANCE)
         series = [(evaluate(self.left, inst, self.roles, eps),
                    evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
-        (a1, b1), (a2, b2) = series[-2], series[-1]
-        left, right = (4 * a2 - a1) / 3, (4 * b2 - b1) / 3  # eps^2 Richardson: eps halves
-        # The gap must shrink as eps does; where it grows, the limit is not what the
-        # extrapolation says, and the instance counts as failing.
         first, last = relative_error(*series[0]), relative_error(*series[-1])
-        right = np.where(last > first + DELTA_TOLERANCE, np.inf, right)
-        return left, right, DELTA_TOLERANCE
+        return Evaluated(_richardson([a for a, _ in series]), _richardson([b for _, b in series]),
+                         DELTA_TOLERANCE, np.where(last > first + DELTA_TOLERANCE, last, 0.0))
 
 
 @dataclass
 class Counterexample:
     row: int
     inst: Instances
-    left: float
-    right: float
+    values: dict[str, float]
     detail: str
+    other: Instances | None = None  # the second parameter setting of an order check
 
 
 def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
@@ -568,40 +625,48 @@ def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
 
 
 def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample | None]:
-    left, right, tol = sides.values(inst)
-    err = relative_error(left, right)
-    row = _first_failure(err, tol, inst)
+    ev = sides.values(inst)
+    err = ev.error()
+    row = _first_failure(err, ev.tolerance, inst)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
-    return float(err[row]), Counterexample(
-        row, inst, float(left[row]), float(right[row]),
-        f"the two sides differ: {left[row]:.10g} vs {right[row]:.10g}")
+    left, right = float(ev.left[row]), float(ev.right[row])
+    detail = f"the two sides differ: {left:.10g} vs {right:.10g}"
+    if float(np.atleast_1d(ev.unconverged)[row if np.ndim(ev.unconverged) else 0]) > 0:
+        detail += " (and the nascent-delta gap does not shrink as eps -> 0)"
+    return float(err[row]), Counterexample(row, inst, {"left": left, "right": right}, detail)
 
 
 def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
-    return np.where(np.abs(d) <= tol * np.maximum(1.0, scale), 0, np.sign(d))
+    """The sign of a difference, 0 (a tie) within the tolerance relative to the values."""
+    return np.where(np.abs(d) <= np.maximum(tol * scale, 1e-300), 0, np.sign(d))
 
 
-def check_order(before: Sides, after: Sides, inst_a: Instances, inst_b: Instances,
+def check_order(sides: Sides, inst_a: Instances, inst_b: Instances,
                 values_too: bool) -> tuple[float, Counterexample | None]:
-    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b);
-    ``before``/``after`` hold (F, G): left is the objective before, right after."""
-    fa, ga, tol = before.values(inst_a)
-    fb, gb, _ = before.values(inst_b)
-    sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
-    sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
-    err = np.where((sf != sg) & np.isfinite(fa + fb + ga + gb), np.inf, 0.0)
+    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b),
+    F the objective before (left), G after (right); with ``values_too``, also F = G."""
+    at_a, at_b = sides.values(inst_a), sides.values(inst_b)
+    fa, ga, fb, gb = at_a.left, at_a.right, at_b.left, at_b.right
+    tol = at_a.tolerance
+    with np.errstate(all="ignore"):
+        sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
+        sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
+        defined = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(ga) & np.isfinite(gb)
+    err = np.where((sf != sg) & defined, np.inf, 0.0)
     if values_too:
-        err = np.maximum(err, np.maximum(relative_error(fa, ga), relative_error(fb, gb)))
+        err = np.maximum(err, np.maximum(at_a.error(), at_b.error()))
     row = _first_failure(err, tol, inst_a)
     if row is None:
         return float(np.max(err)) if len(err) else 0.0, None
+    values = {"F(a)": float(fa[row]), "F(b)": float(fb[row]),
+              "G(a)": float(ga[row]), "G(b)": float(gb[row])}
     if sf[row] != sg[row]:
         detail = (f"the order of the objectives is not kept: before, F(a) - F(b) = "
                   f"{fa[row] - fb[row]:.6g}; after, G(a) - G(b) = {ga[row] - gb[row]:.6g}")
     else:
-        detail = f"the objectives differ as values: {fa[row]:.10g} vs {ga[row]:.10g}"
-    return float(err[row]), Counterexample(row, inst_a, float(fa[row]), float(ga[row]), detail)
+        detail = f"the objectives differ as values: F(a) = {fa[row]:.10g}, G(a) = {ga[row]:.10g}"
+    return float(err[row]), Counterexample(row, inst_a, values, detail, inst_b)
 
 
 @dataclass(frozen=True)
@@ -685,7 +750,7 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
         else:
             other = inst.pick(np.arange(n))
             draw_parameters(roles, other, rng)
-            err, bad = check_order(sides, sides, inst, other, plan.values_too)
+            err, bad = check_order(sides, inst, other, plan.values_too)
         if bad is not None:
             return _counterexample(plan, sides, bad, seed, done + n)
         worst = max(worst, err)
@@ -702,9 +767,15 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
 def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
                     tried: int) -> NumericVerdict:
     inst = shrink(plan, sides, bad)
+    instance = inst.describe(0)
+    if bad.other is not None:  # an order check: name both parameter settings
+        for s, p in bad.other.pick([bad.row]).params.items():
+            instance[f"{s} (a)"] = instance.pop(str(s))
+            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
+            instance[f"{s} (b)"] = {n: _plain(v[0]) for n, v in zip(names, p.values)}
     return NumericVerdict(
         Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
-        {"instance": inst.describe(0), "left": _plain(bad.left), "right": _plain(bad.right),
+        {"instance": instance, "values": {k: _plain(v) for k, v in bad.values.items()},
          "detail": bad.detail, "seed": seed})
 
 
@@ -746,9 +817,10 @@ def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Instances:
 
 def check_density(function, body: sp.Lambda, seed: int, instances: int,
                   names: Sequence[str]) -> NumericVerdict:
-    """A definition of a density must be one: non-negative, integrating to 1."""
+    """A definition of a density must be one: integrating to 1 over its variable (the first
+    argument; a conditional density's condition is sampled like any other symbol)."""
     start = time.perf_counter()
-    (variable,) = body.variables
+    variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
     plan = Plan("values", integral, sp.Integer(1))
     try:

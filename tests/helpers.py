@@ -1,0 +1,32 @@
+"""Shared test helpers: one-step derivations, and the symbols of the UDL chain."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from derive import Derivation, check_derivation, data, density, model
+from derive.checker import StepResult
+
+z, y, x = sp.symbols("z y x", real=True)
+theta, phi = sp.symbols("theta phi", real=True)
+i = sp.Symbol("i", integer=True, positive=True)
+I = sp.Symbol("I", integer=True, positive=True)
+c = sp.Symbol("c", real=True)  # of unknown sign
+k = sp.Symbol("k", positive=True)
+q, p = density("q"), density("p")
+Pr = density("Pr", conditional=True)
+f = model("f")
+Y, X = data("y"), data("x")
+oo = sp.oo
+
+
+def integral(integrand, variable=y, low=-oo, high=oo):
+    return sp.Integral(integrand, (variable, low, high))
+
+
+def one_step(before, after, by, relation="=", instances=300, seed=1) -> StepResult:
+    """Check the single step before -> after, as a derivation of one step."""
+    d = Derivation("t", before)
+    (d.eq if relation == "=" else d.define)(after, by=by, label="s")
+    (result,) = check_derivation(d, seed=seed, instances=instances)
+    return result

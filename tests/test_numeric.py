@@ -1,0 +1,165 @@
+"""The numeric checker: instances that respect assumptions, quadrature, nascent deltas,
+order checks, seeds that replay, and counterexamples that shrink."""
+
+import numpy as np
+import pytest
+import sympy as sp
+from helpers import I, Pr, Y, i, integral, one_step, q, theta, y
+
+from derive import ArgMin, Delta, Numeric, Status, check_derivation
+from derive import numeric as num
+from derive.checker import DEFAULT_INSTANCES
+from derive.kernel import Relation
+from derive.rules import algebra, dirac_sifting, integral_linearity, swap_sum_integral
+
+
+def sample(*exprs, n=500, seed=0):
+    roles = num.read_roles(exprs)
+    return roles, num.sample(roles, np.random.default_rng(seed), n, 0)
+
+
+def test_instances_respect_the_declared_assumptions():
+    pos = sp.Symbol("s", positive=True)
+    integer = sp.Symbol("n", integer=True, positive=True)
+    real = sp.Symbol("r", real=True)
+    _, inst = sample(pos + integer + real)
+    assert np.all(inst.scalars[pos] > 0)
+    assert np.all(inst.scalars[integer] >= 1)
+    assert np.all(inst.scalars[integer] == np.round(inst.scalars[integer]))
+    assert np.any(inst.scalars[real] < 0) and np.any(inst.scalars[real] > 0)
+
+
+def test_abstract_densities_are_real_densities():
+    roles, inst = sample(integral(q(y)))
+    total = num.evaluate(integral(q(y)), inst, roles, None)
+    assert np.allclose(total, 1.0, atol=1e-9)
+    values = num.evaluate(q(y).subs(y, sp.Rational(1, 3)), inst, roles, None)
+    assert np.all(values > 0)
+
+
+def test_every_conditional_family_is_a_density_and_the_learned_variance_one_is_used():
+    expr = integral(Pr(y, theta))
+    roles = num.read_roles([expr])
+    rng = np.random.default_rng(0)
+    seen = set()
+    for chunk in range(len(num.FAMILIES)):
+        inst = num.sample(roles, rng, 50, chunk)
+        seen.add(inst.family[Pr].name)
+        assert np.allclose(num.evaluate(expr, inst, roles, None), 1.0, atol=1e-6)
+    assert "Gaussian(mean, variance learned)" in seen and len(seen) == len(num.FAMILIES)
+
+
+def test_nascent_delta_gap_shrinks_with_eps_and_extrapolates_to_the_sifted_value():
+    sifted = integral(Delta(y - Y[1]) * sp.log(Pr(y, theta)))
+    roles, inst = sample(sifted, sp.log(Pr(Y[1], theta)), n=200)
+    exact = num.evaluate(sp.log(Pr(Y[1], theta)), inst, roles, None)
+    gaps = [np.max(np.abs(num.evaluate(sifted, inst, roles, eps) - exact))
+            for eps in num.EPSILONS]
+    assert gaps[0] > gaps[1] > gaps[2] > 0  # each eps gives a different, closer value
+    ev = num.Sides(sifted, sp.log(Pr(Y[1], theta)), roles).values(inst)
+    assert np.max(ev.error()) < num.DELTA_TOLERANCE
+
+
+empirical_cross_entropy = ArgMin(
+    -integral(sp.Sum(Delta(y - Y[i]), (i, 1, I)) / I * sp.log(Pr(y, theta))), theta)
+sample_mean_twin = ArgMin(-sp.log(Pr(sp.Sum(Y[i], (i, 1, I)) / I, theta)), theta)
+
+
+def _order_check(families, values_too):
+    plan = num.Plan("order", empirical_cross_entropy.objective, sample_mean_twin.objective,
+                    values_too=values_too, variables=(theta,))
+    original = num.FAMILIES
+    num.FAMILIES = families
+    try:
+        return num._run(plan, np.random.default_rng(3), 400, 3)
+    finally:
+        num.FAMILIES = original
+
+
+def test_sample_mean_sifting_keeps_the_argmin_of_a_fixed_variance_gaussian():
+    # The classic wrong step gives the right argmin here: order alone cannot see it...
+    fixed = [f for f in num.FAMILIES if f.name == "Gaussian(mean learned, variance 1)"]
+    assert _order_check(fixed, values_too=False).status is Numeric.PASSED
+
+
+def test_sample_mean_sifting_is_caught_by_the_learned_variance_gaussian_and_by_values():
+    learned = [f for f in num.FAMILIES if f.name == "Gaussian(mean, variance learned)"]
+    fixed = [f for f in num.FAMILIES if f.name == "Gaussian(mean learned, variance 1)"]
+    assert _order_check(learned, values_too=False).status is Numeric.COUNTEREXAMPLE
+    assert _order_check(fixed, values_too=True).status is Numeric.COUNTEREXAMPLE
+
+
+def test_the_default_is_at_least_1000_instances_per_step():
+    assert DEFAULT_INSTANCES >= 1000
+    r = one_step(sp.log(Pr(Y[1], theta)) * 2, 2 * sp.log(Pr(Y[1], theta)), algebra,
+                 instances=DEFAULT_INSTANCES)
+    assert r.verdict.numeric.instances >= 1000
+
+
+def test_one_seed_replays_the_same_counterexample_and_another_seed_draws_others():
+    def counterexample(seed):
+        r = one_step(sp.Sum(Y[i], (i, 1, I)) ** 2, sp.Sum(Y[i] ** 2, (i, 1, I)), algebra,
+                     seed=seed)
+        assert r.verdict.status is Status.REFUTED
+        return r.verdict.numeric.counterexample
+
+    assert counterexample(5) == counterexample(5)
+    assert counterexample(5)["seed"] == 5
+    assert counterexample(5)["instance"] != counterexample(6)["instance"]
+
+
+def test_counterexamples_shrink_to_the_smallest_sum_bound_that_fails():
+    # (sum y_i)^2 = sum y_i^2 holds for I = 1 and fails from I = 2 on.
+    r = one_step(sp.Sum(Y[i], (i, 1, I)) ** 2, sp.Sum(Y[i] ** 2, (i, 1, I)), algebra)
+    instance = r.verdict.numeric.counterexample["instance"]
+    assert instance["I"] == 2
+    assert len(instance["y"]) == 2
+    assert all(v == round(v, 1) for v in instance["y"])  # rounded while it still fails
+
+
+def test_a_factor_I_twin_shrinks_to_I_equal_2():
+    d_before = empirical_cross_entropy
+    r = one_step(d_before, ArgMin(-I * sp.Sum(sp.log(Pr(Y[i], theta)), (i, 1, I)), theta),
+                 [integral_linearity, swap_sum_integral, dirac_sifting])
+    assert r.verdict.status is Status.REFUTED
+    assert r.verdict.numeric.counterexample["instance"]["I"] == 2
+
+
+def test_what_cannot_be_evaluated_is_not_applicable_with_the_reason():
+    g = sp.Function("g")
+    r = one_step(g(y) + g(y), 2 * g(y), algebra)
+    assert r.verdict.numeric.status is Numeric.NOT_APPLICABLE
+    assert "no numeric meaning" in r.verdict.numeric.detail
+    assert r.verdict.status is Status.VERIFIED  # proved, and the reason is stated
+
+
+def test_nested_integrals_too_large_are_refused_not_attempted():
+    u, v, w = sp.symbols("u v w", real=True)
+    triple = integral(integral(integral(q(u) * q(v) * q(w), u), v), w)
+    verdict = num.check_step(triple, sp.Integer(1), Relation.EQUAL, None, 0, 200, ["t"])
+    assert verdict.status is Numeric.NOT_APPLICABLE
+    assert "too large" in verdict.detail
+
+
+def test_a_parameter_vector_used_as_a_number_is_not_evaluable():
+    verdict = num.check_step(sp.log(Pr(y, theta)) + theta, theta + sp.log(Pr(y, theta)),
+                             Relation.EQUAL, None, 0, 50, ["t"])
+    assert verdict.status is Numeric.NOT_APPLICABLE
+    assert "parameter vector" in verdict.detail
+
+
+def test_relative_error_compares_tiny_values_relatively():
+    a, b = np.array([1e-11]), np.array([1.1e-11])
+    assert num.relative_error(a, b)[0] == pytest.approx(0.1 / 1.1)
+    assert num.relative_error(np.array([1.0]), np.array([np.nan]))[0] == np.inf
+
+
+def test_definitions_of_densities_are_checked_to_integrate_to_one():
+    from derive import Derivation
+
+    d = Derivation("t", q(y))
+    d.let(q(y), sp.Sum(Delta(y - Y[i]), (i, 1, I)) / I, label="good")
+    d.let(Pr(y, theta), sp.Sum(Delta(y - Y[i]), (i, 1, I)), label="bad")
+    good, bad = check_derivation(d, instances=200)
+    assert good.verdict.status is Status.VERIFIED
+    assert bad.verdict.status is Status.REFUTED
