@@ -7,7 +7,8 @@ numeric instances are drawn from a generator seeded with them), its hypotheses, 
 it cites (each field of the rule, the source of the module that defines its proposer, and
 what that proposer closes over), the seed, the number of instances, the time limit, the
 versions of derive, SymPy, NumPy and Python, and a hash of derive's own source files (so a
-change to a rule's code or to the kernel invalidates every verdict). Anything the key cannot
+change to a rule's code or to the kernel invalidates every verdict; the modules that only
+show or schedule verdicts are left out). Anything the key cannot
 describe faithfully makes the step uncacheable: it is then always checked afresh.
 
 Only VERIFIED and REFUTED verdicts are stored: UNPROVEN may be a timeout, which depends on
@@ -40,8 +41,16 @@ from sympy.core.function import AppliedUndef
 
 from derive import kernel
 from derive.derivation import Definition, Derivation, Entry
-from derive.kernel import (Condition, ConditionResult, Numeric, NumericVerdict, Status, Symbolic,
-                           SymbolicVerdict, Verdict)
+from derive.kernel import (
+    Condition,
+    ConditionResult,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    Verdict,
+)
 
 __all__ = ["CACHE_DIR_NAME", "Uncacheable", "VerdictCache", "decode_verdict", "encode_verdict",
            "find_project_root", "step_key"]
@@ -50,6 +59,9 @@ CACHE_DIR_NAME = ".derive_cache"
 FORMAT = 1  # bump when the layout of an entry changes
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
+# derive's modules that only show or schedule verdicts: editing them keeps the cache valid.
+# Every other source file of derive is part of every key.
+NOT_IN_VERDICTS = frozenset({"cli.py", "explain.py", "pytest_plugin.py", "runner.py"})
 
 
 class Uncacheable(Exception):
@@ -79,6 +91,8 @@ def derive_fingerprint() -> str:
     digest = hashlib.sha256()
     package = Path(kernel.__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
+        if source.relative_to(package).as_posix() in NOT_IN_VERDICTS:
+            continue
         digest.update(str(source.relative_to(package)).encode())
         digest.update(source.read_bytes())
     versions = (f"derive {__version__}; sympy {sp.__version__}; numpy {numpy.__version__}; "
@@ -130,6 +144,11 @@ def describe(value: object, depth: int = 0, seen: frozenset[int] = frozenset()) 
         return f"{_class_name(type(value))}.{value.name}"
     if isinstance(value, sp.Basic):
         return expression_key(value)
+    if isinstance(value, Verdict):
+        # A verdict a rule keeps about itself (an identity's own check) is derived from
+        # what the rule is, which the rest of the key holds; whether it was reached yet
+        # must not change the key.
+        return "a verdict"
     if isinstance(value, (tuple, list)):
         return f"{type(value).__name__}[{', '.join(inner(v) for v in value)}]"
     if isinstance(value, (set, frozenset)):
@@ -300,9 +319,11 @@ class VerdictCache:
     def _path(self, key: str) -> Path:
         return self.folder / "verdicts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str) -> tuple[Verdict, float] | None:
+    def get(self, key: str, same_claim: bool = True) -> tuple[Verdict, float] | None:
         """The stored verdict and the seconds it took to reach, or None (not there, or
-        corrupt: then a warning names the file, and the next ``put`` rewrites it)."""
+        corrupt: then a warning names the file, and the next ``put`` rewrites it).
+        ``same_claim`` is what the checker passes to ``kernel.decide`` for this step (False
+        for a definition), so that the kernel can reach the verdict again."""
         path = self._path(key)
         try:
             text = path.read_text(encoding="utf-8")
@@ -321,7 +342,7 @@ class VerdictCache:
             seconds = float(entry["seconds"])
             if not isinstance(verdict, Verdict) or verdict.status not in CACHED_STATUSES:
                 raise ValueError("it does not hold a verdict derive stores")
-            if kernel.decide(verdict.symbolic, verdict.numeric) != verdict:
+            if kernel.decide(verdict.symbolic, verdict.numeric, same_claim) != verdict:
                 raise ValueError("the kernel does not reach the stored verdict from the "
                                  "stored evidence")
         except (ValueError, KeyError, TypeError, AttributeError) as e:

@@ -17,7 +17,7 @@ from pathlib import Path
 from derive import kernel
 from derive.cache import Uncacheable, VerdictCache, decode_verdict, encode_verdict, step_key
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_entry
-from derive.derivation import Derivation, Entry
+from derive.derivation import Definition, Derivation, Entry
 from derive.kernel import DeriveError, Numeric, NumericVerdict, Symbolic, SymbolicVerdict
 from derive.loader import load_file
 
@@ -93,16 +93,26 @@ def _what(path: Path, derivation: Derivation, entry: Entry) -> str:
     return f"{path}::{derivation.name}::{entry.label}"
 
 
+def _from_cache(path: Path, derivation: Derivation, entry: Entry, settings: Settings,
+                cache: VerdictCache | None) -> tuple[Checked | None, str | None]:
+    """The cached verdict of the step if there is one, and its key (None: not cacheable)."""
+    key = _key(derivation, entry, settings) if cache is not None else None
+    if key is None:
+        return None, None
+    hit = cache.get(key, same_claim=not isinstance(entry, Definition))
+    if hit is None:
+        return None, key
+    verdict, seconds = hit
+    return Checked(path, StepResult(derivation, entry, verdict, None, seconds), True), key
+
+
 def check_one(path: Path, derivation: Derivation, entry: Entry, settings: Settings,
               cache: VerdictCache | None = None) -> Checked:
     """One step: from the cache if it holds this exact step, else checked (and stored)."""
     kernel.set_time_limit(settings.time_limit)
-    key = _key(derivation, entry, settings) if cache is not None else None
-    if key is not None:
-        hit = cache.get(key)
-        if hit is not None:
-            verdict, seconds = hit
-            return Checked(path, StepResult(derivation, entry, verdict, None, seconds), True)
+    checked, key = _from_cache(path, derivation, entry, settings, cache)
+    if checked is not None:
+        return checked
     result = _check_fresh(derivation, entry, settings)
     if key is not None:
         cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry))
@@ -126,12 +136,9 @@ def run(loaded: Loaded, settings: Settings, cache: VerdictCache | None = None,
             on_result(checked, len(results), len(tasks))
 
     for task in tasks:
-        path, derivation, entry = _lookup(loaded, task)
-        key = _key(derivation, entry, settings) if cache is not None else None
-        hit = cache.get(key) if key is not None else None
-        if hit is not None:
-            verdict, seconds = hit
-            done(task, Checked(path, StepResult(derivation, entry, verdict, None, seconds), True))
+        checked, key = _from_cache(*_lookup(loaded, task), settings, cache)
+        if checked is not None:
+            done(task, checked)
         else:
             pending.append((task, key))
 
