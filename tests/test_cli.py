@@ -225,7 +225,7 @@ def test_a_changed_step_is_never_served_from_the_cache(project, capsys):
 def test_a_changed_setting_is_never_served_from_the_cache(project, capsys):
     write(project, "proofs/good.py", GOOD)
     check_json(capsys, "proofs")
-    status = main(["check", "proofs", "--format", "json", "--instances", "41"])
+    assert main(["check", "proofs", "--format", "json", "--instances", "41"]) == EXIT_OK
     assert cached_labels(json.loads(capsys.readouterr().out)) == set()
     _, document = check_json(capsys, "proofs", "--seed", "3")
     assert cached_labels(document) == set()
