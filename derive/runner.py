@@ -14,6 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+import sympy as sp
+
 from derive import kernel
 from derive.cache import Uncacheable, VerdictCache, decode_verdict, encode_verdict, step_key
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_entry
@@ -185,6 +187,17 @@ def _check_in_worker(task: Task, settings: Settings) -> tuple[object, float] | N
         return None  # the parent checks this one itself
 
 
+def estimated_cost(entry: Entry) -> int:
+    """A rough, relative guess at how long a step takes to check, from what its numeric
+    check will have to evaluate: nascent deltas (several widths) and quadrature dominate."""
+    expressions = (entry.lhs, entry.rhs) if isinstance(entry, Definition) else (entry.before,
+                                                                                 entry.after)
+    cost = 1
+    for e in expressions:
+        cost += 4 * e.has(sp.DiracDelta) + 2 * e.has(sp.Integral) + e.has(sp.Sum)
+    return cost
+
+
 def _run_in_processes(loaded: Loaded, pending: list[tuple[Task, str | None]],
                       settings: Settings,
                       fresh: Callable[[Task, str | None, StepResult], None]) -> None:
@@ -193,9 +206,11 @@ def _run_in_processes(loaded: Loaded, pending: list[tuple[Task, str | None]],
     paths = [str(path) for path, _ in loaded]
     pool = ProcessPoolExecutor(max_workers=min(settings.jobs, len(pending)), mp_context=context,
                                initializer=_init_worker, initargs=(paths, settings.time_limit))
+    # Longest first, so that no long step starts last while the other worker idles.
+    by_cost = sorted(pending, key=lambda item: -estimated_cost(_lookup(loaded, item[0])[2]))
     try:
         futures = {pool.submit(_check_in_worker, task, settings): (task, key)
-                   for task, key in pending}
+                   for task, key in by_cost}
         for future in as_completed(futures):
             task, key = futures[future]
             _, derivation, entry = _lookup(loaded, task)

@@ -1,0 +1,103 @@
+"""Benchmark: ``derive check`` on the whole proof library, cold, warm (from the cache), and
+cold in two processes against one.
+
+Every run is a fresh process, as a user runs it; each figure is the median of 5 runs
+(``--repeat``). A cold run gets an empty cache folder of its own; the warm runs share one
+filled beforehand. The -j 1 and -j 2 cold runs alternate, so that a change in the machine's
+load during the benchmark falls on both. Baselines measured in the same run: the start of
+Python, and ``import derive`` (which imports SymPy and NumPy), the floor under every run.
+
+Aims (issue 3): warm re-check under 0.5 s wall; -j 2 at least 1.6x faster than -j 1 cold.
+
+    python bench/bench_cache.py [--repeat 5] [PATH ...]       (default PATH: proofs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WARM_AIM_SECONDS = 0.5
+SPEEDUP_AIM = 1.6
+
+
+def derive_command() -> list[str]:
+    script = Path(sys.executable).parent / "derive"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "derive.cli"]
+
+
+def timed(argv: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    return time.perf_counter() - start, run
+
+
+def check(paths: list[str], cache: Path, jobs: int) -> tuple[float, dict]:
+    seconds, run = timed([*derive_command(), "check", *paths, "--format", "json",
+                          "--cache-dir", str(cache), "-j", str(jobs)])
+    if run.returncode not in (0, 1, 3):
+        sys.exit(f"derive check failed ({run.returncode}):\n{run.stderr}")
+    return seconds, json.loads(run.stdout)
+
+
+def steps(document: dict) -> list[dict]:
+    return [s for d in document["derivations"] for s in d["steps"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", default=["proofs"])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="derive-bench-"))
+    try:
+        python = statistics.median(
+            timed([sys.executable, "-c", "pass"])[0] for _ in range(args.repeat))
+        imports = statistics.median(
+            timed([sys.executable, "-c", "import derive"])[0] for _ in range(args.repeat))
+
+        cold: dict[int, list[float]] = {1: [], 2: []}
+        document = None
+        for n in range(args.repeat):
+            for jobs in ((1, 2) if n % 2 == 0 else (2, 1)):
+                seconds, document = check(args.paths, work / f"cold-{n}-{jobs}", jobs)
+                cold[jobs].append(seconds)
+                assert not any(s["cached"] for s in steps(document)), "a cold run hit a cache"
+
+        warm_cache = work / "warm"
+        check(args.paths, warm_cache, 1)
+        warm = []
+        for _ in range(args.repeat):
+            seconds, warm_document = check(args.paths, warm_cache, 1)
+            warm.append(seconds)
+        served = sum(s["cached"] for s in steps(warm_document))
+        total = len(steps(warm_document))
+        checking = sum(s["seconds"] for s in steps(document))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    j1, j2, w = (statistics.median(cold[1]), statistics.median(cold[2]),
+                 statistics.median(warm))
+    print(f"proof library: {' '.join(args.paths)}: {total} steps, {checking:.2f} s of "
+          f"checking (sum over steps); {os.cpu_count()} CPUs; medians of {args.repeat}")
+    print(f"  python -c pass          {python:6.3f} s")
+    print(f"  python -c 'import derive' {imports:4.3f} s   (the floor under every run)")
+    print(f"  cold, -j 1              {j1:6.3f} s")
+    print(f"  cold, -j 2              {j2:6.3f} s   speedup {j1 / j2:.2f}x "
+          f"(aim >= {SPEEDUP_AIM}x: {'met' if j1 / j2 >= SPEEDUP_AIM else 'NOT met'})")
+    print(f"  warm (from the cache)   {w:6.3f} s   {served}/{total} steps from the cache "
+          f"(aim < {WARM_AIM_SECONDS} s: {'met' if w < WARM_AIM_SECONDS else 'NOT met'}); "
+          f"{w - imports:.3f} s above import derive")
+
+
+if __name__ == "__main__":
+    main()
