@@ -15,8 +15,19 @@ import sympy as sp
 
 from derive import kernel, numeric
 from derive.derivation import Definition, Derivation, Entry, Step
-from derive.kernel import (CheckTimeout, Claim, Justification, Numeric, NumericVerdict, Status,
-                           Symbolic, SymbolicVerdict, Verdict, fact, positive)
+from derive.kernel import (
+    CheckTimeout,
+    Claim,
+    Justification,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    Verdict,
+    fact,
+    positive,
+)
 from derive.rules.base import Context, RuleDoesNotApply
 
 DEFAULT_SEED = 20231205
@@ -51,8 +62,6 @@ class StepResult:
         return status
 
 
-_COMBINED = {frozenset({Claim.VALUES}): Claim.VALUES}
-
 
 def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
     claims = {p.claim for p in parts}
@@ -64,8 +73,10 @@ def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
         claim = Claim.VALUES
     conditions = tuple(c for p in parts for c in p.conditions)
     substitution = tuple(s for p in parts for s in p.substitution)
+    premises = tuple(dict.fromkeys(n for p in parts for n in p.numeric_premises))
     return Justification(", ".join(p.rule for p in parts), final, claim, conditions,
-                         "; ".join(p.detail for p in parts if p.detail), substitution)
+                         "; ".join(p.detail for p in parts if p.detail), substitution,
+                         premises)
 
 
 def propose(step: Step) -> Justification:
@@ -89,7 +100,8 @@ def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, Justification | None]:
     try:
         with kernel.time_limit():
             justification = propose(step)
-            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses)
+            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses,
+                                            step.relation)
     except RuleDoesNotApply as e:
         verdict = SymbolicVerdict(Symbolic.UNKNOWN, f"the rule does not apply: {e}")
     except CheckTimeout as e:
@@ -113,7 +125,7 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
     conditions = [fact(f"{d.lhs} is a function applied to symbols", True, "it is")]
     for node in sp.preorder_traversal(d.rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
-            for _, low, high in node.limits:
+            for _, _low, high in node.limits:
                 conditions.append(fact(f"{high} is an integer", high.is_integer,
                                        "declared integer" if high.is_integer else
                                        f"cannot show {high} is an integer: declare it integer=True"))
@@ -150,7 +162,8 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
     else:
         symbolic, justification = _symbolic_step(entry)
         numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
-                                             justification, seed, instances, names)
+                                             justification, seed, instances, names,
+                                             entry.hypotheses)
     verdict = kernel.decide(symbolic, numeric_verdict,
                             same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)

@@ -31,7 +31,6 @@ import sympy as sp
 from derive.notation import ArgMax, ArgMin, OptimisationSet
 
 Expr = sp.Expr
-Variables = frozenset[sp.Symbol]
 
 
 class DeriveError(Exception):
@@ -66,6 +65,9 @@ class Status(enum.Enum):
 
 class Symbolic(enum.Enum):
     PROVED = "proved"
+    # Proved from an identity its author registered on numeric evidence alone
+    # (trust="numeric"): never to be read as proved symbolically.
+    RESTS_ON_NUMERIC = "proved given identities checked only numerically"
     REFUTED = "refuted"
     UNKNOWN = "unknown"
 
@@ -149,6 +151,8 @@ def check_condition(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         (e,) = c.subject
         fact_value = e.is_positive if c.kind == "positive" else e.is_nonzero
         if fact_value is None:
+            fact_value = _positive_sum_or_product(e)
+        if fact_value is None:
             prop = sp.Q.positive(e) if c.kind == "positive" else sp.Q.nonzero(e)
             fact_value = _ask(prop, hypotheses)
         word = "> 0" if c.kind == "positive" else "!= 0"
@@ -164,6 +168,18 @@ def check_condition(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
             return ConditionResult(c, True, "none of them occurs in it")
         return ConditionResult(c, False, f"it depends on {', '.join(map(str, sorted(hit, key=str)))}")
     raise DeriveError(f"unknown side-condition kind {c.kind!r}")
+
+
+def _positive_sum_or_product(e: Expr) -> bool | None:
+    """A finite sum or product of positive terms over a range with at least one term is
+    positive (SymPy does not say so of a Sum). True or None, never False."""
+    if not isinstance(e, (sp.Sum, sp.Product)) or len(e.limits) != 1:
+        return None
+    _, low, high = e.limits[0]
+    nonempty = (high - low).is_nonnegative
+    if e.function.is_positive and nonempty and high.is_finite and low.is_finite:
+        return True
+    return None
 
 
 def depends_on(e: Expr, variables: Iterable[sp.Symbol]) -> set[sp.Symbol]:
@@ -216,8 +232,25 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 
 def canonical(e: Expr) -> Expr:
     """A cheap canonical form: SymPy's automatic one, expanded (no ``force``: logs are only
-    split where the assumptions allow it)."""
-    return sp.expand(e)
+    split where the assumptions allow it), with every finite sum split into a sum per term
+    and the factors free of its index pulled out, so that equal sums written differently
+    cancel (linearity holds for every finite sum; infinite ones are left alone)."""
+    e = sp.expand(e)
+    if not e.has(sp.Sum):
+        return e
+    return sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+
+
+def _split_finite_sum(s: sp.Sum) -> Expr:
+    if len(s.limits) != 1 or s.limits[0][2].is_finite is not True \
+            or s.limits[0][1].is_finite is not True:
+        return s
+    index = s.limits[0][0]
+    pieces = []
+    for term in sp.Add.make_args(sp.expand(s.function)):
+        free, bound = term.as_independent(index, as_Add=False)
+        pieces.append(free * sp.Sum(bound, s.limits[0]))
+    return sp.Add(*pieces)
 
 
 def expressions_equal(a: Expr, b: Expr) -> tuple[bool | None, str]:
@@ -269,6 +302,9 @@ class Justification:
     conditions: tuple[Condition, ...] = ()
     detail: str = ""  # what was rewritten, in words
     substitution: tuple[tuple[Expr, Expr], ...] = ()  # for modelling substitutions
+    # Identities used that rest on numeric evidence only (registered with trust="numeric"):
+    # a step that uses one is at best RESTS_ON_NUMERIC, never PROVED.
+    numeric_premises: tuple[str, ...] = ()
 
 
 def same_minimisers_affine(before: OptimisationSet, after: OptimisationSet,
@@ -358,16 +394,26 @@ class Verdict:
         parts = []
         if self.symbolic.status is Symbolic.PROVED:
             parts.append("proved symbolically")
+        if self.symbolic.status is Symbolic.RESTS_ON_NUMERIC:
+            parts.append(self.symbolic.detail)
         if self.numeric.status is Numeric.PASSED:
             parts.append(f"checked on {self.numeric.instances} random instances")
         return " and ".join(parts) or "neither a proof nor numeric evidence"
 
 
 def judge_symbolic(justification: Justification | None, after: Expr, why_none: str,
-                   hypotheses: Sequence = ()) -> SymbolicVerdict:
-    """Check a rule's proposal: every side condition, and that its result is ``after``."""
+                   hypotheses: Sequence = (), relation: Relation = Relation.EQUAL
+                   ) -> SymbolicVerdict:
+    """Check a rule's proposal: every side condition, and that its result is ``after``.
+    A definition or modelling substitution is an assumption, so it may only be written as
+    ``:=``: written as ``=`` it would read as a proved equality."""
     if justification is None:
         return SymbolicVerdict(Symbolic.UNKNOWN, why_none)
+    if justification.claim is Claim.DEFINITION and relation is not Relation.DEFINE:
+        return SymbolicVerdict(
+            Symbolic.UNKNOWN, f"{justification.rule} applies a definition or modelling "
+            f"assumption, which is not a proved equality: write the step with .define(...) "
+            f"(relation :=)")
     results = tuple(check_condition(c, hypotheses) for c in justification.conditions)
     matches = check_condition(equal(justification.result, after), hypotheses)
     failed = [r for r in results if r.holds is False]
@@ -390,6 +436,12 @@ def judge_symbolic(justification: Justification | None, after: Expr, why_none: s
                         f"written ({after}): {matches.how}")
     if problems:
         return SymbolicVerdict(Symbolic.UNKNOWN, "; ".join(problems), results)
+    if justification.numeric_premises:
+        return SymbolicVerdict(
+            Symbolic.RESTS_ON_NUMERIC,
+            f"derived symbolically from {', '.join(justification.numeric_premises)}, which "
+            f"rest(s) on numeric evidence only (registered with trust=\"numeric\"): not proved",
+            results)
     return SymbolicVerdict(Symbolic.PROVED, justification.detail or justification.rule, results)
 
 
@@ -410,4 +462,12 @@ def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
         numeric.status is Numeric.NOT_APPLICABLE and bool(numeric.detail.strip()))
     if symbolic.status is Symbolic.PROVED and numeric_ok:
         return Verdict(Status.VERIFIED, symbolic, numeric)
+    if symbolic.status is Symbolic.RESTS_ON_NUMERIC:
+        # Evidence, not proof: the step itself must pass its own numeric check too; a
+        # numeric check that does not apply leaves it with no evidence of its own.
+        if numeric.status is Numeric.PASSED:
+            return Verdict(Status.VERIFIED, symbolic, numeric, (
+                "rests on numeric evidence: " + symbolic.detail,))
+        return Verdict(Status.UNPROVEN, symbolic, numeric, (
+            "an identity trusted on numeric evidence, and no numeric check of this step",))
     return Verdict(Status.UNPROVEN, symbolic, numeric)

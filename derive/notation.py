@@ -11,7 +11,10 @@ Main definitions
 - ``density("q")`` -> ``q(z)``; ``density("Pr", conditional=True)`` -> ``Pr(y, theta)``,
   printed ``Pr(y|\\theta)``: the first argument is the variable, the rest the condition.
 - ``model("f")`` -> ``f(x_i, phi)``, printed ``\\mbox{\\bf f}[\\mathbf{x}_{i},\\phi]``.
-- ``data("y")`` -> an indexed array whose label never equals the symbol ``y``.
+- ``data("y")`` -> an indexed array whose label never equals the symbol ``y``;
+  ``data("y", kind="binary")`` observations in {0, 1}, ``kind="class"`` labels 1, 2, ...
+- ``model_output("f")`` -> ``f(k, x_i, phi)``, the k-th output f_k[x_i, phi] of a model.
+- ``sig(z)``: the logistic sigmoid 1/(1 + exp(-z)), printed ``\\mbox{sig}[z]``.
 - ``Delta``: SymPy's ``DiracDelta``, printed ``\\delta[y-y_{i}]``.
 """
 
@@ -27,6 +30,9 @@ __all__ = [
     "ArgMin",
     "AppliedDensity",
     "AppliedModel",
+    "AppliedModelOutput",
+    "BinaryLabel",
+    "ClassLabel",
     "DataLabel",
     "Delta",
     "KL",
@@ -36,7 +42,9 @@ __all__ = [
     "is_density",
     "is_model",
     "model",
+    "model_output",
     "optimisation_variables",
+    "sig",
 ]
 
 Delta = sp.DiracDelta
@@ -237,7 +245,66 @@ class DataLabel(sp.Symbol):
     IndexedBase labelled by the Symbol ``y`` blocks an integral over ``y``)."""
 
 
-def data(name: str, **assumptions) -> sp.IndexedBase:
-    """A data array ``y``: ``y[i]`` is the i-th observation, real unless told otherwise."""
+class BinaryLabel(DataLabel):
+    """The label of binary data: every observation is 0 or 1."""
+
+
+class ClassLabel(DataLabel):
+    """The label of class labels: every observation is one of 1, 2, ..., K."""
+
+
+_DATA_KINDS = {
+    "real": (DataLabel, {}),
+    "binary": (BinaryLabel, {"integer": True, "nonnegative": True}),
+    "class": (ClassLabel, {"integer": True, "positive": True}),
+}
+
+
+def data(name: str, kind: str = "real", **assumptions) -> sp.IndexedBase:
+    """A data array ``y``: ``y[i]`` is the i-th observation, real unless told otherwise;
+    ``kind="binary"``: in {0, 1}; ``kind="class"``: a class label 1, 2, ..., K."""
+    if kind not in _DATA_KINDS:
+        raise ValueError(f"data({name!r}): kind must be one of {', '.join(_DATA_KINDS)}, "
+                         f"not {kind!r}")
+    label_class, implied = _DATA_KINDS[kind]
+    assumptions = {**implied, **assumptions}
     assumptions.setdefault("real", True)
-    return sp.IndexedBase(DataLabel(name, **assumptions), **assumptions)
+    return sp.IndexedBase(label_class(name, **assumptions), **assumptions)
+
+
+class AppliedModelOutput(AppliedModel):
+    """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
+
+    def _sympystr(self, printer) -> str:
+        k, *rest = self.args
+        inner = ", ".join(printer.doprint(a) for a in rest)
+        return f"{self.func.__name__}_{printer.doprint(k)}[{inner}]"
+
+    def _latex(self, printer) -> str:
+        k, *rest = self.args
+        inner = ",".join(printer._print(a) for a in rest)
+        return rf"\mbox{{{self.func.__name__}}}_{{{printer._print(k)}}}[{inner}]"
+
+
+def model_output(name: str = "f") -> UndefinedFunction:
+    """A model with several outputs: ``f = model_output("f")``; ``f(k, x[i], phi)`` is
+    f_k[x_i, phi], the k-th output (a softmax's k-th logit, a Gaussian's mean or scale)."""
+    return UndefinedFunction(name, bases=(AppliedModelOutput,))
+
+
+class sig(sp.Function):  # noqa: N801  (the book's name for it)
+    """The logistic sigmoid sig[z] = 1/(1 + exp(-z)): real and positive for real z (and
+    below 1, which SymPy cannot know: state 1 - sig[z] > 0 as a hypothesis where needed)."""
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
+
+    def _latex(self, printer, exp=None) -> str:
+        body = rf"\mbox{{sig}}[{printer._print(self.args[0])}]"
+        return rf"{body}^{{{exp}}}" if exp is not None else body

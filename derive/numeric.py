@@ -28,14 +28,24 @@ import math
 import time
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
 
 from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
-from derive.notation import (KL, AppliedConditionalDensity, AppliedDensity, AppliedModel,
-                             DataLabel, OptimisationSet)
+from derive.notation import (
+    KL,
+    AppliedConditionalDensity,
+    AppliedDensity,
+    AppliedModel,
+    AppliedModelOutput,
+    BinaryLabel,
+    ClassLabel,
+    DataLabel,
+    OptimisationSet,
+    sig,
+)
 
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
 TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
@@ -181,7 +191,7 @@ class Instances:
             out[str(f)] = f"random {shape.name} model"
         for s, p in self.params.items():
             names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values)}
+            out[str(s)] = {n: _plain(v[row]) for n, v in zip(names, p.values, strict=True)}
         return out
 
 
@@ -264,7 +274,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = _sample_scalar(s, rng, n)
     for label in sorted(roles.data, key=str):
-        inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
+        if isinstance(label, BinaryLabel):
+            inst.data[label] = rng.integers(0, 2, (n, MAX_TERMS)).astype(float)
+        elif isinstance(label, ClassLabel):
+            inst.data[label] = rng.integers(1, MAX_I + 1, (n, MAX_TERMS)).astype(float)
+        else:
+            inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
     for d in sorted(roles.densities, key=str):
         components = 3
         weights = rng.uniform(0.2, 1.0, (n, components))
@@ -281,15 +296,30 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     return inst
 
 
-def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator) -> None:
-    """(Re)draw the optimisation-variable-like things: a family's parameters, model weights."""
+def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
+                    only: Sequence[sp.Symbol] | None = None) -> None:
+    """(Re)draw parameters: a family's (theta of Pr(y|theta)), a model's weights (phi of
+    f[x, phi]), and scalars; all of them, or just those in ``only`` (the optimisation
+    variables, for the second setting of an order check)."""
+    wanted = set(only) if only is not None else None
+
+    def drawn(symbol) -> bool:
+        return wanted is None or symbol in wanted
+
     for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
-        fam = inst.family[d]
-        inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
+        if drawn(theta):
+            fam = inst.family[d]
+            inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
     for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
-        consumer = roles.models.get(f)
-        outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
-        inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+        if drawn(phi):
+            consumer = roles.models.get(f)
+            outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+            if issubclass(f, AppliedModelOutput):
+                outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
+            inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+    if wanted is not None:
+        for s in sorted(wanted & roles.scalars, key=str):
+            inst.scalars[s] = _sample_scalar(s, rng, inst.n)
 
 
 # ---------------------------------------------------------------------------------------
@@ -314,6 +344,8 @@ class Evaluator:
             return self._conditional(expr)
         if isinstance(expr, AppliedDensity):
             return self._mixture(expr)
+        if isinstance(expr, AppliedModelOutput):
+            return self._model_output(expr)
         if isinstance(expr, AppliedModel):
             return self._model(expr)
         if isinstance(expr, sp.Symbol):
@@ -384,8 +416,8 @@ class Evaluator:
             raise NotEvaluable("a Dirac delta outside a nascent-delta evaluation")
         if len(e.args) != 1:
             raise NotEvaluable(f"derivatives of deltas: {e}")
-        u = self.value(e.args[0])
-        return np.exp(-0.5 * (u / self.eps) ** 2) / (self.eps * math.sqrt(2 * math.pi))
+        u = self.number(e.args[0])
+        return np.exp(u * u * (-0.5 / self.eps**2)) * (1 / (self.eps * math.sqrt(2 * math.pi)))
 
     def _open_axis(self, symbol, values: np.ndarray):
         self.level += 1
@@ -412,7 +444,9 @@ class Evaluator:
             a, b = float(low), float(high)
         else:
             raise NotEvaluable(f"integral bounds {low}, {high}: only numbers or the whole line")
-        step = min(0.05, self.eps / 2) if self.eps else 0.05
+        # Trapezoid sums of Gaussians of width w on a grid of step h err by about
+        # exp(-2 pi^2 w^2 / h^2): 1e-13 at h = 0.8 w, so no nascent delta is under-resolved.
+        step = min(0.05, 0.8 * self.eps) if self.eps else 0.05
         return np.linspace(a, b, int(round((b - a) / step)) + 1)
 
     def _Integral(self, e):
@@ -504,6 +538,23 @@ class Evaluator:
         fam = self.inst.family[consumer]
         return Params(tuple(fam.link(raw)), fam)
 
+    def _model_output(self, e):
+        """f_k[x, phi]: every output of the random model, then the k-th of them, where k may be
+        an array (a sum's index, or class labels)."""
+        if len(e.args) != 3:
+            raise NotEvaluable(f"a model output takes (k, input, parameters): {e}")
+        k, x, weights = e.args
+        w = self.value(weights)
+        if not isinstance(w, Params):
+            raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
+        outputs = self.inst.model_shape[e.func].forward(self.number(x), w.values, MAX_I)
+        index = np.rint(np.asarray(self.number(k), dtype=float)).astype(int) - 1
+        index = np.clip(index, 0, MAX_I - 1)
+        total = 0.0
+        for m, out in enumerate(outputs):
+            total = total + np.where(index == m, out, 0.0)
+        return total
+
 
 def _safe(f):
     def wrapped(x):
@@ -515,6 +566,7 @@ def _safe(f):
 UFUNCS = {
     sp.log: _safe(np.log), sp.exp: _safe(np.exp), sp.Abs: np.abs, sp.sin: np.sin,
     sp.cos: np.cos, sp.tanh: np.tanh,
+    sig: lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),  # 1/(1 + exp(-x)), without overflow
 }
 
 
@@ -564,7 +616,8 @@ def _richardson(values: list[np.ndarray]) -> np.ndarray:
     power = 2
     while len(table) > 1:
         factor = 2.0**power
-        table = [(factor * fine - coarse) / (factor - 1) for coarse, fine in zip(table, table[1:])]
+        table = [(factor * fine - coarse) / (factor - 1)
+                 for coarse, fine in zip(table, table[1:], strict=False)]
         power += 2
     return table[0]
 
@@ -680,6 +733,7 @@ class Plan:
     variables: tuple[sp.Symbol, ...] = ()
     deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     reason: str = ""
+    hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
 
 
 def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
@@ -715,10 +769,13 @@ def step_rng(seed: int, *names: str) -> np.random.Generator:
 
 def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                justification: Justification | None, seed: int, instances: int,
-               names: Sequence[str]) -> NumericVerdict:
-    """The numeric verdict of one step on ``instances`` random instances from ``seed``."""
+               names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
+    """The numeric verdict of one step on ``instances`` random instances from ``seed``,
+    each satisfying the step's ``hypotheses``."""
     start = time.perf_counter()
     plan = plan_for(before, after, relation, justification)
+    if hypotheses:
+        plan = replace(plan, hypotheses=tuple(hypotheses))
     if plan.kind == "none":
         return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
                               seconds=time.perf_counter() - start)
@@ -732,8 +789,41 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
                           verdict.seed, verdict.counterexample, time.perf_counter() - start)
 
 
+PREDICATES = {
+    "positive": lambda v: v > 0, "negative": lambda v: v < 0,
+    "nonnegative": lambda v: v >= 0, "nonpositive": lambda v: v <= 0,
+    "nonzero": lambda v: v != 0, "zero": lambda v: v == 0,
+}
+RELATIONS = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+             sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
+MAX_REJECTED_CHUNKS = 50
+
+
+def admissible(hypotheses: Sequence, inst: Instances, roles: Roles) -> np.ndarray:
+    """Which instances satisfy every hypothesis (Q.positive(e), e > 0, ...)."""
+    keep = np.ones(inst.n, dtype=bool)
+    sampled = roles.scalars | set(roles.parameter_of) | set(roles.weights_of) | roles.data
+    for h in hypotheses:
+        if not h.free_symbols <= sampled:
+            continue  # about a bound variable (for every i): not a condition on an instance
+        if isinstance(h, sp.logic.boolalg.And):
+            keep &= admissible(h.args, inst, roles)
+        elif isinstance(h, sp.assumptions.assume.AppliedPredicate) and (
+                h.function.name in PREDICATES):
+            keep &= PREDICATES[h.function.name](evaluate(h.arguments[0], inst, roles, None))
+        elif type(h) in RELATIONS:
+            keep &= RELATIONS[type(h)](evaluate(h.lhs, inst, roles, None),
+                                       evaluate(h.rhs, inst, roles, None))
+        else:
+            raise NotEvaluable(f"cannot sample instances under the hypothesis {h}: use "
+                               f"Q.positive/negative/nonzero/... or an inequality")
+    return keep
+
+
 def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
     exprs = [plan.left, plan.right] + [e for _, e in plan.deferred]
+    exprs += [a for h in plan.hypotheses for a in getattr(h, "args", ())
+              if isinstance(a, sp.Expr)]
     roles = read_roles(exprs)
     for s, _ in plan.deferred:
         roles.scalars.discard(s)
@@ -743,19 +833,27 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
     while done < instances:
         n = min(CHUNK, instances - done)
         inst = sample(roles, rng, n, chunk)
+        chunk += 1
+        if plan.hypotheses:
+            inst = inst.pick(np.flatnonzero(admissible(plan.hypotheses, inst, roles)))
+            if inst.n == 0:
+                if chunk > MAX_REJECTED_CHUNKS:
+                    raise NotEvaluable(f"random instances almost never satisfy the "
+                                       f"hypotheses {', '.join(map(str, plan.hypotheses))}")
+                continue
+            n = inst.n
         for s, e in plan.deferred:
             inst.deferred[s] = Deferred(e)
         if plan.kind == "values":
             err, bad = check_values(sides, inst)
         else:
-            other = inst.pick(np.arange(n))
-            draw_parameters(roles, other, rng)
+            other = inst.pick(np.arange(inst.n))
+            draw_parameters(roles, other, rng, only=plan.variables)
             err, bad = check_order(sides, inst, other, plan.values_too)
         if bad is not None:
             return _counterexample(plan, sides, bad, seed, done + n)
         worst = max(worst, err)
         done += n
-        chunk += 1
     what = "order of objectives kept" if plan.kind == "order" else "values agree"
     if plan.values_too:
         what += ", and values agree"
@@ -766,53 +864,77 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
 
 def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
                     tried: int) -> NumericVerdict:
-    inst = shrink(plan, sides, bad)
-    instance = inst.describe(0)
-    if bad.other is not None:  # an order check: name both parameter settings
-        for s, p in bad.other.pick([bad.row]).params.items():
-            instance[f"{s} (a)"] = instance.pop(str(s))
-            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            instance[f"{s} (b)"] = {n: _plain(v[0]) for n, v in zip(names, p.values)}
+    found = shrink(plan, sides, bad)
+    instance = found.inst.describe(found.row)
+    if found.other is not None:  # an order check: name both settings of each variable
+        other = found.other.describe(found.row)
+        for v in map(str, plan.variables):
+            if v in instance:
+                instance[f"{v} (a)"] = instance.pop(v)
+                instance[f"{v} (b)"] = other[v]
     return NumericVerdict(
-        Numeric.COUNTEREXAMPLE, bad.detail, tried, float("inf"), seed,
-        {"instance": instance, "values": {k: _plain(v) for k, v in bad.values.items()},
-         "detail": bad.detail, "seed": seed})
+        Numeric.COUNTEREXAMPLE, found.detail, tried, float("inf"), seed,
+        {"instance": instance, "values": {k: _plain(v) for k, v in found.values.items()},
+         "detail": found.detail, "seed": seed})
 
 
-def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Instances:
+def _round_instance(inst: Instances, digits: int) -> Instances:
+    """The instance with its real numbers rounded (a positive number never to 0)."""
+    out = inst.pick([0])
+
+    def rounded(v, keep_positive):
+        r = np.round(v, digits)
+        return np.where(r == 0, v, r) if keep_positive else r
+
+    for s, v in out.scalars.items():
+        if not s.is_integer:
+            out.scalars[s] = rounded(v, s.is_positive)
+    for label in out.data:
+        out.data[label] = np.round(out.data[label], digits)
+    for s, p in out.params.items():
+        out.params[s] = Params(tuple(rounded(v, True) for v in p.values), p.family)
+    return out
+
+
+def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Counterexample:
     """The failing instance, made simpler while it still fails: smaller sum bounds first,
     then rounder numbers. "Simpler" is a total order (sum bounds, then digits), and the
-    search stops at a local minimum, as Hypothesis's shrinker does."""
-    inst = bad.inst.pick([bad.row])
-    if plan.kind != "values":
-        return inst
+    search stops at a local minimum, as Hypothesis's shrinker does. The values shown are
+    those of the shrunk instance, evaluated again."""
+    a = bad.inst.pick([bad.row])
+    b = bad.other.pick([bad.row]) if bad.other is not None else None
+    current = Counterexample(0, a, bad.values, bad.detail, b)
 
-    def fails(candidate: Instances) -> bool:
+    def attempt(a: Instances, b: Instances | None) -> Counterexample | None:
         try:
-            _, found = check_values(sides, candidate)
+            if b is None:
+                return check_values(sides, a)[1]
+            return check_order(sides, a, b, plan.values_too)[1]
         except NotEvaluable:
-            return False
-        return found is not None
+            return None
 
-    for s in sorted((s for s in inst.scalars if s.is_integer), key=str):
-        for smaller in range(1, int(inst.scalars[s][0])):
-            trial = inst.pick([0])
-            trial.scalars[s] = np.array([float(smaller)])
-            if fails(trial):
-                inst = trial
+    for s in sorted((s for s in a.scalars if s.is_integer), key=str):
+        for smaller in range(1, int(current.inst.scalars[s][0])):
+            trial_a = current.inst.pick([0])
+            trial_a.scalars[s] = np.array([float(smaller)])
+            trial_b = None
+            if current.other is not None:
+                trial_b = current.other.pick([0])
+                trial_b.scalars[s] = trial_a.scalars[s]
+            found = attempt(trial_a, trial_b)
+            if found is not None:
+                current = found
                 break
-    for digits in (0, 1):
-        trial = inst.pick([0])
-        for s, v in trial.scalars.items():
-            if not s.is_integer:
-                rounded = np.round(v, digits)
-                trial.scalars[s] = np.where(rounded == 0, v, rounded) if s.is_positive else rounded
-        for label in trial.data:
-            trial.data[label] = np.round(trial.data[label], digits)
-        if fails(trial):
-            inst = trial
-            break
-    return inst
+    for digits in (0, 1, 2):
+        trial_a = _round_instance(current.inst, digits)
+        trial_b = None
+        if current.other is not None:
+            trial_b = _round_instance(current.other, digits)
+            trial_b.scalars, trial_b.data = trial_a.scalars, trial_a.data
+        found = attempt(trial_a, trial_b)
+        if found is not None:
+            return found
+    return current
 
 
 def check_density(function, body: sp.Lambda, seed: int, instances: int,
@@ -822,6 +944,10 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
     start = time.perf_counter()
     variable = body.variables[0]
     integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
+    if len(body.variables) > 1:
+        # A conditional density Pr(y|mu, sigma): over y, for random values of the condition
+        # (|mu| <= 3, sigma <= 3): over [-40, 40], past 12 sigma, where [-15, 15] is not.
+        integral = sp.Integral(body.expr, (variable, -40, 40))
     plan = Plan("values", integral, sp.Integer(1))
     try:
         verdict = _run(plan, step_rng(seed, *names), instances, seed)

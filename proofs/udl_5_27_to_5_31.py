@@ -17,10 +17,18 @@ Wrong twins live in ``udl_5_27_to_5_31_twins.py``: each must be REFUTED.
 
 import sympy as sp
 
-from derive import ArgMin, Delta, Derivation, KL, data, density, model
-from derive.rules import (dirac_sifting, drop_constant, drop_positive_factor,
-                          integral_linearity, kl_definition, log_of_product, reparametrise,
-                          substitute, swap_sum_integral)
+from derive import KL, ArgMin, Delta, Derivation, data, density, model
+from derive.rules import (
+    dirac_sifting,
+    drop_constant,
+    drop_positive_factor,
+    integral_linearity,
+    kl_definition,
+    log_of_product,
+    reparametrise,
+    substitute,
+    swap_sum_integral,
+)
 
 # Symbols, with the assumptions the steps rest on.
 z, y = sp.symbols("z y", real=True)

@@ -19,9 +19,16 @@ counterexample, like a strict xfail. A twin that stops being refuted is a failur
 
 import sympy as sp
 
-from derive import ArgMin, Delta, Derivation, KL, data, density
-from derive.rules import (dirac_sifting, drop_constant, drop_positive_factor,
-                          integral_linearity, kl_definition, log_of_product, swap_sum_integral)
+from derive import KL, ArgMin, Delta, Derivation, data, density
+from derive.rules import (
+    dirac_sifting,
+    drop_constant,
+    drop_positive_factor,
+    integral_linearity,
+    kl_definition,
+    log_of_product,
+    swap_sum_integral,
+)
 
 z, y = sp.symbols("z y", real=True)
 theta = sp.Symbol("theta", real=True)

@@ -7,8 +7,18 @@ import sympy as sp
 from helpers import I, c, theta
 
 from derive import kernel
-from derive.kernel import (CheckTimeout, Numeric, NumericVerdict, Status, Symbolic,
-                           SymbolicVerdict, check_condition, decide, free_of, positive)
+from derive.kernel import (
+    CheckTimeout,
+    Numeric,
+    NumericVerdict,
+    Status,
+    Symbolic,
+    SymbolicVerdict,
+    check_condition,
+    decide,
+    free_of,
+    positive,
+)
 from derive.notation import ArgMax, ArgMin
 
 

@@ -163,3 +163,18 @@ def test_definitions_of_densities_are_checked_to_integrate_to_one():
     good, bad = check_derivation(d, instances=200)
     assert good.verdict.status is Status.VERIFIED
     assert bad.verdict.status is Status.REFUTED
+
+
+def test_order_checks_vary_scalar_optimisation_variables_and_only_them():
+    from derive.rules import drop_positive_factor
+
+    x = sp.Symbol("x", real=True)
+    wrong = one_step(ArgMin((x - theta) ** 2, theta), ArgMin((x - theta) ** 2 * -1, theta),
+                     drop_positive_factor)
+    assert wrong.verdict.numeric.status is Numeric.COUNTEREXAMPLE
+    instance = wrong.verdict.numeric.counterexample["instance"]
+    assert instance["theta (a)"] != instance["theta (b)"]
+    # x is not optimised: it is the same in both settings, so this (true) step passes
+    right = one_step(ArgMin(2 * (x - theta) ** 2, theta), ArgMin((x - theta) ** 2, theta),
+                     drop_positive_factor)
+    assert right.verdict.status is Status.VERIFIED

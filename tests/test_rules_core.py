@@ -2,15 +2,27 @@
 
 import pytest
 import sympy as sp
-from helpers import (I, Pr, X, Y, c, f, i, integral, k, one_step, p, phi, q, theta, x, y,
-                     z)
+from helpers import I, Pr, X, Y, c, f, i, integral, k, one_step, p, phi, q, theta, x, y, z
 
 from derive import KL, ArgMax, ArgMin, Delta, Derivation, Status, Symbolic
 from derive.notation import density
-from derive.rules import (algebra, argmax_to_argmin, dirac_sifting, drop_constant,
-                          drop_positive_factor, integral_linearity, kl_definition, log_of_exp,
-                          log_of_finite_product, log_of_product, monotone_transform,
-                          reparametrise, substitute, sum_linearity, swap_sum_integral)
+from derive.rules import (
+    algebra,
+    argmax_to_argmin,
+    dirac_sifting,
+    drop_constant,
+    drop_positive_factor,
+    integral_linearity,
+    kl_definition,
+    log_of_exp,
+    log_of_finite_product,
+    log_of_product,
+    monotone_transform,
+    reparametrise,
+    substitute,
+    sum_linearity,
+    swap_sum_integral,
+)
 
 oo = sp.oo
 
@@ -321,3 +333,24 @@ def test_a_density_of_unknown_kind_is_not_a_density():
     assert r.verdict.status is not Status.VERIFIED
     assert "densities" in r.verdict.symbolic.detail
     assert density("g2")(z).is_positive
+
+
+def test_a_definition_written_as_an_equality_is_not_a_proof():
+    before = ArgMin(-sp.Sum(sp.log(Pr(Y[i], theta)), (i, 1, I)), theta)
+    after = ArgMin(-sp.Sum(sp.log(Pr(Y[i], f(X[i], phi))), (i, 1, I)), phi)
+    r = one_step(before, after, reparametrise(theta, f(X[i], phi), [phi]), "=")
+    assert r.verdict.status is Status.UNPROVEN
+    assert ".define" in r.verdict.symbolic.detail
+
+
+def test_a_hypothesis_shows_a_side_condition_and_restricts_the_random_instances():
+    step = dict(before=ArgMin(c * nll, theta), after=ArgMin(nll, theta))
+    without = one_step(step["before"], step["after"], drop_positive_factor)
+    assert without.verdict.status is Status.REFUTED  # c < 0 flips the argmin
+    d = Derivation("t", step["before"])
+    d.eq(step["after"], by=drop_positive_factor, label="s", hypotheses=[sp.Q.positive(c)])
+    from derive import check_derivation
+
+    (with_hypothesis,) = check_derivation(d, instances=300)
+    assert with_hypothesis.verdict.status is Status.VERIFIED
+    assert with_hypothesis.verdict.numeric.instances >= 300

@@ -3,18 +3,42 @@
 Importing this package registers the built-in rules; ``registry()`` lists them.
 """
 
-from derive.rules.base import Context, Rule, RuleDoesNotApply, UnknownRule, lookup, registry
-from derive.rules.optimisation import (argmax_to_argmin, drop_constant, drop_positive_factor,
-                                       monotone_transform)
+from derive.rules.base import (
+    Context,
+    Rule,
+    RuleDoesNotApply,
+    RulePackError,
+    UnknownRule,
+    lookup,
+    registry,
+    rewrite_rule,
+    rule,
+)
+from derive.rules.identities import gaussian_log_density, log_softmax, log_sum_exp_shift
+from derive.rules.optimisation import (
+                                       argmax_to_argmin,
+                                       drop_constant,
+                                       drop_positive_factor,
+                                       monotone_transform,
+)
 from derive.rules.substitution import reparametrise, substitute
-from derive.rules.values import (algebra, dirac_sifting, integral_linearity, kl_definition,
-                                 log_of_exp, log_of_finite_product, log_of_product, sum_linearity,
-                                 swap_sum_integral)
+from derive.rules.values import (
+                                       algebra,
+                                       dirac_sifting,
+                                       integral_linearity,
+                                       kl_definition,
+                                       log_of_exp,
+                                       log_of_finite_product,
+                                       log_of_product,
+                                       sum_linearity,
+                                       swap_sum_integral,
+)
 
 __all__ = [
-    "Context", "Rule", "RuleDoesNotApply", "UnknownRule", "algebra", "argmax_to_argmin",
-    "dirac_sifting", "drop_constant", "drop_positive_factor", "integral_linearity",
-    "kl_definition", "log_of_exp", "log_of_finite_product", "log_of_product", "lookup",
-    "monotone_transform", "registry", "reparametrise", "substitute", "sum_linearity",
-    "swap_sum_integral",
+    "Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule", "algebra",
+    "argmax_to_argmin", "dirac_sifting", "drop_constant", "drop_positive_factor",
+    "gaussian_log_density", "integral_linearity", "kl_definition", "log_of_exp",
+    "log_of_finite_product", "log_of_product", "log_softmax", "log_sum_exp_shift", "lookup",
+    "monotone_transform", "registry", "reparametrise", "rewrite_rule", "rule", "substitute",
+    "sum_linearity", "swap_sum_integral",
 ]

@@ -5,20 +5,31 @@ A rule is a name, its statement as LaTeX, its side conditions in words, and a fu
 author wrote (or None inside a chain of rules): rules that must choose (which term to drop)
 read it; the kernel then checks their choice. ``None`` means "does not apply", and the rule
 says why through ``RuleDoesNotApply``.
+
+Rules with custom logic are written with the decorators ``rule`` (a whole proposer) and
+``rewrite_rule`` (a local rewrite applied at every node). Rule packs in other packages are
+found through the entry-point group ``derive.rules`` (``load_rule_packs``); every rule knows
+its origin ("built in", or the package it came from).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import importlib.metadata
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.kernel import Condition, DeriveError, Justification
+from derive.kernel import Claim, Condition, DeriveError, Justification
 
-__all__ = ["Context", "Rule", "RuleDoesNotApply", "UnknownRule", "register", "registry",
-           "resolve_rules", "rewrite_everywhere"]
+__all__ = ["Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule",
+           "load_rule_packs", "register", "registry", "resolve_rules", "rewrite_everywhere",
+           "rewrite_rule", "rule"]
+
+ENTRY_POINT_GROUP = "derive.rules"
 
 
 class RuleDoesNotApply(DeriveError):
@@ -27,6 +38,12 @@ class RuleDoesNotApply(DeriveError):
 
 class UnknownRule(DeriveError):
     """A step names a rule that is not in the library. ``derive rules`` lists them."""
+
+
+class RulePackError(DeriveError):
+    """A rule pack (an entry point in the group ``derive.rules``) failed to load. The
+    message names the pack and its package: fix or uninstall the package, or set
+    DERIVE_NO_RULE_PACKS=1 to run with the built-in rules only."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,7 @@ class Rule:
     version: int = 1
     origin: str = "built in"
     needs_target: bool = False  # chooses what to rewrite by looking at the line written
+    self_check: str = ""  # how the rule itself was checked (identities: their own check)
 
     def __call__(self, before: sp.Expr, target: sp.Expr | None = None,
                  context: Context = Context()) -> Justification:
@@ -58,9 +76,15 @@ class Rule:
 
 _registry: dict[str, Rule] = {}
 _aliases: dict[str, str] = {}
+_loading_origin: str | None = None  # the package whose rule pack is being loaded
+_packs_loaded = False
 
 
 def register(rule: Rule) -> Rule:
+    """Add ``rule`` to the library and return it (as registered: a rule registered while a
+    rule pack loads is marked as coming from that pack's package)."""
+    if _loading_origin is not None and rule.origin == "built in":
+        rule = dataclasses.replace(rule, origin=_loading_origin)
     for name in (rule.name, *rule.aliases):
         owner = _registry.get(name) or _registry.get(_aliases.get(name, ""))
         if owner is not None and owner is not rule and owner.name != rule.name:
@@ -75,7 +99,85 @@ def register(rule: Rule) -> Rule:
 def registry() -> dict[str, Rule]:
     from derive import rules  # noqa: F401  (importing the package registers the built-ins)
 
+    if not _packs_loaded:
+        load_rule_packs()
     return dict(_registry)
+
+
+def load_rule_packs(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+                    ) -> list[Rule]:
+    """Load the rule packs installed in the entry-point group ``derive.rules`` (or those
+    given) and return the rules they registered. An entry point may name a module (importing
+    it registers its rules), a Rule, or a callable returning rules; the rules are marked with
+    the package they came from. Set DERIVE_NO_RULE_PACKS=1 to load none."""
+    global _packs_loaded, _loading_origin
+    if entry_points is None:
+        _packs_loaded = True
+        if os.environ.get("DERIVE_NO_RULE_PACKS"):
+            return []
+        entry_points = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    added: list[Rule] = []
+    for ep in entry_points:
+        package = ep.dist.name if ep.dist is not None else ep.value.split(":")[0].split(".")[0]
+        origin = f"package {package}"
+        before = set(_registry)
+        _loading_origin = origin
+        try:
+            loaded = ep.load()
+            extra = loaded() if callable(loaded) and not isinstance(loaded, Rule) else loaded
+            if isinstance(extra, Rule):
+                extra = [extra]
+            for item in extra if isinstance(extra, Iterable) else ():
+                if not isinstance(item, Rule):
+                    raise TypeError(f"it gave {item!r}, which is not a Rule")
+                if _registry.get(item.name) is not item:
+                    register(item)
+        except Exception as e:
+            raise RulePackError(
+                f"rule pack {ep.name!r} ({ep.value}) from {origin} failed to load: "
+                f"{type(e).__name__}: {e}. Fix or uninstall {package}, or set "
+                f"DERIVE_NO_RULE_PACKS=1 to check with the built-in rules only") from None
+        finally:
+            _loading_origin = None
+        added.extend(_registry[name] for name in _registry if name not in before)
+    return added
+
+
+def rule(name: str, statement: str, side_conditions: Sequence[str] = (), summary: str = "",
+         aliases: Sequence[str] = (), needs_target: bool = False,
+         ) -> Callable[[Propose], Rule]:
+    """Register a proposer as a rule: ``@rule("name", r"statement")`` over
+    ``def propose(before, target, context) -> Justification``. The kernel checks what it
+    proposes exactly as it checks the built-in rules."""
+
+    def decorate(propose: Propose) -> Rule:
+        return register(Rule(name, statement, tuple(side_conditions), propose,
+                             summary or (propose.__doc__ or "").strip().split("\n")[0],
+                             tuple(aliases), needs_target=needs_target))
+
+    return decorate
+
+
+def rewrite_rule(name: str, statement: str, side_conditions: Sequence[str] = (),
+                 summary: str = "", aliases: Sequence[str] = (), what: str = "",
+                 ) -> Callable[[LocalRewrite], Rule]:
+    """Register a local rewrite as a rule that keeps values: ``@rewrite_rule("name", r"...")``
+    over ``def local(node) -> (new_node, conditions) | None``, applied at every node."""
+
+    def decorate(local: LocalRewrite) -> Rule:
+        thing = what or name.replace("_", " ")
+
+        def propose(before, target, context: Context) -> Justification:
+            result, conditions, count = rewrite_everywhere(before, local)
+            one_or_none(name, count, thing)
+            return Justification(name, result, Claim.VALUES, tuple(conditions),
+                                 f"{name}: rewrote {count} {thing}")
+
+        return register(Rule(name, statement, tuple(side_conditions), propose,
+                             summary or (local.__doc__ or "").strip().split("\n")[0],
+                             tuple(aliases)))
+
+    return decorate
 
 
 def lookup(name: str) -> Rule:

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.kernel import (Claim, Justification, argmax_as_argmin, canonical,
-                           same_minimisers_affine, same_minimisers_monotone)
+from derive.kernel import (
+    Claim,
+    Justification,
+    argmax_as_argmin,
+    canonical,
+    same_minimisers_affine,
+    same_minimisers_monotone,
+)
 from derive.notation import ArgMax, ArgMin, OptimisationSet
 from derive.rules.base import Context, Rule, RuleDoesNotApply, as_factors, as_terms, register
 
@@ -42,7 +48,8 @@ def _drop_constant(before, target, context: Context) -> Justification:
 
 drop_constant = register(Rule(
     "drop_constant",
-    r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta) + c\bigr] = \mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
+    r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta) + c\bigr] = "
+    r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
     ("c free of every optimisation variable",), _drop_constant,
     "an additive term free of the optimisation variables changes no optimiser",
     aliases=("drop additive constant", "drop_additive_constant"), needs_target=True))
@@ -68,7 +75,8 @@ def _drop_positive_factor(before, target, context: Context) -> Justification:
 
 drop_positive_factor = register(Rule(
     "drop_positive_factor",
-    r"\mathop{\rm argmin}_{\theta}\bigl[c\,F(\theta)\bigr] = \mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
+    r"\mathop{\rm argmin}_{\theta}\bigl[c\,F(\theta)\bigr] = "
+    r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
     ("c > 0", "c free of every optimisation variable"), _drop_positive_factor,
     "a positive factor free of the optimisation variables changes no optimiser",
     aliases=("drop positive factor", "drop_factor"), needs_target=True))
@@ -93,7 +101,8 @@ def _monotone_transform(before, target, context: Context) -> Justification:
 
 monotone_transform = register(Rule(
     "monotone_transform",
-    r"\mathop{\rm argmax}_{\theta}\bigl[F(\theta)\bigr] = \mathop{\rm argmax}_{\theta}\bigl[h(F(\theta))\bigr]",
+    r"\mathop{\rm argmax}_{\theta}\bigl[F(\theta)\bigr] = "
+    r"\mathop{\rm argmax}_{\theta}\bigl[h(F(\theta))\bigr]",
     ("h strictly increasing on the range of F (log: F > 0; exp)",), _monotone_transform,
     "a strictly increasing transform (log, exp) of the objective changes no optimiser",
     aliases=("strictly increasing transform", "log transform", "take the log"),

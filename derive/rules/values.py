@@ -10,8 +10,16 @@ import sympy as sp
 
 from derive.kernel import Claim, Justification, fact, free_of, positive
 from derive.notation import KL, AppliedDensity
-from derive.rules.base import (Context, Rule, RuleDoesNotApply, as_factors, as_terms,
-                               one_or_none, register, require, rewrite_everywhere)
+from derive.rules.base import (
+    Context,
+    Rule,
+    RuleDoesNotApply,
+    as_factors,
+    as_terms,
+    one_or_none,
+    register,
+    rewrite_everywhere,
+)
 
 oo = sp.oo
 
@@ -242,7 +250,7 @@ def _dirac_sifting(node):
     conditions = [
         fact(f"the delta's argument is ±({z} - c)", linear,
              f"its argument {argument} has slope {slope} in {z}"),
-        fact(f"the integral runs over the whole line",
+        fact("the integral runs over the whole line",
              len(bounds) == 2 and bounds[0] == -oo and bounds[1] == oo,
              "it does" if bounds == [-oo, oo] else
              "a delta on or beyond a finite bound does not sift (SymPy issue 27300)"),
