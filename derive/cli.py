@@ -291,8 +291,10 @@ def _num(x):
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
-def step_json(r, cached: bool = False) -> dict:
-    """One step's verdict as JSON data (``derive check --format json``)."""
+def step_json(r) -> dict:
+    """One step's verdict as JSON data (``derive check --format json``): the same whether
+    the verdict was read from the cache or checked in this run (``seconds`` is the time the
+    check took when it ran)."""
     import sympy as sp
 
     from derive.explain import sides
@@ -311,7 +313,7 @@ def step_json(r, cached: bool = False) -> dict:
                     "instances": v.numeric.instances, "max_error": _num(v.numeric.max_error),
                     "seed": v.numeric.seed, "counterexample": v.numeric.counterexample},
         "rests_on": v.rests_on, "notes": list(v.notes), "seconds": round(r.seconds, 4),
-        "cached": cached, "line": r.entry.location.line if r.entry.location else None,
+        "line": r.entry.location.line if r.entry.location else None,
     }
 
 
@@ -321,8 +323,10 @@ def _as_json(checked: list, args: argparse.Namespace, status: int) -> dict:
         d = c.result.derivation
         if not derivations or derivations[-1]["_id"] != id(d):
             derivations.append({"_id": id(d), "file": str(c.path), "name": d.name,
-                                "title": d.title, "steps": []})
-        derivations[-1]["steps"].append(step_json(c.result, c.cached))
+                                "title": d.title, "steps": [], "from_cache": []})
+        derivations[-1]["steps"].append(step_json(c.result))
+        if c.cached:
+            derivations[-1]["from_cache"].append(c.result.label)
     for block in derivations:
         del block["_id"]
     return {"version": __version__, "seed": args.seed, "instances": args.instances,

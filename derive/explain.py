@@ -85,10 +85,10 @@ def _condition_line(r: ConditionResult) -> str:
 def _evidence_lines(result: StepResult, path: Path | str, seed: int,
                     instances: int) -> list[str]:
     v = result.verdict
-    lines = [f"symbolic: {v.symbolic.status.value}: {v.symbolic.detail}"]
+    lines = [f"symbolic: {v.symbolic.status.value}; {v.symbolic.detail}"]
     lines += [INDENT + _condition_line(r) for r in v.symbolic.conditions]
     n = v.numeric
-    lines.append(f"numeric:  {n.status.value}: {n.detail}" if n.detail
+    lines.append(f"numeric:  {n.status.value}; {n.detail}" if n.detail
                  else f"numeric:  {n.status.value}")
     if n.status is Numeric.PASSED:
         lines.append(INDENT + numeric_summary(n))
@@ -102,8 +102,8 @@ def _evidence_lines(result: StepResult, path: Path | str, seed: int,
     lines += [f"note: {note}" for note in v.notes]
     replay_seed = n.seed if n.seed is not None else seed
     first, *rest = replay_commands(path, result.derivation, result.entry, replay_seed, instances)
-    lines.append(f"replay:   {first}")
-    lines += [f"          {command}" for command in rest]
+    lines.append(f"replay: {first}")
+    lines += [f"        {command}" for command in rest]
     return lines
 
 
