@@ -18,7 +18,7 @@ from derive.derivation import Definition, Derivation, Entry, Location, Step
 from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status
 from derive.rules.base import Context
 
-__all__ = ["RuleTrace", "explanation", "failure_report", "headline", "numeric_summary",
+__all__ = ["RuleTrace", "explanation", "failure_report", "headline", "latex", "numeric_summary",
            "replay_commands", "sides", "trace_rules", "where"]
 
 INDENT = "  "
@@ -30,6 +30,15 @@ def where(location: Location) -> str:
         return f"{Path(location.file).resolve().relative_to(Path.cwd())}:{location.line}"
     except ValueError:
         return str(location)
+
+
+def latex(e: sp.Basic) -> str:
+    """``sp.latex(e)``; a printer that fails (a notation class's bug) gives a note instead
+    of a crash, so that a failure report is never lost to its own printing."""
+    try:
+        return sp.latex(e)
+    except Exception as error:
+        return f"(LaTeX printing failed: {type(error).__name__}: {error})"
 
 
 def sides(entry: Entry) -> tuple[sp.Expr, sp.Expr]:
@@ -112,9 +121,9 @@ def _sides_lines(entry: Entry) -> list[str]:
     relation = entry.relation.value
     if isinstance(entry, Definition):
         return [f"definition: {left} := {right}",
-                f"LaTeX:      {sp.latex(left)} := {sp.latex(right)}"]
+                f"LaTeX:      {latex(left)} := {latex(right)}"]
     return [f"before:   {left}", f"after:    {relation} {right}",
-            f"LaTeX:    {sp.latex(left)}", f"          {relation} {sp.latex(right)}"]
+            f"LaTeX:    {latex(left)}", f"          {relation} {latex(right)}"]
 
 
 def failure_report(result: StepResult, path: Path | str, seed: int, instances: int) -> str:

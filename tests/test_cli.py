@@ -427,3 +427,16 @@ def test_progress_always_writes_to_stderr(project, capsys):
     write(project, "good.py", GOOD)
     cli("check", "good.py", "--progress", "always", *INSTANCES)
     assert "[3/3] logs::split" in capsys.readouterr().err
+
+
+def test_a_notation_that_cannot_print_latex_does_not_lose_the_report():
+    import sympy as sp
+
+    from derive.explain import latex
+
+    class Unprintable(sp.Symbol):
+        def _latex(self, printer):
+            raise TypeError("no LaTeX for this")
+
+    assert latex(Unprintable("w") + 1) == "(LaTeX printing failed: TypeError: no LaTeX for this)"
+    assert latex(sp.Symbol("w") + 1) == "w + 1"
