@@ -121,19 +121,24 @@ def expression_key(expr: sp.Basic) -> str:
             facts.update(node.assumptions0)
             mro = ",".join(_class_name(c) for c in cls.__mro__)
             extras.add(f"{mro}{sorted(facts.items())}")
-    return f"{sp.srepr(expr)} | {sorted(extras)}"
+    # order="none": the arguments in SymPy's own canonical order, without sorting them for
+    # display (the slow part of srepr); SymPy's version is in every key.
+    return f"{sp.srepr(expr, order='none')} | {sorted(extras)}"
 
 
 _MAX_DEPTH = 8
 
 
-def describe(value: object, depth: int = 0, seen: frozenset[int] = frozenset()) -> str:
+def describe(value: object, depth: int = 0, seen: tuple[int, ...] = ()) -> str:
     """A text that differs whenever ``value`` could make a rule behave differently: its
     fields, its code (by the source of the defining module), what a function closes over.
-    Raises Uncacheable for what it cannot describe (too deep, or a cycle)."""
-    if depth > _MAX_DEPTH or id(value) in seen:
+    A reference back to an object being described (an identity and its rule) is written
+    as which one it is. Raises Uncacheable for what it cannot describe (too deep)."""
+    if id(value) in seen:
+        return f"<a reference back to the object at depth {seen.index(id(value))}>"
+    if depth > _MAX_DEPTH:
         raise Uncacheable(f"cannot describe {type(value).__name__} faithfully for a cache key")
-    seen = seen | {id(value)}
+    seen = (*seen, id(value))
 
     def inner(v: object) -> str:
         return describe(v, depth + 1, seen)
@@ -168,8 +173,10 @@ def describe(value: object, depth: int = 0, seen: frozenset[int] = frozenset()) 
     if isinstance(value, functools.partial):
         return f"partial({inner(value.func)}, {inner(value.args)}, {inner(value.keywords)})"
     if dataclasses.is_dataclass(value):
+        # A field typed as a verdict (an identity's own check, None until it runs) is a
+        # memo of a check of the rest: left out, as a verdict met elsewhere is.
         fields = ", ".join(f"{f.name}={inner(getattr(value, f.name))}"
-                           for f in dataclasses.fields(value))
+                           for f in dataclasses.fields(value) if "Verdict" not in str(f.type))
         return f"{_class_name(type(value))} in {_source_digest(type(value))}({fields})"
     if isinstance(value, types.ModuleType):
         return f"module {value.__name__}"

@@ -106,6 +106,42 @@ def test_what_a_rule_closes_over_is_in_the_key():
     assert key(chain(by=_rule_returning(1))) != key(chain(by=_rule_returning(2)))
 
 
+def test_an_identity_checking_itself_does_not_change_the_key():
+    from derive.identities import identity
+
+    a, b = sp.symbols("a b", positive=True)
+    log_ratio = identity("test_cache_log_ratio", sp.log(a / b), sp.log(a) - sp.log(b),
+                         check=False)
+    u, v = sp.symbols("u v", positive=True)
+    d = chain(first=sp.log(u / v), after=sp.log(u) - sp.log(v), by=log_ratio)
+    unchecked = key(d)
+    assert check_entry(d, d.entries[0], 1, INSTANCES).verdict.status is Status.VERIFIED
+    assert key(d) == unchecked
+
+
+def _rule_with_a_back_reference(data: int) -> Rule:
+    @dataclasses.dataclass
+    class Holder:
+        data: int
+        rule: Rule | None = None
+
+    holder = Holder(data)
+
+    def propose(before, target, context):
+        assert holder.data is not None
+        return algebra.propose(before, target, context)
+
+    holder.rule = Rule("back_reference", "a = b", (), propose, needs_target=True)
+    return holder.rule
+
+
+def test_a_rule_that_refers_back_to_itself_has_a_key_that_still_sees_its_data():
+    assert key(chain(by=_rule_with_a_back_reference(1))) == key(
+        chain(by=_rule_with_a_back_reference(1)))
+    assert key(chain(by=_rule_with_a_back_reference(1))) != key(
+        chain(by=_rule_with_a_back_reference(2)))
+
+
 def test_a_rule_the_key_cannot_describe_makes_the_step_uncacheable():
     class Opaque:
         __slots__ = ()
