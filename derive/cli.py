@@ -376,35 +376,47 @@ def _configure_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", help="show one rule (its name or an alias)")
 
 
-def rule_check_status(rule) -> str:
-    """How the rule itself was checked: an identity says (``Rule.self_check``); a built-in
-    rule is covered by derive's own test suite, with a wrong twin per rule."""
+def rule_check_status(rule) -> tuple[bool, str]:
+    """Whether the rule's own check passed, and how it was checked. An identity is checked
+    now if it has not been yet (the library's own defer their check to first use); a
+    built-in rule is covered by derive's test suite, each with wrong twins."""
+    from derive.identities import IdentityRefused, identities
+
+    identity = identities().get(rule.name)
+    if identity is not None:
+        try:
+            identity.ensure_accepted()
+        except IdentityRefused as refusal:
+            return False, f"REFUSED: {refusal}"
+        return True, f"passed: {identity.evidence}"
     recorded = getattr(rule, "self_check", "")
-    if callable(recorded):
-        recorded = recorded()
     if recorded:
-        return str(recorded)
+        return True, str(recorded)
     if rule.origin == "built in":
-        return "built in: checked by derive's test suite (each rule with wrong twins)"
-    return "no check recorded"
+        return True, "built in: covered by derive's test suite, each rule with wrong twins"
+    return True, f"none of its own ({rule.origin}): the kernel checks each step that uses it"
 
 
 def _run_rules(args: argparse.Namespace) -> int:
+    """Exit status 1 if some rule's own check fails."""
     from derive.rules import lookup, registry
 
     rules = [lookup(args.name)] if args.name else sorted(registry().values(),
                                                          key=lambda r: r.name)
+    all_passed = True
     for rule in rules:
+        passed, how = rule_check_status(rule)
+        all_passed &= passed
         print(f"{rule.name}  ({rule.origin}, version {rule.version})")
         if rule.summary:
             print(f"    {rule.summary}")
         print(f"    statement: {rule.statement}")
         if rule.side_conditions:
             print(f"    side conditions: {'; '.join(rule.side_conditions)}")
-        print(f"    own check: {rule_check_status(rule)}")
+        print(f"    own check: {how}")
         if rule.aliases:
             print(f"    also called: {', '.join(rule.aliases)}")
-    return EXIT_OK
+    return EXIT_OK if all_passed else EXIT_REFUTED
 
 
 COMMANDS: list[Command] = [

@@ -440,3 +440,23 @@ def test_a_notation_that_cannot_print_latex_does_not_lose_the_report():
 
     assert latex(Unprintable("w") + 1) == "(LaTeX printing failed: TypeError: no LaTeX for this)"
     assert latex(sp.Symbol("w") + 1) == "w + 1"
+
+
+def test_rules_runs_an_identity_check_and_reports_a_false_identity(capsys, monkeypatch):
+    import sympy as sp
+
+    import derive.identities
+    import derive.rules.base
+
+    for module, name in ((derive.rules.base, "_registry"), (derive.rules.base, "_aliases"),
+                         (derive.identities, "_identities")):
+        monkeypatch.setattr(module, name, dict(getattr(module, name)))
+    a, b = sp.symbols("a b", positive=True)
+    derive.identities.identity("test_cli_log_of_sum", sp.log(a + b), sp.log(a) + sp.log(b),
+                               check=False)
+    assert cli("rules", "test_cli_log_of_sum") == EXIT_REFUTED
+    out = capsys.readouterr().out
+    assert "own check: REFUSED: identity test_cli_log_of_sum" in out
+    assert "is false" in out
+    assert cli("rules", "log_softmax") == EXIT_OK
+    assert "own check: passed: proved symbolically" in capsys.readouterr().out
