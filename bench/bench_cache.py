@@ -8,6 +8,9 @@ load during the benchmark falls on both. Baselines measured in the same run: the
 Python, and ``import derive`` (which imports SymPy and NumPy), the floor under every run.
 
 Aims (issue 3): warm re-check under 0.5 s wall; -j 2 at least 1.6x faster than -j 1 cold.
+CPU seconds (user + system, worker processes included) are printed beside the wall times:
+on a machine busy with other work, wall time above CPU time is time spent waiting for a core,
+and no -j can win it back.
 
     python bench/bench_cache.py [--repeat 5] [PATH ...]       (default PATH: proofs)
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -35,18 +39,27 @@ def derive_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "derive.cli"]
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of every timed run, its workers included
+
+
 def timed(argv: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     run = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
-    return time.perf_counter() - start, run
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return seconds, run
 
 
-def check(paths: list[str], cache: Path, jobs: int) -> tuple[float, dict]:
-    seconds, run = timed([*derive_command(), "check", *paths, "--format", "json",
+def check(paths: list[str], cache: Path, jobs: int, form: str = "json") -> tuple[float, dict]:
+    """One run; the warm runs print the table, as a user sees them, and are then counted by
+    a JSON run (a JSON document costs more to print than the table)."""
+    seconds, run = timed([*derive_command(), "check", *paths, "--format", form,
                           "--cache-dir", str(cache), "-j", str(jobs)])
     if run.returncode not in (0, 1, 3):
         sys.exit(f"derive check failed ({run.returncode}):\n{run.stderr}")
-    return seconds, json.loads(run.stdout)
+    return seconds, json.loads(run.stdout) if form == "json" else {}
 
 
 def steps(document: dict) -> list[dict]:
@@ -68,37 +81,46 @@ def main() -> None:
             timed([sys.executable, "-c", "pass"])[0] for _ in range(args.repeat))
         imports = statistics.median(
             timed([sys.executable, "-c", "import derive"])[0] for _ in range(args.repeat))
+        import_cpu = statistics.median(CPU[-args.repeat:])
 
         cold: dict[int, list[float]] = {1: [], 2: []}
-        document = None
+        cpu: dict[int, list[float]] = {1: [], 2: []}
         for n in range(args.repeat):
             for jobs in ((1, 2) if n % 2 == 0 else (2, 1)):
                 seconds, document = check(args.paths, work / f"cold-{n}-{jobs}", jobs)
                 cold[jobs].append(seconds)
+                cpu[jobs].append(CPU[-1])
                 assert not cached(document), "a cold run read a cache"
+                if jobs == 1:
+                    serial_document = document
 
         warm_cache = work / "warm"
         check(args.paths, warm_cache, 1)
-        warm = []
+        warm, warm_cpu = [], []
         for _ in range(args.repeat):
-            seconds, warm_document = check(args.paths, warm_cache, 1)
-            warm.append(seconds)
+            warm.append(check(args.paths, warm_cache, 1, "text")[0])
+            warm_cpu.append(CPU[-1])
+        _, warm_document = check(args.paths, warm_cache, 1)
         served = cached(warm_document)
         total = len(steps(warm_document))
-        checking = sum(s["seconds"] for s in steps(document))
+        checking = sum(s["seconds"] for s in steps(serial_document))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     j1, j2, w = (statistics.median(cold[1]), statistics.median(cold[2]),
                  statistics.median(warm))
     print(f"proof library: {' '.join(args.paths)}: {total} steps, {checking:.2f} s of "
-          f"checking (sum over steps); {os.cpu_count()} CPUs; medians of {args.repeat}")
+          f"checking (sum over steps, -j 1); {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} at the end; medians of {args.repeat}")
     print(f"  python -c pass          {python:6.3f} s")
-    print(f"  python -c 'import derive' {imports:4.3f} s   (the floor under every run)")
-    print(f"  cold, -j 1              {j1:6.3f} s")
-    print(f"  cold, -j 2              {j2:6.3f} s   speedup {j1 / j2:.2f}x "
+    print(f"  python -c 'import derive' {imports:4.3f} s   ({import_cpu:.3f} CPU s; the floor "
+          f"under every run)")
+    print(f"  cold, -j 1              {j1:6.3f} s   ({statistics.median(cpu[1]):.3f} CPU s)")
+    print(f"  cold, -j 2              {j2:6.3f} s   ({statistics.median(cpu[2]):.3f} CPU s, "
+          f"all processes) speedup {j1 / j2:.2f}x "
           f"(aim >= {SPEEDUP_AIM}x: {'met' if j1 / j2 >= SPEEDUP_AIM else 'NOT met'})")
-    print(f"  warm (from the cache)   {w:6.3f} s   {served}/{total} steps from the cache "
+    print(f"  warm (from the cache)   {w:6.3f} s   ({statistics.median(warm_cpu):.3f} CPU s) "
+          f"{served}/{total} steps from the cache "
           f"(aim < {WARM_AIM_SECONDS} s: {'met' if w < WARM_AIM_SECONDS else 'NOT met'}); "
           f"{w - imports:.3f} s above import derive")
 

@@ -295,7 +295,7 @@ def step_json(r) -> dict:
     """One step's verdict as JSON data (``derive check --format json``): the same whether
     the verdict was read from the cache or checked in this run (``seconds`` is the time the
     check took when it ran)."""
-    from derive.explain import latex, sides
+    from derive.explain import sides
 
     v = r.verdict
     left, right = sides(r.entry)
@@ -303,7 +303,6 @@ def step_json(r) -> dict:
         "label": r.label, "rule": r.entry.rule_names, "relation": r.entry.relation.value,
         "status": v.status.value, "expect": r.entry.expect, "as_expected": r.expected,
         "before": str(left), "after": str(right),
-        "before_latex": latex(left), "after_latex": latex(right),
         "symbolic": {"status": v.symbolic.status.value, "detail": v.symbolic.detail,
                      "conditions": [{"statement": c.condition.statement, "holds": c.holds,
                                      "how": c.how} for c in v.symbolic.conditions]},

@@ -154,7 +154,7 @@ def test_json_has_every_step_with_its_evidence(project, capsys):
                                   "wrong::forgot": "REFUTED"}
     forgot = document["derivations"][-1]["steps"][-1]
     assert forgot["numeric"]["counterexample"]["seed"] == checker.DEFAULT_SEED
-    assert (forgot["before_latex"], forgot["after_latex"]) == ("x^{2} + 2 x + 1", "x^{2} + 1")
+    assert (forgot["before"], forgot["after"]) == ("x**2 + 2*x + 1", "x**2 + 1")
     split = document["derivations"][1]["steps"][0]
     assert {c["holds"] for c in split["symbolic"]["conditions"]} == {True}
 
