@@ -182,6 +182,10 @@ def _run_check(args: argparse.Namespace) -> int:
 
     cache = _cache_for(args)
     loaded = load_paths(args.paths)
+    if not any(derivations for _, derivations in loaded):
+        raise UsageError(f"no derivations in {', '.join(args.paths)}: a proof file is a .py "
+                         f"file with a module-level Derivation (folders are searched for "
+                         f"them, except _*.py, test_*.py and conftest.py)")
     settings = Settings(args.seed, args.instances, args.timeout, args.jobs, tuple(args.only))
     show_progress = args.progress == "always" or (
         args.progress == "auto" and args.format == "text" and sys.stderr.isatty())

@@ -89,6 +89,8 @@ def _key(derivation: Derivation, entry: Entry, settings: Settings) -> str | None
                         settings.time_limit)
     except Uncacheable:
         return None
+    except Exception:  # an expression srepr cannot print: checked afresh, never a wrong hit
+        return None
 
 
 def _what(path: Path, derivation: Derivation, entry: Entry) -> str:

@@ -306,6 +306,12 @@ def test_a_derivation_name_used_twice(project, capsys):
     assert_clear_error(capsys, status, "names.py", "'square' is used twice")
 
 
+def test_a_folder_without_derivations(project, capsys):
+    write(project, "proofs/notes.py", "NOTHING = 1\n")
+    status = cli("check", "proofs")
+    assert_clear_error(capsys, status, "no derivations in proofs", "module-level Derivation")
+
+
 def test_a_path_that_does_not_exist(project, capsys):
     status = cli("check", "nowhere.py")
     assert_clear_error(capsys, status, "nowhere.py: no such file or folder")
