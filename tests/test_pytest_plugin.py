@@ -205,3 +205,11 @@ def test_breaking_one_step_of_a_real_proof_fails_exactly_that_item(project):
     result.stdout.fnmatch_lines(["  counterexample: {*}", "  seed: 20231205",
                                  "replay: derive check proofs/udl.py --only 5.27 "
                                  "--seed 20231205 --instances 40"])
+
+
+def test_the_replay_node_id_selects_exactly_that_step(project):
+    write(project, "proofs/toy.py", TOY)
+    result = project.runpytest(*FAST, "proofs/toy.py::wrong::5.1b", "--derive-seed", "11")
+    result.assert_outcomes(failed=1)
+    result = project.runpytest(*FAST, "proofs/toy.py::square")
+    result.assert_outcomes(passed=2)
