@@ -102,7 +102,7 @@ def test_a_failure_says_where_what_why_and_how_to_replay(project):
 
 def test_the_failure_points_at_the_line_that_wrote_the_step(project):
     write(project, "proofs/toy.py", TOY)
-    items = project.getitems(project.path / "proofs" / "toy.py")
+    items, _ = project.inline_genitems("proofs/toy.py", *FAST)
     by_id = {item.nodeid: item for item in items}
     path, line, domain = by_id["proofs/toy.py::wrong::5.1b"].reportinfo()
     assert Path(path).name == "toy.py" and line == 13  # 0-based: the 14th line
