@@ -73,8 +73,18 @@ class Uncacheable(Exception):
 # Keys.
 
 
-@functools.cache
 def _file_digest(filename: str) -> str:
+    try:
+        stat = os.stat(filename)
+    except OSError as e:
+        raise Uncacheable(f"cannot read {filename}: {e}") from None
+    # Remembered per version of the file: a file edited while the process runs (a test
+    # session) is read again.
+    return _file_digest_of_version(filename, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _file_digest_of_version(filename: str, mtime_ns: int, size: int) -> str:
     try:
         return hashlib.sha256(Path(filename).read_bytes()).hexdigest()
     except OSError as e:
@@ -209,9 +219,27 @@ def _describe_function(fn: types.FunctionType, inner: Callable[[object], str]) -
     data = {name: fn.__globals__[name] for name in sorted(names)
             if name in fn.__globals__ and not callable(fn.__globals__[name])
             and not isinstance(fn.__globals__[name], types.ModuleType)}
-    return (f"function {fn.__module__}.{fn.__qualname__} in {_file_digest(code.co_filename)}"
+    # The code itself (bytecode is stable for one Python version, which is in the key),
+    # and the file it came from.
+    code_digest = hashlib.sha256(_code_text(code).encode()).hexdigest()
+    return (f"function {fn.__module__}.{fn.__qualname__} code {code_digest} "
+            f"in {_file_digest(code.co_filename)}"
             f"(closure={inner(closure)}, defaults={inner(fn.__defaults__)}, "
             f"kwdefaults={inner(fn.__kwdefaults__)}, globals={inner(data)})")
+
+
+def _code_text(code: types.CodeType) -> str:
+    def const(c: object) -> str:
+        if isinstance(c, types.CodeType):
+            return _code_text(c)
+        if isinstance(c, frozenset):  # its repr's order follows string hashing, per process
+            return f"frozenset({sorted(map(const, c))})"
+        if isinstance(c, tuple):
+            return f"({', '.join(map(const, c))})"
+        return repr(c)
+
+    return (f"{code.co_code.hex()} {[const(c) for c in code.co_consts]} {code.co_names} "
+            f"{code.co_varnames} {code.co_freevars} {code.co_cellvars}")
 
 
 def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,

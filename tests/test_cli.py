@@ -223,6 +223,34 @@ def test_a_changed_step_is_never_served_from_the_cache(project, capsys):
     assert cached_labels(document) == {"square::expand", "logs::split"}
 
 
+CUSTOM_RULE = HEADER + """
+from derive.kernel import Claim, Justification, equal
+from derive.rules import Rule
+
+
+def propose(before, target, context):
+    result = sp.expand(before)
+    return Justification("expand_it", result, Claim.VALUES, (equal(before, result),))
+
+
+expand_it = Rule("expand_it", "a = expand(a)", (), propose)
+square = Derivation("square", (x + 1) ** 2)
+square.eq(x**2 + 2*x + 1, by=expand_it, label="expand")
+"""
+
+
+def test_a_changed_rule_is_never_served_from_the_cache(project, capsys):
+    proof = write(project, "proofs/custom.py", CUSTOM_RULE)
+    status, document = check_json(capsys, "proofs")
+    assert status == EXIT_OK
+    # The rule now proposes something else; the step as written is unchanged.
+    proof.write_text(proof.read_text().replace("result = sp.expand(before)",
+                                               "result = sp.expand(before) + 1"))
+    status, document = check_json(capsys, "proofs")
+    assert cached_labels(document) == set()
+    assert status != EXIT_OK
+
+
 def test_a_changed_setting_is_never_served_from_the_cache(project, capsys):
     write(project, "proofs/good.py", GOOD)
     check_json(capsys, "proofs")
