@@ -97,12 +97,9 @@ class _Settings:
 
         option = config.option
         seed = option.derive_seed if option.derive_seed is not None else DEFAULT_SEED
-        instances = option.derive_instances or DEFAULT_INSTANCES
-        if instances < 1:
-            raise pytest.UsageError("--derive-instances must be at least 1")
+        instances = (option.derive_instances if option.derive_instances is not None
+                     else DEFAULT_INSTANCES)
         timeout = option.derive_timeout if option.derive_timeout is not None else 30.0
-        if not timeout > 0:
-            raise pytest.UsageError("--derive-timeout must be positive")
         self.settings = Settings(seed, instances, timeout)
         self.cache = None if option.derive_no_cache else VerdictCache(
             config.rootpath / CACHE_DIR_NAME)
@@ -209,6 +206,13 @@ class StepItem(pytest.Item):
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    option = config.option
+    if option.derive_instances is not None and option.derive_instances < 1:
+        raise pytest.UsageError(f"--derive-instances must be at least 1, "
+                                f"not {option.derive_instances}")
+    if option.derive_timeout is not None and not option.derive_timeout > 0:
+        raise pytest.UsageError(f"--derive-timeout must be positive, "
+                                f"not {option.derive_timeout}")
     config.addinivalue_line(
         "markers", "derive_wrong_twin: a derive step expected to be REFUTED (a wrong twin); "
         "it is an xfail while refuted and fails otherwise")

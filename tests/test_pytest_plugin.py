@@ -213,3 +213,11 @@ def test_the_replay_node_id_selects_exactly_that_step(project):
     result.assert_outcomes(failed=1)
     result = project.runpytest(*FAST, "proofs/toy.py::square")
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("option", [["--derive-instances", "0"], ["--derive-timeout", "-1"]])
+def test_bad_options_are_usage_errors(project, option):
+    write(project, "proofs/toy.py", TOY)
+    result = project.runpytest(*FAST, *option)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*must be*"])
