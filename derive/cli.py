@@ -242,6 +242,7 @@ class _TablePrinter:
         self.blocks = [(path, d, [e for e in d.entries if matches(d, e, args.only)])
                        for path, derivations in loaded for d in derivations]
         self.blocks = [b for b in self.blocks if b[2]]
+        self.in_file = {id(d): derivations for _, derivations in loaded for d in derivations}
         self.done: dict[tuple[int, str], object] = {}
         self.printed = 0
 
@@ -253,11 +254,12 @@ class _TablePrinter:
             if any(r is None for r in rows):
                 return
             self.progress.clear()
-            _print_table(path, d, rows, self.args)
+            _print_table(path, d, rows, self.args, self.in_file[id(d)])
             self.printed += 1
 
 
-def _print_table(path: Path, d, rows: list, args: argparse.Namespace) -> None:
+def _print_table(path: Path, d, rows: list, args: argparse.Namespace,
+                 neighbours: Sequence) -> None:
     from derive.explain import failure_report, numeric_summary
 
     print(f"{path}::{d.name}" + (f"  {d.title}" if d.title else ""))
@@ -272,7 +274,8 @@ def _print_table(path: Path, d, rows: list, args: argparse.Namespace) -> None:
     for n, row in enumerate(cells):
         print("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if n and not _counts_as_expected(rows[n - 1].result, args.ignore_expectations):
-            report = failure_report(rows[n - 1].result, path, args.seed, args.instances)
+            report = failure_report(rows[n - 1].result, path, args.seed, args.instances,
+                                    neighbours)
             print("\n".join("      | " + line for line in report.splitlines()))
     sys.stdout.flush()
 
@@ -369,7 +372,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     (derivation, entry), = found
     settings = Settings(args.seed, args.instances, args.timeout)
     result = check_one(path, derivation, entry, settings).result
-    print(explanation(result, path, args.seed, args.instances))
+    print(explanation(result, path, args.seed, args.instances, derivations))
     return exit_status([result])
 
 

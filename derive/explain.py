@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import sympy as sp
 
 from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Entry, Location, Step
-from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status
+from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status, Symbolic
 from derive.rules.base import Context
 
 __all__ = ["RuleTrace", "explanation", "failure_report", "headline", "latex", "numeric_summary",
@@ -74,10 +75,13 @@ def numeric_summary(n: NumericVerdict) -> str:
 
 
 def replay_commands(path: Path | str, derivation: Derivation, entry: Entry, seed: int,
-                    instances: int) -> list[str]:
-    """The command line and the pytest invocation that check this step again, alone."""
-    labels = [e.label for e in derivation.entries]
-    only = entry.label if labels.count(entry.label) == 1 else f"{derivation.name}::{entry.label}"
+                    instances: int, neighbours: Sequence[Derivation] = ()) -> list[str]:
+    """The command line and the pytest invocation that check this step again, alone.
+    ``neighbours``: the derivations in the same file; where one of them uses the same
+    label, ``--only`` names the derivation too."""
+    others = [d for d in neighbours if d is not derivation]
+    shared = any(e.label == entry.label for d in others for e in d.entries)
+    only = f"{derivation.name}::{entry.label}" if shared else entry.label
     extra = f" --instances {instances}" if instances != DEFAULT_INSTANCES else ""
     derive = (f"derive check {shlex.quote(str(path))} --only {shlex.quote(only)} "
               f"--seed {seed}{extra}")
@@ -91,8 +95,8 @@ def _condition_line(r: ConditionResult) -> str:
     return f"[{mark}] {r.condition.statement}: {r.how}"
 
 
-def _evidence_lines(result: StepResult, path: Path | str, seed: int,
-                    instances: int) -> list[str]:
+def _evidence_lines(result: StepResult, path: Path | str, seed: int, instances: int,
+                    neighbours: Sequence[Derivation]) -> list[str]:
     v = result.verdict
     lines = [f"symbolic: {v.symbolic.status.value}; {v.symbolic.detail}"]
     lines += [INDENT + _condition_line(r) for r in v.symbolic.conditions]
@@ -107,10 +111,17 @@ def _evidence_lines(result: StepResult, path: Path | str, seed: int,
         if "values" in ce:
             lines.append(INDENT + f"values: {json.dumps(ce['values'])}")
         lines.append(INDENT + f"seed: {ce.get('seed', n.seed)}")
-    lines.append(f"rests on: {v.rests_on}")
+    if v.status is Status.REFUTED:
+        by = [what for what, holds in (
+            ("a numeric counterexample", n.status is Numeric.COUNTEREXAMPLE),
+            ("the symbolic check", v.symbolic.status is Symbolic.REFUTED)) if holds]
+        lines.append(f"refuted by: {' and '.join(by)}")
+    else:
+        lines.append(f"rests on: {v.rests_on}")
     lines += [f"note: {note}" for note in v.notes]
     replay_seed = n.seed if n.seed is not None else seed
-    first, *rest = replay_commands(path, result.derivation, result.entry, replay_seed, instances)
+    first, *rest = replay_commands(path, result.derivation, result.entry, replay_seed, instances,
+                                   neighbours)
     lines.append(f"replay: {first}")
     lines += [f"        {command}" for command in rest]
     return lines
@@ -126,16 +137,18 @@ def _sides_lines(entry: Entry) -> list[str]:
             f"LaTeX:    {latex(left)}", f"          {relation} {latex(right)}"]
 
 
-def failure_report(result: StepResult, path: Path | str, seed: int, instances: int) -> str:
+def failure_report(result: StepResult, path: Path | str, seed: int, instances: int,
+                   neighbours: Sequence[Derivation] = ()) -> str:
     """What a failing step (not as expected) shows: where, the rule, both sides as text and
-    LaTeX, the symbolic detail and side conditions, the counterexample, and a replay."""
+    LaTeX, the symbolic detail and side conditions, the counterexample, and a replay.
+    ``neighbours``: the derivations in the same file (see ``replay_commands``)."""
     entry = result.entry
     lines = [headline(result)]
     if entry.location is not None:
         lines.append(f"written at {where(entry.location)}")
     lines.append(f"rule:     {entry.rule_names}")
     lines += _sides_lines(entry)
-    lines += _evidence_lines(result, path, seed, instances)
+    lines += _evidence_lines(result, path, seed, instances, neighbours)
     return "\n".join(lines)
 
 
@@ -170,7 +183,8 @@ def trace_rules(step: Step) -> list[RuleTrace]:
     return traces
 
 
-def explanation(result: StepResult, path: Path | str, seed: int, instances: int) -> str:
+def explanation(result: StepResult, path: Path | str, seed: int, instances: int,
+                neighbours: Sequence[Derivation] = ()) -> str:
     """One step in full: where, both sides, what each rule rewrote, every side condition
     and how it was shown, the numeric evidence, and how to replay it."""
     entry = result.entry
@@ -194,5 +208,5 @@ def explanation(result: StepResult, path: Path | str, seed: int, instances: int)
             if t.detail:
                 lines.append(f"{INDENT * 2}{t.detail}")
     lines.append(f"checked in {result.seconds:.2f}s")
-    lines += _evidence_lines(result, path, seed, instances)
+    lines += _evidence_lines(result, path, seed, instances, neighbours)
     return "\n".join(lines)

@@ -119,10 +119,10 @@ class ProofFile(pytest.File):
         from derive.loader import load_file
 
         try:
-            derivations = load_file(self.path)
+            self.derivations = load_file(self.path)
         except DeriveError as e:
             raise self.CollectError(f"derive could not load this proof file:\n{e}") from None
-        for derivation in derivations:
+        for derivation in self.derivations:
             if not derivation.entries:
                 raise self.CollectError(
                     f"{derivation.location or self.path}: derivation {derivation.name} has no "
@@ -185,9 +185,9 @@ class StepItem(pytest.Item):
             evidence = result.verdict.numeric.detail or result.verdict.symbolic.detail
             pytest.xfail(f"wrong twin, refuted as expected: {evidence}")
         if not result.expected:
-            raise StepNotAsExpected(failure_report(result, self._display_path(),
-                                                   session.settings.seed,
-                                                   session.settings.instances))
+            raise StepNotAsExpected(failure_report(
+                result, self._display_path(), session.settings.seed,
+                session.settings.instances, self.parent.parent.derivations))
 
     def _display_path(self) -> str:
         return self.nodeid.split("::", 1)[0]

@@ -494,3 +494,18 @@ def test_rules_runs_an_identity_check_and_reports_a_false_identity(capsys, monke
     assert "is false" in out
     assert cli("rules", "log_softmax") == EXIT_OK
     assert "own check: passed: proved symbolically" in capsys.readouterr().out
+
+
+def test_the_replay_names_the_derivation_when_another_in_the_file_shares_the_label(
+        project, capsys):
+    write(project, "shared.py", GOOD + REFUTED.replace(HEADER, "").replace("fine", "expand"))
+    assert cli("check", "shared.py", *INSTANCES) == EXIT_REFUTED
+    out = capsys.readouterr().out
+    assert "replay: derive check shared.py --only forgot --seed" in out
+    write(project, "shared_broken.py", GOOD + REFUTED.replace(HEADER, "").replace(
+        "fine", "expand").replace('x**2 + 2*x + 1, by=algebra, label="expand")',
+                                  'x**2 + 2*x + 2, by=algebra, label="expand")'))
+    assert cli("check", "shared_broken.py", *INSTANCES) == EXIT_REFUTED
+    out = capsys.readouterr().out
+    assert "replay: derive check shared_broken.py --only wrong::expand --seed" in out
+    assert "refuted by: a numeric counterexample" in out
