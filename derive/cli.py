@@ -21,11 +21,17 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from derive import __version__
-from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED
+from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult
 from derive.kernel import DeriveError, Status
+
+if TYPE_CHECKING:
+    from derive.cache import VerdictCache
+    from derive.derivation import Derivation
+    from derive.rules import Rule
+    from derive.runner import Checked
 
 EXIT_OK, EXIT_REFUTED, EXIT_USAGE, EXIT_UNPROVEN = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -71,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with usage errors as exit status 2 and a hint (argparse's own behaviour,
     kept explicit because the exit codes are documented)."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"derive: error: {message} (see {self.prog} --help)\n")
 
@@ -135,7 +141,7 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
                              "always, or never")
 
 
-def _cache_for(args: argparse.Namespace):
+def _cache_for(args: argparse.Namespace) -> VerdictCache | None:
     from derive.cache import CACHE_DIR_NAME, VerdictCache, find_project_root
 
     if args.no_cache:
@@ -216,11 +222,11 @@ def _run_check(args: argparse.Namespace) -> int:
     return status
 
 
-def _counts_as_expected(r, ignore_expectations: bool) -> bool:
+def _counts_as_expected(r: StepResult, ignore_expectations: bool) -> bool:
     return r.verdict.status is Status.VERIFIED if ignore_expectations else r.expected
 
 
-def exit_status(results: Sequence, ignore_expectations: bool = False) -> int:
+def exit_status(results: Sequence[StepResult], ignore_expectations: bool = False) -> int:
     """0 all as expected; 1 something refuted, or a wrong twin not refuted; 3 unproven."""
     bad = [r for r in results if not _counts_as_expected(r, ignore_expectations)]
     if any(r.verdict.status is Status.REFUTED
@@ -258,8 +264,8 @@ class _TablePrinter:
             self.printed += 1
 
 
-def _print_table(path: Path, d, rows: list, args: argparse.Namespace,
-                 neighbours: Sequence) -> None:
+def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.Namespace,
+                 neighbours: Sequence[Derivation]) -> None:
     from derive.explain import failure_report, numeric_summary
 
     print(f"{path}::{d.name}" + (f"  {d.title}" if d.title else ""))
@@ -296,11 +302,11 @@ def _print_summary(checked: list, args: argparse.Namespace) -> None:
           f"{from_cache} (seed {args.seed}, {args.instances} instances per step)")
 
 
-def _num(x):
+def _num(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
-def step_json(r) -> dict:
+def step_json(r: StepResult) -> dict:
     """One step's verdict as JSON data (``derive check --format json``): the same whether
     the verdict was read from the cache or checked in this run (``seconds`` is the time the
     check took when it ran)."""
@@ -384,7 +390,7 @@ def _configure_rules(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", nargs="?", help="show one rule (its name or an alias)")
 
 
-def rule_check_status(rule) -> tuple[bool, str]:
+def rule_check_status(rule: Rule) -> tuple[bool, str]:
     """Whether the rule's own check passed, and how it was checked. An identity is checked
     now if it has not been yet (the library's own defer their check to first use); a
     built-in rule is covered by derive's test suite, each with wrong twins."""

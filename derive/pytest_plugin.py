@@ -22,6 +22,7 @@ the rootdir, as ``derive check`` does).
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,13 +67,14 @@ def is_proof_file(config: pytest.Config, path: Path) -> bool:
     return any(path.is_relative_to(root) for root in _proof_roots(config))
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ProofFile | None:
     if is_proof_file(parent.config, file_path):
         return ProofFile.from_parent(parent, path=file_path)
     return None
 
 
-def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector,
+                                 ) -> pytest.File | None:
     # A proof file named on the command line is also offered to pytest's Python collector;
     # it is collected here alone, so that it is imported once.
     if is_proof_file(parent.config, module_path):
@@ -81,7 +83,7 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 
 
 class _NothingToCollect(pytest.File):
-    def collect(self):
+    def collect(self) -> list[pytest.Item]:
         return []
 
 
@@ -114,7 +116,7 @@ class _Settings:
 class ProofFile(pytest.File):
     """A proof module: one collector per module-level derivation."""
 
-    def collect(self):
+    def collect(self) -> Iterator[DerivationNode]:
         from derive.kernel import DeriveError
         from derive.loader import load_file
 
@@ -137,12 +139,12 @@ class DerivationNode(pytest.Collector):
         super().__init__(**kwargs)
         self.derivation = derivation
 
-    def collect(self):
+    def collect(self) -> Iterator[StepItem]:
         for entry in self.derivation.entries:
             yield StepItem.from_parent(self, name=entry.label, derivation=self.derivation,
                                        entry=entry)
 
-    def reportinfo(self):
+    def reportinfo(self) -> tuple[Path, int | None, str]:
         location = self.derivation.location
         if location is None:
             return self.path, None, f"derivation {self.derivation.name}"
@@ -192,12 +194,12 @@ class StepItem(pytest.Item):
     def _display_path(self) -> str:
         return self.nodeid.split("::", 1)[0]
 
-    def repr_failure(self, excinfo, style=None):
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style=None):
         if isinstance(excinfo.value, StepNotAsExpected):
             return excinfo.value.report
         return super().repr_failure(excinfo, style=style)
 
-    def reportinfo(self):
+    def reportinfo(self) -> tuple[Path, int | None, str]:
         location = self.entry.location
         what = f"{self.derivation.name}, step {self.entry.label}"
         if location is None:
