@@ -509,3 +509,21 @@ def test_the_replay_names_the_derivation_when_another_in_the_file_shares_the_lab
     out = capsys.readouterr().out
     assert "replay: derive check shared_broken.py --only wrong::expand --seed" in out
     assert "refuted by: a numeric counterexample" in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_checker_that_raises_makes_the_step_unproven_and_uncached(project, capsys,
+                                                                     monkeypatch, jobs):
+    import derive.runner
+
+    def explode(derivation, entry, seed, instances):
+        raise RuntimeError(f"numeric checker fell over on {entry.label}")
+
+    monkeypatch.setattr(derive.runner, "check_entry", explode)  # forked workers inherit it
+    write(project, "proofs/good.py", GOOD)
+    status, document = check_json(capsys, "proofs", "-j", jobs)
+    assert status == EXIT_UNPROVEN
+    assert set(statuses(document).values()) == {"UNPROVEN"}
+    detail = document["derivations"][0]["steps"][0]["symbolic"]["detail"]
+    assert detail.startswith("the checker failed: RuntimeError: numeric checker fell over")
+    assert not (project / ".derive_cache" / "verdicts").exists()
