@@ -362,7 +362,7 @@ class VerdictCache:
         path = self._path(key)
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as e:
             self.warnings.append(f"{path}: cannot read the cache entry ({e}); checking afresh")
