@@ -527,3 +527,11 @@ def test_a_checker_that_raises_makes_the_step_unproven_and_uncached(project, cap
     detail = document["derivations"][0]["steps"][0]["symbolic"]["detail"]
     assert detail.startswith("the checker failed: RuntimeError: numeric checker fell over")
     assert not (project / ".derive_cache" / "verdicts").exists()
+
+
+def test_a_cache_folder_that_is_a_file_gives_one_warning_and_a_full_check(project, capsys):
+    write(project, "proofs/good.py", GOOD)
+    (project / ".derive_cache").write_text("not a folder")
+    status, document, err = check_json_and_stderr(capsys, "proofs")
+    assert status == EXIT_OK and len(statuses(document)) == 3
+    assert err.count("derive: warning:") == 1 and "cannot write the verdict cache" in err
