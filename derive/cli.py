@@ -310,14 +310,14 @@ def step_json(r: StepResult) -> dict:
     """One step's verdict as JSON data (``derive check --format json``): the same whether
     the verdict was read from the cache or checked in this run (``seconds`` is the time the
     check took when it ran)."""
-    from derive.explain import sides
+    from derive.explain import sides, text
 
     v = r.verdict
     left, right = sides(r.entry)
     return {
         "label": r.label, "rule": r.entry.rule_names, "relation": r.entry.relation.value,
         "status": v.status.value, "expect": r.entry.expect, "as_expected": r.expected,
-        "before": str(left), "after": str(right),
+        "before": text(left), "after": text(right),
         "symbolic": {"status": v.symbolic.status.value, "detail": v.symbolic.detail,
                      "conditions": [{"statement": c.condition.statement, "holds": c.holds,
                                      "how": c.how} for c in v.symbolic.conditions]},

@@ -20,7 +20,7 @@ from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status, Symb
 from derive.rules.base import Context
 
 __all__ = ["RuleTrace", "explanation", "failure_report", "headline", "latex", "numeric_summary",
-           "replay_commands", "sides", "trace_rules", "where"]
+           "replay_commands", "sides", "text", "trace_rules", "where"]
 
 INDENT = "  "
 
@@ -40,6 +40,14 @@ def latex(e: sp.Basic) -> str:
         return sp.latex(e)
     except Exception as error:
         return f"(LaTeX printing failed: {type(error).__name__}: {error})"
+
+
+def text(e: sp.Basic) -> str:
+    """``str(e)``, with the same safety as ``latex``."""
+    try:
+        return str(e)
+    except Exception as error:
+        return f"(printing failed: {type(error).__name__}: {error}; srepr: {sp.srepr(e)})"
 
 
 def sides(entry: Entry) -> tuple[sp.Expr, sp.Expr]:
@@ -131,9 +139,9 @@ def _sides_lines(entry: Entry) -> list[str]:
     left, right = sides(entry)
     relation = entry.relation.value
     if isinstance(entry, Definition):
-        return [f"definition: {left} := {right}",
+        return [f"definition: {text(left)} := {text(right)}",
                 f"LaTeX:      {latex(left)} := {latex(right)}"]
-    return [f"before:   {left}", f"after:    {relation} {right}",
+    return [f"before:   {text(left)}", f"after:    {relation} {text(right)}",
             f"LaTeX:    {latex(left)}", f"          {relation} {latex(right)}"]
 
 
@@ -202,9 +210,9 @@ def explanation(result: StepResult, path: Path | str, seed: int, instances: int,
         lines.append("rules, in order:")
         for t in trace_rules(entry):
             lines.append(f"{INDENT}{t.rule}: {t.statement}")
-            lines.append(f"{INDENT * 2}from: {t.before}")
+            lines.append(f"{INDENT * 2}from: {text(t.before)}")
             if t.after is not None:
-                lines.append(f"{INDENT * 2}to:   {t.after}")
+                lines.append(f"{INDENT * 2}to:   {text(t.after)}")
             if t.detail:
                 lines.append(f"{INDENT * 2}{t.detail}")
     lines.append(f"checked in {result.seconds:.2f}s")

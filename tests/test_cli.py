@@ -463,10 +463,10 @@ def test_progress_always_writes_to_stderr(project, capsys):
     assert "[3/3] logs::split" in capsys.readouterr().err
 
 
-def test_a_notation_that_cannot_print_latex_does_not_lose_the_report():
+def test_a_notation_that_cannot_print_does_not_lose_the_report():
     import sympy as sp
 
-    from derive.explain import latex
+    from derive.explain import latex, text
 
     class Unprintable(sp.Symbol):
         def _latex(self, printer):
@@ -474,6 +474,13 @@ def test_a_notation_that_cannot_print_latex_does_not_lose_the_report():
 
     assert latex(Unprintable("w") + 1) == "(LaTeX printing failed: TypeError: no LaTeX for this)"
     assert latex(sp.Symbol("w") + 1) == "w + 1"
+
+    class Unreadable(sp.Symbol):
+        def _sympystr(self, printer):
+            raise TypeError("no text for this")
+
+    assert text(Unreadable("w")).startswith("(printing failed: TypeError: no text for this")
+    assert text(sp.Symbol("w") + 1) == "w + 1"
 
 
 def test_rules_runs_an_identity_check_and_reports_a_false_identity(capsys, monkeypatch):
