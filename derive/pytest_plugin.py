@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 PROOF_PATHS_INI = "derive_proof_paths"
+CACHE_DIR_NAME = ".derive_cache"  # as derive.cache names it; not imported, to stay light
 DEFAULT_PROOF_PATHS = ("proofs",)
 
 
@@ -218,3 +219,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "derive_wrong_twin: a derive step expected to be REFUTED (a wrong twin); "
         "it is an xfail while refuted and fails otherwise")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line: how many steps were checked, and how many verdicts came from the cache."""
+    steps = cached = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            properties = dict(getattr(report, "user_properties", ()) or ())
+            if getattr(report, "when", None) == "call" and "derive_cached" in properties:
+                steps += 1
+                cached += bool(properties["derive_cached"])
+    if steps:
+        tail = (f", {cached} read from {CACHE_DIR_NAME}/ (--derive-no-cache: check all afresh)"
+                if cached else "")
+        terminalreporter.write_line(f"derive: {steps} steps{tail}")

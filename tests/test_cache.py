@@ -277,3 +277,10 @@ def test_clear_removes_every_entry(tmp_path):
     cache, k, path = _stored(tmp_path)
     cache.clear()
     assert not path.exists() and cache.get(k) is None
+
+
+def test_the_plugin_names_the_cache_folder_as_the_cache_does():
+    from derive import pytest_plugin
+    from derive.cache import CACHE_DIR_NAME
+
+    assert pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME

@@ -174,6 +174,8 @@ def test_verdicts_are_cached_and_no_cache_is_honoured(project):
     project.runpytest(*FAST, "--derive-no-cache").assert_outcomes(passed=2, xfailed=1, failed=1)
     assert not (project.path / ".derive_cache").exists()
     project.runpytest(*FAST).assert_outcomes(passed=2, xfailed=1, failed=1)
+    result = project.runpytest(*FAST)
+    result.stdout.fnmatch_lines(["derive: 4 steps, 4 read from .derive_cache/ *"])
     entries = list((project.path / ".derive_cache" / "verdicts").rglob("*.json"))
     assert len(entries) == 4
     for entry in entries:
