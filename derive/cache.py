@@ -59,9 +59,9 @@ CACHE_DIR_NAME = ".derive_cache"
 FORMAT = 1  # bump when the layout of an entry changes
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
-# derive's modules that only show or schedule verdicts: editing them keeps the cache valid.
-# Every other source file of derive is part of every key.
-NOT_IN_VERDICTS = frozenset({"cli.py", "explain.py", "pytest_plugin.py", "runner.py"})
+# derive's modules (and packages, ending in /) that only show or schedule verdicts: editing
+# them keeps the cache valid. Every other source file of derive is part of every key.
+NOT_IN_VERDICTS = ("cli.py", "explain.py", "pytest_plugin.py", "runner.py", "report/")
 
 
 class Uncacheable(Exception):
@@ -101,7 +101,7 @@ def derive_fingerprint() -> str:
     digest = hashlib.sha256()
     package = Path(kernel.__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
-        if source.relative_to(package).as_posix() in NOT_IN_VERDICTS:
+        if source.relative_to(package).as_posix().startswith(NOT_IN_VERDICTS):
             continue
         digest.update(str(source.relative_to(package)).encode())
         digest.update(source.read_bytes())
@@ -346,8 +346,9 @@ at will (`derive check --clear-cache`); do not commit it.
 class VerdictCache:
     """Verdicts in ``folder`` (``<project>/.derive_cache``), one JSON file per step."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read: bool = True) -> None:
         self.folder = Path(folder)
+        self.read = read  # False: every lookup misses (check afresh), verdicts are still stored
         self.warnings: list[str] = []  # corrupt entries met, unwritable folder: for the user
         self._writable = True
 
@@ -359,6 +360,8 @@ class VerdictCache:
         corrupt: then a warning names the file, and the next ``put`` rewrites it).
         ``same_claim`` is what the checker passes to ``kernel.decide`` for this step (False
         for a definition), so that the kernel can reach the verdict again."""
+        if not self.read:
+            return None
         path = self._path(key)
         try:
             text = path.read_text(encoding="utf-8")

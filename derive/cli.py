@@ -46,6 +46,9 @@ EXAMPLES = """examples:
   derive explain proofs/udl_5_27_to_5_31.py 5.30b
                                           one step in full: rules, side conditions, evidence
   derive rules                            the rule library; derive rules drop_constant: one
+  derive report proofs/udl_5_27_to_5_31.py -o report.pdf [--lang ko]
+                                          the derivation as the book prints it, with evidence
+  derive check proofs --report report.md  check, and write the report of what was checked
 
 exit status of derive check: 0 all as expected, 1 something refuted (or a wrong twin no
 longer refuted), 2 usage or load error, 3 something unproven and nothing refuted.
@@ -57,7 +60,8 @@ files under a folder given (except _*.py, test_*.py and conftest.py), in the ord
 verdict cache: verdicts are kept in .derive_cache/ at the project root (the nearest folder
 above the paths with a pyproject.toml, setup.cfg or .git), under a key made of everything
 they depend on; an unchanged step is read from there, a changed one is checked afresh.
-Only VERIFIED and REFUTED verdicts are kept.
+Only VERIFIED and REFUTED verdicts are kept. With --report every step is checked afresh
+(a report shows every side condition's expressions, which the cache does not keep).
 
 exit status: 0 all as expected, 1 something refuted (or a wrong twin no longer refuted),
 2 usage or load error, 3 something unproven and nothing refuted.
@@ -139,9 +143,15 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="a progress line on stderr: when it is a terminal (auto), "
                              "always, or never")
+    from derive.report import add_report_option
+
+    add_report_option(parser)
 
 
 def _cache_for(args: argparse.Namespace) -> VerdictCache | None:
+    """The verdict cache, or None. A report (--report) shows what the rules proposed and
+    every side condition's expressions, which the cache does not keep: with --report every
+    step is checked afresh, and the cache is written, not read."""
     from derive.cache import CACHE_DIR_NAME, VerdictCache, find_project_root
 
     if args.no_cache:
@@ -152,7 +162,7 @@ def _cache_for(args: argparse.Namespace) -> VerdictCache | None:
     if folder is None:
         start = Path(os.path.commonpath([Path(p).resolve() for p in args.paths]))
         folder = find_project_root(start) / CACHE_DIR_NAME
-    cache = VerdictCache(folder)
+    cache = VerdictCache(folder, read=not getattr(args, "report", None))
     if args.clear_cache:
         cache.clear()
     return cache
@@ -215,11 +225,25 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.only and not checked:
         raise UsageError(f"no step labelled {', '.join(args.only)} in {', '.join(args.paths)}")
     status = exit_status([c.result for c in checked], args.ignore_expectations)
+    if args.report:
+        from derive.report import report_after_check
+
+        report_after_check(args, _by_derivation(checked))
     if args.format == "json":
         print(json.dumps(_as_json(checked, args, status), indent=2))
     else:
         _print_summary(checked, args)
     return status
+
+
+def _by_derivation(checked: list[Checked]) -> list[tuple[Path, list[StepResult]]]:
+    """The results grouped by derivation, in the order written."""
+    groups: list[tuple[Path, list[StepResult]]] = []
+    for c in checked:
+        if not groups or groups[-1][1][0].derivation is not c.result.derivation:
+            groups.append((c.path, []))
+        groups[-1][1].append(c.result)
+    return groups
 
 
 def _counts_as_expected(r: StepResult, ignore_expectations: bool) -> bool:
@@ -456,6 +480,10 @@ def parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         command.configure(p)
         p.set_defaults(run=command.run)
+    # derive report makes its own parser (derive/report).
+    from derive.report import add_report_command, report_command
+
+    add_report_command(sub).set_defaults(run=report_command)
     return top
 
 

@@ -542,3 +542,12 @@ def test_a_cache_folder_that_is_a_file_gives_one_warning_and_a_full_check(projec
     status, document, err = check_json_and_stderr(capsys, "proofs")
     assert status == EXIT_OK and len(statuses(document)) == 3
     assert err.count("derive: warning:") == 1 and "cannot write the verdict cache" in err
+
+
+def test_a_report_is_written_from_fresh_checks_never_from_the_cache(project, capsys):
+    write(project, "proofs/good.py", GOOD)
+    check_json(capsys, "proofs")  # fills the cache
+    _, document = check_json(capsys, "proofs", "--report", "again.md")
+    assert cached_labels(document) == set()
+    assert cli("check", "proofs", "--no-cache", "--report", "fresh.md", *INSTANCES) == EXIT_OK
+    assert (project / "again.md").read_text() == (project / "fresh.md").read_text()

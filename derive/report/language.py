@@ -1,0 +1,505 @@
+"""The words of a report, one table per language (English, Korean): headings, verdicts, rule
+names and statements, and the checker's messages.
+
+Each ``Language`` has the same keys as every other: a table that lacks a word, a rule or a
+message is an error at import, so a new rule cannot ship in one language only (the tests
+also check that every registered rule is in every table).
+
+The checker's messages (side conditions, how each was shown, numeric details) are English
+sentences with expressions inside. ``MESSAGES`` reads them with one pattern each; a table
+gives the sentence in its language, with the captured expressions kept as they were (they
+are code, not words). A message no pattern reads is shown as written, and ``translate``
+says so, so the tests can hold every message of the shipped proofs to a translation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "language",
+           "translate"]
+
+
+@dataclass(frozen=True)
+class RuleText:
+    """A rule in one language: its name, and its statement as LaTeX math (None: the rule's
+    own statement, which is pure mathematics)."""
+
+    name: str
+    statement: str | None = None
+
+
+# (key, pattern): the checker's messages, read once for every language. Order matters:
+# the first pattern that matches the whole message wins.
+_MESSAGE_PATTERNS = (
+    # side conditions stated as facts
+    ("densities", r"(.+) and (.+) are densities of (\S+)"),
+    ("exponent_real", r"the exponent (.+) is real"),
+    ("integral_converges", r"the integral of (.+) over (\S+) converges"),
+    ("sum_finite", r"the sum over (\S+) is finite"),
+    ("product_finite", r"the product over (\S+) is finite"),
+    ("sum_bounds_free", r"the bounds of the sum are free of (\S+)"),
+    ("delta_linear", r"the delta's argument is ±\((\S+) - c\)"),
+    ("whole_line", r"the integral runs over the whole line"),
+    ("continuous_at_centre", r"(.+) is continuous at the delta's centre"),
+    ("replaced_by", r"every (.+) replaced by (.+)"),
+    ("replaced", r"every (.+) replaced"),
+    ("objective_depends", r"the objective depends on (.+)"),
+    ("same_optimisation", r"same optimisation and variables"),
+    ("exchanged", r"argmax and argmin exchanged"),
+    ("function_of_symbols", r"(.+) is a function applied to symbols"),
+    ("is_integer", r"(.+) is an integer"),
+    ("is_real", r"(.+) is real"),
+    # how a condition was shown, or why not
+    ("by_density", r"declared with density\(\)"),
+    ("by_assumptions", r"from the declared assumptions"),
+    ("by_weight", r"weighted by a density or delta \(assumed: finite entropy, cross-entropy "
+                  r"and moments\)"),
+    ("it_holds", r"it is|it does"),
+    ("declared_integer", r"declared integer"),
+    ("sense_over_both", r"(argmin|argmax) over (.+) on both sides"),
+    ("sense_both", r"(argmin|argmax) on both sides"),
+    ("sense_becomes", r"(argmin|argmax) becomes (.+)"),
+    ("difference_zero", r"the difference simplifies to 0"),
+    ("difference_nonzero", r"the difference is (.+), not 0"),
+    ("difference_unshown", r"the difference (.+) is not shown to be 0"),
+    ("none_occurs", r"none of them occurs in it"),
+    ("depends_on", r"it depends on (.+)"),
+    ("upper_bound_finite", r"its upper bound is not infinite"),
+    ("sum_infinite", r"the sum is infinite"),
+    ("bounds_free", r"they do not contain it"),
+    ("slope", r"its argument (.+) has slope (.+) in (\S+)"),
+    ("assumed_continuous", r"built from densities, models, logs and arithmetic, assumed "
+                           r"continuous"),
+    ("occurrences", r"(\d+) occurrence\(s\) replaced"),
+    ("none_left", r"none is left"),
+    ("is_left", r"(.+) is left"),
+    ("nothing_optimised", r"the new variables do not occur: nothing is optimised"),
+    ("false_under", r"(.+) (> 0|!= 0) is false under the declared assumptions"),
+    ("cannot_show", r"cannot show (.+) (> 0|!= 0): declare (.+) (positive|nonzero) where that "
+                    r"is true \(for example (.+)\), or pass a hypothesis"),
+    ("cannot_show_bare", r"cannot show (.+) (> 0|!= 0)"),
+    ("cannot_show_integer", r"cannot show (.+) is an integer: declare it integer=True"),
+    ("cannot_show_real", r"cannot show (.+) is real: declare its symbols real"),
+    ("cannot_show_converges", r"cannot show the integral of (.+) converges: split it only "
+                              r"where it does"),
+    ("delta_on_bound", r"a delta on or beyond a finite bound does not sift \(SymPy issue "
+                       r"27300\)"),
+    # symbolic details
+    ("well_formed", r"well formed \(a definition: an assumption, not a claim\)"),
+    ("side_condition_fails", r"side condition fails: (.+)"),
+    ("side_condition_unshown", r"side condition not shown: (.+)"),
+    ("rule_does_not_apply", r"the rule does not apply: (.+)"),
+    ("timeout", r"timeout: (.+)"),
+    ("too_deep", r"the expression is too deeply nested"),
+    ("rule_failed", r"rule (.+) failed: (.+)"),
+    ("gives_not_written", r"(.+) gives (.+), not the line written \((.+)\): (.+)"),
+    ("gives_differs", r"(.+) gives (.+), which differs from the line written by a nonzero "
+                      r"constant: (.+)"),
+    # numeric details
+    ("nascent", r"(.+) \(nascent deltas, eps = (.+) -> 0\)"),
+    ("order_and_values", r"order of objectives kept, and values agree"),
+    ("order_kept", r"order of objectives kept"),
+    ("values_agree", r"values agree"),
+    ("integrates_to_one", r"a density: integrates to 1 on every instance"),
+    ("definition_applied", r"a definition applied: the sides are equal by definition, and "
+                           r"the substitution is checked symbolically to be exact"),
+    ("non_density", r"a definition of a non-density: nothing to test"),
+    ("not_evaluable", r"cannot evaluate numerically: (.+)"),
+    ("sides_differ", r"the two sides differ: (.+) vs (.+)"),
+    ("order_not_kept", r"the order of the objectives is not kept: before, F\(a\) - F\(b\) = "
+                       r"(.+); after, G\(a\) - G\(b\) = (.+)"),
+    ("objectives_differ", r"the objectives differ as values: F\(a\) = (.+), G\(a\) = (.+)"),
+    ("definition_applied_short", r"a definition applied: equal by definition, checked "
+                                 r"symbolically to be exact"),
+    ("different_variables", r"the two sides optimise over different variables"),
+    ("one_side_optimises", r"one side is an argmin/argmax and the other is not"),
+    ("the_objectives", r"the objectives: (.+)"),
+)
+MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (key, re.compile(pattern + r"\Z")) for key, pattern in _MESSAGE_PATTERNS)
+
+# Captures that are themselves messages, translated in turn (the rest are code).
+NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
+          "gives_differs": (2,), "the_objectives": (0,)}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    words: dict[str, str]
+    rules: dict[str, RuleText]
+    messages: dict[str, str]
+    latex_preamble: str  # what this language needs from the TeX engine and fonts
+    engine: str  # latexmk's engine option
+
+
+_EN_WORDS = {
+    "report_title": "Checked derivations",
+    "source": "Source",
+    "derivation": "Derivation",
+    "file": "file",
+    "definitions": "Definitions and assumptions",
+    "chain": "The chain",
+    "evidence": "Evidence",
+    "step": "Step",
+    "rule": "Rule",
+    "conditions": "Side conditions",
+    "symbolic": "Symbolic",
+    "numeric": "Numeric",
+    "verdict": "Verdict",
+    "note": "Note",
+    "summary": "Steps: {steps} ({verified} verified, {refuted} refuted, {unproven} unproven)",
+    "seed_line": "Checked by derive {version} with seed {seed}.",
+    "VERIFIED": "verified",
+    "REFUTED": "refuted",
+    "UNPROVEN": "unproven",
+    "refuted_as_expected": "refuted, as expected (a wrong twin)",
+    "expected_refuted": "{status}, but expected to be refuted",
+    "proved": "proved",
+    "refuted": "refuted",
+    "unknown": "not shown",
+    "passed": "passed",
+    "counterexample": "counterexample",
+    "not applicable": "not applicable",
+    "numeric_passed": "{instances} random instances, worst error {error}, seed {seed}",
+    "numeric_counterexample": "found after {instances} instances, seed {seed}",
+    "numeric_not_applicable": "not applicable",
+    "no_conditions": "none",
+    "definition": "definition",
+    "assumption": "an assumption, not a proved equality",
+    "assumed": "an assumption",
+    "substitute": "apply definition {label}",
+    "reparametrise": "the parameters as a model's output",
+    "free_of": "{expr} is free of {variables}",
+    "mark_refuted": "REFUTED",
+    "mark_unproven": "UNPROVEN",
+    "rests_proved": "proved symbolically",
+    "rests_numeric": "checked on {instances} random instances",
+    "rests_neither": "neither a proof nor numeric evidence",
+    "not_enough": "not enough to verify it",
+    "rests_join": " and ",
+    "counterexample_heading": "Counterexample to {label}",
+    "instance": "Instance",
+    "values": "Values",
+    "replay": "Replay",
+    "untranslated": "",
+}
+
+_KO_WORDS = {
+    "report_title": "검증된 유도",
+    "source": "출처",
+    "derivation": "유도",
+    "file": "파일",
+    "definitions": "정의와 가정",
+    "chain": "유도 과정",
+    "evidence": "검증 근거",
+    "step": "단계",
+    "rule": "규칙",
+    "conditions": "부수 조건",
+    "symbolic": "기호 검증",
+    "numeric": "수치 검증",
+    "verdict": "판정",
+    "note": "메모",
+    "summary": "{steps}단계: 검증됨 {verified}, 반박됨 {refuted}, 미증명 {unproven}",
+    "seed_line": "derive {version}로 검증함. 시드 {seed}.",
+    "VERIFIED": "검증됨",
+    "REFUTED": "반박됨",
+    "UNPROVEN": "미증명",
+    "refuted_as_expected": "예상대로 반박됨 (틀린 쌍둥이)",
+    "expected_refuted": "{status}, 그러나 반박될 것으로 예상됨",
+    "proved": "증명됨",
+    "refuted": "반박됨",
+    "unknown": "보이지 못함",
+    "passed": "통과",
+    "counterexample": "반례",
+    "not applicable": "해당 없음",
+    "numeric_passed": "무작위 사례 {instances}개, 최대 오차 {error}, 시드 {seed}",
+    "numeric_counterexample": "사례 {instances}개 만에 발견, 시드 {seed}",
+    "numeric_not_applicable": "해당 없음",
+    "no_conditions": "없음",
+    "definition": "정의",
+    "assumption": "가정이며, 증명된 등식이 아님",
+    "assumed": "가정",
+    "substitute": "정의 {label} 적용",
+    "reparametrise": "파라미터를 모델의 출력으로",
+    "free_of": "{expr}은(는) {variables}에 의존하지 않음",
+    "mark_refuted": "반박됨",
+    "mark_unproven": "미증명",
+    "rests_proved": "기호적으로 증명됨",
+    "rests_numeric": "무작위 사례 {instances}개로 확인함",
+    "rests_neither": "증명도 수치 근거도 없음",
+    "not_enough": "검증하기에는 부족함",
+    "rests_join": ", ",
+    "counterexample_heading": "{label}의 반례",
+    "instance": "사례",
+    "values": "값",
+    "replay": "재현",
+    "untranslated": "(영문 그대로)",
+}
+
+_EN_RULES = {
+    "algebra": RuleText("algebra"),
+    "argmax_to_argmin": RuleText("argmax as argmin"),
+    "dirac_sifting": RuleText("sifting by the delta"),
+    "drop_constant": RuleText("drop an additive constant"),
+    "drop_positive_factor": RuleText("drop a positive factor"),
+    "integral_linearity": RuleText("linearity of the integral"),
+    "kl_definition": RuleText("definition of the KL divergence"),
+    "log_of_exp": RuleText("log of an exponential"),
+    "log_of_finite_product": RuleText("log of a finite product"),
+    "log_of_product": RuleText("log of a product or quotient"),
+    "monotone_transform": RuleText("strictly increasing transform"),
+    "sum_linearity": RuleText("linearity of the sum"),
+    "swap_sum_integral": RuleText("swap a finite sum and an integral"),
+    "gaussian_log_density": RuleText("log of a Gaussian density"),
+    "log_softmax": RuleText("log of a softmax"),
+    "log_sum_exp_shift": RuleText("shift inside log-sum-exp"),
+}
+
+_KO_RULES = {
+    "algebra": RuleText("대수 계산", r"a = b \quad (a - b \text{가 } 0 \text{으로 정리됨})"),
+    "argmax_to_argmin": RuleText("argmax를 argmin으로"),
+    "dirac_sifting": RuleText("델타 함수의 선별 성질"),
+    "drop_constant": RuleText("더해진 상수 제거"),
+    "drop_positive_factor": RuleText("양의 인수 제거"),
+    "integral_linearity": RuleText("적분의 선형성"),
+    "kl_definition": RuleText("KL 발산의 정의"),
+    "log_of_exp": RuleText("지수의 로그"),
+    "log_of_finite_product": RuleText("유한 곱의 로그"),
+    "log_of_product": RuleText("곱과 몫의 로그"),
+    "monotone_transform": RuleText("순증가 변환"),
+    "sum_linearity": RuleText("합의 선형성"),
+    "swap_sum_integral": RuleText("유한 합과 적분의 순서 교환"),
+    "gaussian_log_density": RuleText("가우시안 밀도의 로그"),
+    "log_softmax": RuleText("소프트맥스의 로그"),
+    "log_sum_exp_shift": RuleText("로그-합-지수의 평행 이동"),
+}
+_EN_RULES["algebra"] = RuleText("algebra", r"a = b \quad (a - b \text{ simplifies to } 0)")
+
+_EN_MESSAGES = {
+    "densities": "{0} and {1} are densities of {2}",
+    "exponent_real": "the exponent {0} is real",
+    "integral_converges": "the integral of {0} over {1} converges",
+    "sum_finite": "the sum over {0} is finite",
+    "product_finite": "the product over {0} is finite",
+    "sum_bounds_free": "the bounds of the sum are free of {0}",
+    "delta_linear": "the delta's argument is ±({0} - c)",
+    "whole_line": "the integral runs over the whole line",
+    "continuous_at_centre": "{0} is continuous at the delta's centre",
+    "replaced_by": "every {0} replaced by {1}",
+    "replaced": "every {0} replaced",
+    "objective_depends": "the objective depends on {0}",
+    "same_optimisation": "the same optimisation over the same variables",
+    "exchanged": "argmax and argmin exchanged",
+    "function_of_symbols": "{0} is a function applied to symbols",
+    "is_integer": "{0} is an integer",
+    "is_real": "{0} is real",
+    "by_density": "declared with density()",
+    "by_assumptions": "from the declared assumptions",
+    "by_weight": "weighted by a density or delta (assumed: finite entropy, cross-entropy "
+                 "and moments)",
+    "it_holds": "it does",
+    "declared_integer": "declared integer",
+    "sense_over_both": "{0} over {1} on both sides",
+    "sense_both": "{0} on both sides",
+    "sense_becomes": "{0} becomes {1}",
+    "difference_zero": "the difference simplifies to 0",
+    "difference_nonzero": "the difference is {0}, not 0",
+    "difference_unshown": "the difference {0} is not shown to be 0",
+    "none_occurs": "none of them occurs in it",
+    "depends_on": "it depends on {0}",
+    "upper_bound_finite": "its upper bound is not infinite",
+    "sum_infinite": "the sum is infinite",
+    "bounds_free": "they do not contain it",
+    "slope": "its argument {0} has slope {1} in {2}",
+    "assumed_continuous": "built from densities, models, logs and arithmetic, assumed "
+                          "continuous",
+    "occurrences": "{0} occurrence(s) replaced",
+    "none_left": "none is left",
+    "is_left": "{0} is left",
+    "nothing_optimised": "the new variables do not occur: nothing is optimised",
+    "false_under": "{0} {1} is false under the declared assumptions",
+    "cannot_show": "cannot show {0} {1}: declare {2} {3} where that is true (for example "
+                   "{4}), or pass a hypothesis",
+    "cannot_show_bare": "cannot show {0} {1}",
+    "cannot_show_integer": "cannot show {0} is an integer: declare it integer=True",
+    "cannot_show_real": "cannot show {0} is real: declare its symbols real",
+    "cannot_show_converges": "cannot show the integral of {0} converges",
+    "delta_on_bound": "a delta on or beyond a finite bound does not sift",
+    "well_formed": "well formed (a definition: an assumption, not a claim)",
+    "side_condition_fails": "a side condition fails: {0}",
+    "side_condition_unshown": "a side condition is not shown: {0}",
+    "rule_does_not_apply": "the rule does not apply: {0}",
+    "timeout": "timeout: {0}",
+    "too_deep": "the expression is too deeply nested",
+    "rule_failed": "rule {0} failed: {1}",
+    "gives_not_written": "{0} gives {1}, not the line written ({2}): {3}",
+    "gives_differs": "{0} gives {1}, which differs from the line written by a nonzero "
+                     "constant: {2}",
+    "nascent": "{0} (nascent deltas, eps = {1} -> 0)",
+    "order_and_values": "order of the objectives kept, and values agree",
+    "order_kept": "order of the objectives kept",
+    "values_agree": "values agree",
+    "integrates_to_one": "a density: integrates to 1 on every instance",
+    "definition_applied": "a definition applied: the sides are equal by definition, and the "
+                          "substitution is checked symbolically to be exact",
+    "non_density": "a definition of a non-density: nothing to test",
+    "not_evaluable": "cannot evaluate numerically: {0}",
+    "sides_differ": "the two sides differ: {0} vs {1}",
+    "order_not_kept": "the order of the objectives is not kept: before, F(a) - F(b) = {0}; "
+                      "after, G(a) - G(b) = {1}",
+    "objectives_differ": "the objectives differ as values: F(a) = {0}, G(a) = {1}",
+    "definition_applied_short": "a definition applied: equal by definition, checked "
+                                "symbolically to be exact",
+    "different_variables": "the two sides optimise over different variables",
+    "one_side_optimises": "one side is an argmin or argmax and the other is not",
+    "the_objectives": "the objectives: {0}",
+}
+
+_KO_MESSAGES = {
+    "densities": "{0}와 {1}은 {2}의 확률 밀도",
+    "exponent_real": "지수 {0}은 실수",
+    "integral_converges": "{0}의 {1}에 대한 적분이 수렴",
+    "sum_finite": "{0}에 대한 합은 유한합",
+    "product_finite": "{0}에 대한 곱은 유한곱",
+    "sum_bounds_free": "합의 범위는 {0}에 의존하지 않음",
+    "delta_linear": "델타의 인수는 ±({0} - c) 꼴",
+    "whole_line": "적분 구간은 실수 전체",
+    "continuous_at_centre": "{0}은 델타의 중심에서 연속",
+    "replaced_by": "모든 {0}을 {1}로 치환함",
+    "replaced": "모든 {0}을 치환함",
+    "objective_depends": "목적 함수는 {0}에 의존",
+    "same_optimisation": "같은 변수에 대한 같은 최적화",
+    "exchanged": "argmax와 argmin을 맞바꿈",
+    "function_of_symbols": "{0}은 기호에 적용된 함수",
+    "is_integer": "{0}은 정수",
+    "is_real": "{0}은 실수",
+    "by_density": "density()로 선언됨",
+    "by_assumptions": "선언된 가정으로부터",
+    "by_weight": "밀도나 델타가 곱해져 있음 (가정: 엔트로피, 교차 엔트로피, 모멘트가 유한)",
+    "it_holds": "그러함",
+    "declared_integer": "정수로 선언됨",
+    "sense_over_both": "양변 모두 {1}에 대한 {0}",
+    "sense_both": "양변 모두 {0}",
+    "sense_becomes": "{0}이 {1}로 바뀜",
+    "difference_zero": "차이가 0으로 정리됨",
+    "difference_nonzero": "차이가 0이 아니라 {0}",
+    "difference_unshown": "차이 {0}이 0임을 보이지 못함",
+    "none_occurs": "어느 것도 나타나지 않음",
+    "depends_on": "{0}에 의존함",
+    "upper_bound_finite": "상한이 무한이 아님",
+    "sum_infinite": "무한합임",
+    "bounds_free": "포함하지 않음",
+    "slope": "인수 {0}의 {2}에 대한 기울기는 {1}",
+    "assumed_continuous": "밀도, 모델, 로그와 사칙연산으로 이루어져 연속으로 가정함",
+    "occurrences": "{0}곳을 치환함",
+    "none_left": "남은 것이 없음",
+    "is_left": "{0}이 남아 있음",
+    "nothing_optimised": "새 변수가 나타나지 않아 최적화할 것이 없음",
+    "false_under": "선언된 가정에서 {0} {1}은 거짓",
+    "cannot_show": "{0} {1}을 보일 수 없음: 참이라면 {2}을 {3}로 선언하거나 (예: {4}) 가설을 "
+                   "주세요",
+    "cannot_show_bare": "{0} {1}을 보일 수 없음",
+    "cannot_show_integer": "{0}이 정수임을 보일 수 없음: integer=True로 선언하세요",
+    "cannot_show_real": "{0}이 실수임을 보일 수 없음: 그 기호들을 실수로 선언하세요",
+    "cannot_show_converges": "{0}의 적분이 수렴함을 보일 수 없음",
+    "delta_on_bound": "유한한 적분 끝점 위나 밖의 델타는 선별되지 않음",
+    "well_formed": "올바른 정의 (정의는 가정이며 주장이 아님)",
+    "side_condition_fails": "부수 조건이 성립하지 않음: {0}",
+    "side_condition_unshown": "부수 조건을 보이지 못함: {0}",
+    "rule_does_not_apply": "규칙이 적용되지 않음: {0}",
+    "timeout": "시간 초과: {0}",
+    "too_deep": "식이 너무 깊게 중첩됨",
+    "rule_failed": "규칙 {0} 실행 실패: {1}",
+    "gives_not_written": "{0}을 적용하면 {1}이 되어, 적힌 줄({2})과 다름: {3}",
+    "gives_differs": "{0}을 적용하면 {1}이 되어, 적힌 줄과 0이 아닌 상수만큼 다름: {2}",
+    "nascent": "{0} (근사 델타, eps = {1} → 0)",
+    "order_and_values": "목적 함수의 순서가 유지되고 값이 일치함",
+    "order_kept": "목적 함수의 순서가 유지됨",
+    "values_agree": "값이 일치함",
+    "integrates_to_one": "확률 밀도: 모든 사례에서 적분값이 1",
+    "definition_applied": "정의 적용: 양변은 정의에 의해 같고, 치환이 정확한지는 기호적으로 "
+                          "확인함",
+    "non_density": "밀도가 아닌 것의 정의: 시험할 것이 없음",
+    "not_evaluable": "수치로 계산할 수 없음: {0}",
+    "sides_differ": "양변이 다름: {0} 대 {1}",
+    "order_not_kept": "목적 함수의 순서가 유지되지 않음: 전에는 F(a) - F(b) = {0}, 후에는 "
+                      "G(a) - G(b) = {1}",
+    "objectives_differ": "목적 함수의 값이 다름: F(a) = {0}, G(a) = {1}",
+    "definition_applied_short": "정의 적용: 정의에 의해 같고, 정확한지는 기호적으로 확인함",
+    "different_variables": "양변이 서로 다른 변수에 대해 최적화함",
+    "one_side_optimises": "한쪽만 argmin 또는 argmax임",
+    "the_objectives": "목적 함수: {0}",
+}
+
+EN = Language("en", _EN_WORDS, _EN_RULES, _EN_MESSAGES,
+              "\\usepackage[T1]{fontenc}\n\\usepackage{lmodern}\n", "-pdf")
+KO = Language("ko", _KO_WORDS, _KO_RULES, _KO_MESSAGES,
+              "\\usepackage{fontspec}\n\\setmainfont{NanumMyeongjo}\n\\setsansfont{NanumGothic}\n"
+              "\\setmonofont{NanumGothicCoding}\n", "-lualatex")
+LANGUAGES = {lang.code: lang for lang in (EN, KO)}
+
+
+def _check_tables() -> None:
+    keys = {key for key, _ in MESSAGES}
+    for lang in LANGUAGES.values():
+        for table, reference, what in ((lang.words, EN.words, "words"),
+                                       (lang.rules, EN.rules, "rules"),
+                                       (lang.messages, keys, "messages")):
+            missing = set(reference) - set(table)
+            extra = set(table) - set(reference)
+            if missing or extra:
+                raise RuntimeError(f"report language {lang.code!r}: its {what} table lacks "
+                                   f"{sorted(missing)} and has extra {sorted(extra)}")
+
+
+_check_tables()
+
+
+def language(code: str) -> Language:
+    if code not in LANGUAGES:
+        from derive.kernel import DeriveError
+
+        raise DeriveError(f"no report language {code!r}; choose one of {', '.join(LANGUAGES)}")
+    return LANGUAGES[code]
+
+
+# ("text", words), ("code", an expression as the checker wrote it), or ("math", LaTeX math)
+Segment = tuple[str, str]
+
+
+def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
+    """``message`` in ``lang`` as text and code segments, and whether a pattern read it
+    (False: shown as written)."""
+    for key, pattern in MESSAGES:
+        match = pattern.match(message)
+        if match is None:
+            continue
+        captures: list[list[Segment]] = []
+        translated = True
+        for k, captured in enumerate(match.groups()):
+            if k in NESTED.get(key, ()):
+                # A list of messages joined by "; ", each translated in turn.
+                segments = []
+                for n, part in enumerate(captured.split("; ")):
+                    translated_part, ok = translate(part, lang)
+                    translated &= ok
+                    segments += ([("text", "; ")] if n else []) + translated_part
+                captures.append(segments)
+            else:
+                captures.append([("code", captured)])
+        return _fill(lang.messages[key], captures), translated
+    return [("text", message)], False
+
+
+def _fill(template: str, captures: list[list[Segment]]) -> list[Segment]:
+    out: list[Segment] = []
+    for piece in re.split(r"(\{\d+\})", template):
+        hole = re.fullmatch(r"\{(\d+)\}", piece)
+        if hole:
+            out.extend(captures[int(hole.group(1))])
+        elif piece:
+            out.append(("text", piece))
+    return out
