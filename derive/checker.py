@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import kernel, numeric
+from derive import kernel
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.kernel import (
     CheckTimeout,
@@ -145,6 +145,7 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
 
 def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
                 instances: int = DEFAULT_INSTANCES) -> StepResult:
+    from derive import numeric  # NumPy is loaded when a step is checked: a warm run never is
     start = time.perf_counter()
     names = (derivation.name, entry.label)
     if isinstance(entry, Definition):

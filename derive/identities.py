@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive import kernel, numeric
+from derive import kernel
 from derive.kernel import (
     Claim,
     Condition,
@@ -106,6 +106,8 @@ class Identity:
                 symbolic = kernel.judge_symbolic(justification, self.rhs, "")
         except kernel.CheckTimeout as e:
             symbolic = kernel.SymbolicVerdict(kernel.Symbolic.UNKNOWN, f"timeout: {e}")
+        from derive import numeric  # NumPy is loaded when something is checked, not before
+
         numeric_verdict = numeric.check_step(self.lhs, self.rhs, Relation.EQUAL, None, seed,
                                              instances, ("identity", self.name))
         self.verdict = kernel.decide(symbolic, numeric_verdict)

@@ -49,7 +49,12 @@ def load_file(path: str | Path, chapter: int | None = None) -> list[Derivation]:
     if chapter is not None:
         raise LoadError(f"{path}: --chapter applies to LaTeX and Markdown documents only")
     path = Path(path).resolve()
-    digest = hashlib.sha1(str(path).encode()).hexdigest()[:10]
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise LoadError(f"{path}: cannot read the proof file ({e.strerror})") from None
+    # Named by path and content: a file edited since it was imported is imported afresh.
+    digest = hashlib.sha1(str(path).encode() + b"\0" + source).hexdigest()[:10]
     name = f"derive_proof_{path.stem}_{digest}"
     if name in sys.modules:
         module = sys.modules[name]
@@ -71,7 +76,16 @@ def load_file(path: str | Path, chapter: int | None = None) -> list[Derivation]:
             where = f"{path}:{frames[-1].lineno}" if frames else str(path)
             raise LoadError(f"{where}: importing the proof file raised "
                             f"{type(e).__name__}: {e}") from None
-    return [v for v in vars(module).values() if isinstance(v, Derivation)]
+    found: list[Derivation] = []
+    for value in vars(module).values():
+        if isinstance(value, Derivation) and all(value is not d for d in found):
+            twin = next((d for d in found if d.name == value.name), None)
+            if twin is not None:
+                raise LoadError(f"{value.location or path}: the derivation name {value.name!r} "
+                                f"is used twice in this file (also at {twin.location}); "
+                                f"names identify test items, so give each its own")
+            found.append(value)
+    return found
 
 
 def load_paths(paths: list[str | Path],

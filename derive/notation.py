@@ -205,11 +205,18 @@ class AppliedConditionalDensity(AppliedDensity):
     conditional = True
 
 
+def _undefined(name: str, base: type, kind: str) -> UndefinedFunction:
+    # SymPy compares undefined functions by name and assumptions, not by base class: without
+    # a kind of its own, a density q would equal a plain Function("q"), and SymPy's cache
+    # would hand one for the other (a function of unknown sign read as a positive density).
+    return UndefinedFunction(name, bases=(base,), derive_kind=kind)
+
+
 def density(name: str, conditional: bool = False) -> UndefinedFunction:
     """A named density: ``q = density("q")`` gives ``q(z)``; ``Pr = density("Pr", True)``
     gives ``Pr(y, theta)``, the density of ``y`` given ``theta``, printed ``Pr(y|theta)``."""
     base = AppliedConditionalDensity if conditional else AppliedDensity
-    return UndefinedFunction(name, bases=(base,))
+    return _undefined(name, base, "conditional density" if conditional else "density")
 
 
 def is_density(expr: sp.Basic) -> bool:
@@ -232,7 +239,7 @@ class AppliedModel(AppliedUndef):
 
 def model(name: str = "f") -> UndefinedFunction:
     """An abstract model: ``f = model("f")``; ``f(x[i], phi)`` is f[x_i, phi]."""
-    return UndefinedFunction(name, bases=(AppliedModel,))
+    return _undefined(name, AppliedModel, "model")
 
 
 def is_model(expr: sp.Basic) -> bool:
@@ -289,7 +296,7 @@ class AppliedModelOutput(AppliedModel):
 def model_output(name: str = "f") -> UndefinedFunction:
     """A model with several outputs: ``f = model_output("f")``; ``f(k, x[i], phi)`` is
     f_k[x_i, phi], the k-th output (a softmax's k-th logit, a Gaussian's mean or scale)."""
-    return UndefinedFunction(name, bases=(AppliedModelOutput,))
+    return _undefined(name, AppliedModelOutput, "model output")
 
 
 class sig(sp.Function):  # noqa: N801  (the book's name for it)

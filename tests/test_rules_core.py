@@ -354,3 +354,11 @@ def test_a_hypothesis_shows_a_side_condition_and_restricts_the_random_instances(
     (with_hypothesis,) = check_derivation(d, instances=300)
     assert with_hypothesis.verdict.status is Status.VERIFIED
     assert with_hypothesis.verdict.numeric.instances >= 300
+
+
+def test_a_plain_function_is_never_taken_for_the_density_of_the_same_name():
+    density("q")(y)  # made first, so that SymPy's cache would hand it back
+    plain = sp.Function("q")(y)
+    assert plain != q(y) and plain.is_positive is None
+    r = one_step(sp.log(plain * p(y)), sp.log(plain) + sp.log(p(y)), log_of_product)
+    assert "cannot show q(y) > 0" in r.verdict.symbolic.detail
