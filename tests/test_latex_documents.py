@@ -328,3 +328,22 @@ def test_an_unread_display_is_never_a_pass(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "1 verified" in captured.out and "could not be read" in captured.err
     assert r"cannot read the command \unknowncommand" in captured.out
+
+
+def test_a_new_name_for_the_objective_is_a_definition(tmp_path):
+    path = write(
+        tmp_path, "notes.tex",
+        r"\begin{eqnarray}",
+        r"\hat\phi &=& \mathop{\rm argmin}_{\phi}\left[\sum_{i=1}^{I}(\phi - y_i)^2\right]\\",
+        r"&=& \mathop{\rm argmin}_{\phi}\Bigl[L[\phi]\Bigr]", r"\end{eqnarray}",
+        r"\begin{equation}",
+        r"\hat\phi = \mathop{\rm argmin}_{\phi}\Bigl[L[\phi]\Bigr] = "
+        r"\mathop{\rm argmin}_{\phi}\left[\sum_{i=1}^{I}(\phi - y_i)^2\right]",
+        r"\end{equation}")
+    found = results(load_document(path))
+    assert found["1"].entry.rule_names == "name(1:def)"
+    # the second display continues the chain: first the line restated, then L unfolded
+    assert found["2a"].entry.rule_names == "algebra"
+    assert found["2b"].entry.rule_names == "substitute(1:def)"
+    assert {r.verdict.status for r in found.values()} == {Status.VERIFIED}
+    assert {found[k].entry.relation.value for k in ("1", "2b")} == {":="}

@@ -24,6 +24,7 @@ from derive.kernel import DeriveError, Relation
 from derive.latex import search
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
+from derive.notation import AppliedDensity, OptimisationSet
 from derive.rules.base import Rule, UnknownRule, lookup
 from derive.rules.substitution import substitute
 
@@ -274,8 +275,10 @@ class _Builder:
             defined = self._defined_in_chain(before, after, label, location)
             if defined is not None:
                 available = [defined]
-            found = search.find_rules(before, after, available, self.search_seconds,
-                                      self.symbol_definitions)
+            named = self._named_in_chain(before, after, label, location)
+            found = (search.Found((named,), Relation.DEFINE, 1, 0.0) if named is not None else
+                     search.find_rules(before, after, available, self.search_seconds,
+                                       self.symbol_definitions))
             if found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
                           f"justifies it (searched for {self.search_seconds:g} s); name one "
@@ -290,7 +293,7 @@ class _Builder:
                     note += "; read as := (a definition or modelling assumption applied)"
                 self.report.searched[label] = names
         for rule in rules:
-            if rule.origin == "definition":
+            if rule.origin in ("definition", "naming"):
                 self._let(derivation, rule)
         adder = derivation.define if relation is Relation.DEFINE else derivation.eq
         adder(after, by=list(rules), label=label, note=f"read: {after}; {note}")
@@ -312,9 +315,27 @@ class _Builder:
             self.report.definitions += 1
         return definition
 
+    def _named_in_chain(self, before, after, label: str, location: Location) -> Rule | None:
+        """``argmin[-sum log Pr(...)] = argmin[L[phi]]``: a new function of the optimisation
+        variables names the objective above it (the book's "we denote this L[phi]")."""
+        if not (isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet)
+                and type(before) is type(after) and before.variables == after.variables):
+            return None
+        name = after.objective
+        if not isinstance(name, AppliedUndef) or isinstance(name, AppliedDensity) \
+                or before.has(name.func) \
+                or any(name.func == d.lhs.func for d in self.definitions.values()):
+            return None
+        definition = _definition(name, before.objective, f"{label}:def", location)
+        if definition is None:
+            return None
+        self.definitions[definition.label] = definition
+        self.report.definitions += 1
+        return search.name_objective(definition)
+
     def _let(self, derivation: Derivation, rule: Rule) -> None:
         """Show the definition a substitution applies, once, in the derivation using it."""
-        label = rule.name.removeprefix("substitute(").removesuffix(")")
+        label = re.sub(r"^\w+\((.*)\)$", r"\1", rule.name)
         definition = self.definitions[label]
         if any(e.label == label for e in derivation.entries):
             return

@@ -23,7 +23,8 @@ from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
 from derive.rules.substitution import reparametrise, substitute
 
-__all__ = ["Found", "SEARCH_SECONDS", "find_rules", "reparametrisation", "unjustified"]
+__all__ = ["Found", "SEARCH_SECONDS", "find_rules", "name_objective", "reparametrisation",
+           "unjustified"]
 
 SEARCH_SECONDS = 10.0
 MAX_DEPTH = 3
@@ -192,6 +193,26 @@ def find_rules(before: sp.Expr, after: sp.Expr, definitions: Sequence[Definition
         if (found := attempt([*rules, algebra])):
             return found
     return None
+
+
+def name_objective(definition: Definition) -> Rule:
+    """The objective above is given a name: ``argmin_phi[F] = argmin_phi[L[phi]]`` with
+    L[phi] := F. A definition (an assumption, :=), checked to be exactly the objective."""
+    name, body = definition.lhs, definition.rhs
+
+    def propose(before, target, context: Context) -> Justification:
+        if not isinstance(before, OptimisationSet):
+            raise RuleDoesNotApply(f"name({definition.label}) applies to an argmin or argmax")
+        exact = before.objective == body
+        return Justification(
+            f"name({definition.label})", before.with_objective(name), Claim.DEFINITION,
+            (fact(f"the objective is {body}, which {name} names", exact,
+                  "it is, exactly" if exact else f"the objective is {before.objective}"),),
+            f"named the objective: {name} := {body}")
+
+    return Rule(f"name({definition.label})", f"{sp.latex(name)} := {sp.latex(body)}",
+                ("the objective is exactly the named expression",), propose,
+                "give the objective a name", origin="naming")
 
 
 def unjustified(reason: str) -> Rule:
