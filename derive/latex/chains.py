@@ -7,7 +7,11 @@ the left side of the chain just before it continues that chain (the book's 5.29 
 one whose optimum has a new name and a new optimisation variable continues it when the new
 objective is the old one with the old variable replaced (5.30 -> 5.31, a modelling
 substitution). A two-sided equation with a named left side is a definition: ``q(y) = ...``
-is offered to later steps as a substitution, and is otherwise skipped and counted.
+is offered to later steps as a substitution, and is otherwise skipped and counted; so is a
+named row ``h_1 = f_1[x, phi_1]``. Inside a chain, ``f[x, phi] = phi_0 + phi_1 x`` defines
+f, ``L[phi] = a = b`` defines L as a, and ``argmin[F] = argmin[L[phi]]`` names F. Each is an
+assumption, applied with relation := and shown so, never a proved equality. Definitions are
+in scope until the end of their chapter.
 """
 
 from __future__ import annotations
