@@ -37,14 +37,15 @@ def measure(path: Path, chapter: int | None, search_seconds: float) -> tuple[dic
 
 def annotated_copy(path: Path, chapter: int | None, folder: Path) -> Path:
     """A copy with a `% by:` comment on the line of every step the search justified (lines
-    holding one step only; modelling substitutions have no name to write and stay found)."""
+    holding one step only; modelling substitutions and namings have no rule name to write,
+    and are found again)."""
     document = load_document(path, chapter)
     steps_on = Counter(e.location.line for d in document.derivations for e in d.steps)
     lines = path.read_text(encoding="utf-8").split("\n")
     for d in document.derivations:
         for step in d.steps:
             names = step.rule_names
-            if step.rules[0].origin == "search" or names.startswith("reparametrise"):
+            if step.rules[0].origin == "search" or names.startswith(("reparametrise", "name(")):
                 continue
             if steps_on[step.location.line] == 1:
                 names = names.replace("substitute(", "substitute ").replace(")", "")

@@ -122,7 +122,7 @@ def _named_rules(text: str, definitions: dict[str, Definition], where: str) -> t
     text = text.replace("\\_", "_")  # \text{by kl\_definition}: TeX escapes its underscores
     for part in filter(None, _RULE_SPLIT.split(text.strip().strip("()."))):
         name = _FILLER.sub("", part.strip())
-        sub = re.match(r"(?:substitute|definition|def\.?)\s*\(?\s*([\w.]+)\)?$", name, re.I)
+        sub = re.match(r"(?:substitute|definition|def\.?)\s*\(?\s*([\w.:]+)\)?$", name, re.I)
         if sub:
             if sub.group(1) not in definitions:
                 raise UnknownRule(f"{where}: no definition labelled {sub.group(1)!r} before "
