@@ -50,6 +50,11 @@ __all__ = [
 Delta = sp.DiracDelta
 
 
+def _power(body: str, exp: str | None) -> str:
+    """SymPy's printer hands a function raised to a power its exponent to print."""
+    return body if exp is None else rf"{body}^{{{exp}}}"
+
+
 def _tuple(variables: Iterable[sp.Symbol]) -> sp.Tuple:
     variables = tuple(variables)
     if not variables:
@@ -193,12 +198,12 @@ class AppliedDensity(AppliedUndef):
             return f"{name}({printer.doprint(self.variable)}|{given})"
         return f"{name}({', '.join(printer.doprint(a) for a in self.args)})"
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         name = self.func.__name__
         if self.conditional:
             given = ",".join(printer._print(a) for a in self.condition)
-            return rf"{name}({printer._print(self.variable)}|{given})"
-        return rf"{name}({','.join(printer._print(a) for a in self.args)})"
+            return _power(rf"{name}({printer._print(self.variable)}|{given})", exp)
+        return _power(rf"{name}({','.join(printer._print(a) for a in self.args)})", exp)
 
 
 class AppliedConditionalDensity(AppliedDensity):
@@ -232,9 +237,9 @@ class AppliedModel(AppliedUndef):
     def _sympystr(self, printer) -> str:
         return f"{self.func.__name__}[{', '.join(printer.doprint(a) for a in self.args)}]"
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         inner = ",".join(printer._print(a) for a in self.args)
-        return rf"\mbox{{\bf {self.func.__name__}}}[{inner}]"
+        return _power(rf"\mbox{{\bf {self.func.__name__}}}[{inner}]", exp)
 
 
 def model(name: str = "f") -> UndefinedFunction:
@@ -287,10 +292,10 @@ class AppliedModelOutput(AppliedModel):
         inner = ", ".join(printer.doprint(a) for a in rest)
         return f"{self.func.__name__}_{printer.doprint(k)}[{inner}]"
 
-    def _latex(self, printer) -> str:
+    def _latex(self, printer, exp=None) -> str:
         k, *rest = self.args
         inner = ",".join(printer._print(a) for a in rest)
-        return rf"\mbox{{{self.func.__name__}}}_{{{printer._print(k)}}}[{inner}]"
+        return _power(rf"\mbox{{{self.func.__name__}}}_{{{printer._print(k)}}}[{inner}]", exp)
 
 
 def model_output(name: str = "f") -> UndefinedFunction:
@@ -313,5 +318,4 @@ class sig(sp.Function):  # noqa: N801  (the book's name for it)
         return 1 / (1 + sp.exp(-z))
 
     def _latex(self, printer, exp=None) -> str:
-        body = rf"\mbox{{sig}}[{printer._print(self.args[0])}]"
-        return rf"{body}^{{{exp}}}" if exp is not None else body
+        return _power(rf"\mbox{{sig}}[{printer._print(self.args[0])}]", exp)

@@ -362,3 +362,10 @@ def test_a_plain_function_is_never_taken_for_the_density_of_the_same_name():
     assert plain != q(y) and plain.is_positive is None
     r = one_step(sp.log(plain * p(y)), sp.log(plain) + sp.log(p(y)), log_of_product)
     assert "cannot show q(y) > 0" in r.verdict.symbolic.detail
+
+
+def test_densities_and_models_print_as_powers():
+    from derive.notation import model
+
+    assert sp.latex(model("f")(X[i], phi) ** 2) == r"\mbox{\bf f}[{x}_{i},\phi]^{2}"
+    assert sp.latex(Pr(y, theta) ** 3) == r"Pr(y|\theta)^{3}"
