@@ -66,14 +66,15 @@ sample_mean_twin = ArgMin(-sp.log(Pr(sp.Sum(Y[i], (i, 1, I)) / I, theta)), theta
 
 
 def _order_check(families, values_too):
+    """The order check with conditional densities drawn from ``families`` only."""
+    from unittest import mock
+
+    from derive.numeric import checks, instances
+
     plan = num.Plan("order", empirical_cross_entropy.objective, sample_mean_twin.objective,
                     values_too=values_too, variables=(theta,))
-    original = num.FAMILIES
-    num.FAMILIES = families
-    try:
-        return num._run(plan, np.random.default_rng(3), 400, 3)
-    finally:
-        num.FAMILIES = original
+    with mock.patch.object(instances, "FAMILIES", families):
+        return checks._run(plan, np.random.default_rng(3), 400, 3)
 
 
 def test_sample_mean_sifting_keeps_the_argmin_of_a_fixed_variance_gaussian():
