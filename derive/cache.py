@@ -94,7 +94,7 @@ def _file_digest_of_version(filename: str, mtime_ns: int, size: int) -> str:
 @functools.cache
 def derive_fingerprint() -> str:
     """The versions the verdicts depend on, and a hash of derive's own source files."""
-    import numpy
+    from importlib.metadata import version  # NumPy's version without importing NumPy
 
     from derive import __version__
 
@@ -105,7 +105,7 @@ def derive_fingerprint() -> str:
             continue
         digest.update(str(source.relative_to(package)).encode())
         digest.update(source.read_bytes())
-    versions = (f"derive {__version__}; sympy {sp.__version__}; numpy {numpy.__version__}; "
+    versions = (f"derive {__version__}; sympy {sp.__version__}; numpy {version('numpy')}; "
                 f"python {platform.python_version()}; cache format {FORMAT}")
     return f"{versions}; source {digest.hexdigest()}"
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from derive import __version__
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult
 from derive.kernel import DeriveError, Status
+from derive.loader import is_document
 
 if TYPE_CHECKING:
     from derive.cache import VerdictCache
@@ -271,6 +272,8 @@ def exit_status(results: Sequence[StepResult], ignore_expectations: bool = False
 
 def _print_document_reports(loaded) -> None:
     """What was found in each LaTeX or Markdown document, and what could not be read."""
+    if not any(is_document(path) for path, _ in loaded):
+        return
     from derive.latex import document_report
 
     for path, _ in loaded:
@@ -283,6 +286,8 @@ def _print_document_reports(loaded) -> None:
 
 def _unread_is_unproven(loaded, status: int, args: argparse.Namespace) -> int:
     """What a display that could not be read holds is unchecked: never a pass."""
+    if not any(is_document(path) for path, _ in loaded):
+        return status
     from derive.latex import document_report
 
     reports = [r for r in map(document_report, (p for p, _ in loaded)) if r is not None]
@@ -340,9 +345,7 @@ def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.
             report = failure_report(rows[n - 1].result, path, args.seed, args.instances,
                                     neighbours)
             print("\n".join("      | " + line for line in report.splitlines()))
-    from derive.latex import DOCUMENT_SUFFIXES
-
-    if path.suffix.lower() in DOCUMENT_SUFFIXES:  # where each step is, and what was read
+    if is_document(path):  # where each step is, and what was read
         for c in rows:
             print(f"    {c.result.label}: {c.result.entry.location}; {c.result.entry.note}")
     sys.stdout.flush()

@@ -39,12 +39,20 @@ def find_proof_files(paths: list[str | Path]) -> list[Path]:
     return files
 
 
+DOCUMENT_SUFFIXES = (".tex", ".md", ".markdown", ".txt")  # .txt: read as Markdown
+
+
+def is_document(path: str | Path) -> bool:
+    """A LaTeX or Markdown document, read by derive.latex, rather than a Python proof."""
+    return Path(path).suffix.lower() in DOCUMENT_SUFFIXES
+
+
 def load_file(path: str | Path, chapter: int | None = None) -> list[Derivation]:
     """Import ``path`` as a module of its own and return its derivations; a .tex or .md
     document (or .txt, read as Markdown) is read by derive.latex instead."""
-    from derive.latex import DOCUMENT_SUFFIXES, load_document
+    if is_document(path):
+        from derive.latex import load_document  # the LaTeX reader loads only when needed
 
-    if Path(path).suffix.lower() in DOCUMENT_SUFFIXES:
         return load_document(path, chapter).derivations
     if chapter is not None:
         raise LoadError(f"{path}: --chapter applies to LaTeX and Markdown documents only")

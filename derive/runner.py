@@ -205,6 +205,10 @@ def _run_in_processes(loaded: Loaded, pending: list[tuple[Task, str | None]],
                       fresh: Callable[[Task, str | None, StepResult], None]) -> None:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # The numeric checker (and NumPy) is imported lazily; import it once here, before the
+    # fork, rather than once in every worker.
+    import derive.numeric  # noqa: F401
+
     paths = [str(path) for path, _ in loaded]
     pool = ProcessPoolExecutor(max_workers=min(settings.jobs, len(pending)), mp_context=context,
                                initializer=_init_worker, initargs=(paths, settings.time_limit))

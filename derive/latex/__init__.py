@@ -62,8 +62,6 @@ from derive.latex.reader import LatexError, SymbolTable, parse_chain, roles_of, 
 
 __all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document", "tex"]
 
-DOCUMENT_SUFFIXES = (".tex", ".md", ".markdown", ".txt")
-
 _KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "function",
           "model", "symbol"}
 
