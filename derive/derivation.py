@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.kernel import DeriveError, Relation
+from derive.kernel import DeriveError, Relation, as_expression
 from derive.rules.base import Rule, resolve_rules
 
 __all__ = ["Definition", "Derivation", "Step", "Location"]
@@ -114,7 +114,7 @@ class Derivation:
         if not self.name or not self.name.replace("_", "").replace("-", "").isalnum():
             raise DeriveError(f"derivation name {self.name!r} must be a non-empty identifier "
                               f"(letters, digits, _ and -): it names test items")
-        self.first = _as_expr(self.first, f"derivation {self.name}, first line")
+        self.first = as_expression(self.first, f"derivation {self.name}, first line")
         if self.location is None:
             self.location = _caller_location(3)
 
@@ -150,7 +150,7 @@ class Derivation:
             raise DeriveError(f"{where}: the step has no rule; say which rule justifies it "
                               f"with by=... (`derive rules` lists them)")
         rules = resolve_rules(by, where)
-        after = _as_expr(after, where)
+        after = as_expression(after, where)
         return self._add(Step(label, self.last, after, relation, rules, tuple(hypotheses),
                               note, expect, location))
 
@@ -169,18 +169,8 @@ class Derivation:
         """Declare ``lhs := rhs`` (``q(y) := ...``) and return it, for ``substitute``."""
         location = _caller_location(2)
         where = f"{location}: derivation {self.name}, definition {label}"
-        definition = Definition(label, _as_expr(lhs, where), _as_expr(rhs, where),
+        definition = Definition(label, as_expression(lhs, where), as_expression(rhs, where),
                                 tuple(hypotheses), note, expect, location)
         definition.as_function()
         self._add(definition)
         return definition
-
-
-def _as_expr(value, where: str) -> sp.Expr:
-    if isinstance(value, str):
-        raise DeriveError(f"{where}: got the string {value!r}; write the expression with "
-                          f"SymPy objects (strings are never evaluated)")
-    try:
-        return sp.sympify(value, strict=True)
-    except (sp.SympifyError, TypeError) as e:
-        raise DeriveError(f"{where}: {value!r} is not an expression ({e})") from None

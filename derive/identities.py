@@ -41,6 +41,7 @@ from derive.kernel import (
     Numeric,
     Relation,
     Status,
+    as_expression,
     fact,
     free_of,
     positive,
@@ -163,7 +164,8 @@ def identity(name: str, lhs: sp.Expr, rhs: sp.Expr, conditions: Sequence[Conditi
     ``trust="numeric"`` admits an identity SymPy cannot prove but numbers support."""
     if trust not in TRUST:
         raise IdentityError(f"identity {name}: trust must be one of {TRUST}, not {trust!r}")
-    lhs, rhs = _expr(name, "left", lhs), _expr(name, "right", rhs)
+    lhs = as_expression(lhs, f"identity {name}: the left side", IdentityError)
+    rhs = as_expression(rhs, f"identity {name}: the right side", IdentityError)
     only_left = lhs.free_symbols - rhs.free_symbols
     only_right = rhs.free_symbols - lhs.free_symbols
     if only_left or only_right:
@@ -197,17 +199,6 @@ def identity(name: str, lhs: sp.Expr, rhs: sp.Expr, conditions: Sequence[Conditi
     ident.rule = rule
     _identities[name] = ident
     return rule
-
-
-def _expr(name: str, side: str, value) -> sp.Expr:
-    if isinstance(value, str):
-        raise IdentityError(f"identity {name}: the {side} side is the string {value!r}; "
-                            f"write it with SymPy objects")
-    try:
-        return sp.sympify(value, strict=True)
-    except (sp.SympifyError, TypeError) as e:
-        raise IdentityError(f"identity {name}: the {side} side {value!r} is not an expression "
-                            f"({e})") from None
 
 
 _ASSUMPTIONS = ("positive", "nonnegative", "negative", "integer", "real")

@@ -42,6 +42,17 @@ class CheckTimeout(DeriveError):
     raise the limit (``--timeout``) or split the step into smaller ones."""
 
 
+def as_expression(value, where: str, error: type[DeriveError] = DeriveError) -> sp.Expr:
+    """``value`` as a SymPy expression; a string is refused, never parsed or evaluated."""
+    if isinstance(value, str):
+        raise error(f"{where}: got the string {value!r}; write the expression with "
+                    f"SymPy objects (strings are never evaluated)")
+    try:
+        return sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError) as e:
+        raise error(f"{where}: {value!r} is not an expression ({e})") from None
+
+
 class Relation(enum.Enum):
     """How a line relates to the one before it."""
 
