@@ -38,7 +38,7 @@ def wall_of_fresh_process(repeats: int) -> list[float]:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "derive.cli", "check", str(PROOF)],
+        subprocess.run([sys.executable, "-m", "derive.cli", "check", str(PROOF), "--no-cache"],
                        check=True, capture_output=True, cwd=ROOT)
         times.append(time.perf_counter() - start)
     return times

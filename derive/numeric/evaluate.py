@@ -117,8 +117,14 @@ class Evaluator:
             raise NotEvaluable("a Dirac delta outside a nascent-delta evaluation")
         if len(e.args) != 1:
             raise NotEvaluable(f"derivatives of deltas: {e}")
-        u = self.number(e.args[0])
-        return np.exp(u * u * (-0.5 / self.eps**2)) * (1 / (self.eps * math.sqrt(2 * math.pi)))
+        u = np.asarray(self.number(e.args[0]), dtype=float)
+        # In place on a fresh array: these are the largest arrays of a check (instances x
+        # quadrature grid x data points), and allocation costs as much as arithmetic here.
+        values = u * u
+        values *= -0.5 / self.eps**2
+        np.exp(values, out=values)
+        values *= 1 / (self.eps * math.sqrt(2 * math.pi))
+        return values
 
     def _open_axis(self, symbol, values: np.ndarray):
         self.level += 1
