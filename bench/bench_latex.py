@@ -3,7 +3,7 @@ read, steps found, and verdicts, without and with justifications supplied.
 
 "With justifications" supplies, for every step, the rules the unannotated run found (as a
 `% by:` comment would): it measures what reading costs once the rules are known, and that
-supplied names give the same verdicts. Run from the repository: python bench/latex_documents.py
+supplied names give the same verdicts. Run from the repository: python bench/bench_latex.py
 """
 
 from __future__ import annotations

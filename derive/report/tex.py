@@ -35,7 +35,7 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \definecolor{hint}{gray}{0.35}
 %% A formula wider than its table column is scaled down to fit, not cut off.
 \newcommand{\fitmath}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{$#1$}}
-\newcommand{\hint}[1]{\text{\footnotesize\color{hint}#1}}
+\newcommand{\hint}[1]{\intertext{\vspace*{-0.9\abovedisplayskip}\hspace*{2em}\parbox[t]{\dimexpr\linewidth-2em}{\raggedright\footnotesize\color{hint}#1}\vspace*{-0.6\belowdisplayskip}}}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{4pt}
 """
@@ -85,8 +85,9 @@ def _row(line: ChainLine, words: dict, chain: bool) -> str:
     lhs = line.lhs
     if chain and line.lhs:
         first, lhs = rf" &\mathrel{{\phantom{{=}}}} {line.lhs} \notag \\" + "\n", ""
-    return (first + rf"{lhs} &{_relation(line)} {rhs} {tag} \\[-1pt]" + "\n"
-            rf" &\qquad \hint{{{hint}}} \notag")
+    # The rules go under the line, as wide as the page: \intertext wraps a long one.
+    return (first + rf"{lhs} &{_relation(line)} {rhs} {tag} \\" + "\n"
+            rf"\hint{{{hint}}} \notag")  # \notag: the row after \intertext has no number
 
 
 def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
