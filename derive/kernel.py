@@ -112,21 +112,22 @@ class ConditionResult:
 
 
 def equal(a: Expr, b: Expr) -> Condition:
-    return Condition("equal", (sp.sympify(a), sp.sympify(b)), f"{a} = {b}")
+    a, b = sp.sympify(a, strict=True), sp.sympify(b, strict=True)
+    return Condition("equal", (a, b), f"{a} = {b}")
 
 
 def positive(e: Expr) -> Condition:
-    return Condition("positive", (sp.sympify(e),), f"{e} > 0")
+    return Condition("positive", (sp.sympify(e, strict=True),), f"{e} > 0")
 
 
 def nonzero(e: Expr) -> Condition:
-    return Condition("nonzero", (sp.sympify(e),), f"{e} != 0")
+    return Condition("nonzero", (sp.sympify(e, strict=True),), f"{e} != 0")
 
 
 def free_of(e: Expr, variables: Iterable[sp.Symbol]) -> Condition:
     variables = tuple(sorted(set(variables), key=str))
     names = ", ".join(map(str, variables))
-    return Condition("free_of", (sp.sympify(e), variables), f"{e} is free of {names}")
+    return Condition("free_of", (sp.sympify(e, strict=True), variables), f"{e} is free of {names}")
 
 
 def fact(statement: str, established: bool | None, reason: str) -> Condition:
@@ -283,7 +284,7 @@ def expressions_equal(a: Expr, b: Expr) -> tuple[bool | None, str]:
 def difference_is_zero(d: Expr) -> bool | None:
     """True if ``d`` is 0 for every admissible value, False if it is a nonzero constant,
     None if neither could be shown. Cheapest first: most steps close on the first test."""
-    d = sp.sympify(d)
+    d = sp.sympify(d, strict=True)
     if d == 0:
         return True
     e = canonical(d)
