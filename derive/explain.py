@@ -34,10 +34,13 @@ def where(location: Location) -> str:
 
 
 def latex(e: sp.Basic) -> str:
-    """``sp.latex(e)``; a printer that fails (a notation class's bug) gives a note instead
-    of a crash, so that a failure report is never lost to its own printing."""
+    """``e`` in the book's notation, as the author wrote it (the reports' printer); a printer
+    that fails (a notation class's bug) gives a note instead of a crash, so that a failure
+    report is never lost to its own printing."""
+    from derive.report.printer import to_latex  # only failures and explain print LaTeX
+
     try:
-        return sp.latex(e)
+        return to_latex(e)
     except Exception as error:
         return f"(LaTeX printing failed: {type(error).__name__}: {error})"
 
