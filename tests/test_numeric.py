@@ -179,3 +179,12 @@ def test_order_checks_vary_scalar_optimisation_variables_and_only_them():
     right = one_step(ArgMin(2 * (x - theta) ** 2, theta), ArgMin((x - theta) ** 2, theta),
                      drop_positive_factor)
     assert right.verdict.status is Status.VERIFIED
+
+
+def test_a_bound_variable_reused_inside_its_own_scope_is_restored_after_it():
+    # int q(y) * (int q(y) dy) dy = 1: the inner y must not erase the outer one.
+    inner = integral(q(y))
+    roles, inst = sample(integral(q(y) * y * inner), n=50)
+    nested = num.evaluate(integral(q(y) * y * inner), inst, roles, None)
+    mean = num.evaluate(integral(q(y) * y), inst, roles, None)
+    assert np.allclose(nested, mean, atol=1e-9)

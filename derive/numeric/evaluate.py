@@ -35,6 +35,7 @@ class Evaluator:
         self.env: dict[sp.Symbol, object] = {}
         self.level = 0
         self.open_sizes: list[int] = []
+        self.shadowed: list[object] = []
 
     def _instance_axis(self, a: np.ndarray) -> np.ndarray:
         return a.reshape((-1,) + (1,) * (self.ndim - 1))
@@ -136,11 +137,16 @@ class Evaluator:
                                f"{MAX_ELEMENTS:.0e} numbers per chunk: too large to evaluate")
         shape = [1] * self.ndim
         shape[self.level] = -1
+        self.shadowed.append(self.env.get(symbol))  # an outer binding of the same name
         self.env[symbol] = values.reshape(shape) if values.ndim == 1 else values
         return self.level
 
     def _close_axis(self, symbol):
-        del self.env[symbol]
+        outer = self.shadowed.pop()
+        if outer is None:
+            del self.env[symbol]
+        else:
+            self.env[symbol] = outer
         self.open_sizes.pop()
         self.level -= 1
 
