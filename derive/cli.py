@@ -209,9 +209,13 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.chapter is not None:
         args.jobs = 1  # worker processes reload whole files, not one chapter of them
     if not any(derivations for _, derivations in loaded):
+        if loaded and all(is_document(path) for path, _ in loaded):
+            raise UsageError(f"no derivation read in {', '.join(args.paths)}: no display "
+                             f"holds a chain of equations that could be read (see above)")
         raise UsageError(f"no derivations in {', '.join(args.paths)}: a proof file is a .py "
                          f"file with a module-level Derivation (folders are searched for "
-                         f"them, except _*.py, test_*.py and conftest.py)")
+                         f"them, except _*.py, test_*.py and conftest.py), or a .tex/.md "
+                         f"document with a chain of equations")
     settings = Settings(args.seed, args.instances, args.timeout, args.jobs, tuple(args.only))
     show_progress = args.progress == "always" or (
         args.progress == "auto" and args.format == "text" and sys.stderr.isatty())
