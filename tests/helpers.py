@@ -20,6 +20,17 @@ Y, X = data("y"), data("x")
 oo = sp.oo
 
 
+# The first lines of the small proof files that the command-line and plugin tests write.
+PROOF_HEADER = """\
+import sympy as sp
+from derive import Derivation
+from derive.rules import algebra, drop_constant, log_of_product
+
+x = sp.Symbol("x", real=True)
+u, v = sp.symbols("u v", positive=True)
+"""
+
+
 def integral(integrand, variable=y, low=-oo, high=oo):
     return sp.Integral(integrand, (variable, low, high))
 

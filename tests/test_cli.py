@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import PROOF_HEADER as HEADER
 
 from derive import checker
 from derive.cli import (
@@ -21,15 +22,6 @@ from derive.cli import (
     main,
 )
 from derive.rules import registry
-
-HEADER = """\
-import sympy as sp
-from derive import Derivation
-from derive.rules import algebra, drop_constant, log_of_product
-
-x = sp.Symbol("x", real=True)
-u, v = sp.symbols("u v", positive=True)
-"""
 
 GOOD = HEADER + """
 square = Derivation("square", (x + 1) ** 2)

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import PROOF_HEADER as HEADER
 
 # Imported here, so that pytester's in-process runs (which forget the modules a run imports)
 # do not import SymPy and derive afresh each time.
@@ -19,14 +20,6 @@ pytest_plugins = ["pytester"]
 
 PROOFS = Path(__file__).resolve().parent.parent / "proofs"
 
-HEADER = """\
-import sympy as sp
-from derive import Derivation
-from derive.rules import algebra, drop_constant, log_of_product
-
-x = sp.Symbol("x", real=True)
-u, v = sp.symbols("u v", positive=True)
-"""
 
 TOY = HEADER + """
 square = Derivation("square", (x + 1) ** 2)
