@@ -16,7 +16,7 @@ from derive.kernel import (
                            Symbolic,
                            Verdict,
 )
-from derive.notation import KL, ArgMax, ArgMin, Delta, data, density, model, model_output, sig
+from derive.notation import KL, ArgMax, ArgMin, Delta, data, density, mass_function, model, model_output, sig
 from derive.rules import Rule, registry
 
 __version__ = "0.1.0"
@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 __all__ = [
     "KL", "ArgMax", "ArgMin", "CheckTimeout", "Claim", "Definition", "Delta", "Derivation",
     "DeriveError", "Numeric", "Relation", "Rule", "Status", "Step", "StepResult", "Symbolic",
-    "Verdict", "check", "check_derivation", "data", "density", "model", "model_output",
+    "Verdict", "check", "check_derivation", "data", "density", "mass_function", "model", "model_output",
     "registry", "sig",
     "__version__",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "ArgMax",
     "ArgMin",
     "AppliedDensity",
+    "AppliedMassFunction",
     "AppliedModel",
     "AppliedModelOutput",
     "BinaryLabel",
@@ -41,6 +42,7 @@ __all__ = [
     "density",
     "is_density",
     "is_model",
+    "mass_function",
     "model",
     "model_output",
     "optimisation_variables",
@@ -172,15 +174,11 @@ class KL(sp.Expr):
         return rf"D_{{KL}}\bigl[{self._short(self.q, printer)}||{self._short(self.p, printer)}\bigr]"
 
 
-class AppliedDensity(AppliedUndef):
-    """A density applied to its variable (and, if conditional, to its condition).
-
-    Densities are positive on the domain where they are integrated: that is what makes
-    log of a density defined, and it is stated as an assumption wherever it is used.
-    """
+class AppliedProbability(AppliedUndef):
+    """A probability function applied to its value and, if conditional, to its condition:
+    ``Pr(y, theta)`` is printed ``Pr(y|theta)``, as the book writes it."""
 
     is_real = True
-    is_positive = True
     conditional = False
 
     @property
@@ -206,6 +204,28 @@ class AppliedDensity(AppliedUndef):
         return _power(rf"{name}({','.join(printer._print(a) for a in self.args)})", exp)
 
 
+class AppliedDensity(AppliedProbability):
+    """A density applied to its variable (and, if conditional, to its condition).
+
+    Densities are positive on the domain where they are integrated: that is what makes
+    log of a density defined, and it is stated as an assumption wherever it is used.
+    """
+
+    is_positive = True
+
+
+class AppliedMassFunction(AppliedProbability):
+    """A probability mass function (the Bernoulli's Pr(y|lambda) on {0, 1}). Not a density:
+    it is never integrated, it may be 0 off its support, and the numeric checker gives it no
+    meaning of its own: its definition does."""
+
+    is_nonnegative = True
+
+
+class AppliedConditionalMassFunction(AppliedMassFunction):
+    conditional = True
+
+
 class AppliedConditionalDensity(AppliedDensity):
     conditional = True
 
@@ -222,6 +242,14 @@ def density(name: str, conditional: bool = False) -> UndefinedFunction:
     gives ``Pr(y, theta)``, the density of ``y`` given ``theta``, printed ``Pr(y|theta)``."""
     base = AppliedConditionalDensity if conditional else AppliedDensity
     return _undefined(name, base, "conditional density" if conditional else "density")
+
+
+def mass_function(name: str, conditional: bool = False) -> UndefinedFunction:
+    """A named probability mass function: ``Pr = mass_function("Pr", True)`` gives
+    ``Pr(y, lam)``, printed ``Pr(y|lambda)``."""
+    base = AppliedConditionalMassFunction if conditional else AppliedMassFunction
+    return _undefined(name, base, "conditional mass function" if conditional
+                      else "mass function")
 
 
 def is_density(expr: sp.Basic) -> bool:

@@ -10,7 +10,7 @@ Main statement
 
 Implementation details
 The Bernoulli distribution is a probability mass function on {0, 1}, not a density on the
-line, so it is declared with a plain function ``Bern``; its definition is an assumption.
+line, so it is declared with ``mass_function``; its definition is an assumption.
 The data are binary (``data("y", kind="binary")``). SymPy cannot know that a sigmoid is below
 1, so 1 - sig[f[x_i, phi]] > 0 is stated as a hypothesis of the step that needs it.
 Wrong twins live in ``udl_5_17_to_5_20_twins.py``: each must be REFUTED.
@@ -18,14 +18,14 @@ Wrong twins live in ``udl_5_17_to_5_20_twins.py``: each must be REFUTED.
 
 import sympy as sp
 
-from derive import Derivation, data, model, sig
+from derive import Derivation, data, mass_function, model, sig
 from derive.rules import log_of_product, substitute
 
 phi = sp.Symbol("phi", real=True)
 y_, lam = sp.symbols("y lambda", real=True)
 i = sp.Symbol("i", integer=True, positive=True)
 I = sp.Symbol("I", integer=True, positive=True)
-Bern = sp.Function("Pr")  # Pr(y|lambda): a probability mass function on {0, 1}
+Bern = mass_function("Pr", conditional=True)  # Pr(y|lambda): a mass function on {0, 1}
 f = model("f")
 Y, X = data("y", kind="binary"), data("x")
 

@@ -369,3 +369,13 @@ def test_densities_and_models_print_as_powers():
 
     assert sp.latex(model("f")(X[i], phi) ** 2) == r"\mbox{\bf f}[{x}_{i},\phi]^{2}"
     assert sp.latex(Pr(y, theta) ** 3) == r"Pr(y|\theta)^{3}"
+
+
+def test_a_mass_function_prints_like_the_book_and_is_neither_a_density_nor_positive():
+    from derive.notation import mass_function
+
+    Bern = mass_function("Pr", conditional=True)
+    lam = sp.Symbol("lambda", real=True)
+    assert sp.latex(Bern(y, lam)) == r"Pr(y|\lambda)"
+    assert Bern(y, lam) != Pr(y, lam)  # not the density of the same name
+    assert Bern(y, lam).is_positive is None and Bern(y, lam).is_nonnegative
