@@ -269,7 +269,7 @@ def expressions_equal(a: Expr, b: Expr) -> tuple[bool | None, str]:
     """Are ``a`` and ``b`` equal? Between argmin/argmax sets: the same optimisation over the
     same variables of objectives equal as values (enough, not necessary: so never False)."""
     if isinstance(a, OptimisationSet) or isinstance(b, OptimisationSet):
-        if type(a) is not type(b) or a.variables != b.variables:
+        if type(a) is not type(b) or set(a.variables) != set(b.variables):
             return None, f"{a} and {b} are not the same kind of optimisation over the same variables"
         holds, how = expressions_equal(a.objective, b.objective)
         return (True, how) if holds else (None, f"the objectives: {how}")
@@ -326,7 +326,7 @@ def same_minimisers_affine(before: OptimisationSet, after: OptimisationSet,
     v = before.variables
     return (
         fact("same optimisation and variables", type(before) is type(after)
-             and before.variables == after.variables,
+             and set(before.variables) == set(after.variables),
              f"{before.sense} over {', '.join(map(str, v))} on both sides"),
         equal(before.objective, scale * after.objective + offset),
         positive(scale),
@@ -351,7 +351,7 @@ def same_minimisers_monotone(before: OptimisationSet, after: OptimisationSet,
     h, domain = STRICTLY_INCREASING[transform]
     conditions = [
         fact("same optimisation and variables", type(before) is type(after)
-             and before.variables == after.variables, f"{before.sense} on both sides"),
+             and set(before.variables) == set(after.variables), f"{before.sense} on both sides"),
         equal(after.objective, h(before.objective)),
     ]
     if domain is not None:
@@ -364,7 +364,7 @@ def argmax_as_argmin(before: OptimisationSet, after: OptimisationSet) -> tuple[C
     flipped = {ArgMax: ArgMin, ArgMin: ArgMax}.get(type(before))
     return (
         fact("argmax and argmin exchanged", flipped is type(after)
-             and before.variables == after.variables,
+             and set(before.variables) == set(after.variables),
              f"{before.sense} becomes {after.sense if isinstance(after, OptimisationSet) else after}"),
         equal(after.objective, -before.objective),
     )

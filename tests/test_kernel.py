@@ -102,3 +102,10 @@ def test_time_limit_interrupts_a_long_computation():
 def test_time_limit_must_be_positive():
     with pytest.raises(kernel.DeriveError):
         kernel.set_time_limit(0)
+
+
+def test_the_order_of_optimisation_variables_does_not_matter():
+    s = sp.Symbol("s", positive=True)
+    holds, _ = kernel.expressions_equal(ArgMin(theta**2 + s, theta, s),
+                                        ArgMin(s + theta**2, s, theta))
+    assert holds is True

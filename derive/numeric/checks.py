@@ -184,7 +184,7 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
         if relation is Relation.DEFINE or claim is Claim.DEFINITION:
             return Plan("none", reason="a definition applied: the sides are equal by "
                         "definition, and the substitution is checked symbolically to be exact")
-        if before.variables != after.variables:
+        if set(before.variables) != set(after.variables):
             return Plan("none", reason="the two sides optimise over different variables")
         if type(before) is not type(after):
             # argmax F = argmin G: order of F against the reverse order of G
