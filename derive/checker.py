@@ -143,6 +143,27 @@ def _definition_symbolic(d: Definition) -> SymbolicVerdict:
                            "not a claim)", results, time.perf_counter() - start)
 
 
+def _definition_numeric(d: Definition, seed: int, instances: int,
+                        names: tuple[str, ...]) -> NumericVerdict:
+    """A definition of a density must integrate to 1, one of a mass function sum to 1 over
+    its declared support; other definitions have no numeric content."""
+    from derive import numeric
+    from derive.notation import AppliedDensity, AppliedMassFunction
+
+    function, body = d.as_function()
+    if issubclass(function, AppliedDensity):
+        return numeric.check_density(function, body, seed, instances, names)
+    if issubclass(function, AppliedMassFunction):
+        if not function.derive_support:
+            return NumericVerdict(Numeric.NOT_APPLICABLE, f"a mass function with no declared "
+                                  f"support: declare it, mass_function('{function.__name__}', "
+                                  f"support=(0, 1)), to check that it sums to 1", seed=seed)
+        return numeric.check_mass_function(body, function.derive_support, seed, instances,
+                                           names, d.hypotheses)
+    return NumericVerdict(Numeric.NOT_APPLICABLE,
+                          "a definition of a non-density: nothing to test", seed=seed)
+
+
 def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
                 instances: int = DEFAULT_INSTANCES) -> StepResult:
     from derive import numeric  # NumPy is loaded when a step is checked: a warm run never is
@@ -150,15 +171,7 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
     names = (derivation.name, entry.label)
     if isinstance(entry, Definition):
         symbolic = _definition_symbolic(entry)
-        function, body = entry.as_function()
-        from derive.notation import AppliedDensity
-
-        if issubclass(function, AppliedDensity):
-            numeric_verdict = numeric.check_density(function, body, seed, instances, names)
-        else:
-            numeric_verdict = NumericVerdict(Numeric.NOT_APPLICABLE,
-                                             "a definition of a non-density: nothing to test",
-                                             seed=seed)
+        numeric_verdict = _definition_numeric(entry, seed, instances, names)
         justification = None
     else:
         symbolic, justification = _symbolic_step(entry)

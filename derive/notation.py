@@ -220,6 +220,7 @@ class AppliedMassFunction(AppliedProbability):
     meaning of its own: its definition does."""
 
     is_nonnegative = True
+    derive_support: tuple = ()  # the values it sums to 1 over, when declared
 
 
 class AppliedConditionalMassFunction(AppliedMassFunction):
@@ -244,12 +245,15 @@ def density(name: str, conditional: bool = False) -> UndefinedFunction:
     return _undefined(name, base, "conditional density" if conditional else "density")
 
 
-def mass_function(name: str, conditional: bool = False) -> UndefinedFunction:
-    """A named probability mass function: ``Pr = mass_function("Pr", True)`` gives
-    ``Pr(y, lam)``, printed ``Pr(y|lambda)``."""
+def mass_function(name: str, conditional: bool = False,
+                  support: tuple = ()) -> UndefinedFunction:
+    """A named probability mass function: ``Pr = mass_function("Pr", True, support=(0, 1))``
+    gives ``Pr(y, lam)``, printed ``Pr(y|lambda)``; a definition of it is checked to sum to
+    1 over ``support``."""
     base = AppliedConditionalMassFunction if conditional else AppliedMassFunction
-    return _undefined(name, base, "conditional mass function" if conditional
-                      else "mass function")
+    kind = "conditional mass function" if conditional else "mass function"
+    return UndefinedFunction(name, bases=(base,), derive_kind=kind,
+                             derive_support=tuple(sp.sympify(v, strict=True) for v in support))
 
 
 def is_density(expr: sp.Basic) -> bool:

@@ -25,7 +25,7 @@ phi = sp.Symbol("phi", real=True)
 y_, lam = sp.symbols("y lambda", real=True)
 i = sp.Symbol("i", integer=True, positive=True)
 I = sp.Symbol("I", integer=True, positive=True)
-Bern = mass_function("Pr", conditional=True)  # Pr(y|lambda): a mass function on {0, 1}
+Bern = mass_function("Pr", conditional=True, support=(0, 1))  # Pr(y|lambda) on {0, 1}
 f = model("f")
 Y, X = data("y", kind="binary"), data("x")
 

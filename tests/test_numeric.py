@@ -188,3 +188,22 @@ def test_a_bound_variable_reused_inside_its_own_scope_is_restored_after_it():
     nested = num.evaluate(integral(q(y) * y * inner), inst, roles, None)
     mean = num.evaluate(integral(q(y) * y), inst, roles, None)
     assert np.allclose(nested, mean, atol=1e-9)
+
+
+def test_definitions_of_mass_functions_are_checked_to_sum_to_one_over_their_support():
+    from derive import Derivation, mass_function
+
+    lam = sp.Symbol("lambda", real=True)
+    b = sp.Symbol("b", real=True)
+    Bern = mass_function("Bern", conditional=True, support=(0, 1))
+    d = Derivation("t", Bern(b, lam))
+    d.let(Bern(b, lam), lam**b * (1 - lam) ** (1 - b), label="bernoulli")
+    d.let(Bern(b, lam), lam**b * (1 - lam) ** b, label="wrong_exponent")
+    undeclared = mass_function("Bern2", conditional=True)
+    d.let(undeclared(b, lam), lam**b * (1 - lam) ** (1 - b), label="no_support")
+    right, wrong, unknown = check_derivation(d, instances=200)
+    assert right.verdict.status is Status.VERIFIED
+    assert "sums to 1 over {0, 1}" in right.verdict.numeric.detail
+    assert wrong.verdict.status is Status.REFUTED
+    assert unknown.verdict.numeric.status is Numeric.NOT_APPLICABLE
+    assert "declare" in unknown.verdict.numeric.detail

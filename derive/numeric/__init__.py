@@ -23,16 +23,17 @@ evaluating takes the next axis, so every value broadcasts against every other.
 """
 
 from derive.numeric.checks import (
-                                   CHUNK,
-                                   DELTA_TOLERANCE,
-                                   EPSILONS,
-                                   TOLERANCE,
-                                   Plan,
-                                   Sides,
-                                   admissible,
-                                   check_density,
-                                   check_step,
-                                   relative_error,
+    CHUNK,
+    DELTA_TOLERANCE,
+    EPSILONS,
+    TOLERANCE,
+    Plan,
+    Sides,
+    admissible,
+    check_density,
+    check_mass_function,
+    check_step,
+    relative_error,
 )
 from derive.numeric.concrete import FAMILIES, MODEL_SHAPES, Family, NotEvaluable, Params
 from derive.numeric.evaluate import HALF_WIDTH, Evaluator, evaluate
@@ -41,6 +42,6 @@ from derive.numeric.instances import MAX_I, MAX_TERMS, Instances, Roles, read_ro
 __all__ = [
     "CHUNK", "DELTA_TOLERANCE", "EPSILONS", "FAMILIES", "HALF_WIDTH", "MAX_I", "MAX_TERMS",
     "MODEL_SHAPES", "TOLERANCE", "Evaluator", "Family", "Instances", "NotEvaluable", "Params",
-    "Plan", "Roles", "Sides", "admissible", "check_density", "check_step", "evaluate",
-    "read_roles", "relative_error", "sample",
+    "Plan", "Roles", "Sides", "admissible", "check_density", "check_mass_function",
+    "check_step", "evaluate", "read_roles", "relative_error", "sample",
 ]

@@ -396,3 +396,22 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
               else verdict.detail)
     return NumericVerdict(verdict.status, detail, verdict.instances, verdict.max_error,
                           seed, verdict.counterexample, time.perf_counter() - start)
+
+
+def check_mass_function(body: sp.Lambda, support: Sequence, seed: int, instances: int,
+                        names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
+    """A definition of a probability mass function must sum to 1 over its support, for
+    random values of its condition (those satisfying the definition's hypotheses)."""
+    start = time.perf_counter()
+    rest = body.variables[1:]
+    total = sp.Add(*[body(value, *rest) for value in support])
+    plan = Plan("values", total, sp.Integer(1), hypotheses=tuple(hypotheses))
+    try:
+        verdict = _run(plan, step_rng(seed, *names), instances, seed)
+    except NotEvaluable as e:
+        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+                                 seed=seed)
+    detail = (f"a mass function: sums to 1 over {{{', '.join(map(str, support))}}} on every "
+              f"instance" if verdict.status is Numeric.PASSED else verdict.detail)
+    return NumericVerdict(verdict.status, detail, verdict.instances, verdict.max_error,
+                          seed, verdict.counterexample, time.perf_counter() - start)

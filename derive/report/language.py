@@ -103,6 +103,9 @@ _MESSAGE_PATTERNS = (
     ("order_kept", r"order of objectives kept"),
     ("values_agree", r"values agree"),
     ("integrates_to_one", r"a density: integrates to 1 on every instance"),
+    ("sums_to_one", r"a mass function: sums to 1 over \{(.+)\} on every instance"),
+    ("no_support", r"a mass function with no declared support: declare it, "
+                   r"mass_function\('(.+)', support=\(0, 1\)\), to check that it sums to 1"),
     ("definition_applied", r"a definition applied: the sides are equal by definition, and "
                            r"the substitution is checked symbolically to be exact"),
     ("non_density", r"a definition of a non-density: nothing to test"),
@@ -343,6 +346,9 @@ _EN_MESSAGES = {
     "order_kept": "order of the objectives kept",
     "values_agree": "values agree",
     "integrates_to_one": "a density: integrates to 1 on every instance",
+    "sums_to_one": "a mass function: sums to 1 over {{0}} on every instance",
+    "no_support": "a mass function with no declared support: declare it, "
+                  "mass_function('{0}', support=(0, 1)), to check that it sums to 1",
     "definition_applied": "a definition applied: the sides are equal by definition, and the "
                           "substitution is checked symbolically to be exact",
     "non_density": "a definition of a non-density: nothing to test",
@@ -420,6 +426,9 @@ _KO_MESSAGES = {
     "order_kept": "목적 함수의 순서가 유지됨",
     "values_agree": "값이 일치함",
     "integrates_to_one": "확률 밀도: 모든 사례에서 적분값이 1",
+    "sums_to_one": "확률 질량 함수: 모든 사례에서 {{0}} 위의 합이 1",
+    "no_support": "지지 집합이 선언되지 않은 확률 질량 함수: 합이 1인지 확인하려면 "
+                  "mass_function('{0}', support=(0, 1))처럼 선언하세요",
     "definition_applied": "정의 적용: 양변은 정의에 의해 같고, 치환이 정확한지는 기호적으로 "
                           "확인함",
     "non_density": "밀도가 아닌 것의 정의: 시험할 것이 없음",
