@@ -16,6 +16,8 @@ import sympy as sp
 from derive import kernel
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.kernel import (
+    DEFAULT_INSTANCES,
+    DEFAULT_SEED,
     CheckTimeout,
     Claim,
     Justification,
@@ -29,9 +31,6 @@ from derive.kernel import (
     positive,
 )
 from derive.rules.base import Context, RuleDoesNotApply
-
-DEFAULT_SEED = 20231205
-DEFAULT_INSTANCES = 1000
 
 
 @dataclass(frozen=True)

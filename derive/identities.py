@@ -51,8 +51,6 @@ from derive.rules.base import Context, Rule, RuleDoesNotApply, register, rewrite
 __all__ = ["Identity", "IdentityError", "IdentityRefused", "identity", "identities"]
 
 TRUST = ("symbolic", "numeric")
-SEED = 20231205
-INSTANCES = 1000
 
 
 class IdentityError(DeriveError):
@@ -98,7 +96,8 @@ class Identity:
                     f"not proved symbolically; trusted on its author's word (trust='numeric')")
         return self.verdict.rests_on
 
-    def check(self, seed: int = SEED, instances: int = INSTANCES) -> kernel.Verdict:
+    def check(self, seed: int = kernel.DEFAULT_SEED,
+              instances: int = kernel.DEFAULT_INSTANCES) -> kernel.Verdict:
         """Check the identity symbolically and numerically, independently; store the verdict."""
         justification = Justification(self.name, self.lhs, Claim.VALUES, self.conditions,
                                       f"identity {self.name}")

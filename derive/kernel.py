@@ -205,6 +205,10 @@ def depends_on(e: Expr, variables: Iterable[sp.Symbol]) -> set[sp.Symbol]:
 
 _limit_seconds: float = 30.0
 
+# The defaults of the numeric evidence, one place for every caller (checker, identities).
+DEFAULT_SEED = 20231205
+DEFAULT_INSTANCES = 1000
+
 
 def set_time_limit(seconds: float) -> None:
     """The time limit of one step's symbolic check (default 30 s)."""
@@ -212,10 +216,6 @@ def set_time_limit(seconds: float) -> None:
     if seconds <= 0:
         raise DeriveError(f"the time limit must be positive, not {seconds}")
     _limit_seconds = float(seconds)
-
-
-def time_limit_seconds() -> float:
-    return _limit_seconds
 
 
 @contextmanager

@@ -234,11 +234,6 @@ def rewrite_everywhere(expr: sp.Basic, local: LocalRewrite) -> tuple[sp.Basic, l
     return visit(expr), conditions, count
 
 
-def require(condition: bool, why: str) -> None:
-    if not condition:
-        raise RuleDoesNotApply(why)
-
-
 def as_factors(e: sp.Expr) -> list[sp.Expr]:
     return list(e.args) if isinstance(e, sp.Mul) else [e]
 
@@ -250,7 +245,3 @@ def as_terms(e: sp.Expr) -> list[sp.Expr]:
 def one_or_none(rule_name: str, count: int, what: str) -> None:
     if count == 0:
         raise RuleDoesNotApply(f"{rule_name}: found no {what} to rewrite")
-
-
-def names(items: Sequence) -> str:
-    return ", ".join(map(str, items))
