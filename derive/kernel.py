@@ -58,6 +58,12 @@ class Relation(enum.Enum):
 
     EQUAL = "="  # equal values; between argmin/argmax: the same set of optimisers
     DEFINE = ":="  # a definition or modelling substitution, applied exactly; an assumption
+    # Bounds: the line before is at most (LE), below (LT), at least (GE), above (GT) the
+    # line after, for every admissible value of every symbol.
+    LE = "<="
+    LT = "<"
+    GE = ">="
+    GT = ">"
 
 
 class Claim(enum.Enum):
@@ -66,6 +72,7 @@ class Claim(enum.Enum):
     VALUES = "equal values"  # same value for every admissible value of every symbol
     MINIMISERS = "same minimisers"  # argmin/argmax sets equal; the objectives may differ
     DEFINITION = "definition applied"  # the line after is the line before with a definition
+    BOUND = "bound"  # the step's relation (<=, <, >=, >) holds between the two lines
 
 
 class Status(enum.Enum):
@@ -391,6 +398,12 @@ class NumericVerdict:
     seed: int | None = None
     counterexample: dict | None = None
     seconds: float = 0.0
+    # Float disagreements that high-precision re-evaluation at the same instance did not
+    # confirm: discarded, never evidence either way.
+    discarded: int = 0
+    # Where the step was checked, when instances outside its domain were left out
+    # ("checked where sigma > 0; at sigma < 0 the left side is undefined: declare ...").
+    domain: str = ""
 
 
 @dataclass(frozen=True)
