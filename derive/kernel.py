@@ -53,6 +53,23 @@ def as_expression(value, where: str, error: type[DeriveError] = DeriveError) -> 
         raise error(f"{where}: {value!r} is not an expression ({e})") from None
 
 
+@dataclass(frozen=True)
+class Message:
+    """Words for a person: a stable ``key`` naming what is said, its arguments (expressions
+    or numbers) and the English ``text``. Reports translate by key, one table per language;
+    nothing parses the English."""
+
+    key: str
+    text: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def arg(self, name: str, default: object = None) -> object:
+        return dict(self.args).get(name, default)
+
+
 class Relation(enum.Enum):
     """How a line relates to the one before it."""
 
