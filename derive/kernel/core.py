@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.notation import ArgMax, ArgMin, OptimisationSet
+from derive.kernel.objects import ArgMax, ArgMin, OptimisationSet
 
 Expr = sp.Expr
 

@@ -1,0 +1,327 @@
+"""The mathematical objects the kernel reasons about, beyond SymPy's own: what they mean,
+which variables they bind, and what is known of their sign. No printing (``derive.notation``
+gives them the book's notation).
+
+Main definitions
+- ``ArgMin(objective, *variables)`` / ``ArgMax``: a set of optimisers; the variables are bound.
+- ``KL(q, p, z)``: the KL divergence of two densities of ``z``; ``z`` is bound.
+- ``Expectation(body, variables, laws)``, ``Variance``, ``Covariance``: averages over random
+  variables (bound), under the given laws (densities of them) or an unstated joint law.
+- ``density``, ``mass_function``, ``model``, ``model_output``, ``data``: named densities,
+  mass functions, models and data arrays, each a class of its own so that SymPy never takes
+  one for another (it compares undefined functions by name and assumptions only).
+- ``NormalDensity(x, mean, variance)``: the normal density, a density of ``x``.
+- ``sig(z)``: the logistic sigmoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+
+def _variables(variables: Iterable) -> sp.Tuple:
+    variables = tuple(variables)
+    if not variables:
+        raise TypeError("an argmin, argmax or expectation needs at least one variable")
+    for v in variables:
+        if not isinstance(v, sp.Symbol):
+            raise TypeError(f"variable {v!r} is not a Symbol")
+    return sp.Tuple(*variables)
+
+
+class OptimisationSet(sp.Expr):
+    """argmin or argmax of an objective over variables: a set, not a number. args:
+    (objective, Tuple(variables)); the variables are bound, as an integral's are."""
+
+    sense = ""
+    is_commutative = True
+
+    def __new__(cls, objective, *variables):
+        if len(variables) == 1 and isinstance(variables[0], (tuple, list, sp.Tuple)):
+            variables = tuple(variables[0])
+        return sp.Expr.__new__(cls, sp.sympify(objective, strict=True), _variables(variables))
+
+    @property
+    def objective(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return list(self.variables)
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return self.objective.free_symbols - set(self.variables)
+
+    def with_objective(self, objective: sp.Expr) -> OptimisationSet:
+        return type(self)(objective, *self.variables)
+
+
+class ArgMin(OptimisationSet):
+    """The minimisers of ``objective`` over ``variables``."""
+
+    sense = "argmin"
+
+
+class ArgMax(OptimisationSet):
+    """The maximisers of ``objective`` over ``variables``."""
+
+    sense = "argmax"
+
+
+class KL(sp.Expr):
+    """D_KL[q||p] of densities ``q``, ``p`` of ``variable``: by definition
+    ``Integral(q * log(q / p), (variable, -oo, oo))``. The variable is bound."""
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, q, p, variable):
+        if not isinstance(variable, sp.Symbol):
+            raise TypeError(f"KL: the variable {variable!r} is not a Symbol")
+        return sp.Expr.__new__(cls, sp.sympify(q, strict=True), sp.sympify(p, strict=True),
+                               variable)
+
+    q = property(lambda self: self.args[0])
+    p = property(lambda self: self.args[1])
+    variable = property(lambda self: self.args[2])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return [self.variable]
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return (self.q.free_symbols | self.p.free_symbols) - {self.variable}
+
+
+class _Average(sp.Expr):
+    """An average over random variables: args (Tuple(body, ...), Tuple(variables),
+    Tuple(laws)). Each law is a density or mass function applied to a variable (``p(x)``);
+    with none, the joint law is left unstated. The variables are bound: E[X] is a number."""
+
+    is_commutative = True
+    arity = 1
+
+    def __new__(cls, body, variables, laws=()):
+        bodies = tuple(body) if cls.arity > 1 else (body,)
+        if len(bodies) != cls.arity:
+            raise TypeError(f"{cls.__name__} takes {cls.arity} expression(s)")
+        return sp.Expr.__new__(cls, sp.Tuple(*(sp.sympify(b, strict=True) for b in bodies)),
+                               _variables(variables),
+                               sp.Tuple(*(sp.sympify(law, strict=True) for law in laws)))
+
+    @property
+    def bodies(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[0])
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def laws(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[2])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return list(self.variables)
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        inside = set().union(*(b.free_symbols for b in self.bodies),
+                             *(law.free_symbols for law in self.laws))
+        return inside - set(self.variables)
+
+
+class Expectation(_Average):
+    """E[body] over ``variables``: with laws p(x), the integral of body * p(x) dx."""
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.bodies[0]
+
+    def _eval_is_real(self):
+        return self.body.is_real or None
+
+
+class Variance(_Average):
+    """Var[body] = E[(body - E[body])^2] over ``variables``."""
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.bodies[0]
+
+    def _eval_is_nonnegative(self):
+        return True if self.body.is_real else None
+
+
+class Covariance(_Average):
+    """Cov[a, b] = E[(a - E[a]) (b - E[b])] over ``variables``."""
+
+    arity = 2
+
+
+class AppliedProbability(AppliedUndef):
+    """A probability function applied to its value and, if conditional, its condition:
+    ``Pr(y, theta)`` is the density of y given theta."""
+
+    is_real = True
+    conditional = False
+
+    @property
+    def variable(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def condition(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[1:])
+
+
+class AppliedDensity(AppliedProbability):
+    """A density applied to its variable: positive where it is integrated (which makes its
+    log defined), and integrating to 1 over the whole line."""
+
+    is_positive = True
+
+
+class AppliedConditionalDensity(AppliedDensity):
+    conditional = True
+
+
+class AppliedMassFunction(AppliedProbability):
+    """A probability mass function (the Bernoulli's): nonnegative, never integrated, 0 off
+    its support; it sums to 1 over ``derive_support`` when that is declared."""
+
+    is_nonnegative = True
+    derive_support: tuple = ()
+
+
+class AppliedConditionalMassFunction(AppliedMassFunction):
+    conditional = True
+
+
+class AppliedModel(AppliedUndef):
+    """A model f[x, phi] applied to an input and parameters: real, of unknown sign."""
+
+    is_real = True
+
+
+class AppliedModelOutput(AppliedModel):
+    """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
+
+
+def _undefined(name: str, base: type, kind: str, **extra) -> UndefinedFunction:
+    # SymPy compares undefined functions by name and assumptions, not by base class: without
+    # a kind of its own, a density q would equal a plain Function("q"), and SymPy's cache
+    # would hand one for the other (a function of unknown sign read as a positive density).
+    return UndefinedFunction(name, bases=(base,), derive_kind=kind, **extra)
+
+
+def density(name: str, conditional: bool = False) -> UndefinedFunction:
+    """A named density: ``density("q")`` gives ``q(z)``; ``density("Pr", True)`` gives
+    ``Pr(y, theta)``, the density of ``y`` given ``theta``."""
+    base = AppliedConditionalDensity if conditional else AppliedDensity
+    return _undefined(name, base, "conditional density" if conditional else "density")
+
+
+def mass_function(name: str, conditional: bool = False,
+                  support: tuple = ()) -> UndefinedFunction:
+    """A named probability mass function; a definition of it is checked to sum to 1 over
+    ``support``."""
+    base = AppliedConditionalMassFunction if conditional else AppliedMassFunction
+    kind = "conditional mass function" if conditional else "mass function"
+    return _undefined(name, base, kind,
+                      derive_support=tuple(sp.sympify(v, strict=True) for v in support))
+
+
+def model(name: str = "f") -> UndefinedFunction:
+    """An abstract model: ``model("f")``; ``f(x[i], phi)`` is f[x_i, phi]."""
+    return _undefined(name, AppliedModel, "model")
+
+
+def model_output(name: str = "f") -> UndefinedFunction:
+    """A model with several outputs: ``f(k, x[i], phi)`` is f_k[x_i, phi]."""
+    return _undefined(name, AppliedModelOutput, "model output")
+
+
+def is_density(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedDensity)
+
+
+def is_model(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedModel)
+
+
+class DataLabel(sp.Symbol):
+    """The label of a data array: a class of its own, so the data y_i never equals, nor is
+    substituted for, the integration variable y."""
+
+
+class BinaryLabel(DataLabel):
+    """The label of binary data: every observation is 0 or 1."""
+
+
+class ClassLabel(DataLabel):
+    """The label of class labels: every observation is one of 1, 2, ..., K."""
+
+
+_DATA_KINDS = {
+    "real": (DataLabel, {}),
+    "binary": (BinaryLabel, {"integer": True, "nonnegative": True}),
+    "class": (ClassLabel, {"integer": True, "positive": True}),
+}
+
+
+def data(name: str, kind: str = "real", **assumptions) -> sp.IndexedBase:
+    """A data array: ``data("y")[i]`` is the i-th observation, real unless told otherwise;
+    ``kind="binary"``: in {0, 1}; ``kind="class"``: a class label 1, ..., K."""
+    if kind not in _DATA_KINDS:
+        raise ValueError(f"data({name!r}): kind must be one of {', '.join(_DATA_KINDS)}, "
+                         f"not {kind!r}")
+    label_class, implied = _DATA_KINDS[kind]
+    assumptions = {**implied, **assumptions}
+    assumptions.setdefault("real", True)
+    return sp.IndexedBase(label_class(name, **assumptions), **assumptions)
+
+
+class NormalDensity(sp.Function):
+    """N(x | mean, variance) = exp(-(x - mean)^2 / (2 variance)) / sqrt(2 pi variance): a
+    density of x when the variance is positive."""
+
+    nargs = 3
+
+    def _eval_is_positive(self):
+        x, mean, variance = self.args
+        if variance.is_positive and x.is_real and mean.is_real:
+            return True
+        return None
+
+    def _eval_is_real(self):
+        return self._eval_is_positive()
+
+    def _eval_rewrite_as_exp(self, x, mean, variance, **kwargs):
+        return sp.exp(-(x - mean) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
+
+
+class sig(sp.Function):  # noqa: N801  (the book's name for it)
+    """The logistic sigmoid 1/(1 + exp(-z)): real and positive for real z (and below 1,
+    which SymPy cannot know: state 1 - sig[z] > 0 as a hypothesis where needed)."""
+
+    nargs = 1
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
