@@ -3,13 +3,17 @@
 A key is the SHA-256 of: both sides of the step (SymPy's ``srepr``, plus the classes and
 assumptions ``srepr`` leaves out: a density's class, an undefined function's or an
 ``IndexedBase``'s assumptions), its relation, expectation, label and derivation name (the
-numeric instances are drawn from a generator seeded with them), its hypotheses, every rule
-it cites (each field of the rule, the source of the module that defines its proposer, and
-what that proposer closes over), the seed, the number of instances, the time limit, the
-versions of derive, SymPy, NumPy and Python, and a hash of derive's own source files (so a
-change to a rule's code or to the kernel invalidates every verdict; the modules that only
-show or schedule verdicts are left out). Anything the key cannot
-describe faithfully makes the step uncacheable: it is then always checked afresh.
+numeric instances are drawn from a generator seeded with them), its hypotheses, the
+certificates its rules proposed (what the kernel judged, digest from
+``kernel.fingerprint``), the seed, the number of instances, the time limit, the versions of
+derive, SymPy, NumPy and Python, and a hash of derive's own source files (so a change to the
+kernel or the numeric checker invalidates every verdict; the modules that only show or
+schedule verdicts are left out). Anything the key cannot describe faithfully makes the step
+uncacheable: it is then always checked afresh.
+
+What a hit gives is numeric evidence, never a verdict to believe: the rules propose and the
+kernel judges afresh on every run (that is cheap), and the stored numeric verdict takes the
+place of the numeric check only; the kernel must then reach the stored status again.
 
 Only VERIFIED and REFUTED verdicts are stored: UNPROVEN may be a timeout, which depends on
 the machine, and it is what the author is working on, so it is always re-checked.
@@ -42,8 +46,10 @@ from sympy.core.function import AppliedUndef
 from derive import kernel
 from derive.derivation import Definition, Derivation, Entry
 from derive.kernel import (
+    Claim,
     Condition,
     ConditionResult,
+    Message,
     Numeric,
     NumericVerdict,
     Status,
@@ -243,13 +249,14 @@ def _code_text(code: types.CodeType) -> str:
 
 
 def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,
-             time_limit: float) -> str:
-    """The cache key of one step (or definition) checked with these settings."""
+             time_limit: float, certificates: str = "") -> str:
+    """The cache key of one step (or definition) checked with these settings, whose rules
+    proposed the certificates with fingerprint ``certificates``."""
     if isinstance(entry, Definition):
         sides = ("definition", expression_key(entry.lhs), expression_key(entry.rhs), "")
     else:
         sides = ("step", expression_key(entry.before), expression_key(entry.after),
-                 describe(entry.rules))
+                 f"certificates {certificates}")
     parts = (derive_fingerprint(), derivation.name, entry.label, entry.relation.value,
              entry.expect, *sides, describe(tuple(entry.hypotheses)),
              f"seed {seed}", f"instances {instances}", f"time limit {time_limit!r}")
@@ -261,10 +268,13 @@ def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,
 
 _DATACLASSES = {c.__name__: c for c in (Verdict, SymbolicVerdict, NumericVerdict,
                                         ConditionResult, Condition)}
-_ENUMS = {c.__name__: c for c in (Status, Symbolic, Numeric)}
+_ENUMS = {c.__name__: c for c in (Status, Symbolic, Numeric, Claim)}
 # Never shown, and SymPy objects of classes made at run time do not round-trip: a cached
-# Condition keeps its kind, statement and reason, with an empty subject.
-_DROPPED_FIELDS = {"Condition": {"subject"}}
+# Condition keeps its kind, statement and reason, with an empty subject; a cached symbolic
+# verdict keeps what it concluded, not the kernel's working (its trace, the line it gave
+# the numbers, the substitutions: a report checks afresh).
+_DROPPED_FIELDS = {"Condition": {"subject"},
+                   "SymbolicVerdict": {"numeric_left", "substitution", "trace"}}
 
 
 def encode_verdict(value: object) -> object:
@@ -275,6 +285,9 @@ def encode_verdict(value: object) -> object:
         if type(value).__name__ not in _ENUMS:
             raise Uncacheable(f"unknown enum {type(value).__name__}")
         return {"__enum__": type(value).__name__, "name": value.name}
+    if isinstance(value, Message):  # its arguments are kept as the text they print
+        return {"__message__": value.key, "text": value.text,
+                "args": [[name, str(arg)] for name, arg in value.args]}
     if dataclasses.is_dataclass(value) and type(value).__name__ in _DATACLASSES:
         name = type(value).__name__
         dropped = _DROPPED_FIELDS.get(name, set())
@@ -286,7 +299,7 @@ def encode_verdict(value: object) -> object:
     if isinstance(value, list):
         return [encode_verdict(v) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        if "__enum__" in value or "__dataclass__" in value or "__tuple__" in value:
+        if {"__enum__", "__dataclass__", "__tuple__", "__message__"} & set(value):
             raise Uncacheable("a dict whose keys look like the cache's own markers")
         return {k: encode_verdict(v) for k, v in value.items()}
     raise Uncacheable(f"cannot store a {type(value).__name__} in the cache")
@@ -303,6 +316,9 @@ def decode_verdict(data: object) -> object:
         raise ValueError(f"unexpected {type(data).__name__}")
     if "__enum__" in data:
         return _ENUMS[data["__enum__"]][data["name"]]
+    if "__message__" in data:
+        return Message(data["__message__"], data["text"],
+                       tuple((name, arg) for name, arg in data["args"]))
     if "__tuple__" in data:
         return tuple(decode_verdict(v) for v in data["__tuple__"])
     if "__dataclass__" in data:
@@ -355,11 +371,13 @@ class VerdictCache:
     def _path(self, key: str) -> Path:
         return self.folder / "verdicts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str, same_claim: bool = True) -> tuple[Verdict, float] | None:
-        """The stored verdict and the seconds it took to reach, or None (not there, or
-        corrupt: then a warning names the file, and the next ``put`` rewrites it).
-        ``same_claim`` is what the checker passes to ``kernel.decide`` for this step (False
-        for a definition), so that the kernel can reach the verdict again."""
+    def get(self, key: str, symbolic: SymbolicVerdict,
+            same_claim: bool = True) -> tuple[Verdict, float] | None:
+        """The verdict the kernel reaches from ``symbolic`` (its own, reached afresh) and the
+        stored numeric evidence, with the seconds the check took; None if there is no entry,
+        or a corrupt one (then a warning names the file, and the next ``put`` rewrites it),
+        or one whose stored status the kernel does not reach again. ``same_claim`` is what
+        the checker passes to ``kernel.decide`` (False for a definition)."""
         if not self.read:
             return None
         path = self._path(key)
@@ -380,9 +398,10 @@ class VerdictCache:
             seconds = float(entry["seconds"])
             if not isinstance(verdict, Verdict) or verdict.status not in CACHED_STATUSES:
                 raise ValueError("it does not hold a verdict derive stores")
-            if kernel.decide(verdict.symbolic, verdict.numeric, same_claim) != verdict:
-                raise ValueError("the kernel does not reach the stored verdict from the "
-                                 "stored evidence")
+            verdict = kernel.decide(symbolic, verdict.numeric, same_claim)
+            if verdict.status is not decode_verdict(entry["verdict"]).status:
+                raise ValueError("the kernel does not reach the stored verdict from its own "
+                                 "symbolic verdict and the stored numeric evidence")
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             self.warnings.append(f"{path}: corrupt cache entry ignored ({e}); the step was "
                                  f"checked afresh and the entry rewritten")

@@ -134,9 +134,10 @@ class _Builder:
     def math(self, expr: sp.Basic) -> str:
         return to_latex(expr, self.style, self.target, self.bold)
 
-    def message(self, text: str) -> Rich:
-        segments, _ = translate(text, self.lang)
-        return segments
+    def message(self, message) -> Rich:
+        segments, _ = translate(message, self.lang)
+        return [("math", self.math(value)) if kind == "expr" else (kind, value)
+                for kind, value in segments]
 
     # -- the chain ------------------------------------------------------------------------
 
@@ -206,9 +207,9 @@ class _Builder:
                 if isinstance(entry, Definition) and entry.label == label:
                     return [("math", rf"{self.math(entry.lhs)} := {self.math(entry.rhs)}"),
                             ("text", ": "), ("text", self.words["assumption"])]
-        if family == "reparametrise" and r.justification and r.justification.substitution:
+        if family == "reparametrise" and r.verdict.symbolic.substitution:
             pairs = [rf"{self.math(old)} := {self.math(new)}"
-                     for old, new in r.justification.substitution]
+                     for old, new in r.verdict.symbolic.substitution]
             return [("math", ", ".join(pairs)), ("text", ": "),
                     ("text", self.words["assumption"])]
         # A rule from outside the library: its statement is user-written, shown as written.

@@ -479,9 +479,17 @@ def language(code: str) -> Language:
 Segment = tuple[str, str]
 
 
-def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
-    """``message`` in ``lang`` as text and code segments, and whether a pattern read it
-    (False: shown as written)."""
+def translate(message, lang: Language) -> tuple[list[Segment], bool]:
+    """``message`` in ``lang`` as segments, and whether it was translated (False: shown as
+    written). A ``Message`` is translated by its key; a plain string by the patterns below."""
+    from derive.kernel import Message
+    from derive.report.messages import segments
+
+    if isinstance(message, Message):
+        keyed = segments(message, lang.code)
+        if keyed is not None:
+            return keyed, True
+        message = message.text
     for key, pattern in MESSAGES:
         match = pattern.match(message)
         if match is None:
