@@ -26,7 +26,7 @@ import sympy as sp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from derive import check_derivation, kernel  # noqa: E402
+from derive import check_derivation, guard  # noqa: E402
 from derive.checker import DEFAULT_INSTANCES  # noqa: E402
 from derive.loader import load_file  # noqa: E402
 from derive.notation import OptimisationSet  # noqa: E402
@@ -55,9 +55,9 @@ def sides(entry):
 def naive_simplify(lhs, rhs, cap: float) -> tuple[float, str]:
     start = time.perf_counter()
     try:
-        with kernel.time_limit(cap):
+        with guard.time_limit(cap):
             result = sp.simplify(lhs - rhs) == 0
-    except kernel.CheckTimeout:
+    except guard.CheckTimeout:
         return cap, f"timeout (> {cap:g} s)"
     return time.perf_counter() - start, "proved" if result else "not shown"
 

@@ -18,7 +18,7 @@ _EXPORTS = {
     "StepResult": "derive.checker",
     "Definition": "derive.derivation", "Derivation": "derive.derivation",
     "Step": "derive.derivation",
-    "CheckTimeout": "derive.kernel", "Claim": "derive.kernel", "DeriveError": "derive.kernel",
+    "CheckTimeout": "derive.guard", "Claim": "derive.kernel", "DeriveError": "derive.kernel",
     "Numeric": "derive.kernel", "Relation": "derive.kernel", "Status": "derive.kernel",
     "Symbolic": "derive.kernel", "Verdict": "derive.kernel",
     "KL": "derive.notation", "ArgMax": "derive.notation", "ArgMin": "derive.notation",

@@ -34,6 +34,7 @@ import inspect
 import json
 import os
 import platform
+import re
 import shutil
 import tempfile
 import types
@@ -246,6 +247,23 @@ def _code_text(code: types.CodeType) -> str:
 
     return (f"{code.co_code.hex()} {[const(c) for c in code.co_consts]} {code.co_names} "
             f"{code.co_varnames} {code.co_freevars} {code.co_cellvars}")
+
+
+def certificate_fingerprint(certificates) -> str:
+    """A digest of exactly what the certificates say, the same in every process (for the
+    verdict cache's key): bound variables named canonically, no run-time counters."""
+    def part(x):
+        if isinstance(x, kernel.Schema):
+            return (f"schema {x.name} {x.trust} {part(x.lhs)} {part(x.rhs)} "
+                    f"{part(x.variables)}")
+        if isinstance(x, tuple):
+            return "(" + ",".join(part(y) for y in x) + ")"
+        if isinstance(x, sp.Basic):
+            return sp.srepr(kernel.alpha_normal(x))
+        return repr(x)
+    text = ";".join(f"{type(c).__name__}{part(tuple(vars(c).values()))}" for c in certificates)
+    text = re.sub(r"(dummy_index|derive_pattern)=\d+", "", text)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,

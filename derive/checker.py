@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import kernel
+from derive import guard, kernel
 from derive.derivation import Definition, Derivation, Entry, Step
+from derive.guard import CheckTimeout
 from derive.kernel import (
     DEFAULT_INSTANCES,
     DEFAULT_SEED,
     Certificate,
-    CheckTimeout,
     Claim,
     Numeric,
     NumericVerdict,
@@ -48,10 +48,6 @@ class StepResult:
     def certificates(self) -> tuple[Certificate, ...]:
         return tuple(c for _, cs in self.proposals for c in cs)
 
-    @property
-    def certificate_fingerprint(self) -> str:
-        """A digest of the certificates the kernel judged (the verdict cache keys on it)."""
-        return kernel.fingerprint(self.certificates)
 
     @property
     def label(self) -> str:
@@ -100,7 +96,7 @@ def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, tuple]:
     start = time.perf_counter()
     proposals: tuple = ()
     try:
-        with kernel.time_limit():
+        with guard.time_limit():
             proposals = propose(step)
             certificates = [c for _, cs in proposals for c in cs]
             verdict = kernel.judge(step.before, step.after, step.relation, certificates,
@@ -128,7 +124,7 @@ def _timed(v: SymbolicVerdict, start: float) -> SymbolicVerdict:
 def _definition_symbolic(d: Definition) -> SymbolicVerdict:
     start = time.perf_counter()
     try:
-        with kernel.time_limit():
+        with guard.time_limit():
             verdict = kernel.judge_definition(d.lhs, d.rhs, d.hypotheses)
     except CheckTimeout as e:
         verdict = _unknown("check.timeout", f"timeout: {e}")

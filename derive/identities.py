@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive import kernel
+from derive import guard, kernel
 from derive.kernel import (
     Claim,
     Condition,
@@ -97,9 +97,9 @@ class Identity:
               instances: int = kernel.DEFAULT_INSTANCES) -> kernel.Verdict:
         """Check the identity symbolically and numerically, independently; store the verdict."""
         try:
-            with kernel.time_limit():
+            with guard.time_limit():
                 symbolic = kernel.judge(self.lhs, self.rhs, Relation.EQUAL, [kernel.Algebra()])
-        except kernel.CheckTimeout as e:
+        except guard.CheckTimeout as e:
             symbolic = kernel.SymbolicVerdict(kernel.Symbolic.UNKNOWN, f"timeout: {e}")
         from derive import numeric  # NumPy is loaded when something is checked, not before
 

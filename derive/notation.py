@@ -26,6 +26,7 @@ this module gives them their printing, which is not mathematics and is not trust
 from __future__ import annotations
 
 import sympy as sp
+from sympy.core.function import UndefinedFunction
 
 from derive.kernel.objects import (
     KL,
@@ -46,13 +47,6 @@ from derive.kernel.objects import (
     NormalDensity,
     OptimisationSet,
     Variance,
-    data,
-    density,
-    is_density,
-    is_model,
-    mass_function,
-    model,
-    model_output,
     sig,
 )
 
@@ -66,6 +60,71 @@ __all__ = [
 ]
 
 Delta = sp.DiracDelta
+
+
+# -- making named densities, models and data -------------------------------------------------
+
+def _undefined(name: str, base: type, kind: str, **extra) -> UndefinedFunction:
+    # SymPy compares undefined functions by name and assumptions, not by base class: without
+    # a kind of its own, a density q would equal a plain Function("q"), and SymPy's cache
+    # would hand one for the other (a function of unknown sign read as a positive density).
+    return UndefinedFunction(name, bases=(base,), derive_kind=kind, **extra)
+
+
+def density(name: str, conditional: bool = False) -> UndefinedFunction:
+    """A named density: ``density("q")`` gives ``q(z)``; ``density("Pr", True)`` gives
+    ``Pr(y, theta)``, the density of ``y`` given ``theta``."""
+    base = AppliedConditionalDensity if conditional else AppliedDensity
+    return _undefined(name, base, "conditional density" if conditional else "density")
+
+
+def mass_function(name: str, conditional: bool = False,
+                  support: tuple = ()) -> UndefinedFunction:
+    """A named probability mass function; a definition of it is checked to sum to 1 over
+    ``support``."""
+    base = AppliedConditionalMassFunction if conditional else AppliedMassFunction
+    kind = "conditional mass function" if conditional else "mass function"
+    return _undefined(name, base, kind,
+                      derive_support=tuple(sp.sympify(v, strict=True) for v in support))
+
+
+def model(name: str = "f") -> UndefinedFunction:
+    """An abstract model: ``model("f")``; ``f(x[i], phi)`` is f[x_i, phi]."""
+    return _undefined(name, AppliedModel, "model")
+
+
+def model_output(name: str = "f") -> UndefinedFunction:
+    """A model with several outputs: ``f(k, x[i], phi)`` is f_k[x_i, phi]."""
+    return _undefined(name, AppliedModelOutput, "model output")
+
+
+def is_density(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedDensity)
+
+
+def is_model(expr: sp.Basic) -> bool:
+    return isinstance(expr, AppliedModel)
+
+
+_DATA_KINDS = {
+    "real": (DataLabel, {}),
+    "binary": (BinaryLabel, {"integer": True, "nonnegative": True}),
+    "class": (ClassLabel, {"integer": True, "positive": True}),
+}
+
+
+def data(name: str, kind: str = "real", **assumptions) -> sp.IndexedBase:
+    """A data array: ``data("y")[i]`` is the i-th observation, real unless told otherwise;
+    ``kind="binary"``: in {0, 1}; ``kind="class"``: a class label 1, ..., K."""
+    if kind not in _DATA_KINDS:
+        raise ValueError(f"data({name!r}): kind must be one of {', '.join(_DATA_KINDS)}, "
+                         f"not {kind!r}")
+    label_class, implied = _DATA_KINDS[kind]
+    assumptions = {**implied, **assumptions}
+    assumptions.setdefault("real", True)
+    return sp.IndexedBase(label_class(name, **assumptions), **assumptions)
+
+
 
 
 def _power(body: str, exp: str | None) -> str:

@@ -16,8 +16,15 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive import kernel
-from derive.cache import Uncacheable, VerdictCache, decode_verdict, encode_verdict, step_key
+from derive import guard, kernel
+from derive.cache import (
+    Uncacheable,
+    VerdictCache,
+    certificate_fingerprint,
+    decode_verdict,
+    encode_verdict,
+    step_key,
+)
 from derive.checker import (
     DEFAULT_INSTANCES,
     DEFAULT_SEED,
@@ -32,7 +39,6 @@ from derive.kernel import (
     NumericVerdict,
     Symbolic,
     SymbolicVerdict,
-    fingerprint,
 )
 from derive.loader import load_file
 
@@ -117,7 +123,7 @@ def _key(derivation: Derivation, entry: Entry, settings: Settings,
          symbolic: _Symbolic) -> str | None:
     try:
         return step_key(derivation, entry, settings.seed, settings.instances,
-                        settings.time_limit, fingerprint(
+                        settings.time_limit, certificate_fingerprint(
                             [c for _, cs in symbolic.proposals for c in cs]))
     except Uncacheable:
         return None
@@ -156,7 +162,7 @@ def check_one(path: Path, derivation: Derivation, entry: Entry, settings: Settin
               cache: VerdictCache | None = None) -> Checked:
     """One step: its evidence from the cache if it holds this exact step, else checked
     (and stored)."""
-    kernel.set_time_limit(settings.time_limit)
+    guard.set_time_limit(settings.time_limit)
     checked, key = _from_cache(path, derivation, entry, settings, cache)
     if checked is not None:
         return checked
@@ -172,7 +178,7 @@ OnResult = Callable[[Checked, int, int], None]  # a result, how many are done, o
 def run(loaded: Loaded, settings: Settings, cache: VerdictCache | None = None,
         on_result: OnResult | None = None) -> list[Checked]:
     """Check the selected steps of everything loaded; results in the order written."""
-    kernel.set_time_limit(settings.time_limit)
+    guard.set_time_limit(settings.time_limit)
     tasks = select(loaded, settings.only)
     results: dict[Task, Checked] = {}
     pending: list[tuple[Task, str | None]] = []
@@ -221,7 +227,7 @@ _worker_loaded: list[tuple[Path, list[Derivation]]] = []
 def _init_worker(paths: list[str] | None, time_limit: float) -> None:
     """Under fork a worker inherits what the parent loaded (a document's readings and the
     rules its search found: never searched again); under spawn it loads the files itself."""
-    kernel.set_time_limit(time_limit)
+    guard.set_time_limit(time_limit)
     if paths is not None:
         _worker_loaded[:] = [(Path(p), load_file(p)) for p in paths]
 

@@ -13,6 +13,7 @@ import sympy as sp
 from derive import Derivation, density
 from derive.cache import (
     VerdictCache,
+    certificate_fingerprint,
     decode_verdict,
     encode_verdict,
     expression_key,
@@ -28,7 +29,6 @@ from derive.kernel import (
     NumericVerdict,
     Status,
     Verdict,
-    fingerprint,
 )
 from derive.rules import algebra, drop_constant, log_of_product
 from derive.rules.base import Rule
@@ -47,7 +47,7 @@ def chain(after=None, by=algebra, label="s", expect="verified", first=(x + 1) **
 
 def key(d: Derivation, seed=1, instances=INSTANCES, time_limit=30.0) -> str:
     _, proposals = check_symbolic(d.entries[0])
-    certificates = fingerprint([c for _, cs in proposals for c in cs])
+    certificates = certificate_fingerprint([c for _, cs in proposals for c in cs])
     return step_key(d, d.entries[0], seed, instances, time_limit, certificates)
 
 

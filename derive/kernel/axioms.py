@@ -72,3 +72,7 @@ def _axioms() -> dict[str, Schema]:
 
 
 AXIOMS: dict[str, Schema] = _axioms()
+
+__all__ = [
+    "AXIOMS",
+]

@@ -17,8 +17,6 @@ condition, then compares the last line with the line written. The closed set:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import re
 from dataclasses import dataclass
 
 import sympy as sp
@@ -31,7 +29,6 @@ from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.terms import (
     Path,
     alpha_equal,
-    alpha_normal,
     at,
     beta,
     instantiate,
@@ -107,23 +104,6 @@ INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
 
 def rewrite(schema: Schema, path: Path, binding: dict) -> Rewrite:
     return Rewrite(schema, tuple(path), tuple(binding.items()))
-
-
-def fingerprint(certificates) -> str:
-    """A digest of exactly what the certificates say, the same in every process (for the
-    verdict cache's key): bound variables named canonically, no run-time counters."""
-    def part(x):
-        if isinstance(x, Schema):
-            return (f"schema {x.name} {x.trust} {part(x.lhs)} {part(x.rhs)} "
-                    f"{part(x.variables)}")
-        if isinstance(x, tuple):
-            return "(" + ",".join(part(y) for y in x) + ")"
-        if isinstance(x, sp.Basic):
-            return sp.srepr(alpha_normal(x))
-        return repr(x)
-    text = ";".join(f"{type(c).__name__}{part(tuple(vars(c).values()))}" for c in certificates)
-    text = re.sub(r"(dummy_index|derive_pattern)=\d+", "", text)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------
@@ -416,5 +396,5 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
 
 __all__ = ["Affine", "Algebra", "advance", "Certificate", "CertificateError", "Define", "Flip",
            "INCREASING", "Monotone", "Reparametrise", "Rewrite", "beta", "compose",
-           "defined_function", "fingerprint", "implies", "judge", "judge_definition",
+           "defined_function", "implies", "judge", "judge_definition",
            "rewrite", "unfold"]

@@ -249,3 +249,9 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         return result(None, "how.not_independent", f"{a} and {b} are not declared "
                       f"independent: declare it where it is true", a=a, b=b)
     raise DeriveError(f"unknown side-condition kind {c.kind!r}")
+
+__all__ = [
+    "Condition", "ConditionResult", "check", "continuous", "density", "equal", "finite",
+    "free_of", "independent", "integer", "integrable", "nonnegative", "nonzero", "positive",
+    "real",
+]

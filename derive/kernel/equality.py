@@ -128,3 +128,7 @@ def cancelled(before: Expr, after: Expr) -> list[Expr]:
     line before is undefined and the line after may not be (the domain changed)."""
     kept = {alpha_normal(d) for d in denominators(after)}
     return sorted((d for d in denominators(before) if alpha_normal(d) not in kept), key=str)
+
+__all__ = [
+    "cancelled", "canonical", "cheaply", "denominators", "difference_is_zero", "equal_values",
+]

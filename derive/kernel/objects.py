@@ -7,9 +7,8 @@ Main definitions
 - ``KL(q, p, z)``: the KL divergence of two densities of ``z``; ``z`` is bound.
 - ``Expectation(body, variables, laws)``, ``Variance``, ``Covariance``: averages over random
   variables (bound), under the given laws (densities of them) or an unstated joint law.
-- ``density``, ``mass_function``, ``model``, ``model_output``, ``data``: named densities,
-  mass functions, models and data arrays, each a class of its own so that SymPy never takes
-  one for another (it compares undefined functions by name and assumptions only).
+- ``AppliedDensity``, ``AppliedMassFunction``, ``AppliedModel``, ``DataLabel``: what a named
+  density, mass function, model or data array is (``derive.notation`` makes them).
 - ``NormalDensity(x, mean, variance)``: the normal density, a density of ``x``.
 - ``sig(z)``: the logistic sigmoid.
 """
@@ -19,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sympy as sp
-from sympy.core.function import AppliedUndef, UndefinedFunction
+from sympy.core.function import AppliedUndef
 
 
 def _variables(variables: Iterable) -> sp.Tuple:
@@ -218,48 +217,6 @@ class AppliedModelOutput(AppliedModel):
     """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
 
 
-def _undefined(name: str, base: type, kind: str, **extra) -> UndefinedFunction:
-    # SymPy compares undefined functions by name and assumptions, not by base class: without
-    # a kind of its own, a density q would equal a plain Function("q"), and SymPy's cache
-    # would hand one for the other (a function of unknown sign read as a positive density).
-    return UndefinedFunction(name, bases=(base,), derive_kind=kind, **extra)
-
-
-def density(name: str, conditional: bool = False) -> UndefinedFunction:
-    """A named density: ``density("q")`` gives ``q(z)``; ``density("Pr", True)`` gives
-    ``Pr(y, theta)``, the density of ``y`` given ``theta``."""
-    base = AppliedConditionalDensity if conditional else AppliedDensity
-    return _undefined(name, base, "conditional density" if conditional else "density")
-
-
-def mass_function(name: str, conditional: bool = False,
-                  support: tuple = ()) -> UndefinedFunction:
-    """A named probability mass function; a definition of it is checked to sum to 1 over
-    ``support``."""
-    base = AppliedConditionalMassFunction if conditional else AppliedMassFunction
-    kind = "conditional mass function" if conditional else "mass function"
-    return _undefined(name, base, kind,
-                      derive_support=tuple(sp.sympify(v, strict=True) for v in support))
-
-
-def model(name: str = "f") -> UndefinedFunction:
-    """An abstract model: ``model("f")``; ``f(x[i], phi)`` is f[x_i, phi]."""
-    return _undefined(name, AppliedModel, "model")
-
-
-def model_output(name: str = "f") -> UndefinedFunction:
-    """A model with several outputs: ``f(k, x[i], phi)`` is f_k[x_i, phi]."""
-    return _undefined(name, AppliedModelOutput, "model output")
-
-
-def is_density(expr: sp.Basic) -> bool:
-    return isinstance(expr, AppliedDensity)
-
-
-def is_model(expr: sp.Basic) -> bool:
-    return isinstance(expr, AppliedModel)
-
-
 class DataLabel(sp.Symbol):
     """The label of a data array: a class of its own, so the data y_i never equals, nor is
     substituted for, the integration variable y."""
@@ -271,25 +228,6 @@ class BinaryLabel(DataLabel):
 
 class ClassLabel(DataLabel):
     """The label of class labels: every observation is one of 1, 2, ..., K."""
-
-
-_DATA_KINDS = {
-    "real": (DataLabel, {}),
-    "binary": (BinaryLabel, {"integer": True, "nonnegative": True}),
-    "class": (ClassLabel, {"integer": True, "positive": True}),
-}
-
-
-def data(name: str, kind: str = "real", **assumptions) -> sp.IndexedBase:
-    """A data array: ``data("y")[i]`` is the i-th observation, real unless told otherwise;
-    ``kind="binary"``: in {0, 1}; ``kind="class"``: a class label 1, ..., K."""
-    if kind not in _DATA_KINDS:
-        raise ValueError(f"data({name!r}): kind must be one of {', '.join(_DATA_KINDS)}, "
-                         f"not {kind!r}")
-    label_class, implied = _DATA_KINDS[kind]
-    assumptions = {**implied, **assumptions}
-    assumptions.setdefault("real", True)
-    return sp.IndexedBase(label_class(name, **assumptions), **assumptions)
 
 
 class NormalDensity(sp.Function):
@@ -325,3 +263,10 @@ class sig(sp.Function):  # noqa: N801  (the book's name for it)
 
     def _eval_rewrite_as_exp(self, z, **kwargs):
         return 1 / (1 + sp.exp(-z))
+
+__all__ = [
+    "AppliedConditionalDensity", "AppliedConditionalMassFunction", "AppliedDensity",
+    "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability",
+    "ArgMax", "ArgMin", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Expectation",
+    "KL", "NormalDensity", "OptimisationSet", "Variance", "sig",
+]

@@ -198,3 +198,7 @@ def _restate(c: cond.Condition) -> cond.Condition:
     if c.kind == "free_of":
         return make(c.subject[0], c.subject[1])
     return make(*c.subject)
+
+__all__ = [
+    "Schema", "SchemaError", "admit", "instance", "make_schema",
+]

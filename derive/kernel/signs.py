@@ -71,3 +71,7 @@ def _real(e: Expr) -> bool | None:
         return True if _real(e.function) and all(
             b.is_extended_real for b in bounds) else None
     return e.is_real
+
+__all__ = [
+    "sign",
+]

@@ -177,3 +177,8 @@ def _describe(o) -> str:
         return f"{type(o).__name__} with {', '.join(facts) or 'no assumptions'}"
     bases = [c.__name__ for c in type(o).__mro__[1:3]]
     return f"{o.__name__} ({', '.join(bases)})"
+
+__all__ = [
+    "Path", "alpha_equal", "alpha_normal", "at", "beta", "bound_variables", "evaluated",
+    "instantiate", "rebuild", "refuse_look_alikes", "replace_at",
+]

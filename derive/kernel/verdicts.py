@@ -1,5 +1,5 @@
 """Verdicts: what a step's check can conclude, how the symbolic and numeric halves combine,
-the messages they carry, and the guard that keeps SymPy from hanging a check.
+and the messages they carry.
 
     VERIFIED  symbolic proved, and numeric passed or not applicable with a stated reason
     REFUTED   a counterexample, symbolic or numeric
@@ -9,10 +9,6 @@ the messages they carry, and the guard that keeps SymPy from hanging a check.
 from __future__ import annotations
 
 import enum
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -23,12 +19,6 @@ DEFAULT_INSTANCES = 1000
 
 class DeriveError(Exception):
     """Base of every error ``derive`` raises on purpose; its message says what to do."""
-
-
-class CheckTimeout(DeriveError):
-    """A symbolic computation ran past its time limit, a guard against hangs that depends on
-    the machine: the step is UNPROVEN (timeout). Raise the limit (``--timeout``) or split
-    the step into smaller ones."""
 
 
 class LookAlikeSymbols(DeriveError):
@@ -64,8 +54,6 @@ class Message:
     def __contains__(self, words: str) -> bool:
         return words in self.text
 
-    def arg(self, name: str, default: object = None) -> object:
-        return dict(self.args).get(name, default)
 
 
 def say(key: str, text: str, **args) -> Message:
@@ -160,7 +148,8 @@ class Verdict:
         """What the verdict rests on, in words (never 'pass' for UNPROVEN)."""
         parts = []
         if self.symbolic.status is Symbolic.PROVED:
-            parts.append("proved symbolically")
+            where = f" where {', '.join(self.symbolic.domain)}" if self.symbolic.domain else ""
+            parts.append(f"proved symbolically{where}")
         if self.symbolic.status is Symbolic.RESTS_ON_NUMERIC:
             parts.append(str(self.symbolic.detail))
         if self.numeric.status is Numeric.PASSED:
@@ -196,38 +185,8 @@ def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
             "an identity trusted on numeric evidence, and no numeric check of this step",))
     return Verdict(Status.UNPROVEN, symbolic, numeric)
 
-
-_limit_seconds: float = 30.0
-
-
-def set_time_limit(seconds: float) -> None:
-    """The time limit of one step's symbolic check (default 30 s): a guard against hangs."""
-    global _limit_seconds
-    if seconds <= 0:
-        raise DeriveError(f"the time limit must be positive, not {seconds}")
-    _limit_seconds = float(seconds)
-
-
-@contextmanager
-def time_limit(seconds: float | None = None) -> Iterator[None]:
-    """Raise CheckTimeout in the block after ``seconds``. SymPy cannot be interrupted from
-    another thread, so this uses SIGALRM; off the main thread it cannot, and runs unlimited
-    (the CLI and pytest run checks on the main thread)."""
-    seconds = _limit_seconds if seconds is None else seconds
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise CheckTimeout(f"symbolic check exceeded its time limit of {seconds:g} s "
-                           f"(a guard against hangs: this depends on the machine)")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    old_remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if old_remaining:
-            signal.setitimer(signal.ITIMER_REAL, old_remaining)
+__all__ = [
+    "Claim", "DEFAULT_INSTANCES", "DEFAULT_SEED", "DeriveError", "LookAlikeSymbols", "Message",
+    "as_expression", "Numeric", "NumericVerdict", "Relation", "Status", "Symbolic", "SymbolicVerdict",
+    "Verdict", "decide", "say",
+]

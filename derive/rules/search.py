@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive import kernel
+from derive import guard, kernel
 from derive.checker import propose
 from derive.derivation import Definition, Step
 from derive.kernel import Claim, Define, Relation, Symbolic
@@ -70,7 +70,7 @@ def _proved(before, after, rules: Sequence[Rule], thorough: bool) -> Claim | Non
             else:
                 with kernel.cheaply():
                     verdict = kernel.judge(before, after, relation, certificates)
-        except kernel.CheckTimeout:
+        except guard.CheckTimeout:
             raise
         except Exception:  # noqa: BLE001
             # does not apply, or a rule or SymPy failed on it (SymPy's simplify can raise
@@ -213,7 +213,7 @@ def _rewritten(line: sp.Basic, rule: Rule) -> sp.Basic | None:
         for certificate in certificates:
             line = kernel.advance(line, certificate)
         return line
-    except kernel.CheckTimeout:
+    except guard.CheckTimeout:
         raise
     except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
         return None
