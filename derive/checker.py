@@ -174,9 +174,10 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
         justification = None
     else:
         symbolic, justification = _symbolic_step(entry)
-        numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
-                                             justification, seed, instances, names,
-                                             entry.hypotheses)
+        numeric_verdict = numeric.check_step(
+            entry.before, entry.after, entry.relation,
+            justification.claim if justification else None, seed, instances, names,
+            entry.hypotheses, justification.substitution if justification else ())
     verdict = kernel.decide(symbolic, numeric_verdict,
                             same_claim=not isinstance(entry, Definition))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)

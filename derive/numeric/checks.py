@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import sympy as sp
 
-from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
+from derive.kernel import Claim, Numeric, NumericVerdict, Relation
 from derive.notation import (
     OptimisationSet,
 )
@@ -174,13 +174,12 @@ class Plan:
     hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
 
 
-def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
-             justification: Justification | None) -> Plan:
-    claim = justification.claim if justification else None
+def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim | None,
+             substitution: tuple = ()) -> Plan:
     if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
-        if justification is not None and justification.substitution:
+        if substitution:
             return Plan("values", before.objective, after.objective,
-                        deferred=justification.substitution)
+                        deferred=substitution)
         if relation is Relation.DEFINE or claim is Claim.DEFINITION:
             return Plan("none", reason="a definition applied: the sides are equal by "
                         "definition, and the substitution is checked symbolically to be exact")
@@ -194,24 +193,24 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
                     values_too=claim is Claim.VALUES, variables=before.variables)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
         return Plan("none", reason="one side is an argmin/argmax and the other is not")
-    if relation is Relation.DEFINE and not (justification and justification.substitution):
+    if relation is Relation.DEFINE and not substitution:
         return Plan("none", reason="a definition applied: equal by definition, checked "
                     "symbolically to be exact")
     return Plan("values", before, after,
-                deferred=justification.substitution if justification else ())
+                deferred=substitution)
 
 
 def step_rng(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
 
 
-def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
-               justification: Justification | None, seed: int, instances: int,
-               names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
+def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim | None,
+               seed: int, instances: int, names: Sequence[str], hypotheses: Sequence = (),
+               substitution: Sequence = ()) -> NumericVerdict:
     """The numeric verdict of one step on ``instances`` random instances from ``seed``,
     each satisfying the step's ``hypotheses``."""
     start = time.perf_counter()
-    plan = plan_for(before, after, relation, justification)
+    plan = plan_for(before, after, relation, claim, tuple(substitution))
     if hypotheses:
         plan = replace(plan, hypotheses=tuple(hypotheses))
     if plan.kind == "none":
