@@ -54,7 +54,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(a) & np.isfinite(b), err, np.nan)
 
 
-def _pair_error(pa, pb, scale=0.0) -> np.ndarray:
+def _pair_error(pa, pb, scale=0.0, floor=NOISE_FLOOR) -> np.ndarray:
     """``relative_error`` of two values given as (log|v|, sign) pairs, exact where the
     values themselves would under- or overflow; relative to ``scale`` where it is larger
     (the integrals of |f| whose difference a side is)."""
@@ -65,7 +65,7 @@ def _pair_error(pa, pb, scale=0.0) -> np.ndarray:
         rel = np.where(sa == sb, -np.expm1(-gap), 1.0 + np.exp(-gap))
         rel = np.where((sa == 0) & (sb == 0), 0.0, np.where((sa == 0) | (sb == 0), 1.0, rel))
         absolute = rel * np.exp(top)
-        rel = np.where(absolute <= NOISE_FLOOR, 0.0,
+        rel = np.where((absolute <= floor) & (floor > 0), 0.0,
                        rel / np.maximum(1.0, scale / np.where(np.exp(top) > 0, np.exp(top), 1.0)))
         defined = (np.isfinite(sa) & np.isfinite(sb) & ~np.isnan(la) & ~np.isnan(lb)
                    & (la < np.inf) & (lb < np.inf))
@@ -78,12 +78,13 @@ def _pair_defined(p) -> np.ndarray:
 
 
 def _pair_order(pa, pb, tol: float, scale=0.0) -> np.ndarray:
-    """sign(a - b) of values given as pairs; 0 (a tie) within ``tol`` relative."""
+    """sign(a - b) of values given as pairs; 0 (a tie) within ``tol`` relative. No absolute
+    floor: two likelihoods of 1e-6000 (in log space) are ordered like any others."""
     (la, sa), (lb, sb) = pa, pb
     with np.errstate(all="ignore"):
         same = np.where(sa > 0, np.sign(la - lb), np.where(sa < 0, np.sign(lb - la), 0.0))
         sign = np.where(sa == sb, same, np.sign(sa - sb))
-        return np.where(_pair_error(pa, pb, scale) <= tol, 0.0, sign)
+        return np.where(_pair_error(pa, pb, scale, floor=0.0) <= tol, 0.0, sign)
 
 
 def _value(pair) -> np.ndarray:

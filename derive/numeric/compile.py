@@ -31,7 +31,6 @@ from derive.notation import (
     AppliedDensity,
     AppliedModel,
     AppliedModelOutput,
-    sig,
 )
 from derive.numeric.concrete import NotEvaluable
 

@@ -18,7 +18,7 @@ A node is given by its distance from the piece's end, computed directly (1 - tan
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -41,7 +41,7 @@ def _t_nodes(level: int, t_low: float, t_high: float) -> np.ndarray:
     return j * h
 
 
-@lru_cache(maxsize=None)
+@cache
 def tanh_sinh(level: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For the new nodes of ``level`` on a piece [a, b]: the side (-1: measured from a,
     +1: from b, 0: the middle), the distance from that end in units of (b - a)/2, and the
@@ -55,7 +55,7 @@ def tanh_sinh(level: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.sign(t), distance, weight * h
 
 
-@lru_cache(maxsize=None)
+@cache
 def exp_sinh(level: int) -> tuple[np.ndarray, np.ndarray]:
     """For the new nodes of ``level`` on a half line from an end p: the distance from p (in
     units of the scale) and the weight (times h)."""

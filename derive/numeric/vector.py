@@ -13,7 +13,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from derive.notation import AppliedModel, sig
+from derive.notation import sig
 from derive.numeric import quadrature as quad
 from derive.numeric.compile import Compiler, Feature, Node, depth, features
 from derive.numeric.concrete import (
