@@ -119,13 +119,24 @@ _MESSAGE_PATTERNS = (
     ("different_variables", r"the two sides optimise over different variables"),
     ("one_side_optimises", r"one side is an argmin/argmax and the other is not"),
     ("the_objectives", r"the objectives: (.+)"),
+    ("artefacts_discarded", r"(\d+) float artefacts? discarded \(not confirmed at (\d+) digits\)"),
+    ("checked_where_read", r"checked where (.+) \((.+)\): declare (.+)"),
+    ("checked_where_sign", r"checked where (.+); at (.+) (?:both sides are|the left side is|"
+                           r"the right side is) undefined: declare (.+)"),
+    ("checked_where_defined", r"checked where both sides can be evaluated: at (\d+) of (\d+) "
+                              r"instances drawn (?:both sides are|the left side is|the right "
+                              r"side is) undefined in the reals or beyond float range, and "
+                              r"those were left out"),
+    ("bound_holds", r"the bound (.+) holds"),
+    ("bound_fails", r"the bound (.+) does not hold: the left side is (.+), the right side (.+)"),
+    ("with_notes", r"((?:[^;]|;(?! ))+); (.+)"),  # a message, then notes: each read in turn
 )
 MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (key, re.compile(pattern + r"\Z")) for key, pattern in _MESSAGE_PATTERNS)
 
 # Captures that are themselves messages, translated in turn (the rest are code).
 NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
-          "gives_differs": (2,), "the_objectives": (0,)}
+          "gives_differs": (2,), "the_objectives": (0,), "with_notes": (0, 1)}
 
 
 @dataclass(frozen=True)
@@ -362,6 +373,14 @@ _EN_MESSAGES = {
     "different_variables": "the two sides optimise over different variables",
     "one_side_optimises": "one side is an argmin or argmax and the other is not",
     "the_objectives": "the objectives: {0}",
+    "artefacts_discarded": "{0} float artefacts discarded (not confirmed at {1} digits)",
+    "checked_where_read": "checked where {0} ({1}): declare {2}",
+    "checked_where_sign": "checked where {0}; at {1} a side is undefined: declare {2}",
+    "checked_where_defined": "checked where both sides can be evaluated: {0} of {1} "
+                             "instances drawn were left out",
+    "bound_holds": "the bound {0} holds",
+    "bound_fails": "the bound {0} does not hold: the left side is {1}, the right side {2}",
+    "with_notes": "{0}; {1}",
 }
 
 _KO_MESSAGES = {
@@ -441,6 +460,13 @@ _KO_MESSAGES = {
     "different_variables": "양변이 서로 다른 변수에 대해 최적화함",
     "one_side_optimises": "한쪽만 argmin 또는 argmax임",
     "the_objectives": "목적 함수: {0}",
+    "artefacts_discarded": "부동소수점 오차 {0}건 버림 ({1}자리 정밀도로 확인되지 않음)",
+    "checked_where_read": "{0}인 곳에서 확인함 ({1}): {2}로 선언하세요",
+    "checked_where_sign": "{0}인 곳에서 확인함; {1}이면 한쪽이 정의되지 않음: {2}로 선언하세요",
+    "checked_where_defined": "양변을 계산할 수 있는 곳에서 확인함: 뽑은 사례 {1}개 중 {0}개 제외",
+    "bound_holds": "부등식 {0}이 성립함",
+    "bound_fails": "부등식 {0}이 성립하지 않음: 왼쪽 {1}, 오른쪽 {2}",
+    "with_notes": "{0}; {1}",
 }
 
 EN = Language("en", _EN_WORDS, _EN_RULES, _EN_MESSAGES,
