@@ -12,6 +12,14 @@ condition, then compares the last line with the line written. The closed set:
     Flip()                           argmax F = argmin -F (and back)
     Define(lhs, rhs, fold)           a definition applied everywhere (or folded back): :=
     Reparametrise(old, new, variables)  a modelling substitution under argmin: :=
+    Evaluate(path)                   a derivative, or a definite integral in closed form
+    Bound(to, relation, path)        the expression there is <= (<, >=, >) ``to``: the kernel
+                                     shows the difference nonnegative (positive)
+
+A schema that is a bound (Jensen, log x <= x - 1), or a Bound, applied inside a line bounds
+the whole line only through positions that keep or reverse order: a sum's terms, a factor
+of known sign, an increasing function's argument, an integrand over ordered bounds, a
+finite sum's terms, an expectation's body. The kernel computes that polarity itself.
 """
 
 from __future__ import annotations
@@ -24,13 +32,20 @@ from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
 from derive.kernel.equality import cancelled
-from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, OptimisationSet
+from derive.kernel.objects import (
+    AppliedDensity,
+    ArgMax,
+    ArgMin,
+    Expectation,
+    OptimisationSet,
+    sig,
+)
 from derive.kernel.schemas import Schema, SchemaError, instance
+from derive.kernel.signs import sign
 from derive.kernel.terms import (
     Path,
     alpha_equal,
     at,
-    beta,
     instantiate,
     refuse_look_alikes,
     replace_at,
@@ -97,7 +112,20 @@ class Reparametrise:
     variables: tuple
 
 
-Certificate = Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise
+@dataclass(frozen=True)
+class Evaluate:
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class Bound:
+    to: sp.Basic | None = None  # None: the line written
+    relation: Relation = Relation.LE  # the expression at ``path``, relation, ``to``
+    path: Path = ()
+
+
+Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Evaluate
+               | Bound)
 
 INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
 
@@ -159,7 +187,22 @@ def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
 def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
     if isinstance(c, Rewrite):
         new, conditions = instance(c.schema, line, c.path, dict(c.binding))
-        return new, conditions, Claim.VALUES, c.schema.relation
+        if c.schema.relation is Relation.EQUAL:
+            return new, conditions, Claim.VALUES, Relation.EQUAL
+        relation, more = _through(line, c.path, c.schema.relation,
+                                  lambda: _site_after(c, line))
+        return new, conditions + more, Claim.BOUND, relation
+    if isinstance(c, Evaluate):
+        return replace_at(line, c.path, _evaluated(at(line, c.path))), (), Claim.VALUES, \
+            Relation.EQUAL
+    if isinstance(c, Bound):
+        to = after if c.to is None else c.to
+        site = at(line, c.path)
+        difference = to - site if c.relation in (Relation.LE, Relation.LT) else site - to
+        strict = c.relation in (Relation.LT, Relation.GT)
+        shown = (cond.positive if strict else cond.nonnegative)(difference)
+        relation, more = _through(line, c.path, c.relation, lambda: to)
+        return replace_at(line, c.path, to), (shown, *more), Claim.BOUND, relation
     if isinstance(c, Algebra):
         to = after if c.to is None else c.to
         if c.path:
@@ -215,6 +258,69 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
         return (type(line)(objective, *c.variables, *rest), (), Claim.DEFINITION,
                 Relation.EQUAL)
     raise CertificateError(f"{c!r} is not a certificate the kernel knows")
+
+
+def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
+    """What the schema puts at the position: its right side, instantiated."""
+    return instance(c.schema, at(line, c.path), (), dict(c.binding))[0]
+
+
+_UNSAFE_TO_INTEGRATE = (sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Sum, sp.Derivative,
+                        AppliedUndef)
+
+
+def _evaluated(node: sp.Basic) -> sp.Basic:
+    """A derivative differentiated, or a definite integral of an elementary integrand in
+    closed form (no deltas, steps, pieces or unknown functions, whose SymPy integration is
+    not to be trusted); never one whose result is conditional or unevaluated."""
+    if isinstance(node, sp.Derivative):
+        return node.doit(deep=False)
+    if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
+        if node.function.has(*_UNSAFE_TO_INTEGRATE):
+            raise CertificateError(f"{node} is not an elementary integral the kernel evaluates")
+        value = node.doit()
+        if value.has(sp.Integral, sp.Piecewise) or value.has(sp.nan, sp.zoo):
+            raise CertificateError(f"{node} has no unconditional closed form")
+        return value
+    raise CertificateError(f"{node} is neither a derivative nor a definite integral")
+
+
+def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tuple]:
+    """The relation between the line before and after when the expression at ``path`` is
+    replaced by one in ``relation`` to it, and the conditions that takes: each position on
+    the way keeps the order, reverses it, or cannot tell (then the certificate is refused)."""
+    direction, strict = _DIRECTION[relation]
+    conditions, node, parent = [], line, None
+    for depth, k in enumerate(path):
+        child = node.args[k]
+        if isinstance(node, sp.Mul):
+            others = sp.Mul(*(a for j, a in enumerate(node.args) if j != k))
+            if sign(-others, "positive"):
+                direction = -direction
+            elif not sign(others, "positive"):
+                raise CertificateError(f"the sign of {others}, which multiplies the bounded "
+                                       f"term, is not known")
+        elif isinstance(node, (sp.log, sp.Pow)) and k == 0 and (
+                isinstance(node, sp.log) or sign(node.exp, "positive")):
+            # increasing where its argument is positive, before and after
+            new_child = replace_at(child, path[depth + 1:], replacement())
+            conditions += [cond.positive(child), cond.positive(new_child)]
+        elif isinstance(node, sp.Integral) and k == 0 and len(node.limits) == 1:
+            _, low, high = node.limits[0]
+            if (low, high) != (-sp.oo, sp.oo):
+                conditions.append(cond.nonnegative(high - low))
+            strict = False
+        elif isinstance(node, sp.Sum) and k == 0 and len(node.limits) == 1:
+            conditions += [cond.finite(node.limits[0][1]), cond.finite(node.limits[0][2])]
+            strict = False
+        elif isinstance(node, Expectation) and k == 0:
+            strict = False
+        elif not (isinstance(node, (sp.Add, sp.exp, sig))
+                  or isinstance(node, sp.Tuple) and isinstance(parent, Expectation)):
+            raise CertificateError(f"{type(node).__name__} does not keep the order of its "
+                                   f"argument at this position")
+        node, parent = child, node
+    return _RELATION[(direction, strict)], tuple(conditions)
 
 
 def advance(line: sp.Basic, certificate: Certificate, after: sp.Basic | None = None) -> sp.Basic:
@@ -394,7 +500,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
         f"a claim)", name=name), results, claim=Claim.DEFINITION)
 
 
-__all__ = ["Affine", "Algebra", "advance", "Certificate", "CertificateError", "Define", "Flip",
-           "INCREASING", "Monotone", "Reparametrise", "Rewrite", "beta", "compose",
-           "defined_function", "implies", "judge", "judge_definition",
-           "rewrite", "unfold"]
+__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Define",
+           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
+           "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
+           "unfold"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from derive.kernel.equality import equal_values
-from derive.kernel.objects import AppliedDensity, AppliedModel, NormalDensity, sig
+from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity, sig
 from derive.kernel.signs import sign
 from derive.kernel.verdicts import DeriveError, Message, say
 
@@ -193,6 +193,8 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
     if c.kind in _PREDICATES:
         (e,) = s
         holds = e.is_integer if c.kind == "integer" else sign(e, c.kind)
+        if holds is None and c.kind in ("positive", "nonnegative") and e.is_polynomial():
+            holds = sign(sp.factor(e), c.kind)  # (a - b)**2 is seen nonnegative factored
         if holds is None:
             holds = _ask(_PREDICATES[c.kind](e), hypotheses)
         if holds is True:
@@ -242,9 +244,7 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
                       f"declare it with density()", e=e, variable=z)
     if c.kind == "independent":
         a, b = s
-        declared = any(getattr(h, "derive_independent", None) in ({a, b}, {b, a})
-                       for h in hypotheses)
-        if declared:
+        if any(isinstance(h, Independent) and {a, b} <= h.variables for h in hypotheses):
             return result(True, "how.independent", "declared independent")
         return result(None, "how.not_independent", f"{a} and {b} are not declared "
                       f"independent: declare it where it is true", a=a, b=b)

@@ -20,12 +20,16 @@ Expr = sp.Expr
 
 
 def canonical(e: Expr) -> Expr:
-    """A cheap canonical form: bound variables named canonically, logs of products, powers
+    """A cheap canonical form: bound variables named canonically, derivatives taken, logs of
+    products, powers
     and exponentials split where the kernel shows the factors positive (SymPy cannot see
     that a sum of positive terms is positive), SymPy's expansion, and every finite sum split
     into a sum per term with the factors free of its index pulled out (linearity holds for
     every finite sum; infinite ones are left alone) and sums of 1 counted."""
-    e = sp.expand(alpha_normal(e))
+    e = alpha_normal(e)
+    if e.has(sp.Derivative):  # differentiating is safe, unlike integrating
+        e = e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: n.doit(deep=False))
+    e = sp.expand(e)
     if e.has(sp.log):
         e = sp.expand(e.replace(lambda n: isinstance(n, sp.log), _split_log))
     if not e.has(sp.Sum):

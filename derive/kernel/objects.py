@@ -168,6 +168,20 @@ class Covariance(_Average):
     arity = 2
 
 
+class Independent(sp.Basic):
+    """A hypothesis a step may rest on: the random variables given are independent (a
+    document or proof states it; the kernel never assumes it)."""
+
+    def __new__(cls, *variables):
+        if len(variables) < 2 or not all(isinstance(v, sp.Basic) for v in variables):
+            raise TypeError("Independent takes two or more random variables")
+        return sp.Basic.__new__(cls, *variables)
+
+    @property
+    def variables(self) -> frozenset:
+        return frozenset(self.args)
+
+
 class AppliedProbability(AppliedUndef):
     """A probability function applied to its value and, if conditional, its condition:
     ``Pr(y, theta)`` is the density of y given theta."""

@@ -138,10 +138,15 @@ def admit(schema: Schema, axiom: bool = False) -> Schema:
         raise SchemaError(f"schema {schema.name}: only the kernel's own table holds axioms; "
                           f"register it as an identity, to be checked")
     if schema.trust == "symbolic":
-        if schema.relation is not Relation.EQUAL:
-            raise SchemaError(f"schema {schema.name}: a bound is admitted only with "
-                              f"trust=\"numeric\" (the kernel proves equalities)")
-        holds, how = equal_values(*schema.written)
+        left, right = schema.written
+        if schema.relation is Relation.EQUAL:
+            holds, how = equal_values(left, right)
+        else:  # a bound: the kernel shows the difference nonnegative (positive if strict)
+            difference = right - left if schema.relation in (Relation.LE, Relation.LT) \
+                else left - right
+            strict = schema.relation in (Relation.LT, Relation.GT)
+            result = cond.check((cond.positive if strict else cond.nonnegative)(difference))
+            holds, how = result.holds, result.how
         if holds is not True:
             raise SchemaError(f"schema {schema.name} is not proved: {how}")
     _admitted[id(schema)] = schema
