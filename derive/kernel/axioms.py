@@ -68,6 +68,13 @@ def _axioms() -> dict[str, Schema]:
         make_schema("dirac_scaling", sp.DiracDelta(nonzero_a * x),
                     sp.DiracDelta(x) / sp.Abs(nonzero_a)),
     ]
+    from derive.kernel import laws_bounds, laws_calculus  # the table's other sections
+
+    laws += laws_calculus.laws() + laws_bounds.laws()
+    names = [law.name for law in laws]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise RuntimeError(f"the kernel's schema table names {duplicated} twice")
     return {law.name: admit(law, axiom=True) for law in laws}
 
 
