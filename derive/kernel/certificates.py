@@ -32,24 +32,10 @@ from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
 from derive.kernel.equality import cancelled
-from derive.kernel.objects import (
-    AppliedDensity,
-    ArgMax,
-    ArgMin,
-    Expectation,
-    OptimisationSet,
-    sig,
-)
+from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
-from derive.kernel.terms import (
-    Path,
-    alpha_equal,
-    at,
-    instantiate,
-    refuse_look_alikes,
-    replace_at,
-)
+from derive.kernel.terms import Path, alpha_equal, at, instantiate, refuse_look_alikes, replace_at
 from derive.kernel.verdicts import (
     Claim,
     DeriveError,
