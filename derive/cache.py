@@ -61,7 +61,7 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
 # derive's modules (and packages, ending in /) that only show or schedule verdicts: editing
 # them keeps the cache valid. Every other source file of derive is part of every key.
-NOT_IN_VERDICTS = ("cli.py", "explain.py", "pytest_plugin.py", "runner.py", "report/")
+NOT_IN_VERDICTS = ("cli.py", "explain.py", "notebook.py", "pytest_plugin.py", "runner.py", "report/")
 
 
 class Uncacheable(Exception):

@@ -280,7 +280,7 @@ def test_clear_removes_every_entry(tmp_path):
 
 
 def test_the_plugin_names_the_cache_folder_as_the_cache_does():
-    from derive import pytest_plugin
+    import derive_pytest_plugin
     from derive.cache import CACHE_DIR_NAME
 
-    assert pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME
+    assert derive_pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME
