@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +18,19 @@ from pathlib import Path
 import sympy as sp
 
 from derive import __version__
-from derive.checker import StepResult
+from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Step
+from derive.explain import replay_commands
 from derive.identities import identities
-from derive.kernel import ConditionResult, Numeric, Relation, Status, Symbolic
-from derive.report.language import Language, Segment, translate
+from derive.kernel import ConditionResult, Message, Numeric, Relation, Status, Symbolic
+from derive.loader import is_document
+from derive.report.documents import document_title, named_sides
+from derive.report.language import EN as EN_LANGUAGE
+from derive.report.language import Language, Segment, fill, translate
 from derive.report.printer import parameters, to_latex
 
-__all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Report", "Section",
-           "Segment", "build_report"]
+__all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Options", "Report",
+           "Section", "Segment", "build_report"]
 
 Rich = list[Segment]  # ("text", words) | ("math", LaTeX math) | ("code", as the checker wrote it)
 
@@ -42,6 +47,7 @@ class ChainLine:
     state: str  # "verified", "refuted", "unproven"
     hint: str  # the rule names, in words of the tables (or a user rule's own name)
     tag: str | None = None  # the book's equation number, on the last line of its block
+    named: bool = False  # lhs is the author's name for the result (\hat\theta =), not a line
 
 
 @dataclass
@@ -49,6 +55,7 @@ class ConditionRow:
     holds: bool | None
     statement: Rich
     how: Rich
+    trivial: bool = False  # holds whatever the step: a number is positive, 0 is free of θ
 
 
 @dataclass
@@ -65,11 +72,14 @@ class Evidence:
     state: str
     verdict: str  # in words: the outcome, with what it rests on
     rules: list[tuple[str, Rich]]  # (name, statement)
-    conditions: list[ConditionRow]
+    conditions: list[ConditionRow]  # those shown: trivial ones only with verbose evidence
     symbolic: Rich
     numeric: Rich
     note: str = ""
     counterexample: Counterexample | None = None
+    state_word: str = "VERIFIED"  # the key of the status's word in the tables
+    left_out: Rich = field(default_factory=list)  # says how many trivial ones are left out
+    replay: str = ""  # the command that checks this step again, alone (when it is not fine)
 
 
 @dataclass
@@ -121,22 +131,97 @@ def _error(x: float | None) -> str:
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?\Z")
+
+
+def _is_number(text: str) -> bool:
+    return _NUMBER.match(text.strip()) is not None
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a report is written: its title (None: from the derivation or the document),
+    whether side conditions that hold trivially are shown, and the settings it was checked
+    with (for the replay commands)."""
+
+    title: str | None = None
+    verbose_evidence: bool = False
+    instances: int = DEFAULT_INSTANCES
+
+
 class _Builder:
     def __init__(self, derivation: Derivation, results: Sequence[StepResult], file: str,
-                 lang: Language, style: str, target: str):
+                 lang: Language, style: str, target: str, options: Options,
+                 neighbours: Sequence[Derivation]):
         self.derivation, self.results, self.file = derivation, results, file
         self.lang, self.words, self.style, self.target = lang, lang.words, style, target
+        self.options, self.neighbours = options, neighbours
         expressions: list[sp.Basic] = [derivation.first]
         for entry in derivation.entries:
             expressions += [entry.after] if isinstance(entry, Step) else [entry.lhs, entry.rhs]
         self.bold = parameters(expressions)
+        self.expressions = expressions
 
     def math(self, expr: sp.Basic) -> str:
         return to_latex(expr, self.style, self.target, self.bold)
 
-    def message(self, text: str) -> Rich:
-        segments, _ = translate(text, self.lang)
-        return segments
+    def _known_expressions(self, r: StepResult) -> dict[str, sp.Basic]:
+        """Every subexpression of the step (its sides, what its rules proposed, its
+        conditions' subjects) by its text: a message that quotes one is typeset from it."""
+        roots = list(self.expressions)
+        if r.justification is not None:
+            roots.append(r.justification.result)
+            roots += [old for old, _ in r.justification.substitution]
+            roots += [new for _, new in r.justification.substitution]
+        for c in r.verdict.symbolic.conditions:
+            roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
+        known: dict[str, sp.Basic] = {}
+        for root in roots:
+            for node in sp.preorder_traversal(root):
+                known.setdefault(str(node), node)
+        return known
+
+    def typeset(self, text: str) -> Segment:
+        """An expression a message quotes, as math if the step holds it (or it is a
+        number), else as the checker wrote it."""
+        text = text.strip()
+        if text in ("argmin", "argmax"):
+            return ("text", text)
+        parts = [part.strip() for part in text.split(",")]
+        if all(_is_number(part) for part in parts):
+            return ("math", ", ".join(parts))
+        found = [self.known.get(part) for part in parts]
+        if all(f is not None for f in found):
+            return ("math", ", ".join(self.math(f) for f in found))
+        return ("code", text)
+
+    def message(self, message: str | Message) -> Rich:
+        """A message of the checker in the report's language: by its key when it is a
+        ``Message`` (its expressions typeset), else read by the tables' patterns."""
+        if isinstance(message, Message):
+            template = self.lang.messages.get(message.key)
+            if template is None:
+                return [("text", message.text)]
+            holes = {name: self.argument(value) for name, value in message.args}
+            holes.update({str(k): v for k, v in enumerate(holes.values())})
+            return fill(template, holes)
+        segments, _ = translate(str(message), self.lang)
+        return [self.typeset(value) if kind == "code" else (kind, value)
+                for kind, value in segments]
+
+    def argument(self, value: object) -> Rich:
+        if isinstance(value, Message):
+            return self.message(value)
+        if isinstance(value, sp.Basic):
+            return [("math", self.math(value))]
+        if isinstance(value, (int, float)):
+            return [("math", str(value))]
+        if isinstance(value, (tuple, list)):
+            out: Rich = []
+            for k, item in enumerate(value):
+                out += ([("text", ", ")] if k else []) + self.argument(item)
+            return out
+        return [self.typeset(str(value))]
 
     # -- the chain ------------------------------------------------------------------------
 
@@ -153,15 +238,27 @@ class _Builder:
                 section.definitions.append(ChainLine(
                     r.label, self.math(r.entry.lhs), "=", True, self.math(r.entry.rhs),
                     _state(r), w["definition"], r.entry.equation))
+        names = named_sides(self.derivation)
+        previous_name = names.get(self.derivation.label)
         for k, r in enumerate(steps):
             step: Step = r.entry
             last_of_block = k + 1 == len(steps) or steps[k + 1].entry.equation != step.equation
             lhs = self.math(step.before) if k == 0 else ""
-            section.chain.append(ChainLine(step.label, lhs, _relation_symbol(step),
-                                           step.relation is Relation.DEFINE,
-                                           self.math(step.after),
-                                           _state(r), self.hint(r),
-                                           step.equation if last_of_block else None))
+            name = names.get(step.label)
+            tag = step.equation if last_of_block and not _LINE_LABEL.match(step.equation) \
+                else None
+            line = ChainLine(step.label, lhs, _relation_symbol(step),
+                             step.relation is Relation.DEFINE, self.math(step.after),
+                             _state(r), self.hint(r), tag)
+            if k == 0 and previous_name is not None:
+                # \hat\theta = argmin[...] as the author wrote it: the name, then the lines
+                section.chain.append(ChainLine(self.derivation.label, self.math(previous_name),
+                                               "=", False, lhs, "verified", "", None, True))
+                line.lhs = ""
+            if name is not None and k > 0 and name != previous_name:
+                line.lhs, line.named = self.math(name), True  # a new name: \hat\phi = ...
+            previous_name = name if name is not None else previous_name
+            section.chain.append(line)
         section.evidence = [self.evidence(r) for r in self.results]
         return section
 
@@ -215,6 +312,11 @@ class _Builder:
         return [("code", rule.statement)]
 
     def condition(self, c: ConditionResult) -> ConditionRow:
+        row = self._condition(c)
+        row.trivial = c.holds is True and _trivially_true(c)
+        return row
+
+    def _condition(self, c: ConditionResult) -> ConditionRow:
         cond = c.condition
         if cond.kind == "positive":
             statement: Rich = [("math", rf"{self.math(cond.subject[0])} > 0")]
@@ -232,6 +334,7 @@ class _Builder:
         return ConditionRow(c.holds, statement, self.message(c.how))
 
     def evidence(self, r: StepResult) -> Evidence:
+        self.known = self._known_expressions(r)
         v, w = r.verdict, self.words
         symbolic: Rich = [("text", w[v.symbolic.status.value])]
         if v.symbolic.status is not Symbolic.PROVED:
@@ -244,22 +347,31 @@ class _Builder:
                                    seed=("text", str(n.seed)))
             numeric += [("text", "; ")] + self.message(n.detail)
         elif n.status is Numeric.COUNTEREXAMPLE:
-            numeric += _fill_words(w["numeric_counterexample"],
-                                   instances=("text", str(n.instances)),
-                                   seed=("text", str(n.seed)))
+            numeric += _fill_words(w["numeric_counterexample"], seed=("text", str(n.seed)))
             numeric += [("text", "; ")] + self.message(n.detail)
         else:
             numeric += self.message(n.detail)
+        seed = (n.counterexample or {}).get("seed", n.seed)
+        replay = replay_commands(self.file, self.derivation, r.entry, seed,
+                                 self.options.instances, self.neighbours)[0]
         counterexample = None
         if n.counterexample:
             ce = n.counterexample
             counterexample = Counterexample(
                 _pairs(ce.get("instance", {})), _pairs(ce.get("values", {})),
-                self.message(str(ce.get("detail", ""))),
-                f"derive check {self.file} --only {r.label} --seed {ce.get('seed', n.seed)}")
-        return Evidence(r.label, _state(r), self.verdict(r), self.rules(r),
-                        [self.condition(c) for c in v.symbolic.conditions], symbolic, numeric,
-                        r.entry.note, counterexample)
+                self.message(ce.get("detail", "")), replay)
+        rows = [self.condition(c) for c in v.symbolic.conditions]
+        shown = [row for row in rows if self.options.verbose_evidence or not row.trivial]
+        fine = r.expected and v.status is Status.VERIFIED
+        return Evidence(r.label, _state(r), self.verdict(r), self.rules(r), shown, symbolic,
+                        numeric, _note(r.entry.note), counterexample, v.status.value,
+                        self.left_out(len(rows) - len(shown)), "" if fine else replay)
+
+    def left_out(self, count: int) -> Rich:
+        if not count:
+            return []
+        return _fill_words(self.words["trivial_left_out"], count=("text", str(count)),
+                           option=("code", "--verbose-evidence"))
 
     def verdict(self, r: StepResult) -> str:
         w, v = self.words, r.verdict
@@ -277,6 +389,40 @@ class _Builder:
         if v.status is Status.UNPROVEN and rests:
             return f"{status}: {w['rests_join'].join(rests)}; {w['not_enough']}"
         return f"{status}: {w['rests_join'].join(rests) or w['rests_neither']}"
+
+
+# A document's step notes what was read ("read: <the expression>; <how its rule was
+# found>"); the report shows the reading typeset in the chain, so only the rest is kept.
+_READ_NOTE = re.compile(r"read: [^;]*; ")
+
+
+def _note(note: str) -> str:
+    return _READ_NOTE.sub("", note, count=1) if note.startswith("read: ") else note
+
+
+# derive's own labels for a document's unnumbered displays (L48: the display on line 48)
+# name steps in the evidence, but are no equation numbers of the author's.
+_LINE_LABEL = re.compile(r"L\d+'*\Z")
+
+
+def _trivially_true(c: ConditionResult) -> bool:
+    """A side condition that holds whatever the step says: about numbers only (1 > 0, the
+    exponent -1 is real), 0 free of θ, an expression equal to itself."""
+    cond = c.condition
+    if cond.kind in ("positive", "nonzero"):
+        return bool(cond.subject) and cond.subject[0].is_number
+    if cond.kind == "free_of":
+        return bool(cond.subject) and cond.subject[0].is_number
+    if cond.kind == "equal":
+        return len(cond.subject) == 2 and cond.subject[0] == cond.subject[1]
+    statement = cond.statement
+    if isinstance(statement, Message):
+        values = [value for _, value in statement.args]
+        return bool(values) and all(isinstance(v, (int, float)) or (
+            isinstance(v, sp.Basic) and v.is_number) for v in values)
+    segments, read = translate(str(statement), EN_LANGUAGE)
+    quoted = [value for kind, value in segments if kind == "code"]
+    return read and bool(quoted) and all(_is_number(value) for value in quoted)
 
 
 def _pairs(mapping: dict) -> list[tuple[str, str]]:
@@ -302,14 +448,33 @@ def _fill_words(template: str, **holes: Segment) -> Rich:
 
 def build_report(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResult]]],
                  lang: Language, style: str = "book", target: str = "tex",
-                 seed: int | None = None) -> Report:
+                 seed: int | None = None, options: Options | None = None) -> Report:
     """The report of checked derivations: ``items`` are (file, derivation, its results)."""
-    sections = [_Builder(d, results, str(path), lang, style, target).section()
+    options = options or Options()
+    in_file: dict[str, list[Derivation]] = {}
+    for path, d, _ in items:
+        in_file.setdefault(str(path), []).append(d)
+    sections = [_Builder(d, results, str(path), lang, style, target, options,
+                         in_file[str(path)]).section()
                 for path, d, results in items]
-    titles = [d.title or d.name for _, d, _ in items]
-    title = titles[0] if len(titles) == 1 else lang.words["report_title"]
+    title = options.title or _title(items, lang)
     numerics = [r.verdict.numeric for _, _, rs in items for r in rs]
     seed = seed if seed is not None else next((n.seed for n in numerics if n.seed is not None),
                                               None)
     footer = lang.words["seed_line"].format(version=__version__, seed=seed)
     return Report(title, lang, sections, footer)
+
+
+def _title(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResult]]],
+           lang: Language) -> str:
+    """The title of the derivation, of the document (its front matter's title, or its
+    first heading) when everything comes from one document, else a generic one."""
+    files = {str(path) for path, _, _ in items}
+    if len(files) == 1:
+        (file,) = files
+        if is_document(file):
+            found = document_title(Path(file))
+            if found:
+                return found
+    titles = [d.title or d.name for _, d, _ in items]
+    return titles[0] if len(titles) == 1 else lang.words["report_title"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "language",
-           "translate"]
+__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "fill",
+           "language", "translate"]
 
 
 @dataclass(frozen=True)
@@ -167,7 +167,10 @@ _EN_WORDS = {
     "counterexample": "counterexample",
     "not applicable": "not applicable",
     "numeric_passed": "{instances} random instances, worst error {error}, seed {seed}",
-    "numeric_counterexample": "found after {instances} instances, seed {seed}",
+    "numeric_counterexample": "found on a random instance (seed {seed}); shown at the "
+                              "simplest instance found",
+    "trivial_left_out": "{count} side condition(s) that hold trivially left out "
+                        "({option} shows them)",
     "numeric_not_applicable": "not applicable",
     "no_conditions": "none",
     "definition": "definition",
@@ -219,7 +222,8 @@ _KO_WORDS = {
     "counterexample": "반례",
     "not applicable": "해당 없음",
     "numeric_passed": "무작위 사례 {instances}개, 최대 오차 {error}, 시드 {seed}",
-    "numeric_counterexample": "사례 {instances}개 만에 발견, 시드 {seed}",
+    "numeric_counterexample": "무작위 사례에서 발견함 (시드 {seed}); 찾은 가장 단순한 사례로 보임",
+    "trivial_left_out": "자명하게 성립하는 부수 조건 {count}개는 생략함 ({option}로 모두 보기)",
     "numeric_not_applicable": "해당 없음",
     "no_conditions": "없음",
     "definition": "정의",
@@ -499,16 +503,17 @@ def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
                 captures.append(segments)
             else:
                 captures.append([("code", captured)])
-        return _fill(lang.messages[key], captures), translated
+        return fill(lang.messages[key], {str(k): c for k, c in enumerate(captures)}), translated
     return [("text", message)], False
 
 
-def _fill(template: str, captures: list[list[Segment]]) -> list[Segment]:
+def fill(template: str, holes: dict[str, list[Segment]]) -> list[Segment]:
+    """``template`` with each ``{name}`` (or ``{0}``) replaced by the segments of that hole."""
     out: list[Segment] = []
-    for piece in re.split(r"(\{\d+\})", template):
-        hole = re.fullmatch(r"\{(\d+)\}", piece)
-        if hole:
-            out.extend(captures[int(hole.group(1))])
+    for piece in re.split(r"(\{\w+\})", template):
+        hole = re.fullmatch(r"\{(\w+)\}", piece)
+        if hole and hole.group(1) in holes:
+            out.extend(holes[hole.group(1)])
         elif piece:
             out.append(("text", piece))
     return out
