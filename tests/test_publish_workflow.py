@@ -1,0 +1,182 @@
+"""Where reports and checks are used: replay commands that run as printed (from a PDF, a
+Markdown report and the terminal), GitHub Actions annotations, the pre-commit hook, and the
+report options (--title, --verbose-evidence)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TWINS = ROOT / "proofs" / "udl_5_27_to_5_31_twins.py"
+
+# A post with one step that is right and one that is not (an unproven step: no rule of the
+# library justifies it), and a Markdown file with no math at all.
+POST = """\
+---
+title: 'A post: logs'
+---
+
+# Logs of products
+
+<!-- derive: positive u, v -->
+
+$$
+\\log(u v) = \\log(u) + \\log(v)
+$$
+
+$$
+(u + 1)^2 = u^2 + 1
+$$
+"""
+
+
+def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    """A command as a user types it, run from ``cwd`` with this checkout's derive: the
+    ``derive`` and ``pytest`` at its start become ``python -m ...``."""
+    program = {"derive": [sys.executable, "-m", "derive"],
+               "pytest": [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(program[command[0]] + command[1:], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def _replays(text: str) -> list[str]:
+    """Every ``derive check ...`` and ``pytest ...`` replay command in ``text``, with line
+    breaks inside one (a PDF's table wraps them) joined."""
+    flat = re.sub(r"\s+", " ", text)
+    found = re.findall(r"derive check \S+ --only \S+ --seed \d+(?: --instances \d+)?", flat)
+    found += re.findall(r"pytest \S+::\S+ --derive-seed \d+(?: --derive-instances \d+)?", flat)
+    return found
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(TWINS, tmp_path / "twins.py")
+    (tmp_path / "post.md").write_text(POST, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Notes\n\nNo mathematics here.\n")
+    return tmp_path
+
+
+def _assert_replays_run(commands: list[str], cwd: Path) -> None:
+    assert commands
+    for command in commands:
+        done = run(shlex.split(command), cwd)
+        # 0: as expected (a twin refuted), 1: refuted, 3: unproven; never 2 (usage) or
+        # pytest's 4/5 (usage, nothing collected)
+        assert done.returncode in (0, 1, 3), f"{command}\n{done.stdout[-1500:]}{done.stderr}"
+        if command.startswith("pytest"):
+            assert re.search(r"\b1 (passed|failed|xfailed)\b", done.stdout), done.stdout
+        else:
+            label = command.split("--only ")[1].split()[0].split("::")[-1]
+            assert re.search(r"^1 steps: .*", done.stdout, re.M) and label in done.stdout
+
+
+def test_replays_in_the_terminal_run_as_printed(project):
+    done = run(["derive", "check", "twins.py", "post.md", "--ignore-expectations",
+                "--instances", "100", "--no-cache"], project)
+    commands = _replays(done.stdout)
+    # a label three twins share is named with its derivation
+    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
+           "--instances 100" in commands
+    assert any(c.startswith("pytest post.md::") for c in commands)
+    _assert_replays_run(commands, project)
+
+
+def test_replays_in_a_markdown_report_run_as_printed(project):
+    run(["derive", "report", "twins.py", "post.md", "-o", "report.md", "--instances", "100"],
+        project)
+    markdown = (project / "report.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`(derive check [^`]+)`", markdown)
+    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
+           "--instances 100" in commands
+    assert any(c.startswith("derive check post.md ") for c in commands)
+    _assert_replays_run(commands, project)
+
+
+def test_replays_in_a_pdf_report_run_as_printed(project):
+    if shutil.which("pdftotext") is None or shutil.which("latexmk") is None:
+        pytest.skip("needs latexmk and pdftotext (Debian: texlive-latex-base "
+                    "texlive-latex-recommended latexmk poppler-utils)")
+    done = run(["derive", "report", "twins.py", "-o", "report.pdf", "--instances", "100"],
+               project)
+    assert (project / "report.pdf").exists(), done.stderr
+    text = subprocess.run(["pdftotext", "-layout", "report.pdf", "-"], cwd=project,
+                          capture_output=True, text=True, check=True).stdout
+    assert "–" not in text and "—only" not in text  # no en-dash, no em-dash for --
+    commands = _replays(text)
+    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
+           "--instances 100" in commands
+    _assert_replays_run(commands, project)
+
+
+def test_github_annotations_for_steps_not_as_expected(project):
+    done = run(["derive", "check", "twins.py", "post.md", "--format", "github",
+                "--instances", "100", "--no-cache"], project)
+    assert done.returncode == 1  # the post's second step is refuted; twins as expected
+    annotations = [line for line in done.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 1
+    (post,) = annotations
+    assert post.startswith("::error file=post.md,line=14,title=derive%3A post_L13%3A%3AL13 "
+                           "REFUTED::step L13 of post_L13: REFUTED (expected VERIFIED)%0A")
+    assert "%0Areplay: derive check post.md --only L13 --seed 20231205" in post
+    with_twins = run(["derive", "check", "twins.py", "--format", "github",
+                      "--ignore-expectations", "--instances", "100"], project)
+    lines = [line for line in with_twins.stdout.splitlines() if line.startswith("::error ")]
+    assert len(lines) == 7 and all(re.match(r"::error file=twins\.py,line=\d+,", x)
+                                   for x in lines)
+
+
+def test_the_pre_commit_hook_checks_the_changed_documents(project):
+    """The hook's entry, run as pre-commit runs it: on the changed files its pattern takes."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "derive-check" and hook["language"] == "python"
+    changed = ["post.md", "README.md", "twins.py", "notes.tex"]
+    (project / "notes.tex").write_text(textwrap.dedent("""\
+        \\begin{equation}
+        \\log(a b) = \\log(a) + \\log(b) % by: log_of_product
+        \\end{equation}
+        % derive: positive a, b
+        """))
+    taken = [f for f in changed if re.search(hook["files"], f)]
+    assert taken == ["post.md", "README.md", "notes.tex"]
+    entry = shlex.split(hook["entry"]) + hook.get("args", [])
+    failing = run(entry + taken, project)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "L13" in failing.stdout
+    (project / "post.md").write_text(POST.split("$$\n(u + 1)")[0], encoding="utf-8")
+    passing = run(entry + taken, project)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    # a commit that touches only prose passes too
+    assert run(entry + ["README.md"], project).returncode == 0
+
+
+def test_title_option_and_the_documents_own_title(project):
+    run(["derive", "report", "post.md", "-o", "a.md", "--instances", "50"], project)
+    assert 'title: "A post: logs"' in (project / "a.md").read_text(encoding="utf-8")
+    run(["derive", "report", "post.md", "-o", "b.md", "--instances", "50", "--title",
+         "Mine"], project)
+    assert 'title: "Mine"' in (project / "b.md").read_text(encoding="utf-8")
+
+
+def test_trivial_side_conditions_only_with_verbose_evidence(project):
+    shutil.copy(ROOT / "proofs" / "udl_5_27_to_5_31.py", project / "udl.py")
+    run(["derive", "report", "udl.py", "-o", "short.md", "--instances", "50"], project)
+    run(["derive", "report", "udl.py", "-o", "long.md", "--instances", "50",
+         "--verbose-evidence"], project)
+    short = (project / "short.md").read_text(encoding="utf-8")
+    long = (project / "long.md").read_text(encoding="utf-8")
+    assert "$$0$$ is free of" not in short and "$$0$$ is free of" in long
+    assert "the exponent $$-1$$ is real" not in short and "the exponent $$-1$$ is real" in long
+    assert "that hold trivially left out" in short and "trivially left out" not in long
+    # what is not trivial stays
+    assert r"$$\frac{1}{I} \gt 0$$" in short
