@@ -258,7 +258,39 @@ def _run_check(args: argparse.Namespace) -> int:
         if args.format == "github":
             _print_annotations(checked, args, {str(path): ds for path, ds in loaded})
         _print_summary(checked, args, time.perf_counter() - started)
+    if cache is not None and status in (EXIT_OK, EXIT_REFUTED):
+        _store_run(args, loaded, checked, status)
     return status
+
+
+def _store_run(args: argparse.Namespace, loaded, checked: list[Checked], status: int) -> None:
+    """Keep this run's output as a warm run would print it (every row from the cache), for
+    ``derive.warm`` to replay before SymPy is even imported. Only for runs whose every
+    verdict the step cache keeps (VERIFIED or REFUTED)."""
+    import contextlib
+    import dataclasses
+    import io
+
+    from derive import warm
+
+    if any(c.result.verdict.status is Status.UNPROVEN for c in checked):
+        return
+    as_cached = [dataclasses.replace(c, cached=True) for c in checked]
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        if args.format != "json":
+            _print_document_reports(loaded)
+        if args.format == "text":
+            table = _TablePrinter(loaded, args, Progress(sys.stderr, False))
+            for c in as_cached:
+                table.add(c)
+        elif args.format == "github":
+            _print_annotations(as_cached, args, {str(path): ds for path, ds in loaded})
+        else:
+            print(json.dumps(_as_json(as_cached, args, status), indent=2))
+    summary = "" if args.format == "json" else _summary(
+        as_cached, args, f"{warm.TOTAL}s in all (every verdict from the cache)")
+    warm.store(args.argv, [path for path, _ in loaded], output.getvalue(), summary, status)
 
 
 def _annotation_escape(text: str, in_property: bool = False) -> str:
@@ -399,21 +431,24 @@ def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.
 def _print_summary(checked: list, args: argparse.Namespace, total: float) -> None:
     """The counts, and the time of the whole run: reading the files (for documents, also
     the search for their rules) and checking."""
+    seconds = sum(c.result.seconds for c in checked if not c.cached)
+    cached = sum(c.cached for c in checked)
+    from_cache = f", {cached} from the cache" if cached else ""
+    print(_summary(checked, args, f"{total:.2f}s in all ({args.reading_seconds:.2f}s reading "
+                                  f"and searching, {seconds:.2f}s checking{from_cache})"))
+
+
+def _summary(checked: list, args: argparse.Namespace, timing: str) -> str:
     results = [c.result for c in checked]
     counts = {s: sum(r.verdict.status is s for r in results) for s in Status}
     twins = sum(r.entry.expect == "refuted" and r.expected for r in results)
     unexpected = sum(not _counts_as_expected(r, args.ignore_expectations) for r in results)
-    cached = sum(c.cached for c in checked)
-    seconds = sum(r.seconds for c, r in zip(checked, results, strict=True) if not c.cached)
     parts = [f"{counts[Status.VERIFIED]} verified", f"{counts[Status.REFUTED]} refuted"
              + (f" ({twins} as expected)" if twins and not args.ignore_expectations else ""),
              f"{counts[Status.UNPROVEN]} unproven"]
     tail = "all as expected" if not unexpected else f"{unexpected} not as expected"
-    from_cache = f", {cached} from the cache" if cached else ""
-    timing = (f"{total:.2f}s in all ({args.reading_seconds:.2f}s reading and searching, "
-              f"{seconds:.2f}s checking{from_cache})")
-    print(f"{len(results)} steps: {', '.join(parts)}; {tail}; {timing} "
-          f"(seed {args.seed}, {args.instances} instances per step)")
+    return (f"{len(results)} steps: {', '.join(parts)}; {tail}; {timing} "
+            f"(seed {args.seed}, {args.instances} instances per step)")
 
 
 def _num(x: float | None) -> float | None:
@@ -579,6 +614,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the run cache's key
     try:
         return args.run(args)
     except DeriveError as e:

@@ -119,7 +119,8 @@ def check_one(path: Path, derivation: Derivation, entry: Entry, settings: Settin
         return checked
     result = _check_fresh(derivation, entry, settings)
     if key is not None:
-        cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry))
+        cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry),
+                  getattr(result, "certificate", None))
     return Checked(path, result, False)
 
 
@@ -149,7 +150,8 @@ def run(loaded: Loaded, settings: Settings, cache: VerdictCache | None = None,
     def fresh(task: Task, key: str | None, result: StepResult) -> None:
         path, derivation, entry = _lookup(loaded, task)
         if key is not None:
-            cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry))
+            cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry),
+                      getattr(result, "certificate", None))
         done(task, Checked(path, result, False))
 
     if settings.jobs > 1 and len(pending) > 1:

@@ -224,13 +224,14 @@ def _stored(tmp_path) -> tuple[VerdictCache, str, Path]:
 
 
 def _tamper_status(text: str) -> str:
-    # Claim REFUTED without changing the evidence (and fix the digest up, as a forger would
-    # have to): the kernel, deciding afresh, does not reach it.
+    # Claim REFUTED without changing the evidence, and fix the digest up as only someone
+    # with this user's secret could: the kernel, deciding afresh, still does not reach it.
     from derive.cache import _digest
 
     entry = json.loads(text)
     entry["verdict"]["status"]["name"] = "REFUTED"
-    entry["digest"] = _digest(entry["key"], [entry["verdict"], entry["seconds"]])
+    entry["digest"] = _digest(entry["key"], [entry["verdict"], entry["seconds"],
+                                             entry["certificate"]])
     return json.dumps(entry)
 
 
