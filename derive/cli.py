@@ -560,10 +560,41 @@ def rule_check_status(rule: Rule) -> tuple[bool, str]:
     return True, f"none of its own ({rule.origin}): the kernel checks each step that uses it"
 
 
+# Rules a step cites that are made for it from what the proof states: not in the registry
+# (each is one per definition or model), but citable all the same.
+RULE_MAKERS = {
+    "substitute": ("substitute(DEFINITION)", "f(x) := body  (relation :=)",
+                   "every application of the defined function replaced by its body",
+                   "d.define(..., by=substitute(q_def)) for q_def = d.let(q(y), ..., "
+                   "label=\"5.28\"); in a document: % by: substitute 5.28"),
+    "reparametrise": ("reparametrise(OLD, NEW, VARIABLES)",
+                      "argmin_OLD F(OLD) := argmin_VARIABLES F(NEW)  (relation :=)",
+                      "every OLD replaced by NEW; the objective depends on VARIABLES",
+                      "d.define(ArgMin(..., phi), by=reparametrise(theta, f[x[i], phi], "
+                      "[phi])): a modelling assumption, the book's 5.31"),
+}
+
+
+def _print_rule_maker(name: str) -> None:
+    from derive import rules
+
+    call, statement, conditions, use = RULE_MAKERS[name]
+    summary = (getattr(rules, name).__doc__ or "").strip().split("\n")[0].rstrip(":") + "."
+    print(f"{call}  (made from a definition or model: an assumption, not a proved equality)")
+    print(f"    {summary}")
+    print(f"    statement: {statement}")
+    print(f"    side conditions: {conditions}")
+    print(f"    use: {use}")
+    print("    own check: the kernel checks that it is applied exactly, at each step")
+
+
 def _run_rules(args: argparse.Namespace) -> int:
     """Exit status 1 if some rule's own check fails."""
     from derive.rules import lookup, registry
 
+    if args.name in RULE_MAKERS:
+        _print_rule_maker(args.name)
+        return EXIT_OK
     rules = [lookup(args.name)] if args.name else sorted(registry().values(),
                                                          key=lambda r: r.name)
     all_passed = True
@@ -579,6 +610,9 @@ def _run_rules(args: argparse.Namespace) -> int:
         print(f"    own check: {how}")
         if rule.aliases:
             print(f"    also called: {', '.join(rule.aliases)}")
+    if not args.name:
+        for name in RULE_MAKERS:
+            _print_rule_maker(name)
     return EXIT_OK if all_passed else EXIT_REFUTED
 
 

@@ -17,7 +17,23 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-TWINS = ROOT / "proofs" / "udl_5_27_to_5_31_twins.py"
+
+# Three derivations that share the label "s": a wrong twin, a wrong step, a right one.
+SHARED = """\
+import sympy as sp
+from derive import Derivation
+from derive.rules import algebra
+
+x = sp.Symbol("x", real=True)
+twin = Derivation("twin", (x + 1) ** 2)
+twin.eq(x**2 + 1, by=algebra, label="s", expect="refuted")
+wrong = Derivation("wrong", (x - 1) ** 2)
+wrong.eq(x**2 + 1, by=algebra, label="s")
+fine = Derivation("fine", (x + 1) ** 2)
+fine.eq(x**2 + 2*x + 1, by=algebra, label="s")
+alone = Derivation("alone", (x + 2) ** 2)
+alone.eq(x**2 + 4, by=algebra, label="t", expect="refuted")
+"""
 
 # A post with one step that is right and one that is not (an unproven step: no rule of the
 # library justifies it), and a Markdown file with no math at all.
@@ -61,7 +77,7 @@ def _replays(text: str) -> list[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    shutil.copy(TWINS, tmp_path / "twins.py")
+    (tmp_path / "twins.py").write_text(SHARED)
     (tmp_path / "post.md").write_text(POST, encoding="utf-8")
     (tmp_path / "README.md").write_text("# Notes\n\nNo mathematics here.\n")
     return tmp_path
@@ -85,9 +101,9 @@ def test_replays_in_the_terminal_run_as_printed(project):
     done = run(["derive", "check", "twins.py", "post.md", "--ignore-expectations",
                 "--instances", "100", "--no-cache"], project)
     commands = _replays(done.stdout)
-    # a label three twins share is named with its derivation
-    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
-           "--instances 100" in commands
+    # a label derivations share is named with its derivation; one used once is not
+    assert "derive check twins.py --only wrong::s --seed 20231205 --instances 100" in commands
+    assert "derive check twins.py --only t --seed 20231205 --instances 100" in commands
     assert any(c.startswith("pytest post.md::") for c in commands)
     _assert_replays_run(commands, project)
 
@@ -97,8 +113,7 @@ def test_replays_in_a_markdown_report_run_as_printed(project):
         project)
     markdown = (project / "report.md").read_text(encoding="utf-8")
     commands = re.findall(r"`(derive check [^`]+)`", markdown)
-    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
-           "--instances 100" in commands
+    assert "derive check twins.py --only twin::s --seed 20231205 --instances 100" in commands
     assert any(c.startswith("derive check post.md ") for c in commands)
     _assert_replays_run(commands, project)
 
@@ -114,25 +129,27 @@ def test_replays_in_a_pdf_report_run_as_printed(project):
                           capture_output=True, text=True, check=True).stdout
     assert "–" not in text and "—only" not in text  # no en-dash, no em-dash for --
     commands = _replays(text)
-    assert "derive check twins.py --only twin_factor_I::5.30b --seed 20231205 " \
-           "--instances 100" in commands
+    assert "derive check twins.py --only wrong::s --seed 20231205 --instances 100" in commands
     _assert_replays_run(commands, project)
 
 
 def test_github_annotations_for_steps_not_as_expected(project):
     done = run(["derive", "check", "twins.py", "post.md", "--format", "github",
                 "--instances", "100", "--no-cache"], project)
-    assert done.returncode == 1  # the post's second step is refuted; twins as expected
+    assert done.returncode == 1  # the post's second step and wrong::s are refuted
     annotations = [line for line in done.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 1
-    (post,) = annotations
+    assert len(annotations) == 2
+    assert annotations[0].startswith("::error file=twins.py,line=9,title=derive%3A "
+                                     "wrong%3A%3As REFUTED::")
+    assert "replay: derive check twins.py --only wrong::s --seed" in annotations[0]
+    post = annotations[1]
     assert post.startswith("::error file=post.md,line=14,title=derive%3A post_L13%3A%3AL13 "
                            "REFUTED::step L13 of post_L13: REFUTED (expected VERIFIED)%0A")
     assert "%0Areplay: derive check post.md --only L13 --seed 20231205" in post
     with_twins = run(["derive", "check", "twins.py", "--format", "github",
                       "--ignore-expectations", "--instances", "100"], project)
     lines = [line for line in with_twins.stdout.splitlines() if line.startswith("::error ")]
-    assert len(lines) == 7 and all(re.match(r"::error file=twins\.py,line=\d+,", x)
+    assert len(lines) == 3 and all(re.match(r"::error file=twins\.py,line=\d+,", x)
                                    for x in lines)
 
 
@@ -140,7 +157,7 @@ def test_the_pre_commit_hook_checks_the_changed_documents(project):
     """The hook's entry, run as pre-commit runs it: on the changed files its pattern takes."""
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "derive-check" and hook["language"] == "python"
-    changed = ["post.md", "README.md", "twins.py", "notes.tex"]
+    changed = ["post.md", "README.md", "twins.py", "notes.tex"]  # twins.py is not taken
     (project / "notes.tex").write_text(textwrap.dedent("""\
         \\begin{equation}
         \\log(a b) = \\log(a) + \\log(b) % by: log_of_product

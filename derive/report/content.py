@@ -75,7 +75,7 @@ class Evidence:
     conditions: list[ConditionRow]  # those shown: trivial ones only with verbose evidence
     symbolic: Rich
     numeric: Rich
-    note: str = ""
+    note: Rich = field(default_factory=list)  # the author's note, or how a rule was found
     counterexample: Counterexample | None = None
     state_word: str = "VERIFIED"  # the key of the status's word in the tables
     left_out: Rich = field(default_factory=list)  # says how many trivial ones are left out
@@ -179,6 +179,9 @@ class _Builder:
         for root in roots:
             for node in sp.preorder_traversal(root):
                 known.setdefault(str(node), node)
+                if isinstance(node, sp.core.function.AppliedUndef):
+                    # "every q replaced": a function named alone
+                    known.setdefault(node.func.__name__, sp.Symbol(node.func.__name__))
         return known
 
     def typeset(self, text: str) -> Segment:
@@ -193,6 +196,11 @@ class _Builder:
         found = [self.known.get(part) for part in parts]
         if all(f is not None for f in found):
             return ("math", ", ".join(self.math(f) for f in found))
+        # a product the rules formed on the way (an integrand after a factor was pulled
+        # out): typeset from its factors when the step holds each of them
+        factors = [self.known.get(f) for f in _top_level_factors(text)]
+        if len(factors) > 1 and all(f is not None for f in factors):
+            return ("math", self.math(sp.Mul(*factors, evaluate=False)))
         return ("code", text)
 
     def message(self, message: str | Message) -> Rich:
@@ -265,6 +273,8 @@ class _Builder:
     def rule_name(self, rule) -> str:
         if rule.name in self.lang.rules:
             return self.lang.rules[rule.name].name
+        if rule.origin == "search":  # a document's step no rule was found for
+            return self.words["no_rule_found"]
         family = rule.name.split("(", 1)[0]
         if family == "substitute":
             return self.words["substitute"].format(label=rule.name[len(family) + 1:-1])
@@ -364,8 +374,21 @@ class _Builder:
         shown = [row for row in rows if self.options.verbose_evidence or not row.trivial]
         fine = r.expected and v.status is Status.VERIFIED
         return Evidence(r.label, _state(r), self.verdict(r), self.rules(r), shown, symbolic,
-                        numeric, _note(r.entry.note), counterexample, v.status.value,
+                        numeric, self.note(r.entry.note), counterexample, v.status.value,
                         self.left_out(len(rows) - len(shown)), "" if fine else replay)
+
+    def note(self, note: str) -> Rich:
+        """The step's note: derive's own (how a document's rule was found) in the report's
+        language, an author's as written."""
+        if not note:
+            return []
+        note = _note(note)
+        segments, read = translate(note, self.lang)
+        if not read:
+            return [("text", note)]
+        # rule names, counts and seconds: as the checker wrote them
+        return [("code", v) if k == "code" and not _is_number(v) else ("text", v)
+                for k, v in segments]
 
     def left_out(self, count: int) -> Rich:
         if not count:
@@ -393,11 +416,23 @@ class _Builder:
 
 # A document's step notes what was read ("read: <the expression>; <how its rule was
 # found>"); the report shows the reading typeset in the chain, so only the rest is kept.
-_READ_NOTE = re.compile(r"read: [^;]*; ")
+_READ_NOTE = re.compile(r"read: [^;]*(; |\Z)")
 
 
 def _note(note: str) -> str:
     return _READ_NOTE.sub("", note, count=1) if note.startswith("read: ") else note
+
+
+def _top_level_factors(text: str) -> list[str]:
+    """``a*b(c*d)*e`` as ``[a, b(c*d), e]``: split at the ``*`` outside brackets."""
+    factors, depth, start = [], 0, 0
+    for k, c in enumerate(text):
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if c == "*" and depth == 0 and text[k - 1:k + 1] != "**" and text[k:k + 2] != "**":
+            factors.append(text[start:k])
+            start = k + 1
+    return [*factors, text[start:]]
 
 
 # derive's own labels for a document's unnumbered displays (L48: the display on line 48)

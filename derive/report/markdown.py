@@ -124,7 +124,7 @@ def _details(e: Evidence, words: dict) -> str:
     items.append(f"- **{escape_markdown(words['symbolic'])}**: {rich(e.symbolic)}")
     items.append(f"- **{escape_markdown(words['numeric'])}**: {rich(e.numeric)}")
     if e.note:
-        items.append(f"- **{escape_markdown(words['note'])}**: {escape_markdown(e.note)}")
+        items.append(f"- **{escape_markdown(words['note'])}**: {rich(e.note)}")
     ce = e.counterexample
     if ce is not None:
         items.append(f"- **{escape_markdown(words['instance'])}**: "

@@ -114,7 +114,7 @@ def _evidence(e: Evidence, words: dict) -> str:
     rows.append((words["symbolic"], rich(e.symbolic)))
     rows.append((words["numeric"], rich(e.numeric)))
     if e.note:
-        rows.append((words["note"], escape_tex(e.note)))
+        rows.append((words["note"], rich(e.note)))
     if e.counterexample:
         ce = e.counterexample
         instance = "; ".join(rf"\texttt{{{escape_tex(k)}}} = \texttt{{{escape_tex(v)}}}"
