@@ -39,8 +39,10 @@ FAST = ["--derive-instances", "40", "-p", "no:cacheprovider", "-p", "no:hypothes
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> pytest.Pytester:
+def project(pytester: pytest.Pytester, monkeypatch) -> pytest.Pytester:
     pytester.makepyprojecttoml("[tool.pytest.ini_options]\naddopts = '-ra'\n")
+    # runs in subprocesses import this checkout's derive, not the one an install names
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
     return pytester
 
 
