@@ -204,3 +204,42 @@ def test_every_formula_renders_in_the_browser(reports, name, renderer, engine):
     assert result["rendered"] == len(_math(markdown))
     left = [m for m in ("$", "\\(", "\\[", "\\begin") if m in result["text"]]
     assert not left, f"unrendered math ({left}) in: {result['text'][:600]}"
+
+
+def test_the_seed_posts_report_reads_as_the_author_wrote_it(reports):
+    """Its front-matter title, the names the author gives the results (\\hat\\theta, then
+    \\hat\\phi), no equation numbers the author did not write, the rules beside each line."""
+    markdown = _named(reports, "seed-ko")
+    assert markdown.startswith('---\ntitle: "kl발산과 크로스 엔트로피"\n')
+    chain = markdown.split("### 유도 과정")[2].split("$$")[1]
+    rows = [" ".join(row.split()) for row in chain.split(r"\cr")]
+    assert rows[0].startswith(r"\begin{aligned} \hat{\theta} &= \mathop{\mathrm{argmin}}")
+    assert rows[-1].startswith(r"\hat{\phi} &\overset{\mathrm{def}}{=}")
+    assert r"(L5" not in chain and r"(L6" not in chain  # derive's line labels are no tags
+    assert all(r"&&\qquad \text{[" in row for row in rows[1:])
+
+
+def test_a_message_with_a_key_is_translated_and_its_expressions_typeset():
+    import sympy as sp
+
+    from derive import Derivation
+    from derive.kernel import Condition, ConditionResult, Message
+    from derive.report.content import Options, _Builder
+    from derive.report.language import KO
+    from derive.rules import algebra
+
+    i = sp.Symbol("i", integer=True, positive=True)
+    x = sp.Symbol("x", real=True)
+    d = Derivation("m", x)
+    d.eq(x, by=algebra, label="s")
+    (result,) = check_derivation(d, instances=20)
+    builder = _Builder(d, [result], "m.py", KO, "book", "mathjax", Options(), [d])
+    builder.known = {}
+    statement = Message("sum_finite", "the sum over i is finite", (("index", i),))
+    row = builder.condition(ConditionResult(Condition("fact", (), statement), True,
+                                            Message("by_assumptions", "from the declared "
+                                                    "assumptions")))
+    assert row.statement == [("math", "i"), ("text", "에 대한 합은 유한합")]
+    assert row.how == [("text", "선언된 가정으로부터")]
+    unknown = builder.message(Message("a_key_no_table_has", "in English", ()))
+    assert unknown == [("text", "in English")]  # shown as the kernel wrote it
