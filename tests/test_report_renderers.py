@@ -234,7 +234,6 @@ def test_a_message_with_a_key_is_translated_and_its_expressions_typeset():
     d.eq(x, by=algebra, label="s")
     (result,) = check_derivation(d, instances=20)
     builder = _Builder(d, [result], "m.py", KO, "book", "mathjax", Options(), [d])
-    builder.known = {}
     statement = Message("sum_finite", "the sum over i is finite", (("index", i),))
     row = builder.condition(ConditionResult(Condition("fact", (), statement), True,
                                             Message("by_assumptions", "from the declared "

@@ -8,6 +8,7 @@ every writer escapes. Mathematics is LaTeX from the printer, whose names are esc
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -161,28 +162,43 @@ class _Builder:
             expressions += [entry.after] if isinstance(entry, Step) else [entry.lhs, entry.rhs]
         self.bold = parameters(expressions)
         self.expressions = expressions
+        self._known: dict[str, sp.Basic] | None = None  # the derivation's, by text
+        self.result: StepResult | None = None  # the step whose evidence is being written
+        self._step_known: dict[str, sp.Basic] | None = None
 
     def math(self, expr: sp.Basic) -> str:
         return to_latex(expr, self.style, self.target, self.bold)
 
-    def _known_expressions(self, r: StepResult) -> dict[str, sp.Basic]:
-        """Every subexpression of the step (its sides, what its rules proposed, its
-        conditions' subjects) by its text: a message that quotes one is typeset from it."""
-        roots = list(self.expressions)
-        if r.justification is not None:
-            roots.append(r.justification.result)
-            roots += [old for old, _ in r.justification.substitution]
-            roots += [new for _, new in r.justification.substitution]
-        for c in r.verdict.symbolic.conditions:
-            roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
+    @staticmethod
+    def _by_text(roots) -> dict[str, sp.Basic]:
         known: dict[str, sp.Basic] = {}
         for root in roots:
             for node in sp.preorder_traversal(root):
-                known.setdefault(str(node), node)
+                known.setdefault(_text(node), node)
                 if isinstance(node, sp.core.function.AppliedUndef):
                     # "every q replaced": a function named alone
                     known.setdefault(node.func.__name__, sp.Symbol(node.func.__name__))
         return known
+
+    def lookup(self, text: str) -> sp.Basic | None:
+        """The subexpression of the step whose text is ``text`` (its sides, what its rules
+        proposed, its conditions' subjects), found when a message quotes it; printed to text
+        only then, and once per derivation (printing every node is not cheap)."""
+        if self._known is None:
+            self._known = self._by_text(self.expressions)
+        found = self._known.get(text)
+        if found is not None or self.result is None:
+            return found
+        if self._step_known is None:
+            r = self.result
+            roots = []
+            if r.justification is not None:
+                roots.append(r.justification.result)
+                roots += [e for pair in r.justification.substitution for e in pair]
+            for c in r.verdict.symbolic.conditions:
+                roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
+            self._step_known = self._by_text(roots)
+        return self._step_known.get(text)
 
     def typeset(self, text: str) -> Segment:
         """An expression a message quotes, as math if the step holds it (or it is a
@@ -193,12 +209,12 @@ class _Builder:
         parts = [part.strip() for part in text.split(",")]
         if all(_is_number(part) for part in parts):
             return ("math", ", ".join(parts))
-        found = [self.known.get(part) for part in parts]
+        found = [self.lookup(part) for part in parts]
         if all(f is not None for f in found):
             return ("math", ", ".join(self.math(f) for f in found))
         # a product the rules formed on the way (an integrand after a factor was pulled
         # out): typeset from its factors when the step holds each of them
-        factors = [self.known.get(f) for f in _top_level_factors(text)]
+        factors = [self.lookup(f) for f in _top_level_factors(text)]
         if len(factors) > 1 and all(f is not None for f in factors):
             return ("math", self.math(sp.Mul(*factors, evaluate=False)))
         return ("code", text)
@@ -344,7 +360,7 @@ class _Builder:
         return ConditionRow(c.holds, statement, self.message(c.how))
 
     def evidence(self, r: StepResult) -> Evidence:
-        self.known = self._known_expressions(r)
+        self.result, self._step_known = r, None
         v, w = r.verdict, self.words
         symbolic: Rich = [("text", w[v.symbolic.status.value])]
         if v.symbolic.status is not Symbolic.PROVED:
@@ -421,6 +437,13 @@ _READ_NOTE = re.compile(r"read: [^;]*(; |\Z)")
 
 def _note(note: str) -> str:
     return _READ_NOTE.sub("", note, count=1) if note.startswith("read: ") else note
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(node: sp.Basic) -> str:
+    """``str(node)``, remembered: consecutive lines, and what the rules proposed, share most
+    of their subexpressions."""
+    return str(node)
 
 
 def _top_level_factors(text: str) -> list[str]:
