@@ -197,3 +197,25 @@ def test_trivial_side_conditions_only_with_verbose_evidence(project):
     assert "that hold trivially left out" in short and "trivially left out" not in long
     # what is not trivial stays
     assert r"$$\frac{1}{I} \gt 0$$" in short
+
+
+@pytest.mark.slow
+def test_pre_commit_itself_runs_the_hook(project, tmp_path):
+    """pre-commit try-repo: installs this checkout in a virtualenv of its own, as a blog's
+    repository would, and runs the hook on the files given (slow: it installs SymPy)."""
+    if shutil.which("pre-commit") is None or shutil.which("git") is None:
+        pytest.skip("pre-commit or git is not installed (Debian: pre-commit git)")
+    if subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain"], capture_output=True,
+                      text=True).stdout.strip():
+        pytest.skip("try-repo installs the last commit: commit first")
+    git = ["git", "-c", "user.email=derive@example.org", "-c", "user.name=derive"]
+    subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+    subprocess.run([*git, "add", "post.md", "README.md"], cwd=project, check=True)
+    subprocess.run([*git, "commit", "-qm", "a post"], cwd=project, check=True)
+    done = subprocess.run(["pre-commit", "try-repo", str(ROOT), "derive-check", "--files",
+                           "post.md", "README.md"], cwd=project, capture_output=True,
+                          text=True, timeout=1200,
+                          env={**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pc")})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "derive check" in done.stdout and "Failed" in done.stdout
+    assert "step L13 of post_L13: REFUTED" in done.stdout
