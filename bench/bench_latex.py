@@ -22,9 +22,9 @@ DOCUMENTS = [(SHARED / "reference" / "UDL_Equations.tex", 5),
              (SHARED / "seed" / "000_86771fc8b7dc4c48.txt", None)]
 
 
-def measure(path: Path, chapter: int | None, search_seconds: float) -> tuple[dict, float]:
+def measure(path: Path, chapter: int | None, search_budget: int) -> tuple[dict, float]:
     start = time.perf_counter()
-    document = load_document(path, chapter, search_seconds=search_seconds)
+    document = load_document(path, chapter, search_budget=search_budget)
     read_seconds = time.perf_counter() - start
     verdicts = Counter(r.verdict.status.value for d in document.derivations
                        for r in check_derivation(d, instances=200))

@@ -3,13 +3,17 @@
 A key is the SHA-256 of: both sides of the step (SymPy's ``srepr``, plus the classes and
 assumptions ``srepr`` leaves out: a density's class, an undefined function's or an
 ``IndexedBase``'s assumptions), its relation, expectation, label and derivation name (the
-numeric instances are drawn from a generator seeded with them), its hypotheses, every rule
-it cites (each field of the rule, the source of the module that defines its proposer, and
-what that proposer closes over), the seed, the number of instances, the time limit, the
-versions of derive, SymPy, NumPy and Python, and a hash of derive's own source files (so a
-change to a rule's code or to the kernel invalidates every verdict; the modules that only
-show or schedule verdicts are left out). Anything the key cannot
-describe faithfully makes the step uncacheable: it is then always checked afresh.
+numeric instances are drawn from a generator seeded with them), its hypotheses, the
+certificates its rules proposed (what the kernel judged, digest from
+``kernel.fingerprint``), the seed, the number of instances, the time limit, the versions of
+derive, SymPy, NumPy and Python, and a hash of derive's own source files (so a change to the
+kernel or the numeric checker invalidates every verdict; the modules that only show or
+schedule verdicts are left out). Anything the key cannot describe faithfully makes the step
+uncacheable: it is then always checked afresh.
+
+What a hit gives is numeric evidence, never a verdict to believe: the rules propose and the
+kernel judges afresh on every run (that is cheap), and the stored numeric verdict takes the
+place of the numeric check only; the kernel must then reach the stored status again.
 
 Only VERIFIED and REFUTED verdicts are stored: UNPROVEN may be a timeout, which depends on
 the machine, and it is what the author is working on, so it is always re-checked.
@@ -17,10 +21,10 @@ the machine, and it is what the author is working on, so it is always re-checked
 The folder (``.derive_cache/`` in the project, like ``.pytest_cache/``, with a ``.gitignore``
 of ``*`` so it is never committed) holds one JSON file per verdict. A file is trusted only
 if it parses, carries its own key, its digest (an HMAC-SHA256 under a secret of this user's
-kept outside the project: ``derive.warm.user_secret``) matches, it was reached from the
-certificate the step's rules propose (once the kernel gives certificates), and the kernel,
-deciding afresh from the stored symbolic and numeric evidence, reaches the stored status;
-anything else is a corrupt entry: reported, ignored, and rewritten.
+kept outside the project: ``derive.warm.user_secret``, so that no one who can only edit the
+project's files can forge one) matches, and the kernel, from its own symbolic verdict and
+the stored numeric evidence, reaches the stored status; anything else is a corrupt entry:
+reported, ignored, and rewritten.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import inspect
 import json
 import os
 import platform
+import re
 import shutil
 import tempfile
 import types
@@ -46,8 +51,10 @@ from sympy.core.function import AppliedUndef
 from derive import kernel
 from derive.derivation import Definition, Derivation, Entry
 from derive.kernel import (
+    Claim,
     Condition,
     ConditionResult,
+    Message,
     Numeric,
     NumericVerdict,
     Status,
@@ -60,7 +67,7 @@ from derive.warm import CACHE_DIR_NAME, NoSecret, find_project_root, mac
 __all__ = ["CACHE_DIR_NAME", "Uncacheable", "VerdictCache", "decode_verdict", "encode_verdict",
            "find_project_root", "step_key"]  # the folder's name and root: derive.warm's
 
-FORMAT = 2  # bump when the layout of an entry changes (2: keyed MAC, certificate)
+FORMAT = 2  # bump when the layout of an entry changes (2: the digest is a keyed MAC)
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
 # derive's modules (and packages, ending in /) that only show or schedule verdicts: editing
 # them keeps the cache valid. Every other source file of derive is part of every key.
@@ -246,14 +253,32 @@ def _code_text(code: types.CodeType) -> str:
             f"{code.co_varnames} {code.co_freevars} {code.co_cellvars}")
 
 
+def certificate_fingerprint(certificates) -> str:
+    """A digest of exactly what the certificates say, the same in every process (for the
+    verdict cache's key): bound variables named canonically, no run-time counters."""
+    def part(x):
+        if isinstance(x, kernel.Schema):
+            return (f"schema {x.name} {x.trust} {part(x.lhs)} {part(x.rhs)} "
+                    f"{part(x.variables)}")
+        if isinstance(x, tuple):
+            return "(" + ",".join(part(y) for y in x) + ")"
+        if isinstance(x, sp.Basic):
+            return sp.srepr(kernel.alpha_normal(x))
+        return repr(x)
+    text = ";".join(f"{type(c).__name__}{part(tuple(vars(c).values()))}" for c in certificates)
+    text = re.sub(r"(dummy_index|derive_pattern)=\d+", "", text)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,
-             time_limit: float) -> str:
-    """The cache key of one step (or definition) checked with these settings."""
+             time_limit: float, certificates: str = "") -> str:
+    """The cache key of one step (or definition) checked with these settings, whose rules
+    proposed the certificates with fingerprint ``certificates``."""
     if isinstance(entry, Definition):
         sides = ("definition", expression_key(entry.lhs), expression_key(entry.rhs), "")
     else:
         sides = ("step", expression_key(entry.before), expression_key(entry.after),
-                 describe(entry.rules))
+                 f"certificates {certificates}")
     parts = (derive_fingerprint(), derivation.name, entry.label, entry.relation.value,
              entry.expect, *sides, describe(tuple(entry.hypotheses)),
              f"seed {seed}", f"instances {instances}", f"time limit {time_limit!r}")
@@ -265,10 +290,13 @@ def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,
 
 _DATACLASSES = {c.__name__: c for c in (Verdict, SymbolicVerdict, NumericVerdict,
                                         ConditionResult, Condition)}
-_ENUMS = {c.__name__: c for c in (Status, Symbolic, Numeric)}
+_ENUMS = {c.__name__: c for c in (Status, Symbolic, Numeric, Claim)}
 # Never shown, and SymPy objects of classes made at run time do not round-trip: a cached
-# Condition keeps its kind, statement and reason, with an empty subject.
-_DROPPED_FIELDS = {"Condition": {"subject"}}
+# Condition keeps its kind, statement and reason, with an empty subject; a cached symbolic
+# verdict keeps what it concluded, not the kernel's working (its trace, the line it gave
+# the numbers, the substitutions: a report checks afresh).
+_DROPPED_FIELDS = {"Condition": {"subject"},
+                   "SymbolicVerdict": {"numeric_left", "substitution", "trace"}}
 
 
 def encode_verdict(value: object) -> object:
@@ -279,6 +307,9 @@ def encode_verdict(value: object) -> object:
         if type(value).__name__ not in _ENUMS:
             raise Uncacheable(f"unknown enum {type(value).__name__}")
         return {"__enum__": type(value).__name__, "name": value.name}
+    if isinstance(value, Message):  # its arguments are kept as the text they print
+        return {"__message__": value.key, "text": value.text,
+                "args": [[name, str(arg)] for name, arg in value.args]}
     if dataclasses.is_dataclass(value) and type(value).__name__ in _DATACLASSES:
         name = type(value).__name__
         dropped = _DROPPED_FIELDS.get(name, set())
@@ -290,7 +321,7 @@ def encode_verdict(value: object) -> object:
     if isinstance(value, list):
         return [encode_verdict(v) for v in value]
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        if "__enum__" in value or "__dataclass__" in value or "__tuple__" in value:
+        if {"__enum__", "__dataclass__", "__tuple__", "__message__"} & set(value):
             raise Uncacheable("a dict whose keys look like the cache's own markers")
         return {k: encode_verdict(v) for k, v in value.items()}
     raise Uncacheable(f"cannot store a {type(value).__name__} in the cache")
@@ -307,6 +338,9 @@ def decode_verdict(data: object) -> object:
         raise ValueError(f"unexpected {type(data).__name__}")
     if "__enum__" in data:
         return _ENUMS[data["__enum__"]][data["name"]]
+    if "__message__" in data:
+        return Message(data["__message__"], data["text"],
+                       tuple((name, arg) for name, arg in data["args"]))
     if "__tuple__" in data:
         return tuple(decode_verdict(v) for v in data["__tuple__"])
     if "__dataclass__" in data:
@@ -323,11 +357,6 @@ def _digest(key: str, payload: object) -> str:
     which no one who can only edit the project's files knows."""
     return mac("verdict", key, json.dumps(payload, sort_keys=True, allow_nan=True))
 
-
-def _fingerprint(certificate: object) -> str | None:
-    """The certificate a step's verdict rests on, as the kernel fingerprints it (None for a
-    verdict reached without one)."""
-    return None if certificate is None else str(certificate.fingerprint())
 
 
 # ---------------------------------------------------------------------------------------
@@ -354,14 +383,13 @@ class VerdictCache:
     def _path(self, key: str) -> Path:
         return self.folder / "verdicts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str, same_claim: bool = True,
-            certificate: object = None) -> tuple[Verdict, float] | None:
-        """The stored verdict and the seconds it took to reach, or None (not there, or
-        corrupt: then a warning names the file, and the next ``put`` rewrites it).
-        ``same_claim`` is what the checker passes to ``kernel.decide`` for this step (False
-        for a definition), so that the kernel can reach the verdict again. ``certificate``:
-        the one the step's rules propose now, when known; an entry stored with another is
-        stale."""
+    def get(self, key: str, symbolic: SymbolicVerdict,
+            same_claim: bool = True) -> tuple[Verdict, float] | None:
+        """The verdict the kernel reaches from ``symbolic`` (its own, reached afresh) and the
+        stored numeric evidence, with the seconds the check took; None if there is no entry,
+        or a corrupt one (then a warning names the file, and the next ``put`` rewrites it),
+        or one whose stored status the kernel does not reach again. ``same_claim`` is what
+        the checker passes to ``kernel.decide`` (False for a definition)."""
         if not self.read:
             return None
         path = self._path(key)
@@ -376,20 +404,18 @@ class VerdictCache:
             entry = json.loads(text)
             if entry["format"] != FORMAT or entry["key"] != key:
                 raise ValueError("it belongs to another key or format")
-            stored_certificate = entry.get("certificate")
-            expected = _digest(key, [entry["verdict"], entry["seconds"], stored_certificate])
+            expected = _digest(key, [entry["verdict"], entry["seconds"]])
             if not hmac.compare_digest(str(entry["digest"]), expected):
                 raise ValueError("its digest does not match its contents (edited, or "
                                  "written under another user's secret)")
-            if certificate is not None and stored_certificate != _fingerprint(certificate):
-                raise ValueError("it was reached from another certificate")
             verdict = decode_verdict(entry["verdict"])
             seconds = float(entry["seconds"])
             if not isinstance(verdict, Verdict) or verdict.status not in CACHED_STATUSES:
                 raise ValueError("it does not hold a verdict derive stores")
-            if kernel.decide(verdict.symbolic, verdict.numeric, same_claim) != verdict:
-                raise ValueError("the kernel does not reach the stored verdict from the "
-                                 "stored evidence")
+            verdict = kernel.decide(symbolic, verdict.numeric, same_claim)
+            if verdict.status is not decode_verdict(entry["verdict"]).status:
+                raise ValueError("the kernel does not reach the stored verdict from its own "
+                                 "symbolic verdict and the stored numeric evidence")
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             self.warnings.append(f"{path}: corrupt cache entry ignored ({e}); the step was "
                                  f"checked afresh and the entry rewritten")
@@ -399,21 +425,18 @@ class VerdictCache:
             return None
         return verdict, seconds
 
-    def put(self, key: str, verdict: Verdict, seconds: float, what: str = "",
-            certificate: object = None) -> bool:
-        """Store a VERIFIED or REFUTED verdict, with the fingerprint of the certificate it
-        rests on (``StepResult.certificate``, when the kernel gives one), atomically:
-        concurrent writers, as under pytest-xdist or ``-j``, never leave a half-written
-        file. False if not stored."""
+    def put(self, key: str, verdict: Verdict, seconds: float, what: str = "") -> bool:
+        """Store a VERIFIED or REFUTED verdict (atomically: concurrent writers, as under
+        pytest-xdist or ``-j``, never leave a half-written file). False if not stored."""
         if verdict.status not in CACHED_STATUSES or not self._writable:
             return False
         try:
-            payload = [encode_verdict(verdict), float(seconds), _fingerprint(certificate)]
+            payload = [encode_verdict(verdict), float(seconds)]
             digest = _digest(key, payload)
         except (Uncacheable, NoSecret):
             return False
         entry = {"format": FORMAT, "key": key, "step": what, "verdict": payload[0],
-                 "seconds": payload[1], "certificate": payload[2], "digest": digest}
+                 "seconds": payload[1], "digest": digest}
         path = self._path(key)
         try:
             self._prepare()

@@ -1,35 +1,38 @@
-"""Checking a derivation: each step's rules propose, the kernel judges, the numbers testify.
+"""Checking a derivation: each step's rules propose certificates, the kernel judges, the
+numbers testify.
 
-This is the orchestration around the kernel: it runs the rules of a step in sequence (a
-step may cite several, as a textbook line does), under the time limit, catches what a rule
-raises so that no traceback reaches the user, and asks the numeric checker for its evidence.
+This is the orchestration around the kernel, and decides nothing: it runs the rules of a
+step in sequence (a step may cite several, as a textbook line does), under the time limit,
+catches what a rule raises so that no traceback reaches the user, hands the certificates to
+the kernel, and asks the numeric checker to test what the kernel established.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import kernel
+from derive import guard, kernel
 from derive.derivation import Definition, Derivation, Entry, Step
+from derive.guard import CheckTimeout
 from derive.kernel import (
     DEFAULT_INSTANCES,
     DEFAULT_SEED,
-    CheckTimeout,
+    Certificate,
     Claim,
-    Justification,
     Numeric,
     NumericVerdict,
+    Relation,
     Status,
     Symbolic,
     SymbolicVerdict,
     Verdict,
-    fact,
-    positive,
 )
+from derive.kernel.objects import OptimisationSet
 from derive.rules.base import Context, RuleDoesNotApply
 
 
@@ -38,8 +41,13 @@ class StepResult:
     derivation: Derivation
     entry: Entry
     verdict: Verdict
-    justification: Justification | None
+    proposals: tuple  # (rule name, its certificates), in turn
     seconds: float
+
+    @property
+    def certificates(self) -> tuple[Certificate, ...]:
+        return tuple(c for _, cs in self.proposals for c in cs)
+
 
     @property
     def label(self) -> str:
@@ -62,84 +70,65 @@ class StepResult:
 
 
 
-def _combine(parts: list[Justification], final: sp.Expr) -> Justification:
-    claims = {p.claim for p in parts}
-    if Claim.DEFINITION in claims:
-        claim = Claim.DEFINITION
-    elif Claim.MINIMISERS in claims:
-        claim = Claim.MINIMISERS
-    else:
-        claim = Claim.VALUES
-    conditions = tuple(c for p in parts for c in p.conditions)
-    substitution = tuple(s for p in parts for s in p.substitution)
-    premises = tuple(dict.fromkeys(n for p in parts for n in p.numeric_premises))
-    return Justification(", ".join(p.rule for p in parts), final, claim, conditions,
-                         "; ".join(p.detail for p in parts if p.detail), substitution,
-                         premises)
-
-
-def propose(step: Step) -> Justification:
-    """Run the step's rules in sequence; the last one sees the line written."""
+def propose(step: Step) -> tuple[tuple[str, tuple[Certificate, ...]], ...]:
+    """Run the step's rules in sequence, each on the line the previous one's certificates
+    lead to; the last one sees the line written. Returns each rule's certificates."""
     context = Context(step.hypotheses)
-    current, parts = step.before, []
+    current, proposals = step.before, []
     for k, rule in enumerate(step.rules):
-        target = step.after if k == len(step.rules) - 1 else None
-        if rule.needs_target and target is None:
+        last = k == len(step.rules) - 1
+        if rule.needs_target and not last:
             raise RuleDoesNotApply(f"{rule.name} chooses what to rewrite by the line written, "
                                    f"so it must come last in by=[...]")
-        part = rule(current, target, context)
-        parts.append(part)
-        current = part.result
-    return _combine(parts, current)
+        certificates = rule(current, step.after if last else None, context)
+        if not certificates:
+            raise RuleDoesNotApply(f"{rule.name} proposed nothing")
+        for certificate in certificates:
+            try:
+                current = kernel.advance(current, certificate, step.after)
+            except (kernel.CertificateError, kernel.SchemaError) as e:
+                raise RuleDoesNotApply(f"{rule.name}: {e}") from None
+        proposals.append((rule.name, certificates))
+    return tuple(proposals)
 
 
-def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, Justification | None]:
+def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, tuple]:
     start = time.perf_counter()
-    justification = None
+    proposals: tuple = ()
     try:
-        with kernel.time_limit():
-            justification = propose(step)
-            verdict = kernel.judge_symbolic(justification, step.after, "", step.hypotheses,
-                                            step.relation)
+        with guard.time_limit():
+            proposals = propose(step)
+            certificates = [c for _, cs in proposals for c in cs]
+            verdict = kernel.judge(step.before, step.after, step.relation, certificates,
+                                   step.hypotheses)
     except RuleDoesNotApply as e:
-        verdict = SymbolicVerdict(Symbolic.UNKNOWN, f"the rule does not apply: {e}")
+        verdict = _unknown("check.does_not_apply", f"the rule does not apply: {e}", why=str(e))
     except CheckTimeout as e:
-        verdict = SymbolicVerdict(Symbolic.UNKNOWN, f"timeout: {e}")
+        verdict = _unknown("check.timeout", f"timeout: {e}")
     except RecursionError:
-        verdict = SymbolicVerdict(Symbolic.UNKNOWN, "the expression is too deeply nested")
+        verdict = _unknown("check.too_deep", "the expression is too deeply nested")
     except Exception as e:  # a bug in a rule must not crash the run, nor pass
-        verdict = SymbolicVerdict(Symbolic.UNKNOWN,
-                                  f"rule {step.rule_names} failed: {type(e).__name__}: {e}")
-    return _timed(verdict, start), justification
+        verdict = _unknown("check.rule_failed", f"rule {step.rule_names} failed: "
+                           f"{type(e).__name__}: {e}", rule=step.rule_names)
+    return _timed(verdict, start), proposals
+
+
+def _unknown(key: str, text: str, **args) -> SymbolicVerdict:
+    return SymbolicVerdict(Symbolic.UNKNOWN, kernel.say(key, text, **args))
 
 
 def _timed(v: SymbolicVerdict, start: float) -> SymbolicVerdict:
-    return SymbolicVerdict(v.status, v.detail, v.conditions, time.perf_counter() - start)
+    return dataclasses.replace(v, seconds=time.perf_counter() - start)
 
 
 def _definition_symbolic(d: Definition) -> SymbolicVerdict:
-    """A definition is well formed: its left side is a function of symbols, and every sum
-    bound in it is a positive integer (I data points), every divisor positive."""
     start = time.perf_counter()
-    conditions = [fact(f"{d.lhs} is a function applied to symbols", True, "it is")]
-    for node in sp.preorder_traversal(d.rhs):
-        if isinstance(node, (sp.Sum, sp.Product)):
-            for _, _low, high in node.limits:
-                conditions.append(fact(f"{high} is an integer", high.is_integer,
-                                       "declared integer" if high.is_integer else
-                                       f"cannot show {high} is an integer: declare it integer=True"))
-                conditions.append(positive(high))
-        if isinstance(node, sp.Pow) and node.exp.is_negative:
-            conditions.append(positive(node.base))
-    with kernel.time_limit():
-        results = tuple(kernel.check_condition(c, d.hypotheses) for c in conditions)
-    failed = [r for r in results if r.holds is not True]
-    if failed:
-        return SymbolicVerdict(Symbolic.UNKNOWN, "; ".join(
-            f"{r.condition.statement}: {r.how}" for r in failed), results,
-            time.perf_counter() - start)
-    return SymbolicVerdict(Symbolic.PROVED, "well formed (a definition: an assumption, "
-                           "not a claim)", results, time.perf_counter() - start)
+    try:
+        with guard.time_limit():
+            verdict = kernel.judge_definition(d.lhs, d.rhs, d.hypotheses)
+    except CheckTimeout as e:
+        verdict = _unknown("check.timeout", f"timeout: {e}")
+    return _timed(verdict, start)
 
 
 def _definition_numeric(d: Definition, seed: int, instances: int,
@@ -149,6 +138,9 @@ def _definition_numeric(d: Definition, seed: int, instances: int,
     from derive import numeric
     from derive.notation import AppliedDensity, AppliedMassFunction
 
+    if isinstance(d.lhs, sp.Symbol):
+        return NumericVerdict(Numeric.NOT_APPLICABLE,
+                              "a definition of a symbol: nothing to test", seed=seed)
     function, body = d.as_function()
     if issubclass(function, AppliedDensity):
         return numeric.check_density(function, body, seed, instances, names)
@@ -163,23 +155,54 @@ def _definition_numeric(d: Definition, seed: int, instances: int,
                           "a definition of a non-density: nothing to test", seed=seed)
 
 
-def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
-                instances: int = DEFAULT_INSTANCES) -> StepResult:
+def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: int,
+                  names: tuple[str, ...]) -> NumericVerdict:
+    """The numbers test what the kernel established (its claim), whatever relation the step
+    is written with; with no proof, what the relation says."""
     from derive import numeric  # NumPy is loaded when a step is checked: a warm run never is
-    start = time.perf_counter()
+
+    claim, before = symbolic.claim, step.before
+    if claim is Claim.DEFINITION and symbolic.numeric_left is not None:
+        before, claim = symbolic.numeric_left, (Claim.MINIMISERS if isinstance(
+            before, OptimisationSet) else Claim.VALUES)
+    relation = step.relation
+    if relation is Relation.DEFINE and claim is not Claim.DEFINITION and claim is not None:
+        relation = Relation.EQUAL
+    return numeric.check_step(before, step.after, relation, claim, seed, instances, names,
+                              step.hypotheses, substitution=symbolic.substitution)
+
+
+def check_symbolic(entry: Entry) -> tuple[SymbolicVerdict, tuple]:
+    """The kernel's verdict on one step (or definition), and the certificates each rule
+    proposed. Cheap next to the numbers: the verdict cache recomputes it on every hit, so
+    a cached verdict is never more than the stored numeric evidence."""
+    if isinstance(entry, Definition):
+        return _definition_symbolic(entry), ()
+    return _symbolic_step(entry)
+
+
+def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
+                  seed: int = DEFAULT_SEED, instances: int = DEFAULT_INSTANCES) -> NumericVerdict:
+    """The numeric evidence on one step (or definition), testing what the kernel claimed."""
     names = (derivation.name, entry.label)
     if isinstance(entry, Definition):
-        symbolic = _definition_symbolic(entry)
-        numeric_verdict = _definition_numeric(entry, seed, instances, names)
-        justification = None
-    else:
-        symbolic, justification = _symbolic_step(entry)
-        numeric_verdict = numeric.check_step(entry.before, entry.after, entry.relation,
-                                             justification, seed, instances, names,
-                                             entry.hypotheses)
-    verdict = kernel.decide(symbolic, numeric_verdict,
-                            same_claim=not isinstance(entry, Definition))
-    return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)
+        return _definition_numeric(entry, seed, instances, names)
+    return _numeric_step(entry, symbolic, seed, instances, names)
+
+
+def result_of(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
+              proposals: tuple, numeric: NumericVerdict, seconds: float) -> StepResult:
+    verdict = kernel.decide(symbolic, numeric, same_claim=not isinstance(entry, Definition))
+    return StepResult(derivation, entry, verdict, proposals, seconds)
+
+
+def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
+                instances: int = DEFAULT_INSTANCES) -> StepResult:
+    start = time.perf_counter()
+    symbolic, proposals = check_symbolic(entry)
+    numeric = check_numeric(derivation, entry, symbolic, seed, instances)
+    return result_of(derivation, entry, symbolic, proposals, numeric,
+                     time.perf_counter() - start)
 
 
 def check_derivation(derivation: Derivation, seed: int = DEFAULT_SEED,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.kernel import DeriveError, Relation, as_expression
+from derive.kernel import DeriveError, Relation, as_expression, compose
 from derive.rules.base import Rule, resolve_rules
 
 __all__ = ["Definition", "Derivation", "Step", "Location"]
@@ -151,6 +151,10 @@ class Derivation:
                               f"with by=... (`derive rules` lists them)")
         rules = resolve_rules(by, where)
         after = as_expression(after, where)
+        if compose(self.conclusion, relation) is None:
+            raise DeriveError(f"{where}: a chain that goes {self.conclusion.value} and then "
+                              f"{relation.value} shows nothing about its ends; split it into "
+                              f"two derivations")
         return self._add(Step(label, self.last, after, relation, rules, tuple(hypotheses),
                               note, expect, location))
 
@@ -163,6 +167,35 @@ class Derivation:
                note: str = "", expect: str = "verified") -> Derivation:
         """``:= after``: a definition or modelling substitution, applied exactly."""
         return self._step(after, Relation.DEFINE, by, label, hypotheses, note, expect)
+
+    def le(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+           note: str = "", expect: str = "verified") -> Derivation:
+        """``<= after``: the line before is at most ``after``, for every admissible value."""
+        return self._step(after, Relation.LE, by, label, hypotheses, note, expect)
+
+    def lt(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+           note: str = "", expect: str = "verified") -> Derivation:
+        """``< after``."""
+        return self._step(after, Relation.LT, by, label, hypotheses, note, expect)
+
+    def ge(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+           note: str = "", expect: str = "verified") -> Derivation:
+        """``>= after``: the line before is at least ``after``."""
+        return self._step(after, Relation.GE, by, label, hypotheses, note, expect)
+
+    def gt(self, after, by, label: str | None = None, hypotheses: Sequence = (),
+           note: str = "", expect: str = "verified") -> Derivation:
+        """``> after``."""
+        return self._step(after, Relation.GT, by, label, hypotheses, note, expect)
+
+    @property
+    def conclusion(self) -> Relation:
+        """What the chain shows of its first line and its last, as Lean's ``calc``: = then
+        <= gives <=, <= then < gives <; definitions (:=) are equalities here."""
+        shown = Relation.EQUAL
+        for step in self.steps:
+            shown = compose(shown, step.relation)
+        return shown
 
     def let(self, lhs, rhs, label: str, hypotheses: Sequence = (), note: str = "",
             expect: str = "verified") -> Definition:

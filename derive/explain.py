@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import sympy as sp
 
+from derive import kernel
 from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Entry, Location, Step
 from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status, Symbolic
-from derive.rules.base import Context
 
-__all__ = ["RuleTrace", "explanation", "failure_report", "headline", "latex", "numeric_summary",
-           "replay_commands", "sides", "text", "trace_rules", "where"]
+__all__ = ["describe", "explanation", "failure_report", "headline", "latex", "numeric_summary",
+           "replay_commands", "sides", "text", "trace_lines", "where"]
 
 INDENT = "  "
 
@@ -167,31 +166,51 @@ def failure_report(result: StepResult, path: Path | str, seed: int, instances: i
 # ``derive explain``: what each rule of the step rewrote.
 
 
-@dataclass(frozen=True)
-class RuleTrace:
-    rule: str
-    statement: str
-    before: sp.Expr
-    after: sp.Expr | None  # None: the rule did not apply
-    detail: str
+def describe(certificate) -> str:
+    """A certificate in words, for the reader (the kernel interprets it; this only tells)."""
+    if isinstance(certificate, kernel.Rewrite):
+        return f"schema {certificate.schema.name} at position {list(certificate.path)}"
+    if isinstance(certificate, kernel.Algebra):
+        where_ = f" at position {list(certificate.path)}" if certificate.path else ""
+        return f"algebra{where_}: equal by a canonical form of the difference"
+    if isinstance(certificate, kernel.Affine):
+        return (f"affine change of the objective: scale {text(certificate.scale)}, "
+                f"offset {text(certificate.offset)}")
+    if isinstance(certificate, kernel.Monotone):
+        way = "back from" if certificate.inverse else "through"
+        return f"strictly increasing transform: {way} {certificate.transform}"
+    if isinstance(certificate, kernel.Flip):
+        return "argmax F = argmin -F"
+    if isinstance(certificate, kernel.Define):
+        how = "folded back into its name" if certificate.fold is not None else "applied"
+        label = f" ({certificate.label})" if certificate.label else ""
+        return f"definition {text(certificate.lhs)} := {text(certificate.rhs)}{label} {how}"
+    if isinstance(certificate, kernel.Reparametrise):
+        return (f"modelling substitution {text(certificate.old)} := {text(certificate.new)}, "
+                f"optimising over {', '.join(map(text, certificate.variables))}")
+    return type(certificate).__name__
 
 
-def trace_rules(step: Step) -> list[RuleTrace]:
-    """Run the step's rules one by one, as the checker does, to show what each rewrote.
-    This is for the reader only: the verdict comes from the checker and the kernel."""
-    context = Context(step.hypotheses)
-    current, traces = step.before, []
-    for k, rule in enumerate(step.rules):
-        target = step.after if k == len(step.rules) - 1 else None
-        try:
-            part = rule(current, target, context)
-        except Exception as e:  # a rule that does not apply, or a bug in one: show it
-            traces.append(RuleTrace(rule.name, rule.statement, current, None,
-                                    f"did not apply: {e}"))
-            break
-        traces.append(RuleTrace(rule.name, rule.statement, current, part.result, part.detail))
-        current = part.result
-    return traces
+def trace_lines(result: StepResult) -> list[str]:
+    """What each rule of the step proposed, certificate by certificate, with the line each
+    led to (as the kernel computed it), or why the rule did not apply."""
+    step = result.entry
+    lines_by_certificate = dict(result.verdict.symbolic.trace)
+    lines, current = [], step.before
+    for name, certificates in result.proposals:
+        rule = next((r for r in step.rules if r.name == name), None)
+        lines.append(f"{INDENT}{name}: {rule.statement if rule else ''}")
+        lines.append(f"{INDENT * 2}from: {text(current)}")
+        for c in certificates:
+            lines.append(f"{INDENT * 2}- {describe(c)}")
+            if c in lines_by_certificate:
+                current = lines_by_certificate[c]
+        lines.append(f"{INDENT * 2}to:   {text(current)}")
+    if len(result.proposals) < len(step.rules):
+        missing = step.rules[len(result.proposals)]
+        lines.append(f"{INDENT}{missing.name}: {missing.statement}")
+        lines.append(f"{INDENT * 2}did not apply: {result.verdict.symbolic.detail}")
+    return lines
 
 
 def explanation(result: StepResult, path: Path | str, seed: int, instances: int,
@@ -210,14 +229,8 @@ def explanation(result: StepResult, path: Path | str, seed: int, instances: int,
         lines.append(f"hypotheses: {', '.join(map(str, entry.hypotheses))}")
     lines += _sides_lines(entry)
     if isinstance(entry, Step):
-        lines.append("rules, in order:")
-        for t in trace_rules(entry):
-            lines.append(f"{INDENT}{t.rule}: {t.statement}")
-            lines.append(f"{INDENT * 2}from: {text(t.before)}")
-            if t.after is not None:
-                lines.append(f"{INDENT * 2}to:   {text(t.after)}")
-            if t.detail:
-                lines.append(f"{INDENT * 2}{t.detail}")
+        lines.append("rules, in order (each proposes certificates; the kernel checks them):")
+        lines += trace_lines(result)
     lines.append(f"checked in {result.seconds:.2f}s")
     lines += _evidence_lines(result, path, seed, instances, neighbours)
     return "\n".join(lines)

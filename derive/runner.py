@@ -16,11 +16,30 @@ from pathlib import Path
 
 import sympy as sp
 
-from derive import kernel
-from derive.cache import Uncacheable, VerdictCache, decode_verdict, encode_verdict, step_key
-from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_entry
+from derive import guard, kernel
+from derive.cache import (
+    Uncacheable,
+    VerdictCache,
+    certificate_fingerprint,
+    decode_verdict,
+    encode_verdict,
+    step_key,
+)
+from derive.checker import (
+    DEFAULT_INSTANCES,
+    DEFAULT_SEED,
+    StepResult,
+    check_entry,
+    check_symbolic,
+)
 from derive.derivation import Definition, Derivation, Entry
-from derive.kernel import DeriveError, Numeric, NumericVerdict, Symbolic, SymbolicVerdict
+from derive.kernel import (
+    DeriveError,
+    Numeric,
+    NumericVerdict,
+    Symbolic,
+    SymbolicVerdict,
+)
 from derive.loader import load_file
 
 __all__ = ["Checked", "Settings", "check_one", "matches", "run", "select"]
@@ -71,22 +90,41 @@ def _crashed(derivation: Derivation, entry: Entry, error: BaseException,
     symbolic = SymbolicVerdict(Symbolic.UNKNOWN, f"the checker failed: {type(error).__name__}: "
                                f"{error} (a bug in derive or in a rule: please report it)")
     numeric = NumericVerdict(Numeric.NOT_APPLICABLE, "", seed=settings.seed)
-    return StepResult(derivation, entry, kernel.decide(symbolic, numeric), None, 0.0)
+    return StepResult(derivation, entry, kernel.decide(symbolic, numeric), (), 0.0)
 
 
-def _check_fresh(derivation: Derivation, entry: Entry, settings: Settings) -> StepResult:
+def _guarded(derivation: Derivation, entry: Entry, settings: Settings, check) -> StepResult:
     try:
-        return check_entry(derivation, entry, settings.seed, settings.instances)
+        return check()
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as e:
         return _crashed(derivation, entry, e, settings)
 
 
-def _key(derivation: Derivation, entry: Entry, settings: Settings) -> str | None:
+def _check_fresh(derivation: Derivation, entry: Entry, settings: Settings) -> StepResult:
+    return _guarded(derivation, entry, settings,
+                    lambda: check_entry(derivation, entry, settings.seed, settings.instances))
+
+
+@dataclass(frozen=True)
+class _Symbolic:
+    """A step's symbolic half, reached in this process: what the cache's key is made of."""
+
+    verdict: SymbolicVerdict
+    proposals: tuple
+
+
+def _symbolic(entry: Entry) -> _Symbolic:
+    return _Symbolic(*check_symbolic(entry))
+
+
+def _key(derivation: Derivation, entry: Entry, settings: Settings,
+         symbolic: _Symbolic) -> str | None:
     try:
         return step_key(derivation, entry, settings.seed, settings.instances,
-                        settings.time_limit)
+                        settings.time_limit, certificate_fingerprint(
+                            [c for _, cs in symbolic.proposals for c in cs]))
     except Uncacheable:
         return None
     except Exception:  # an expression srepr cannot print: checked afresh, never a wrong hit
@@ -99,28 +137,38 @@ def _what(path: Path, derivation: Derivation, entry: Entry) -> str:
 
 def _from_cache(path: Path, derivation: Derivation, entry: Entry, settings: Settings,
                 cache: VerdictCache | None) -> tuple[Checked | None, str | None]:
-    """The cached verdict of the step if there is one, and its key (None: not cacheable)."""
-    key = _key(derivation, entry, settings) if cache is not None else None
+    """The step with its numeric evidence from the cache if it holds this exact step (and
+    these exact certificates), and its key (None: not cacheable). The symbolic half is the
+    kernel's, reached afresh: a cache entry holds evidence, never a verdict to believe."""
+    if cache is None:
+        return None, None
+    try:
+        symbolic = _symbolic(entry)
+    except Exception:  # noqa: BLE001  (checked afresh, where the failure is reported)
+        return None, None
+    key = _key(derivation, entry, settings, symbolic)
     if key is None:
         return None, None
-    hit = cache.get(key, same_claim=not isinstance(entry, Definition))
+    same_claim = not isinstance(entry, Definition)
+    hit = cache.get(key, symbolic.verdict, same_claim)
     if hit is None:
         return None, key
     verdict, seconds = hit
-    return Checked(path, StepResult(derivation, entry, verdict, None, seconds), True), key
+    return Checked(path, StepResult(derivation, entry, verdict, symbolic.proposals, seconds),
+                   True), key
 
 
 def check_one(path: Path, derivation: Derivation, entry: Entry, settings: Settings,
               cache: VerdictCache | None = None) -> Checked:
-    """One step: from the cache if it holds this exact step, else checked (and stored)."""
-    kernel.set_time_limit(settings.time_limit)
+    """One step: its evidence from the cache if it holds this exact step, else checked
+    (and stored)."""
+    guard.set_time_limit(settings.time_limit)
     checked, key = _from_cache(path, derivation, entry, settings, cache)
     if checked is not None:
         return checked
     result = _check_fresh(derivation, entry, settings)
     if key is not None:
-        cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry),
-                  getattr(result, "certificate", None))
+        cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry))
     return Checked(path, result, False)
 
 
@@ -130,7 +178,7 @@ OnResult = Callable[[Checked, int, int], None]  # a result, how many are done, o
 def run(loaded: Loaded, settings: Settings, cache: VerdictCache | None = None,
         on_result: OnResult | None = None) -> list[Checked]:
     """Check the selected steps of everything loaded; results in the order written."""
-    kernel.set_time_limit(settings.time_limit)
+    guard.set_time_limit(settings.time_limit)
     tasks = select(loaded, settings.only)
     results: dict[Task, Checked] = {}
     pending: list[tuple[Task, str | None]] = []
@@ -150,8 +198,7 @@ def run(loaded: Loaded, settings: Settings, cache: VerdictCache | None = None,
     def fresh(task: Task, key: str | None, result: StepResult) -> None:
         path, derivation, entry = _lookup(loaded, task)
         if key is not None:
-            cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry),
-                      getattr(result, "certificate", None))
+            cache.put(key, result.verdict, result.seconds, _what(path, derivation, entry))
         done(task, Checked(path, result, False))
 
     if settings.jobs > 1 and len(pending) > 1:
@@ -177,9 +224,12 @@ def _lookup(loaded: Loaded, task: Task) -> tuple[Path, Derivation, Entry]:
 _worker_loaded: list[tuple[Path, list[Derivation]]] = []
 
 
-def _init_worker(paths: list[str], time_limit: float) -> None:
-    kernel.set_time_limit(time_limit)
-    _worker_loaded[:] = [(Path(p), load_file(p)) for p in paths]
+def _init_worker(paths: list[str] | None, time_limit: float) -> None:
+    """Under fork a worker inherits what the parent loaded (a document's readings and the
+    rules its search found: never searched again); under spawn it loads the files itself."""
+    guard.set_time_limit(time_limit)
+    if paths is not None:
+        _worker_loaded[:] = [(Path(p), load_file(p)) for p in paths]
 
 
 def _check_in_worker(task: Task, settings: Settings) -> tuple[object, float] | None:
@@ -211,7 +261,9 @@ def _run_in_processes(loaded: Loaded, pending: list[tuple[Task, str | None]],
     # fork, rather than once in every worker.
     import derive.numeric  # noqa: F401
 
-    paths = [str(path) for path, _ in loaded]
+    forked = context.get_start_method() == "fork"
+    _worker_loaded[:] = list(loaded) if forked else []
+    paths = None if forked else [str(path) for path, _ in loaded]
     pool = ProcessPoolExecutor(max_workers=min(settings.jobs, len(pending)), mp_context=context,
                                initializer=_init_worker, initargs=(paths, settings.time_limit))
     # Longest first, so that no long step starts last while the other worker idles.
@@ -232,7 +284,7 @@ def _run_in_processes(loaded: Loaded, pending: list[tuple[Task, str | None]],
                 fresh(task, key, _check_fresh(derivation, entry, settings))
                 continue
             encoded, seconds = outcome
-            fresh(task, key, StepResult(derivation, entry, decode_verdict(encoded), None,
+            fresh(task, key, StepResult(derivation, entry, decode_verdict(encoded), (),
                                         seconds))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -41,3 +41,15 @@ def one_step(before, after, by, relation="=", instances=300, seed=1) -> StepResu
     (d.eq if relation == "=" else d.define)(after, by=by, label="s")
     (result,) = check_derivation(d, seed=seed, instances=instances)
     return result
+
+
+def rewritten(rule, before, target=None):
+    """The line the certificates ``rule`` proposes lead to, as the kernel computes it, and
+    the certificates."""
+    from derive import kernel
+
+    certificates = rule(before, target)
+    line = before
+    for certificate in certificates:
+        line = kernel.advance(line, certificate, target)
+    return line, certificates

@@ -41,3 +41,19 @@ def test_derive_rules_lists_every_rule_a_step_can_cite(capsys):
                  "drop_positive_factor"):
         assert name in listing
     assert main(["rules", "substitute"]) == 0 and main(["rules", "reparametrise"]) == 0
+
+
+def test_every_python_example_in_the_readme_runs():
+    # Each ```python block of the README is executed as written (a custom rule's example
+    # registers a rule, so the registry is restored afterwards).
+    from derive.rules import base
+
+    saved, aliases = dict(base._registry), dict(base._aliases)
+    try:
+        for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S):
+            exec(compile(block, "README.md", "exec"), {})
+    finally:
+        base._registry.clear()
+        base._registry.update(saved)
+        base._aliases.clear()
+        base._aliases.update(aliases)

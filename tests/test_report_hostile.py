@@ -8,7 +8,7 @@ from test_report_fixtures import tex_tools
 
 from derive import Derivation, density
 from derive.checker import check_derivation
-from derive.kernel import Claim, Justification, equal
+from derive.kernel import Algebra
 from derive.report import render, write_report
 from derive.report.text import escape_markdown, escape_tex, escape_yaml
 from derive.rules import Rule
@@ -30,7 +30,7 @@ def _hostile_derivation(text: str) -> Derivation:
     g = density(r"g}\write18{b}")
 
     def propose(before, target, context):
-        return Justification(text, target, Claim.VALUES, (equal(before, target),), text)
+        return [Algebra(target)]
 
     rule = Rule(text, text, (text,), propose, summary=text, origin="user",
                 needs_target=True)

@@ -234,11 +234,13 @@ def test_a_message_with_a_key_is_translated_and_its_expressions_typeset():
     d.eq(x, by=algebra, label="s")
     (result,) = check_derivation(d, instances=20)
     builder = _Builder(d, [result], "m.py", KO, "book", "mathjax", Options(), [d])
-    statement = Message("sum_finite", "the sum over i is finite", (("index", i),))
-    row = builder.condition(ConditionResult(Condition("fact", (), statement), True,
-                                            Message("by_assumptions", "from the declared "
+    statement = Message("cond.density", "q(i) is a density of i", (("e", sp.Function("q")(i)),
+                                                                     ("variable", i)))
+    row = builder.condition(ConditionResult(Condition("density", (), statement), True,
+                                            Message("how.assumptions", "from the declared "
                                                     "assumptions")))
-    assert row.statement == [("math", "i"), ("text", "에 대한 합은 유한합")]
+    assert row.statement == [("math", r"q{\left(i \right)}"), ("text", "은 "), ("math", "i"),
+                             ("text", "의 확률 밀도")]
     assert row.how == [("text", "선언된 가정으로부터")]
     unknown = builder.message(Message("a_key_no_table_has", "in English", ()))
     assert unknown == [("text", "in English")]  # shown as the kernel wrote it

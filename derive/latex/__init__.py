@@ -55,10 +55,10 @@ from pathlib import Path
 import sympy as sp
 
 from derive.derivation import Derivation
-from derive.latex import search
 from derive.latex.chains import DocumentReport, ReadEquation, build_derivations
 from derive.latex.document import find_displays, read_source
 from derive.latex.reader import LatexError, SymbolTable, parse_chain, roles_of, transform
+from derive.rules import search
 
 __all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document", "tex"]
 
@@ -138,7 +138,7 @@ def document_report(path: str | Path) -> DocumentReport | None:
 
 
 def load_document(path: str | Path, chapter: int | None = None,
-                  search_seconds: float = search.SEARCH_SECONDS) -> Document:
+                  search_budget: int = search.SEARCH_BUDGET) -> Document:
     """Every derivation chain in a .tex or .md document (or one chapter of a book)."""
     path = Path(path)
     source = read_source(path)
@@ -181,6 +181,6 @@ def load_document(path: str | Path, chapter: int | None = None,
             continue
         report.read += 1
         reads.extend(ReadEquation(display, eq, chain) for eq, chain in chains)
-    derivations = build_derivations(str(path), reads, report, search_seconds)
+    derivations = build_derivations(str(path), reads, report, search_budget)
     _REPORTS[str(path)] = report
     return Document(derivations, report)

@@ -25,10 +25,10 @@ from sympy.core.function import AppliedUndef
 
 from derive.derivation import Definition, Derivation, Location
 from derive.kernel import DeriveError, Relation
-from derive.latex import search
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.notation import AppliedDensity, OptimisationSet
+from derive.rules import search
 from derive.rules.base import Rule, UnknownRule, lookup
 from derive.rules.substitution import substitute
 
@@ -152,9 +152,9 @@ class _Builder:
     """Takes the equations of a document in order and grows its derivations: the chain being
     continued, the definitions in scope (this chapter's), and the report's counts."""
 
-    def __init__(self, path: str, report: DocumentReport, search_seconds: float):
+    def __init__(self, path: str, report: DocumentReport, search_budget: int):
         self.path, self.report = path, report
-        self.search_seconds = search_seconds
+        self.search_budget = search_budget
         self.derivations: list[Derivation] = []
         self.definitions: dict[str, Definition] = {}
         self.current: Derivation | None = None
@@ -290,19 +290,19 @@ class _Builder:
             if defined is not None:
                 available = [defined]
             named = self._named_in_chain(before, after, label, location)
-            found = (search.Found((named,), Relation.DEFINE, 1, 0.0) if named is not None else
-                     search.find_rules(before, after, available, self.search_seconds,
+            found = (search.Found((named,), Relation.DEFINE, 1) if named is not None else
+                     search.find_rules(before, after, available, self.search_budget,
                                        self.symbol_definitions))
             if found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
-                          f"justifies it (searched for {self.search_seconds:g} s); name one "
+                          f"justifies it (searched {self.search_budget} attempts); name one "
                           f"with a `% by: rule` comment, or add the rule")
                 rules = (search.unjustified(reason),)
                 note = "no justification given, none found"
             else:
                 rules, relation = found.rules, found.relation
                 names = ", ".join(r.name for r in rules)
-                note = f"rule found by search: {names} ({found.tried} tried, {found.seconds:.2f}s)"
+                note = f"rule found by search: {names} ({found.tried} attempts)"
                 if relation is Relation.DEFINE:
                     note += "; read as := (a definition or modelling assumption applied)"
                 self.report.searched[label] = names
@@ -363,9 +363,9 @@ def _stem(path: str) -> str:
 
 
 def build_derivations(path: str, reads: list[ReadEquation | None], report: DocumentReport,
-                      search_seconds: float = search.SEARCH_SECONDS) -> list[Derivation]:
+                      search_budget: int = search.SEARCH_BUDGET) -> list[Derivation]:
     """The derivations of a document's equations, in order (None: a display not read)."""
-    builder = _Builder(path, report, search_seconds)
+    builder = _Builder(path, report, search_budget)
     for read in reads:
         try:
             builder.add(read)

@@ -1,25 +1,35 @@
-"""The numeric checker: random instances, evaluated with NumPy, independent of the rules.
+"""The numeric checker: random instances, evaluated with NumPy, confirmed with mpmath,
+independent of the rules.
 
 It never asks a rule what a step means. It evaluates both sides of a step on random
 instances that respect the declared assumptions, with its own meaning for every notation:
 
-- scalars by their assumptions (positive, integer, real); a sum's symbolic bound a random
-  integer, and data arrays random data of that length;
+- scalars by their assumptions (positive, negative, integer, real), and inside the domain
+  the expressions imply where that can be read (log(sig*z), z > 0: sig > 0); a sum's
+  symbolic bound a random integer, and data arrays random data (indexed once or twice);
 - an abstract density ``q(z)`` a random Gaussian mixture; a conditional density
   ``Pr(y|theta)`` one of several concrete families (a Gaussian with learned mean AND
   variance among them: it is where wrong sifting shows); ``theta`` that family's parameters;
+  given several conditions (``Pr(x_3|x_1, x_2)``), a Gaussian whose mean and scale are random
+  functions of them;
 - an abstract model ``f[x, phi]`` a random concrete model whose output is such parameters;
-- integrals by quadrature on a fine uniform grid; ``KL`` by its definition;
+- sums and products over any bounds (SymPy's convention when the upper is below the lower;
+  an infinite series summed until its tail is negligible); integrals over finite
+  intervals, half lines or the whole line, bounds in either order, by adaptive quadrature
+  with an error estimate, split where the integrand has a feature; ``KL`` by its definition;
 - Dirac deltas as nascent deltas (Gaussians of width eps) at shrinking eps: the gap must
   shrink, and its Richardson extrapolation to eps = 0 must be under tolerance. SymPy's delta
   integration is never used (it is what ``dirac_sifting`` is checked against).
 
-Argmin steps are checked by order: for random pairs of parameters (a, b), the sign of
-F(a) - F(b) must be that of G(a) - G(b); where the rule claims equal objectives, the values.
-Every instance comes from one seed; a counterexample carries the seed and is shrunk.
-
-Arrays: axis 0 runs over instances; each bound variable (integral, sum) opened while
-evaluating takes the next axis, so every value broadcasts against every other.
+Each side is compiled once per check (``compile``), for the float backend (``vector``) and,
+when a disagreement needs it, for the high-precision one (``exact``). Logs of products and of
+densities are taken in log space. An instance where a side is undefined, or beyond float
+range, is left out, and the verdict says where the step was checked. A float disagreement
+refutes only once confirmed at the same instance in high precision; one that is not is
+discarded and counted. Argmin steps are checked by order over random parameter pairs (ties
+are ties), and by value where the rule claims the objectives are equal; bounds (<=, <, >=,
+>) by their relation at every instance. Every instance comes from one seed; a
+counterexample carries the seed and is shrunk.
 """
 
 from derive.numeric.checks import (
@@ -36,12 +46,12 @@ from derive.numeric.checks import (
     relative_error,
 )
 from derive.numeric.concrete import FAMILIES, MODEL_SHAPES, Family, NotEvaluable, Params
-from derive.numeric.evaluate import HALF_WIDTH, Evaluator, evaluate
 from derive.numeric.instances import MAX_I, MAX_TERMS, Instances, Roles, read_roles, sample
+from derive.numeric.vector import evaluate
 
 __all__ = [
-    "CHUNK", "DELTA_TOLERANCE", "EPSILONS", "FAMILIES", "HALF_WIDTH", "MAX_I", "MAX_TERMS",
-    "MODEL_SHAPES", "TOLERANCE", "Evaluator", "Family", "Instances", "NotEvaluable", "Params",
+    "CHUNK", "DELTA_TOLERANCE", "EPSILONS", "FAMILIES", "MAX_I", "MAX_TERMS",
+    "MODEL_SHAPES", "TOLERANCE", "Family", "Instances", "NotEvaluable", "Params",
     "Plan", "Roles", "Sides", "admissible", "check_density", "check_mass_function",
     "check_step", "evaluate", "read_roles", "relative_error", "sample",
 ]

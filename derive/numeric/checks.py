@@ -1,5 +1,13 @@
-"""The numeric checks of a step: values, order of objectives, nascent-delta limits,
-counterexamples and their shrinking."""
+"""The numeric checks of a step: values, order of objectives, bounds, nascent-delta limits;
+float disagreements confirmed in high precision before they refute; shrinking.
+
+A check draws chunks of instances until it has ``instances`` that can be evaluated (an
+instance where a side is undefined in the reals or beyond float range is left out, and the
+verdict says where the step was checked), or until it has drawn DRAW_FACTOR times as many:
+then most instances could not be evaluated and the check is not applicable, with why.
+A float disagreement is only a candidate: it is re-evaluated at the same instance in
+high precision (``exact``), and refutes only if it survives there beyond the error bound;
+otherwise it is discarded and counted."""
 
 from __future__ import annotations
 
@@ -8,15 +16,15 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import mpmath
 import numpy as np
 import sympy as sp
 
-from derive.kernel import Claim, Justification, Numeric, NumericVerdict, Relation
-from derive.notation import (
-    OptimisationSet,
-)
-from derive.numeric.concrete import Deferred, NotEvaluable, Params
-from derive.numeric.evaluate import evaluate
+from derive.kernel import Claim, Numeric, NumericVerdict, Relation
+from derive.notation import OptimisationSet
+from derive.numeric import exact, vector
+from derive.numeric.concrete import NotEvaluable, Params
+from derive.numeric.domain import Domain, read_signs
 from derive.numeric.instances import (
     Instances,
     Roles,
@@ -29,24 +37,62 @@ from derive.numeric.instances import (
 CHUNK = 125  # instances evaluated at once: bounds memory (integral x sum x chunk arrays)
 TOLERANCE = 1e-7  # relative error allowed between two sides evaluated without deltas
 DELTA_TOLERANCE = 1e-4  # after Richardson extrapolation of nascent deltas to eps = 0
+EXACT_TOLERANCE = 1e-9  # in high precision: a disagreement must exceed this, and the errors
 EPSILONS = (0.2, 0.1, 0.05)  # nascent delta widths
-
-
 NOISE_FLOOR = 1e-13  # absolute differences below this are float noise, not disagreement
+DRAW_FACTOR = 4  # at most this many times ``instances`` are drawn
+MAX_CONFIRMATIONS = 10  # high-precision re-evaluations per check; later candidates: discarded
+MAX_REJECTED_CHUNKS = 50
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|a - b| relative to the larger magnitude (so tiny likelihoods are compared as
-    carefully as large ones); 0 below the noise floor; inf where only one side is defined,
-    0 where neither is (an instance outside both sides' domain says nothing)."""
+    """|a - b| relative to the larger magnitude; 0 below the noise floor; NaN where either
+    side is not finite (that instance cannot be evaluated: it is no evidence)."""
     with np.errstate(all="ignore"):
         diff = np.abs(a - b)
         err = np.where(diff <= NOISE_FLOOR, 0.0, diff / np.maximum(np.abs(a), np.abs(b)))
-    fa, fb = np.isfinite(a), np.isfinite(b)
-    return np.where(fa & fb, err, np.where(fa | fb, np.inf, 0.0))
+    return np.where(np.isfinite(a) & np.isfinite(b), err, np.nan)
 
 
-def _richardson(values: list[np.ndarray]) -> np.ndarray:
+def _pair_error(pa, pb, scale=0.0, floor=NOISE_FLOOR) -> np.ndarray:
+    """``relative_error`` of two values given as (log|v|, sign) pairs, exact where the
+    values themselves would under- or overflow; relative to ``scale`` where it is larger
+    (the integrals of |f| whose difference a side is)."""
+    (la, sa), (lb, sb) = pa, pb
+    with np.errstate(all="ignore"):
+        top = np.maximum(la, lb)
+        gap = np.abs(la - lb)
+        rel = np.where(sa == sb, -np.expm1(-gap), 1.0 + np.exp(-gap))
+        rel = np.where((sa == 0) & (sb == 0), 0.0, np.where((sa == 0) | (sb == 0), 1.0, rel))
+        absolute = rel * np.exp(top)
+        rel = np.where((absolute <= floor) & (floor > 0), 0.0,
+                       rel / np.maximum(1.0, scale / np.where(np.exp(top) > 0, np.exp(top), 1.0)))
+        defined = (np.isfinite(sa) & np.isfinite(sb) & ~np.isnan(la) & ~np.isnan(lb)
+                   & (la < np.inf) & (lb < np.inf))
+    return np.where(defined, rel, np.nan)
+
+
+def _pair_defined(p) -> np.ndarray:
+    lv, sv = p
+    return np.isfinite(sv) & ~np.isnan(lv) & (lv < np.inf)
+
+
+def _pair_order(pa, pb, tol: float, scale=0.0) -> np.ndarray:
+    """sign(a - b) of values given as pairs; 0 (a tie) within ``tol`` relative. No absolute
+    floor: two likelihoods of 1e-6000 (in log space) are ordered like any others."""
+    (la, sa), (lb, sb) = pa, pb
+    with np.errstate(all="ignore"):
+        same = np.where(sa > 0, np.sign(la - lb), np.where(sa < 0, np.sign(lb - la), 0.0))
+        sign = np.where(sa == sb, same, np.sign(sa - sb))
+        return np.where(_pair_error(pa, pb, scale, floor=0.0) <= tol, 0.0, sign)
+
+
+def _value(pair) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return pair[1] * np.exp(pair[0])
+
+
+def _richardson(values: list) -> object:
     """Extrapolate values at eps, eps/2, eps/4, ... to eps = 0. A Gaussian nascent delta
     smooths g into E[g(c + eps Z)] = g(c) + eps^2 g2(c)/2 + eps^4 g4(c)/8 + ... (g2, g4 the
     derivatives): even powers only, so each level of the table removes the next one."""
@@ -61,110 +107,10 @@ def _richardson(values: list[np.ndarray]) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Evaluated:
-    """Both sides on a chunk; ``unconverged`` is the last nascent-delta gap where the gap did
-    not shrink as eps did (0 elsewhere): such an instance cannot pass."""
-
-    left: np.ndarray
-    right: np.ndarray
-    tolerance: float
-    unconverged: np.ndarray | float = 0.0
-
-    def error(self) -> np.ndarray:
-        return np.maximum(relative_error(self.left, self.right), self.unconverged)
-
-
-@dataclass
-class Sides:
-    """Evaluates the two expressions a check compares, with deltas extrapolated to eps = 0."""
-
-    left: sp.Expr
-    right: sp.Expr
-    roles: Roles
-
-    @property
-    def has_delta(self) -> bool:
-        return self.left.has(sp.DiracDelta) or self.right.has(sp.DiracDelta)
-
-    def values(self, inst: Instances) -> Evaluated:
-        if not self.has_delta:
-            return Evaluated(evaluate(self.left, inst, self.roles, None),
-                             evaluate(self.right, inst, self.roles, None), TOLERANCE)
-        series = [(evaluate(self.left, inst, self.roles, eps),
-                   evaluate(self.right, inst, self.roles, eps)) for eps in EPSILONS]
-        first, last = relative_error(*series[0]), relative_error(*series[-1])
-        return Evaluated(_richardson([a for a, _ in series]), _richardson([b for _, b in series]),
-                         DELTA_TOLERANCE, np.where(last > first + DELTA_TOLERANCE, last, 0.0))
-
-
-@dataclass
-class Counterexample:
-    row: int
-    inst: Instances
-    values: dict[str, float]
-    detail: str
-    other: Instances | None = None  # the second parameter setting of an order check
-
-
-def _first_failure(err: np.ndarray, tol: float, inst: Instances) -> int | None:
-    bad = np.flatnonzero(err > tol)
-    if not len(bad):
-        return None
-    sizes = [inst.scalars[s][bad] for s in inst.scalars if s.is_integer]
-    key = np.sum(sizes, axis=0) if sizes else np.zeros(len(bad))
-    return int(bad[np.argmin(key)])
-
-
-def check_values(sides: Sides, inst: Instances) -> tuple[float, Counterexample | None]:
-    ev = sides.values(inst)
-    err = ev.error()
-    row = _first_failure(err, ev.tolerance, inst)
-    if row is None:
-        return float(np.max(err)) if len(err) else 0.0, None
-    left, right = float(ev.left[row]), float(ev.right[row])
-    detail = f"the two sides differ: {left:.10g} vs {right:.10g}"
-    if float(np.atleast_1d(ev.unconverged)[row if np.ndim(ev.unconverged) else 0]) > 0:
-        detail += " (and the nascent-delta gap does not shrink as eps -> 0)"
-    return float(err[row]), Counterexample(row, inst, {"left": left, "right": right}, detail)
-
-
-def _sign(d: np.ndarray, scale: np.ndarray, tol: float) -> np.ndarray:
-    """The sign of a difference, 0 (a tie) within the tolerance relative to the values."""
-    return np.where(np.abs(d) <= np.maximum(tol * scale, 1e-300), 0, np.sign(d))
-
-
-def check_order(sides: Sides, inst_a: Instances, inst_b: Instances,
-                values_too: bool) -> tuple[float, Counterexample | None]:
-    """sign(F(a) - F(b)) = sign(G(a) - G(b)) for each instance's pair of parameters (a, b),
-    F the objective before (left), G after (right); with ``values_too``, also F = G."""
-    at_a, at_b = sides.values(inst_a), sides.values(inst_b)
-    fa, ga, fb, gb = at_a.left, at_a.right, at_b.left, at_b.right
-    tol = at_a.tolerance
-    with np.errstate(all="ignore"):
-        sf = _sign(fa - fb, np.maximum(np.abs(fa), np.abs(fb)), tol)
-        sg = _sign(ga - gb, np.maximum(np.abs(ga), np.abs(gb)), tol)
-        defined = np.isfinite(fa) & np.isfinite(fb) & np.isfinite(ga) & np.isfinite(gb)
-    err = np.where((sf != sg) & defined, np.inf, 0.0)
-    if values_too:
-        err = np.maximum(err, np.maximum(at_a.error(), at_b.error()))
-    row = _first_failure(err, tol, inst_a)
-    if row is None:
-        return float(np.max(err)) if len(err) else 0.0, None
-    values = {"F(a)": float(fa[row]), "F(b)": float(fb[row]),
-              "G(a)": float(ga[row]), "G(b)": float(gb[row])}
-    if sf[row] != sg[row]:
-        detail = (f"the order of the objectives is not kept: before, F(a) - F(b) = "
-                  f"{fa[row] - fb[row]:.6g}; after, G(a) - G(b) = {ga[row] - gb[row]:.6g}")
-    else:
-        detail = f"the objectives differ as values: F(a) = {fa[row]:.10g}, G(a) = {ga[row]:.10g}"
-    return float(err[row]), Counterexample(row, inst_a, values, detail, inst_b)
-
-
-@dataclass(frozen=True)
 class Plan:
     """What the numeric check of a step compares, or why there is none."""
 
-    kind: str  # "values", "order", or "none"
+    kind: str  # "values", "order", "bound", or "none"
     left: sp.Expr | None = None
     right: sp.Expr | None = None
     values_too: bool = False
@@ -172,15 +118,19 @@ class Plan:
     deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
     reason: str = ""
     hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
+    relation: Relation = Relation.EQUAL  # for a bound: before REL after
 
 
-def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
-             justification: Justification | None) -> Plan:
-    claim = justification.claim if justification else None
+def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim | None,
+             substitution: tuple = ()) -> Plan:
+    bound = relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+    if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
+        if bound:
+            return Plan("none", reason="a bound between argmin/argmax sets is not meaningful: "
+                        "bound the objectives instead")
     if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
-        if justification is not None and justification.substitution:
-            return Plan("values", before.objective, after.objective,
-                        deferred=justification.substitution)
+        if substitution:
+            return Plan("values", before.objective, after.objective, deferred=substitution)
         if relation is Relation.DEFINE or claim is Claim.DEFINITION:
             return Plan("none", reason="a definition applied: the sides are equal by "
                         "definition, and the substitution is checked symbolically to be exact")
@@ -194,37 +144,227 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation,
                     values_too=claim is Claim.VALUES, variables=before.variables)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
         return Plan("none", reason="one side is an argmin/argmax and the other is not")
-    if relation is Relation.DEFINE and not (justification and justification.substitution):
+    if relation is Relation.DEFINE and not substitution:
         return Plan("none", reason="a definition applied: equal by definition, checked "
                     "symbolically to be exact")
-    return Plan("values", before, after,
-                deferred=justification.substitution if justification else ())
+    if bound:
+        return Plan("bound", before, after, deferred=substitution, relation=relation)
+    return Plan("values", before, after, deferred=substitution)
 
 
 def step_rng(seed: int, *names: str) -> np.random.Generator:
     return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
 
 
-def check_step(before: sp.Expr, after: sp.Expr, relation: Relation,
-               justification: Justification | None, seed: int, instances: int,
-               names: Sequence[str], hypotheses: Sequence = ()) -> NumericVerdict:
-    """The numeric verdict of one step on ``instances`` random instances from ``seed``,
-    each satisfying the step's ``hypotheses``."""
-    start = time.perf_counter()
-    plan = plan_for(before, after, relation, justification)
-    if hypotheses:
-        plan = replace(plan, hypotheses=tuple(hypotheses))
-    if plan.kind == "none":
-        return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
-                              seconds=time.perf_counter() - start)
-    rng = step_rng(seed, *names)
-    try:
-        verdict = _run(plan, rng, instances, seed)
-    except NotEvaluable as e:
-        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
-                                 seed=seed)
-    return NumericVerdict(verdict.status, verdict.detail, verdict.instances, verdict.max_error,
-                          verdict.seed, verdict.counterexample, time.perf_counter() - start)
+# -- both sides, in float and in high precision --------------------------------------------
+
+
+class Sides:
+    """The two expressions a check compares, compiled once for each backend (the
+    high-precision one only when a disagreement needs confirming)."""
+
+    def __init__(self, left: sp.Expr, right: sp.Expr, roles: Roles, substitution: dict):
+        self.left_expr, self.right_expr = left, right
+        self.roles, self.substitution = roles, substitution
+        self.left, self.ndim_left = vector.compile_side(left, roles, substitution)
+        self.right, self.ndim_right = vector.compile_side(right, roles, substitution)
+        self.has_delta = any(e.has(sp.DiracDelta) for e in
+                             [left, right, *substitution.values()])
+        self.tolerance = DELTA_TOLERANCE if self.has_delta else TOLERANCE
+        self._exact = None
+
+    def pairs(self, inst: Instances):
+        """Both sides as (log|v|, sign) on every instance, the scale their difference is
+        relative to, and where the nascent-delta gap between them does not shrink as eps
+        does (a disagreement); with deltas, the values extrapolated to eps = 0."""
+        if not self.has_delta:
+            left, left_scale = vector.log_values_of(self.left, self.ndim_left, inst, None)
+            right, right_scale = vector.log_values_of(self.right, self.ndim_right, inst, None)
+            return left, right, left_scale + right_scale, False
+        tol = vector.DELTA_QUADRATURE_TOLERANCE
+        series, scale = [], 0.0
+        for eps in EPSILONS:
+            left, left_scale = vector.log_values_of(self.left, self.ndim_left, inst, eps, tol)
+            right, right_scale = vector.log_values_of(self.right, self.ndim_right, inst, eps, tol)
+            series.append((_value(left), _value(right)))
+            scale = np.maximum(scale, left_scale + right_scale)
+        first = relative_error(*series[0])
+        last = relative_error(*series[-1])
+        left = _richardson([a for a, _ in series])
+        right = _richardson([b for _, b in series])
+        unconverged = last > first + DELTA_TOLERANCE
+        with np.errstate(all="ignore"):
+            lp = (np.log(np.abs(left)), np.sign(left))
+            rp = (np.log(np.abs(right)), np.sign(right))
+        return lp, rp, scale, unconverged
+
+    def exact(self, inst: Instances):
+        """Both sides at instance 0 in high precision: (left, right, scale, error), mpmath
+        numbers. With deltas: nascent deltas at the same widths, extrapolated the same way;
+        the extrapolation's own error is the gap between its last two estimates."""
+        if self._exact is None:
+            self._exact = (exact.compile_side(self.left_expr, self.roles, self.substitution),
+                           exact.compile_side(self.right_expr, self.roles, self.substitution))
+        left, right = self._exact
+        with mpmath.workdps(exact.DIGITS):
+            if not self.has_delta:
+                lv, ls, le = exact.at(left, inst)
+                rv, rs, re = exact.at(right, inst)
+                return lv, rv, ls + rs, le + re
+            values = [(exact.at(left, inst, eps), exact.at(right, inst, eps)) for eps in EPSILONS]
+            lv = _richardson([a[0] for a, _ in values])
+            rv = _richardson([b[0] for _, b in values])
+            ls = sum(a[1] + b[1] for a, b in values)
+            le = 2 * sum(a[2] + b[2] for a, b in values)  # |Richardson weights| sum to < 2
+            drift = (abs(lv - _richardson([a[0] for a, _ in values[:-1]]))
+                     + abs(rv - _richardson([b[0] for _, b in values[:-1]])))
+            return lv, rv, ls, le + drift / 16
+
+
+def _exact_tie(a, b, scale, error, tol) -> int | None:
+    """sign(a - b) in high precision, 0 for a tie within the error bound; None if undefined."""
+    if any(exact._isnan(v) or mpmath.isinf(v) for v in (a, b)):
+        return None
+    bound = tol * max(abs(a), abs(b), scale) + error
+    d = a - b
+    return 0 if abs(d) <= bound else (1 if d > 0 else -1)
+
+
+# -- candidates, their confirmation, and counterexamples -----------------------------------
+
+
+@dataclass
+class Candidate:
+    """A row of a chunk where the float check disagreed; ``other``: the second parameter
+    setting of an order check."""
+
+    inst: Instances
+    other: Instances | None = None
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    values: dict
+    detail: str
+
+
+def _fmt(x) -> str:
+    return mpmath.nstr(x, 10) if isinstance(x, mpmath.mpf) else f"{x:.10g}"
+
+
+class Check:
+    """One numeric check: its plan, its compiled sides, and the float and high-precision
+    comparisons the plan asks for."""
+
+    def __init__(self, plan: Plan, roles: Roles):
+        self.plan, self.roles = plan, roles
+        self.sides = Sides(plan.left, plan.right, roles, dict(plan.deferred))
+        self.hypotheses = [(h, _compile_hypothesis(h, roles, dict(plan.deferred)))
+                           for h in plan.hypotheses]
+
+    # float ----------------------------------------------------------------------------
+
+    def admissible(self, inst: Instances) -> np.ndarray:
+        keep = np.ones(inst.n, dtype=bool)
+        for _, test in self.hypotheses:
+            if test is not None:
+                keep &= test(inst)
+        return keep
+
+    def float_check(self, inst: Instances, other: Instances | None):
+        """(left defined, right defined, flagged, worst error per row) on a chunk."""
+        tol = self.sides.tolerance
+        left, right, scale, unconverged = self.sides.pairs(inst)
+        if self.plan.kind == "values":
+            err = _pair_error(left, right, scale)
+            return _pair_defined(left), _pair_defined(right), (err > tol) | unconverged, err
+        if self.plan.kind == "bound":
+            order = _pair_order(left, right, tol, scale)
+            violated = order > 0 if self.plan.relation in (Relation.LE, Relation.LT) else order < 0
+            return _pair_defined(left), _pair_defined(right), violated, np.zeros(inst.n)
+        left_b, right_b, scale_b, unconverged_b = self.sides.pairs(other)
+        sf = _pair_order(left, left_b, tol, np.maximum(scale, scale_b))
+        sg = _pair_order(right, right_b, tol, np.maximum(scale, scale_b))
+        flagged = sf != sg
+        err = np.zeros(inst.n)
+        if self.plan.values_too:
+            err = np.fmax(_pair_error(left, right, scale), _pair_error(left_b, right_b, scale_b))
+            flagged |= (err > tol) | unconverged | unconverged_b
+        left_ok = _pair_defined(left) & _pair_defined(left_b)
+        right_ok = _pair_defined(right) & _pair_defined(right_b)
+        return left_ok, right_ok, flagged, err
+
+    def fails_in_float(self, c: Candidate) -> bool:
+        try:
+            if not self.admissible(c.inst)[0]:
+                return False
+            left_ok, right_ok, flagged, _ = self.float_check(c.inst, c.other)
+        except NotEvaluable:
+            return False
+        return bool(left_ok[0] and right_ok[0] and flagged[0])
+
+    # high precision -------------------------------------------------------------------
+
+    def confirm(self, c: Candidate) -> Confirmed | None:
+        """The float disagreement at this instance, re-evaluated in high precision: the
+        counterexample's values and detail if it survives beyond the error bound."""
+        tol = DELTA_TOLERANCE if self.sides.has_delta else EXACT_TOLERANCE
+        try:
+            fa, ga, scale_a, error_a = self.sides.exact(c.inst)
+            if self.plan.kind == "values" or (self.plan.kind == "order" and self.plan.values_too):
+                differ = _exact_tie(fa, ga, scale_a, error_a, tol)
+                if differ:
+                    if self.plan.kind == "values":
+                        return Confirmed({"left": fa, "right": ga},
+                                         f"the two sides differ: {_fmt(fa)} vs {_fmt(ga)}")
+                    return Confirmed({"F(a)": fa, "G(a)": ga},
+                                     f"the objectives differ as values: F(a) = {_fmt(fa)}, "
+                                     f"G(a) = {_fmt(ga)}")
+                if self.plan.kind == "values":
+                    return None
+            if self.plan.kind == "bound":
+                order = _exact_tie(fa, ga, scale_a, error_a, tol)
+                relation = self.plan.relation
+                if order is None or not (order > 0 if relation in (Relation.LE, Relation.LT)
+                                         else order < 0):
+                    return None
+                return Confirmed({"left": fa, "right": ga},
+                                 f"the bound {relation.value} does not hold: the left side is "
+                                 f"{_fmt(fa)}, the right side {_fmt(ga)}")
+            fb, gb, scale_b, error_b = self.sides.exact(c.other)
+        except NotEvaluable:
+            return None
+        sf = _exact_tie(fa, fb, scale_a + scale_b, error_a + error_b, tol)
+        sg = _exact_tie(ga, gb, scale_a + scale_b, error_a + error_b, tol)
+        if sf is None or sg is None or sf == sg:
+            return None
+        return Confirmed({"F(a)": fa, "F(b)": fb, "G(a)": ga, "G(b)": gb},
+                         f"the order of the objectives is not kept: before, F(a) - F(b) = "
+                         f"{mpmath.nstr(fa - fb, 6)}; after, G(a) - G(b) = "
+                         f"{mpmath.nstr(ga - gb, 6)}")
+
+
+def _compile_hypothesis(h, roles: Roles, substitution: dict):
+    """A test of one hypothesis on a chunk, or None for one about a bound variable."""
+    sampled = (roles.scalars | set(roles.parameter_of) | set(roles.weights_of)
+               | set(roles.data))
+    if not h.free_symbols <= sampled:
+        return None  # about a bound variable (for every i): not a condition on an instance
+    if isinstance(h, sp.logic.boolalg.And):
+        tests = [t for t in (_compile_hypothesis(a, roles, substitution) for a in h.args) if t]
+        return lambda inst: np.all([t(inst) for t in tests], axis=0)
+    if isinstance(h, sp.assumptions.assume.AppliedPredicate) and h.function.name in PREDICATES:
+        node, ndim = vector.compile_side(h.arguments[0], roles, substitution)
+        test = PREDICATES[h.function.name]
+        return lambda inst: test(vector.values_of(node, ndim, inst, None))
+    if type(h) in RELATIONS:
+        lhs, nl = vector.compile_side(h.lhs, roles, substitution)
+        rhs, nr = vector.compile_side(h.rhs, roles, substitution)
+        test = RELATIONS[type(h)]
+        return lambda inst: test(vector.values_of(lhs, nl, inst, None),
+                                 vector.values_of(rhs, nr, inst, None))
+    raise NotEvaluable(f"cannot sample instances under the hypothesis {h}: use "
+                       f"Q.positive/negative/nonzero/... or an inequality")
 
 
 PREDICATES = {
@@ -234,31 +374,51 @@ PREDICATES = {
 }
 RELATIONS = {sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
              sp.StrictLessThan: np.less, sp.LessThan: np.less_equal}
-MAX_REJECTED_CHUNKS = 50
 
 
 def admissible(hypotheses: Sequence, inst: Instances, roles: Roles) -> np.ndarray:
     """Which instances satisfy every hypothesis (Q.positive(e), e > 0, ...)."""
     keep = np.ones(inst.n, dtype=bool)
-    sampled = roles.scalars | set(roles.parameter_of) | set(roles.weights_of) | roles.data
     for h in hypotheses:
-        if not h.free_symbols <= sampled:
-            continue  # about a bound variable (for every i): not a condition on an instance
-        if isinstance(h, sp.logic.boolalg.And):
-            keep &= admissible(h.args, inst, roles)
-        elif isinstance(h, sp.assumptions.assume.AppliedPredicate) and (
-                h.function.name in PREDICATES):
-            keep &= PREDICATES[h.function.name](evaluate(h.arguments[0], inst, roles, None))
-        elif type(h) in RELATIONS:
-            keep &= RELATIONS[type(h)](evaluate(h.lhs, inst, roles, None),
-                                       evaluate(h.rhs, inst, roles, None))
-        else:
-            raise NotEvaluable(f"cannot sample instances under the hypothesis {h}: use "
-                               f"Q.positive/negative/nonzero/... or an inequality")
+        test = _compile_hypothesis(h, roles, {})
+        if test is not None:
+            keep &= test(inst)
     return keep
 
 
-def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
+# -- running a check --------------------------------------------------------------------
+
+
+def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim | None,
+               seed: int, instances: int, names: Sequence[str], hypotheses: Sequence = (),
+               substitution: Sequence = ()) -> NumericVerdict:
+    """The numeric verdict of one step on ``instances`` random instances from ``seed``,
+    each satisfying the step's ``hypotheses``; ``claim`` is what the rule claims (equal
+    values, same minimisers, a definition, a bound), ``substitution`` the (old, new) pairs
+    of a modelling substitution."""
+    start = time.perf_counter()
+    plan = plan_for(before, after, relation, claim, tuple(tuple(p) for p in substitution))
+    if hypotheses:
+        plan = replace(plan, hypotheses=tuple(hypotheses))
+    if plan.kind == "none":
+        return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
+                              seconds=time.perf_counter() - start)
+    return _timed(_run_or_explain(plan, step_rng(seed, *names), instances, seed), start)
+
+
+def _timed(v: NumericVerdict, start: float) -> NumericVerdict:
+    return replace(v, seconds=time.perf_counter() - start)
+
+
+def _run_or_explain(plan: Plan, rng, instances: int, seed: int) -> NumericVerdict:
+    try:
+        return _run(plan, rng, instances, seed)
+    except NotEvaluable as e:
+        return NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+                              seed=seed)
+
+
+def _roles_of(plan: Plan) -> Roles:
     exprs = [plan.left, plan.right] + [e for _, e in plan.deferred]
     exprs += [a for h in plan.hypotheses for a in getattr(h, "args", ())
               if isinstance(a, sp.Expr)]
@@ -266,102 +426,152 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
     for s, _ in plan.deferred:
         roles.scalars.discard(s)
         roles.parameter_of.pop(s, None)
-    sides = Sides(plan.left, plan.right, roles)
-    worst, done, chunk = 0.0, 0, 0
-    while done < instances:
+    substituted = {s: e for s, e in plan.deferred}
+    sides = {"left": plan.left.xreplace(substituted), "right": plan.right.xreplace(substituted)}
+    roles.sign_of = read_signs(sides, roles.scalars)
+    return roles
+
+
+def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
+    roles = _roles_of(plan)
+    check = Check(plan, roles)
+    domain = Domain(forced=dict(roles.sign_of))
+    worst, done, chunk, discarded, confirmations, drawn = 0.0, 0, 0, 0, 0, 0
+    while done < instances and drawn < DRAW_FACTOR * instances:
         n = min(CHUNK, instances - done)
         inst = sample(roles, rng, n, chunk)
         chunk += 1
+        drawn += n
         if plan.hypotheses:
-            inst = inst.pick(np.flatnonzero(admissible(plan.hypotheses, inst, roles)))
+            inst = inst.pick(np.flatnonzero(check.admissible(inst)))
             if inst.n == 0:
                 if chunk > MAX_REJECTED_CHUNKS:
                     raise NotEvaluable(f"random instances almost never satisfy the "
                                        f"hypotheses {', '.join(map(str, plan.hypotheses))}")
                 continue
-            n = inst.n
-        for s, e in plan.deferred:
-            inst.deferred[s] = Deferred(e)
-        if plan.kind == "values":
-            err, bad = check_values(sides, inst)
-        else:
+        other = None
+        if plan.kind == "order":
             other = inst.pick(np.arange(inst.n))
             draw_parameters(roles, other, rng, only=plan.variables)
-            err, bad = check_order(sides, inst, other, plan.values_too)
-        if bad is not None:
-            return _counterexample(plan, sides, bad, seed, done + n)
-        worst = max(worst, err)
-        done += n
-    what = "order of objectives kept" if plan.kind == "order" else "values agree"
+        left_ok, right_ok, flagged, err = check.float_check(inst, other)
+        domain.count(inst.scalars, left_ok, right_ok)
+        ok = left_ok & right_ok
+        candidates = np.flatnonzero(ok & flagged)
+        for row in _simplest_first(candidates, inst):
+            if confirmations >= MAX_CONFIRMATIONS:
+                discarded += 1
+                continue
+            found, spent = _confirm_and_shrink(check, plan, inst, other, row)
+            confirmations += spent
+            if found is not None:
+                candidate, confirmed = found
+                return _counterexample(plan, candidate, confirmed, seed, done + inst.n,
+                                       discarded, domain)
+            discarded += 1
+        good = ok & ~flagged
+        done += int(np.sum(good))
+        if np.any(good):
+            worst = max(worst, float(np.nanmax(np.where(good, err, 0.0))))
+    extra = _extras(discarded, domain)
+    if done < instances:
+        why = (f"most instances could not be evaluated: {done} of {drawn} drawn could be"
+               + (f" ({domain.statement()})" if domain.statement() else ""))
+        if discarded:
+            why += f"; {discarded} float disagreements not confirmed in high precision"
+        return NumericVerdict(Numeric.NOT_APPLICABLE, why, done, None, seed,
+                              discarded=discarded, domain=domain.statement())
+    what = {"order": "order of objectives kept", "values": "values agree",
+            "bound": f"the bound {plan.relation.value} holds"}[plan.kind]
     if plan.values_too:
         what += ", and values agree"
-    if sides.has_delta:
+    if check.sides.has_delta:
         what += f" (nascent deltas, eps = {', '.join(map(str, EPSILONS))} -> 0)"
-    return NumericVerdict(Numeric.PASSED, what, done, worst, seed)
+    return NumericVerdict(Numeric.PASSED, what + extra, done, worst, seed,
+                          discarded=discarded, domain=domain.statement())
 
 
-def _counterexample(plan: Plan, sides: Sides, bad: Counterexample, seed: int,
-                    tried: int) -> NumericVerdict:
-    found = shrink(plan, sides, bad)
-    instance = found.inst.describe(found.row)
+def _extras(discarded: int, domain: Domain) -> str:
+    parts = []
+    if discarded:
+        parts.append(f"{discarded} float artefact{'s' if discarded != 1 else ''} discarded "
+                     f"(not confirmed at {exact.DIGITS} digits)")
+    if domain.statement():
+        parts.append(domain.statement())
+    return "".join(f"; {p}" for p in parts)
+
+
+def _simplest_first(rows: np.ndarray, inst: Instances) -> list[int]:
+    sizes = [np.abs(inst.scalars[s][rows]) for s in inst.scalars if s.is_integer]
+    key = np.sum(sizes, axis=0) if sizes else np.zeros(len(rows))
+    return [int(rows[k]) for k in np.argsort(key, kind="stable")]
+
+
+def _confirm_and_shrink(check: Check, plan: Plan, inst: Instances, other: Instances | None,
+                        row: int) -> tuple[tuple[Candidate, Confirmed] | None, int]:
+    """Shrink the float disagreement at ``row`` in float, then confirm the shrunk instance in
+    high precision (and, if that does not confirm, the original one). (found, how many
+    high-precision re-evaluations it took)."""
+    original = Candidate(inst.pick([row]), other.pick([row]) if other is not None else None)
+    shrunk = shrink(check, original)
+    tried = 0
+    for candidate in ([shrunk, original] if shrunk is not original else [original]):
+        tried += 1
+        confirmed = check.confirm(candidate)
+        if confirmed is not None:
+            return (candidate, confirmed), tried
+    return None, tried
+
+
+def _counterexample(plan: Plan, found: Candidate, confirmed: Confirmed, seed: int,
+                    tried: int, discarded: int, domain: Domain) -> NumericVerdict:
+    instance = found.inst.describe(0)
     if found.other is not None:  # an order check: name both settings of each variable
-        other = found.other.describe(found.row)
+        other = found.other.describe(0)
         for v in map(str, plan.variables):
             if v in instance:
                 instance[f"{v} (a)"] = instance.pop(v)
                 instance[f"{v} (b)"] = other[v]
+    values = {k: plain_number(exact.to_float(v)) for k, v in confirmed.values.items()}
     return NumericVerdict(
-        Numeric.COUNTEREXAMPLE, found.detail, tried, float("inf"), seed,
-        {"instance": instance, "values": {k: plain_number(v) for k, v in found.values.items()},
-         "detail": found.detail, "seed": seed})
+        Numeric.COUNTEREXAMPLE, confirmed.detail, tried, float("inf"), seed,
+        {"instance": instance, "values": values, "detail": confirmed.detail, "seed": seed},
+        discarded=discarded, domain=domain.statement())
 
 
 def _round_instance(inst: Instances, digits: int) -> Instances:
-    """The instance with its real numbers rounded (a positive number never to 0)."""
+    """The instance with its real numbers rounded (a nonzero number never to 0)."""
     out = inst.pick([0])
 
-    def rounded(v, keep_positive):
+    def rounded(v):
         r = np.round(v, digits)
-        return np.where(r == 0, v, r) if keep_positive else r
+        return np.where(r == 0, v, r)
 
     for s, v in out.scalars.items():
         if not s.is_integer:
-            out.scalars[s] = rounded(v, s.is_positive)
+            out.scalars[s] = rounded(v)
     for label in out.data:
         out.data[label] = np.round(out.data[label], digits)
     for s, p in out.params.items():
-        out.params[s] = Params(tuple(rounded(v, True) for v in p.values), p.family)
+        out.params[s] = Params(tuple(rounded(v) for v in p.values), p.family)
     return out
 
 
-def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Counterexample:
-    """The failing instance, made simpler while it still fails: smaller sum bounds first,
-    then rounder numbers. "Simpler" is a total order (sum bounds, then digits), and the
-    search stops at a local minimum, as Hypothesis's shrinker does. The values shown are
-    those of the shrunk instance, evaluated again."""
-    a = bad.inst.pick([bad.row])
-    b = bad.other.pick([bad.row]) if bad.other is not None else None
-    current = Counterexample(0, a, bad.values, bad.detail, b)
-
-    def attempt(a: Instances, b: Instances | None) -> Counterexample | None:
-        try:
-            if b is None:
-                return check_values(sides, a)[1]
-            return check_order(sides, a, b, plan.values_too)[1]
-        except NotEvaluable:
-            return None
-
-    for s in sorted((s for s in a.scalars if s.is_integer), key=str):
-        for smaller in range(1, int(current.inst.scalars[s][0])):
-            trial_a = current.inst.pick([0])
-            trial_a.scalars[s] = np.array([float(smaller)])
-            trial_b = None
-            if current.other is not None:
-                trial_b = current.other.pick([0])
-                trial_b.scalars[s] = trial_a.scalars[s]
-            found = attempt(trial_a, trial_b)
-            if found is not None:
-                current = found
+def shrink(check: Check, bad: Candidate) -> Candidate:
+    """The failing instance made simpler while it still fails in float: smaller sum bounds
+    first, then rounder numbers. "Simpler" is a total order (sum bounds, then digits), and
+    the search stops at a local minimum, as Hypothesis's shrinker does."""
+    current = bad
+    for s in sorted((s for s in bad.inst.scalars if s.is_integer), key=str):
+        value = int(current.inst.scalars[s][0])
+        smaller = range(1, value) if value > 1 else range(value + 1, 0) if value < 0 else ()
+        for k in sorted(smaller, key=abs):
+            trial = Candidate(current.inst.pick([0]),
+                              current.other.pick([0]) if current.other is not None else None)
+            trial.inst.scalars[s] = np.array([float(k)])
+            if trial.other is not None:
+                trial.other.scalars[s] = trial.inst.scalars[s]
+            if check.fails_in_float(trial):
+                current = trial
                 break
     for digits in (0, 1, 2):
         trial_a = _round_instance(current.inst, digits)
@@ -369,10 +579,13 @@ def shrink(plan: Plan, sides: Sides, bad: Counterexample) -> Counterexample:
         if current.other is not None:
             trial_b = _round_instance(current.other, digits)
             trial_b.scalars, trial_b.data = trial_a.scalars, trial_a.data
-        found = attempt(trial_a, trial_b)
-        if found is not None:
-            return found
+        trial = Candidate(trial_a, trial_b)
+        if check.fails_in_float(trial):
+            return trial
     return current
+
+
+# -- definitions ------------------------------------------------------------------------
 
 
 def check_density(function, body: sp.Lambda, seed: int, instances: int,
@@ -381,21 +594,12 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
     argument; a conditional density's condition is sampled like any other symbol)."""
     start = time.perf_counter()
     variable = body.variables[0]
-    integral = sp.Integral(body.expr, (variable, -sp.oo, sp.oo))
-    if len(body.variables) > 1:
-        # A conditional density Pr(y|mu, sigma): over y, for random values of the condition
-        # (|mu| <= 3, sigma <= 3): over [-40, 40], past 12 sigma, where [-15, 15] is not.
-        integral = sp.Integral(body.expr, (variable, -40, 40))
-    plan = Plan("values", integral, sp.Integer(1))
-    try:
-        verdict = _run(plan, step_rng(seed, *names), instances, seed)
-    except NotEvaluable as e:
-        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
-                                 seed=seed)
-    detail = ("a density: integrates to 1 on every instance" if verdict.status is Numeric.PASSED
-              else verdict.detail)
-    return NumericVerdict(verdict.status, detail, verdict.instances, verdict.max_error,
-                          seed, verdict.counterexample, time.perf_counter() - start)
+    plan = Plan("values", sp.Integral(body.expr, (variable, -sp.oo, sp.oo)), sp.Integer(1))
+    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed)
+    if verdict.status is Numeric.PASSED:
+        verdict = replace(verdict, detail="a density: integrates to 1 on every instance"
+                          + verdict.detail[len("values agree"):])
+    return _timed(verdict, start)
 
 
 def check_mass_function(body: sp.Lambda, support: Sequence, seed: int, instances: int,
@@ -406,12 +610,10 @@ def check_mass_function(body: sp.Lambda, support: Sequence, seed: int, instances
     rest = body.variables[1:]
     total = sp.Add(*[body(value, *rest) for value in support])
     plan = Plan("values", total, sp.Integer(1), hypotheses=tuple(hypotheses))
-    try:
-        verdict = _run(plan, step_rng(seed, *names), instances, seed)
-    except NotEvaluable as e:
-        verdict = NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
-                                 seed=seed)
-    detail = (f"a mass function: sums to 1 over {{{', '.join(map(str, support))}}} on every "
-              f"instance" if verdict.status is Numeric.PASSED else verdict.detail)
-    return NumericVerdict(verdict.status, detail, verdict.instances, verdict.max_error,
-                          seed, verdict.counterexample, time.perf_counter() - start)
+    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed)
+    if verdict.status is Numeric.PASSED:
+        verdict = replace(verdict, detail=f"a mass function: sums to 1 over "
+                          f"{{{', '.join(map(str, support))}}} on every instance"
+                          + verdict.detail[len("values agree"):])
+    return _timed(verdict, start)
+

@@ -1,4 +1,7 @@
-"""Concrete stand-ins for abstract notation: families for Pr(y|theta), models, parameters."""
+"""Concrete stand-ins for abstract notation: families for Pr(y|theta), models, parameters.
+
+Each formula is written once over a namespace of functions (``xp``: NumPy's, or the
+high-precision backend's mpmath wrappers), so both backends compute the same thing."""
 
 from __future__ import annotations
 
@@ -14,47 +17,66 @@ class NotEvaluable(Exception):
     """The numeric checker has no meaning for part of an expression."""
 
 
+def gauss_logpdf(y, mu, sigma, xp=np):
+    """log N(y; mu, sigma^2), in log space: a density far in its tail is a large negative
+    number here, never log(0)."""
+    z = (y - mu) / sigma
+    return -0.5 * z * z - xp.log(abs(sigma)) - 0.5 * xp.log(2 * xp.pi)
+
+
+def logistic_logpdf(y, mu, s, xp=np):
+    z = (y - mu) / s
+    return -z - 2 * xp.logaddexp(0.0 * z, -z) - xp.log(s)
+
+
+def sigmoid(x, xp=np):
+    return 0.5 * (1 + xp.tanh(0.5 * x))  # 1/(1 + exp(-x)), without overflow
+
+
+def _bounded_mean(x, xp=np):
+    # Models' means stay in (-3, 3) and their scales bounded, as sampled parameters do.
+    return 3 * xp.tanh(x / 3)
+
 
 @dataclass(frozen=True)
 class Family:
     name: str
     parameters: tuple[str, ...]
     sample: Callable[[np.random.Generator, int], tuple[np.ndarray, ...]]
-    link: Callable[[Sequence[np.ndarray]], tuple[np.ndarray, ...]]  # raw model output -> params
-    logpdf: Callable[..., np.ndarray]
-
-    def pdf(self, y, params):
-        return np.exp(self.logpdf(y, *params))
-
-
-def gauss_logpdf(y, mu, sigma):
-    return -0.5 * ((y - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * math.log(2 * math.pi)
-
-
-def _sigmoid(x):
-    return 0.5 * (1 + np.tanh(x / 2))
-
-
-def _bounded_mean(x):
-    # Models' means stay in (-3, 3) and scales bounded, as sampled parameters do: then every
-    # density has all but 1e-9 of its mass inside the quadrature range [-15, 15].
-    return 3 * np.tanh(x / 3)
+    link: Callable[..., tuple]  # (raw model outputs, xp) -> parameters
+    logpdf: Callable[..., object]  # (y, *parameters, xp=...) -> log density
+    location: int = 0  # which parameter is the location (a feature of the density)
 
 
 FAMILIES = (
     Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
-           lambda raw: (_bounded_mean(raw[0]), 0.5 + 1.5 * _sigmoid(raw[1])),
+           lambda raw, xp=np: (_bounded_mean(raw[0], xp), 0.5 + 1.5 * sigmoid(raw[1], xp)),
            gauss_logpdf),
     Family("Gaussian(mean learned, variance 1)", ("mu",),
            lambda rng, n: (rng.uniform(-2, 2, n),),
-           lambda raw: (_bounded_mean(raw[0]),),
-           lambda y, mu: gauss_logpdf(y, mu, 1.0)),
+           lambda raw, xp=np: (_bounded_mean(raw[0], xp),),
+           lambda y, mu, xp=np: gauss_logpdf(y, mu, 1.0, xp)),
     Family("logistic(location, scale learned)", ("mu", "s"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.3, 0.6, n)),
-           lambda raw: (_bounded_mean(raw[0]), 0.3 + 0.3 * _sigmoid(raw[1])),
-           lambda y, mu, s: -(y - mu) / s - 2 * np.logaddexp(0.0, -(y - mu) / s) - np.log(s)),
+           lambda raw, xp=np: (_bounded_mean(raw[0], xp), 0.3 + 0.3 * sigmoid(raw[1], xp)),
+           logistic_logpdf),
 )
+
+# A conditional density given several conditions, or conditions used as numbers elsewhere
+# (Pr(x_3|x_1, x_2)): a Gaussian whose mean and scale are random smooth functions of them.
+REGRESSION = "Gaussian(mean and scale random functions of the conditions)"
+
+
+def regression_logpdf(y, conditions: Sequence, mean_weights: Sequence, scale_weights: Sequence,
+                      xp=np):
+    mean = mean_weights[0]
+    raw_scale = scale_weights[0]
+    for c, a, b in zip(conditions, mean_weights[1:], scale_weights[1:], strict=True):
+        t = xp.tanh(c)
+        mean = mean + a * t
+        raw_scale = raw_scale + b * t
+    return gauss_logpdf(y, mean, 0.5 + 1.5 * sigmoid(raw_scale, xp), xp)
 
 
 @dataclass(frozen=True)
@@ -64,7 +86,7 @@ class ModelShape:
     name: str
     weights_per_output: int
 
-    def forward(self, x, weights: Sequence[np.ndarray], outputs: int) -> list[np.ndarray]:
+    def forward(self, x, weights: Sequence, outputs: int, xp=np) -> list:
         per = self.weights_per_output
         result = []
         for k in range(outputs):
@@ -72,7 +94,7 @@ class ModelShape:
             if self.name == "linear":
                 result.append(w[0] + w[1] * x)
             else:
-                result.append(w[0] + w[1] * np.tanh(w[2] * x))
+                result.append(w[0] + w[1] * xp.tanh(w[2] * x))
         return result
 
 
@@ -83,7 +105,7 @@ MODEL_SHAPES = (ModelShape("linear", 2), ModelShape("tanh", 3))
 class Params:
     """A parameter vector: one array per component (theta = (mu, sigma) for a Gaussian)."""
 
-    values: tuple[np.ndarray, ...]
+    values: tuple
     family: Family | None = None
 
 
@@ -93,3 +115,6 @@ class Deferred:
     inside a sum over i): the numeric meaning of a modelling substitution."""
 
     expr: sp.Expr
+
+
+LOG_2PI = math.log(2 * math.pi)

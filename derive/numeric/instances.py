@@ -1,5 +1,5 @@
 """Random instances: what each free thing in a step is, and values for it that respect
-its assumptions, drawn from one generator."""
+its assumptions (and the domain its expressions imply), drawn from one generator."""
 
 from __future__ import annotations
 
@@ -20,10 +20,19 @@ from derive.notation import (
     ClassLabel,
     DataLabel,
 )
-from derive.numeric.concrete import FAMILIES, MODEL_SHAPES, Deferred, Family, ModelShape, NotEvaluable, Params
+from derive.numeric.concrete import (
+    FAMILIES,
+    MODEL_SHAPES,
+    Family,
+    ModelShape,
+    NotEvaluable,
+    Params,
+)
 
 MAX_I = 6  # the largest random bound of a sum
-MAX_TERMS = 50  # the most terms of a sum with a fixed bound, and the length of data arrays
+MAX_TERMS = 50  # the length of data arrays indexed once (y_i)
+MAX_TERMS_2D = 12  # the side of data arrays indexed twice (a_ij)
+MIXTURE_COMPONENTS = 3
 
 
 @dataclass
@@ -32,12 +41,14 @@ class Instances:
 
     n: int
     scalars: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)
-    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, MAX_TERMS)
+    data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, M[, M])
+    # density -> (weights (n, K), means (n, K, d), scales (n, K, d)) of a Gaussian mixture
     mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
+    # conditional density given several conditions -> (mean weights, scale weights), (n, k+1)
+    regressions: dict[object, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     model_shape: dict[object, ModelShape] = field(default_factory=dict)
     params: dict[sp.Symbol, Params] = field(default_factory=dict)  # theta, phi
-    deferred: dict[sp.Symbol, Deferred] = field(default_factory=dict)
 
     def pick(self, rows) -> Instances:
         """The instances ``rows`` (an index array), as a new chunk."""
@@ -47,25 +58,35 @@ class Instances:
             {s: v[rows] for s, v in self.scalars.items()},
             {s: v[rows] for s, v in self.data.items()},
             {d: tuple(a[rows] for a in m) for d, m in self.mixtures.items()},
-            dict(self.family), dict(self.model_shape),
-            {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()},
-            dict(self.deferred))
+            dict(self.family),
+            {d: tuple(a[rows] for a in r) for d, r in self.regressions.items()},
+            dict(self.model_shape),
+            {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()})
 
     def describe(self, row: int) -> dict:
         """Instance ``row`` in plain numbers, for a counterexample."""
         out: dict = {}
         for s, v in sorted(self.scalars.items(), key=lambda kv: str(kv[0])):
             out[str(s)] = plain_number(v[row])
-        bounds = [v[row] for s, v in self.scalars.items() if s.is_integer]
-        length = int(max(bounds)) if bounds else MAX_I
-        for s, v in self.data.items():
-            out[str(s)] = [plain_number(x) for x in v[row][:length]]
+        bounds = [abs(v[row]) for s, v in self.scalars.items() if s.is_integer]
+        length = int(min(max(bounds), MAX_TERMS)) if bounds else MAX_I
+        for s, v in sorted(self.data.items(), key=lambda kv: str(kv[0])):
+            if v.ndim == 3:
+                side = min(length, MAX_TERMS_2D)
+                out[str(s)] = [[plain_number(x) for x in r[:side]] for r in v[row][:side]]
+            else:
+                out[str(s)] = [plain_number(x) for x in v[row][:max(length, 1)]]
         for d, (w, m, sd) in self.mixtures.items():
             out[str(d)] = "Gaussian mixture " + ", ".join(
-                f"{plain_number(w[row, k])}*N({plain_number(m[row, k])}, {plain_number(sd[row, k])}^2)"
+                f"{plain_number(w[row, k])}*N({_vector(m[row, k])}, {_vector(sd[row, k])}^2)"
                 for k in range(w.shape[1]) if w[row, k] > 0)
         for d, fam in self.family.items():
             out[str(d)] = fam.name
+        for d, (a, b) in self.regressions.items():
+            out[str(d)] = {"family": "Gaussian, mean a0 + sum a_j tanh(c_j), scale "
+                                     "0.5 + 1.5 sig(b0 + sum b_j tanh(c_j))",
+                           "a": [plain_number(x) for x in a[row]],
+                           "b": [plain_number(x) for x in b[row]]}
         for f, shape in self.model_shape.items():
             out[str(f)] = f"random {shape.name} model"
         for s, p in self.params.items():
@@ -74,13 +95,17 @@ class Instances:
         return out
 
 
+def _vector(v: np.ndarray) -> str:
+    return str(plain_number(v[0])) if len(v) == 1 else f"({', '.join(str(plain_number(x)) for x in v)})"
+
+
 def plain_number(x) -> float | int | str:
     """A number as a person reads it: integers as integers, six significant digits;
     "inf"/"nan" as text, so the JSON output stays JSON."""
     x = float(x)
     if not math.isfinite(x):
         return str(x)
-    return int(x) if x.is_integer() else float(f"{x:.6g}")
+    return int(x) if x.is_integer() and abs(x) < 2**53 else float(f"{x:.6g}")
 
 
 @dataclass
@@ -88,17 +113,23 @@ class Roles:
     """What each free thing in a step is, read off the expressions once."""
 
     scalars: set[sp.Symbol] = field(default_factory=set)
-    data: set[sp.Symbol] = field(default_factory=set)
-    densities: set[object] = field(default_factory=set)  # abstract density functions
-    conditional: set[object] = field(default_factory=set)  # conditional density functions
-    models: dict[object, int] = field(default_factory=dict)  # model -> number of outputs
+    data: dict[sp.Symbol, int] = field(default_factory=dict)  # label -> how many indices
+    densities: dict[object, int] = field(default_factory=dict)  # density -> its dimension
+    conditional: set[object] = field(default_factory=set)  # conditional densities
+    regression: dict[object, int] = field(default_factory=dict)  # given k numbers as conditions
+    models: dict[object, object] = field(default_factory=dict)  # model -> consumer density
     parameter_of: dict[sp.Symbol, object] = field(default_factory=dict)  # theta -> Pr
     weights_of: dict[sp.Symbol, object] = field(default_factory=dict)  # phi -> f
+    # real symbols of unknown sign that the expressions require to have a sign
+    # (log(sig*z) with z > 0 needs sig > 0): symbol -> (+1 or -1, why)
+    sign_of: dict[sp.Symbol, tuple[int, str]] = field(default_factory=dict)
 
 
 def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
     roles = Roles()
     bound: set[sp.Symbol] = set()
+    as_number: set[sp.Symbol] = set()  # symbols used as numbers (not as a parameter vector)
+    sole_condition: dict[sp.Symbol, object] = {}
     for expr in exprs:
         for node in sp.preorder_traversal(expr):
             if isinstance(node, (sp.Integral, sp.Sum, sp.Product)):
@@ -107,16 +138,18 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                 bound.add(node.variable)
             elif isinstance(node, AppliedConditionalDensity):
                 roles.conditional.add(node.func)
-                for c in node.condition:
-                    if isinstance(c, sp.Symbol):
-                        roles.parameter_of[c] = node.func
-                    elif isinstance(c, AppliedModel):
-                        roles.models[c.func] = node.func
-                    else:
-                        raise NotEvaluable(f"the condition {c} of {node} is neither a parameter "
-                                           f"symbol nor a model")
+                condition = node.condition
+                if len(condition) == 1 and isinstance(condition[0], sp.Symbol):
+                    sole_condition[condition[0]] = node.func
+                elif len(condition) == 1 and isinstance(condition[0], AppliedModel):
+                    roles.models[condition[0].func] = node.func
+                else:
+                    roles.regression[node.func] = len(condition)
+                    for c in condition:
+                        as_number.update(c.free_symbols)
+                as_number.update(node.variable.free_symbols)
             elif isinstance(node, AppliedDensity):
-                roles.densities.add(node.func)
+                roles.densities[node.func] = len(node.args)
             elif isinstance(node, AppliedModel):
                 roles.models.setdefault(node.func, None)
                 if isinstance(node.args[-1], sp.Symbol):
@@ -127,23 +160,69 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                         raise NotEvaluable(f"{node.args[-1]} is the parameters of both "
                                            f"{owner} and {node.func}")
             elif isinstance(node, sp.Indexed):
-                roles.data.add(node.base.label)
+                rank = roles.data.setdefault(node.base.label, len(node.indices))
+                if rank != len(node.indices) or rank > 2:
+                    raise NotEvaluable(f"{node.base.label} is indexed by {rank} and by "
+                                       f"{len(node.indices)} indices (at most 2, and one way)")
             elif isinstance(node, sp.Symbol) and not isinstance(node, DataLabel):
                 roles.scalars.add(node)
+    for expr in exprs:
+        _numeric_uses(expr, as_number)
+    for theta, density in sole_condition.items():
+        if theta in as_number:  # Pr(x_2|x_1) where x_1 is a number elsewhere: a regression
+            roles.regression[density] = max(roles.regression.get(density, 1), 1)
+        else:
+            roles.parameter_of[theta] = density
     roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
     return roles
 
 
-def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int) -> np.ndarray:
-    if s.is_integer:
-        low = 1 if s.is_positive else 0 if s.is_nonnegative else -5
-        return rng.integers(low, MAX_I + 1, n).astype(float)
-    if s.is_positive:
-        return rng.uniform(0.2, 3.0, n)
-    if s.is_nonnegative:
-        return rng.uniform(0.0, 3.0, n)
+def _numeric_uses(expr: sp.Basic, out: set) -> None:
+    """Symbols that occur other than as the single condition of a conditional density or
+    a model's weights: those are numbers, not parameter vectors."""
+    if isinstance(expr, AppliedConditionalDensity):
+        if not (len(expr.condition) == 1 and isinstance(expr.condition[0], (sp.Symbol, AppliedModel))):
+            return  # its conditions were all recorded as numbers
+        _numeric_uses(expr.variable, out)
+        if isinstance(expr.condition[0], AppliedModel):
+            _numeric_uses(expr.condition[0], out)
+        return
+    if isinstance(expr, AppliedModel):
+        for a in expr.args[:-1]:
+            _numeric_uses(a, out)
+        return
+    if isinstance(expr, sp.Symbol):
+        out.add(expr)
+        return
+    for a in expr.args:
+        if isinstance(a, sp.Basic):
+            _numeric_uses(a, out)
+
+
+def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int, sign: int = 0) -> np.ndarray:
+    """Values for ``s`` by its assumptions; ``sign`` (+1/-1) where the expressions need one."""
     if s.is_real is False:
         raise NotEvaluable(f"{s} is declared not real; only real symbols are sampled")
+    if s.is_integer:
+        if s.is_positive:
+            low, high = 1, MAX_I
+        elif s.is_nonnegative:
+            low, high = 0, MAX_I
+        elif s.is_negative:
+            low, high = -MAX_I, -1
+        elif s.is_nonpositive:
+            low, high = -MAX_I, 0
+        else:
+            low, high = -5, MAX_I
+        return rng.integers(low, high + 1, n).astype(float)
+    if s.is_positive or (sign > 0 and not s.is_nonpositive):
+        return rng.uniform(0.2, 3.0, n)
+    if s.is_negative or (sign < 0 and not s.is_nonnegative):
+        return -rng.uniform(0.2, 3.0, n)
+    if s.is_nonnegative:
+        return rng.uniform(0.0, 3.0, n)
+    if s.is_nonpositive:
+        return -rng.uniform(0.0, 3.0, n)
     return rng.uniform(-3.0, 3.0, n)
 
 
@@ -156,24 +235,28 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     each model change from chunk to chunk, so every check sees all of them."""
     inst = Instances(n)
     for s in sorted(roles.scalars, key=str):
-        inst.scalars[s] = sample_scalar(s, rng, n)
-    for label in sorted(roles.data, key=str):
+        inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
+    for label, rank in sorted(roles.data.items(), key=lambda kv: str(kv[0])):
+        shape = (n, MAX_TERMS) if rank == 1 else (n, MAX_TERMS_2D, MAX_TERMS_2D)
         if isinstance(label, BinaryLabel):
-            inst.data[label] = rng.integers(0, 2, (n, MAX_TERMS)).astype(float)
+            inst.data[label] = rng.integers(0, 2, shape).astype(float)
         elif isinstance(label, ClassLabel):
-            inst.data[label] = rng.integers(1, MAX_I + 1, (n, MAX_TERMS)).astype(float)
+            inst.data[label] = rng.integers(1, MAX_I + 1, shape).astype(float)
         else:
-            inst.data[label] = np.round(rng.uniform(-3.0, 3.0, (n, MAX_TERMS)), 3)
-    for d in sorted(roles.densities, key=str):
-        components = 3
-        weights = rng.uniform(0.2, 1.0, (n, components))
-        weights[rng.uniform(size=(n, components)) < 0.3] = 0.0
+            inst.data[label] = np.round(rng.uniform(-3.0, 3.0, shape), 3)
+    for d, dimension in sorted(roles.densities.items(), key=lambda kv: str(kv[0])):
+        k = MIXTURE_COMPONENTS
+        weights = rng.uniform(0.2, 1.0, (n, k))
+        weights[rng.uniform(size=(n, k)) < 0.3] = 0.0
         weights[:, 0] = np.maximum(weights[:, 0], 0.2)
         weights /= weights.sum(axis=1, keepdims=True)
-        inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, components)),
-                            rng.uniform(0.5, 2.0, (n, components)))
+        inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, k, dimension)),
+                            rng.uniform(0.5, 2.0, (n, k, dimension)))
     for k, d in enumerate(sorted(roles.conditional, key=str)):
         inst.family[d] = FAMILIES[(chunk_number + k) % len(FAMILIES)]
+    for d, conditions in sorted(roles.regression.items(), key=lambda kv: str(kv[0])):
+        inst.regressions[d] = (rng.uniform(-1.5, 1.5, (n, conditions + 1)),
+                               rng.uniform(-1.5, 1.5, (n, conditions + 1)))
     for k, f in enumerate(sorted(roles.models, key=str)):
         inst.model_shape[f] = MODEL_SHAPES[(chunk_number // len(FAMILIES) + k) % len(MODEL_SHAPES)]
     draw_parameters(roles, inst, rng)
@@ -203,4 +286,4 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
             inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
     if wanted is not None:
         for s in sorted(wanted & roles.scalars, key=str):
-            inst.scalars[s] = sample_scalar(s, rng, inst.n)
+            inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0])

@@ -27,7 +27,7 @@ from derive.kernel import ConditionResult, Message, Numeric, Relation, Status, S
 from derive.loader import is_document
 from derive.report.documents import document_title, named_sides
 from derive.report.language import EN as EN_LANGUAGE
-from derive.report.language import Language, Segment, fill, translate
+from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
 
 __all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Options", "Report",
@@ -191,11 +191,10 @@ class _Builder:
             return found
         if self._step_known is None:
             r = self.result
-            roots = []
-            if r.justification is not None:
-                roots.append(r.justification.result)
-                roots += [e for pair in r.justification.substitution for e in pair]
-            for c in r.verdict.symbolic.conditions:
+            symbolic = r.verdict.symbolic
+            roots = [line for _, line in getattr(symbolic, "trace", ()) if line is not None]
+            roots += [e for pair in getattr(symbolic, "substitution", ()) for e in pair]
+            for c in symbolic.conditions:
                 roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
             self._step_known = self._by_text(roots)
         return self._step_known.get(text)
@@ -220,32 +219,14 @@ class _Builder:
         return ("code", text)
 
     def message(self, message: str | Message) -> Rich:
-        """A message of the checker in the report's language: by its key when it is a
-        ``Message`` (its expressions typeset), else read by the tables' patterns."""
-        if isinstance(message, Message):
-            template = self.lang.messages.get(message.key)
-            if template is None:
-                return [("text", message.text)]
-            holes = {name: self.argument(value) for name, value in message.args}
-            holes.update({str(k): v for k, v in enumerate(holes.values())})
-            return fill(template, holes)
-        segments, _ = translate(str(message), self.lang)
-        return [self.typeset(value) if kind == "code" else (kind, value)
-                for kind, value in segments]
-
-    def argument(self, value: object) -> Rich:
-        if isinstance(value, Message):
-            return self.message(value)
-        if isinstance(value, sp.Basic):
-            return [("math", self.math(value))]
-        if isinstance(value, (int, float)):
-            return [("math", str(value))]
-        if isinstance(value, (tuple, list)):
-            out: Rich = []
-            for k, item in enumerate(value):
-                out += ([("text", ", ")] if k else []) + self.argument(item)
-            return out
-        return [self.typeset(str(value))]
+        """A message of the checker in the report's language: a ``Message`` by its key
+        (``derive.report.messages``: its expressions typeset), a plain string by the tables'
+        patterns, with each expression it quotes typeset when the step holds it."""
+        segments, _ = translate(message, self.lang)
+        keyed = isinstance(message, Message)
+        return [("math", self.math(value)) if kind == "expr"
+                else self.typeset(value) if kind == "code" and not keyed
+                else (kind, value) for kind, value in segments]
 
     # -- the chain ------------------------------------------------------------------------
 
@@ -329,9 +310,9 @@ class _Builder:
                 if isinstance(entry, Definition) and entry.label == label:
                     return [("math", rf"{self.math(entry.lhs)} := {self.math(entry.rhs)}"),
                             ("text", ": "), ("text", self.words["assumption"])]
-        if family == "reparametrise" and r.justification and r.justification.substitution:
+        if family == "reparametrise" and r.verdict.symbolic.substitution:
             pairs = [rf"{self.math(old)} := {self.math(new)}"
-                     for old, new in r.justification.substitution]
+                     for old, new in r.verdict.symbolic.substitution]
             return [("math", ", ".join(pairs)), ("text", ": "),
                     ("text", self.words["assumption"])]
         # A rule from outside the library: its statement is user-written, shown as written.
@@ -344,10 +325,8 @@ class _Builder:
 
     def _condition(self, c: ConditionResult) -> ConditionRow:
         cond = c.condition
-        if cond.kind == "positive":
-            statement: Rich = [("math", rf"{self.math(cond.subject[0])} > 0")]
-        elif cond.kind == "nonzero":
-            statement = [("math", rf"{self.math(cond.subject[0])} \neq 0")]
+        if cond.kind in _SIGNS:
+            statement: Rich = [("math", rf"{self.math(cond.subject[0])} {_SIGNS[cond.kind]}")]
         elif cond.kind == "equal":
             statement = [("math", rf"{self.math(cond.subject[0])} = {self.math(cond.subject[1])}")]
         elif cond.kind == "free_of":
@@ -396,9 +375,9 @@ class _Builder:
     def note(self, note: str) -> Rich:
         """The step's note: derive's own (how a document's rule was found) in the report's
         language, an author's as written."""
+        note = _note(note).strip()
         if not note:
             return []
-        note = _note(note)
         segments, read = translate(note, self.lang)
         if not read:
             return [("text", note)]
@@ -463,21 +442,34 @@ def _top_level_factors(text: str) -> list[str]:
 _LINE_LABEL = re.compile(r"L\d+'*\Z")
 
 
+def _plain_number(e: object) -> bool:
+    """A number written out (1, -1, 1/2, sqrt(2)/2, pi): not a definite integral or sum,
+    which has no free symbols either but is what a condition is about (∫ q log q dy is
+    free of θ is the point of dropping it)."""
+    return (isinstance(e, sp.Basic) and e.is_number is True
+            and not e.has(sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Limit)
+            and not any(isinstance(f, sp.core.function.AppliedUndef)
+                        for f in sp.preorder_traversal(e)))
+
+
+# The side conditions about the sign or kind of one expression, as math.
+_SIGNS = {"positive": "> 0", "nonnegative": r"\geq 0", "nonzero": r"\neq 0"}
+
+
 def _trivially_true(c: ConditionResult) -> bool:
     """A side condition that holds whatever the step says: about numbers only (1 > 0, the
     exponent -1 is real), 0 free of θ, an expression equal to itself."""
     cond = c.condition
-    if cond.kind in ("positive", "nonzero"):
-        return bool(cond.subject) and cond.subject[0].is_number
-    if cond.kind == "free_of":
-        return bool(cond.subject) and cond.subject[0].is_number
+    if cond.kind in ("positive", "nonnegative", "nonzero", "real", "integer", "finite",
+                     "free_of"):
+        return bool(cond.subject) and _plain_number(cond.subject[0])
     if cond.kind == "equal":
         return len(cond.subject) == 2 and cond.subject[0] == cond.subject[1]
     statement = cond.statement
     if isinstance(statement, Message):
         values = [value for _, value in statement.args]
-        return bool(values) and all(isinstance(v, (int, float)) or (
-            isinstance(v, sp.Basic) and v.is_number) for v in values)
+        return bool(values) and all(isinstance(v, (int, float)) or _plain_number(v)
+                                    for v in values)
     segments, read = translate(str(statement), EN_LANGUAGE)
     quoted = [value for kind, value in segments if kind == "code"]
     return read and bool(quoted) and all(_is_number(value) for value in quoted)

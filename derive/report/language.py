@@ -91,8 +91,8 @@ _MESSAGE_PATTERNS = (
     ("side_condition_fails", r"side condition fails: (.+)"),
     ("side_condition_unshown", r"side condition not shown: (.+)"),
     ("search_found_none", r"the rule does not apply: no rule or chain of up to (\d+) rules in "
-                          r"the library justifies it \(searched for (.+) s\); name one with a "
-                          r"`% by: rule` comment, or add the rule"),
+                          r"the library justifies it \(searched (\d+) attempts\); name one "
+                          r"with a `% by: rule` comment, or add the rule"),
     ("rule_does_not_apply", r"the rule does not apply: (.+)"),
     ("timeout", r"timeout: (.+)"),
     ("too_deep", r"the expression is too deeply nested"),
@@ -123,18 +123,29 @@ _MESSAGE_PATTERNS = (
     ("one_side_optimises", r"one side is an argmin/argmax and the other is not"),
     ("the_objectives", r"the objectives: (.+)"),
     # how a document's step got its rule (its note)
-    ("found_by_search_define", r"rule found by search: (.+) \((\d+) tried, ([\d.]+)s\); read "
-                               r"as := \(a definition or modelling assumption applied\)"),
-    ("found_by_search", r"rule found by search: (.+) \((\d+) tried, ([\d.]+)s\)"),
+    ("found_by_search_define", r"rule found by search: (.+) \((\d+) attempts?\); read as := "
+                               r"\(a definition or modelling assumption applied\)"),
+    ("found_by_search", r"rule found by search: (.+) \((\d+) attempts?\)"),
     ("justified_by_author", r"justified by the author: (.+)"),
     ("none_found", r"no justification given, none found"),
+    ("artefacts_discarded", r"(\d+) float artefacts? discarded \(not confirmed at (\d+) digits\)"),
+    ("checked_where_read", r"checked where (.+) \((.+)\): declare (.+)"),
+    ("checked_where_sign", r"checked where (.+); at (.+) (?:both sides are|the left side is|"
+                           r"the right side is) undefined: declare (.+)"),
+    ("checked_where_defined", r"checked where both sides can be evaluated: at (\d+) of (\d+) "
+                              r"instances drawn (?:both sides are|the left side is|the right "
+                              r"side is) undefined in the reals or beyond float range, and "
+                              r"those were left out"),
+    ("bound_holds", r"the bound (.+) holds"),
+    ("bound_fails", r"the bound (.+) does not hold: the left side is (.+), the right side (.+)"),
+    ("with_notes", r"((?:[^;]|;(?! ))+); (.+)"),  # a message, then notes: each read in turn
 )
 MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
     (key, re.compile(pattern + r"\Z")) for key, pattern in _MESSAGE_PATTERNS)
 
 # Captures that are themselves messages, translated in turn (the rest are code).
 NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
-          "gives_differs": (2,), "the_objectives": (0,)}
+          "gives_differs": (2,), "the_objectives": (0,), "with_notes": (0, 1)}
 
 
 @dataclass(frozen=True)
@@ -377,14 +388,22 @@ _EN_MESSAGES = {
     "different_variables": "the two sides optimise over different variables",
     "one_side_optimises": "one side is an argmin or argmax and the other is not",
     "the_objectives": "the objectives: {0}",
-    "found_by_search_define": "rule found by search: {0} ({1} tried, {2}s); read as := (a "
+    "found_by_search_define": "rule found by search: {0} ({1} attempts); read as := (a "
                               "definition or modelling assumption applied)",
-    "found_by_search": "rule found by search: {0} ({1} tried, {2}s)",
+    "found_by_search": "rule found by search: {0} ({1} attempts)",
     "justified_by_author": "justified by the author: {0}",
     "none_found": "no justification given, none found",
     "search_found_none": "the rule does not apply: no rule or chain of up to {0} rules in the "
-                         "library justifies it (searched for {1} s); name one with a "
+                         "library justifies it (searched {1} attempts); name one with a "
                          "`% by: rule` comment, or add the rule",
+    "artefacts_discarded": "{0} float artefacts discarded (not confirmed at {1} digits)",
+    "checked_where_read": "checked where {0} ({1}): declare {2}",
+    "checked_where_sign": "checked where {0}; at {1} a side is undefined: declare {2}",
+    "checked_where_defined": "checked where both sides can be evaluated: {0} of {1} "
+                             "instances drawn were left out",
+    "bound_holds": "the bound {0} holds",
+    "bound_fails": "the bound {0} does not hold: the left side is {1}, the right side {2}",
+    "with_notes": "{0}; {1}",
 }
 
 _KO_MESSAGES = {
@@ -464,14 +483,21 @@ _KO_MESSAGES = {
     "different_variables": "양변이 서로 다른 변수에 대해 최적화함",
     "one_side_optimises": "한쪽만 argmin 또는 argmax임",
     "the_objectives": "목적 함수: {0}",
-    "found_by_search_define": "탐색으로 찾은 규칙: {0} ({1}개 시도, {2}초); := 로 읽음 (정의나 "
-                              "모델링 가정을 적용)",
-    "found_by_search": "탐색으로 찾은 규칙: {0} ({1}개 시도, {2}초)",
+    "found_by_search_define": "탐색으로 찾은 규칙: {0} ({1}번 시도); := 로 읽음 (정의나 모델링 "
+                              "가정을 적용)",
+    "found_by_search": "탐색으로 찾은 규칙: {0} ({1}번 시도)",
     "justified_by_author": "저자가 밝힌 근거: {0}",
     "none_found": "근거가 주어지지 않았고 찾지도 못함",
     "search_found_none": "규칙이 적용되지 않음: 라이브러리의 규칙을 {0}개까지 이어 보아도 이 "
-                         "단계를 정당화하지 못함 ({1}초 탐색); 「% by: 규칙」 주석으로 규칙을 "
+                         "단계를 정당화하지 못함 ({1}번 탐색); 「% by: 규칙」 주석으로 규칙을 "
                          "밝히거나 규칙을 추가하세요",
+    "artefacts_discarded": "부동소수점 오차 {0}건 버림 ({1}자리 정밀도로 확인되지 않음)",
+    "checked_where_read": "{0}인 곳에서 확인함 ({1}): {2}로 선언하세요",
+    "checked_where_sign": "{0}인 곳에서 확인함; {1}이면 한쪽이 정의되지 않음: {2}로 선언하세요",
+    "checked_where_defined": "양변을 계산할 수 있는 곳에서 확인함: 뽑은 사례 {1}개 중 {0}개 제외",
+    "bound_holds": "부등식 {0}이 성립함",
+    "bound_fails": "부등식 {0}이 성립하지 않음: 왼쪽 {1}, 오른쪽 {2}",
+    "with_notes": "{0}; {1}",
 }
 
 EN = Language("en", _EN_WORDS, _EN_RULES, _EN_MESSAGES,
@@ -510,9 +536,17 @@ def language(code: str) -> Language:
 Segment = tuple[str, str]
 
 
-def translate(message: str, lang: Language) -> tuple[list[Segment], bool]:
-    """``message`` in ``lang`` as text and code segments, and whether a pattern read it
-    (False: shown as written)."""
+def translate(message, lang: Language) -> tuple[list[Segment], bool]:
+    """``message`` in ``lang`` as segments, and whether it was translated (False: shown as
+    written). A ``Message`` is translated by its key; a plain string by the patterns below."""
+    from derive.kernel import Message
+    from derive.report.messages import segments
+
+    if isinstance(message, Message):
+        keyed = segments(message, lang.code)
+        if keyed is not None:
+            return keyed, True
+        message = message.text
     for key, pattern in MESSAGES:
         match = pattern.match(message)
         if match is None:

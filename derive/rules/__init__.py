@@ -1,4 +1,5 @@
-"""The rule library: each rule a name, a LaTeX statement, side conditions and a proposer.
+"""The rule library: each rule a name, a LaTeX statement, side conditions and a proposer of
+certificates, which the kernel checks.
 
 Importing this package registers the built-in rules; ``registry()`` lists them.
 """
@@ -11,7 +12,6 @@ from derive.rules.base import (
     UnknownRule,
     lookup,
     registry,
-    rewrite_rule,
     rule,
 )
 from derive.rules.identities import gaussian_log_density, log_softmax, log_sum_exp_shift
@@ -39,6 +39,6 @@ __all__ = [
     "argmax_to_argmin", "dirac_sifting", "drop_constant", "drop_positive_factor",
     "gaussian_log_density", "integral_linearity", "kl_definition", "log_of_exp",
     "log_of_finite_product", "log_of_product", "log_softmax", "log_sum_exp_shift", "lookup",
-    "monotone_transform", "registry", "reparametrise", "rewrite_rule", "rule", "substitute",
+    "monotone_transform", "registry", "reparametrise", "rule", "substitute",
     "sum_linearity", "swap_sum_integral",
 ]

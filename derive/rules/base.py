@@ -1,15 +1,15 @@
-"""What a rule is, the registry of rules by name, and the traversal rules are built from.
+"""What a rule is, the registry of rules by name, and rule packs.
 
-A rule is a name, its statement as LaTeX, its side conditions in words, and a function
-``propose(before, target, context) -> Justification | None``. ``target`` is the line the
-author wrote (or None inside a chain of rules): rules that must choose (which term to drop)
-read it; the kernel then checks their choice. ``None`` means "does not apply", and the rule
-says why through ``RuleDoesNotApply``.
+A rule is a name, its statement as LaTeX, its side conditions in words, and a proposer
+``propose(before, target, context) -> certificates``: where and how the line before is
+rewritten (a schema's instance at a position, an affine change of an objective, ...). It is
+untrusted code: the kernel interprets every certificate itself, computes every side
+condition, and compares the line it reaches with the line written. ``target`` is the line
+the author wrote (or None inside a chain of rules): rules that must choose (which term to
+drop) read it. A rule that does not fit raises ``RuleDoesNotApply`` saying why.
 
-Rules with custom logic are written with the decorators ``rule`` (a whole proposer) and
-``rewrite_rule`` (a local rewrite applied at every node). Rule packs in other packages are
-found through the entry-point group ``derive.rules`` (``load_rule_packs``); every rule knows
-its origin ("built in", or the package it came from).
+Rule packs in other packages are found through the entry-point group ``derive.rules``
+(``load_rule_packs``); every rule knows its origin ("built in", or its package).
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.kernel import Claim, Condition, DeriveError, Justification
+from derive.kernel import Certificate, DeriveError
 
 __all__ = ["Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule",
-           "load_rule_packs", "register", "registry", "resolve_rules", "rewrite_everywhere",
-           "rewrite_rule", "rule"]
+           "load_rule_packs", "lookup", "register", "registry", "resolve_rules", "rule"]
 
 ENTRY_POINT_GROUP = "derive.rules"
 
@@ -53,7 +52,7 @@ class Context:
     hypotheses: tuple = ()
 
 
-Propose = Callable[[sp.Expr, sp.Expr | None, Context], Justification]
+Propose = Callable[[sp.Basic, sp.Basic | None, Context], Sequence[Certificate]]
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,9 @@ class Rule:
     needs_target: bool = False  # chooses what to rewrite by looking at the line written
     self_check: str = ""  # how the rule itself was checked (identities: their own check)
 
-    def __call__(self, before: sp.Expr, target: sp.Expr | None = None,
-                 context: Context = Context()) -> Justification:
-        return self.propose(before, target, context)
+    def __call__(self, before: sp.Basic, target: sp.Basic | None = None,
+                 context: Context = Context()) -> tuple[Certificate, ...]:
+        return tuple(self.propose(before, target, context))
 
 
 _registry: dict[str, Rule] = {}
@@ -147,35 +146,14 @@ def rule(name: str, statement: str, side_conditions: Sequence[str] = (), summary
          aliases: Sequence[str] = (), needs_target: bool = False,
          ) -> Callable[[Propose], Rule]:
     """Register a proposer as a rule: ``@rule("name", r"statement")`` over
-    ``def propose(before, target, context) -> Justification``. The kernel checks what it
-    proposes exactly as it checks the built-in rules."""
+    ``def propose(before, target, context) -> [certificates]``. The kernel checks what it
+    proposes exactly as it checks the built-in rules: a proposer can only say where and
+    how, never that a step holds."""
 
     def decorate(propose: Propose) -> Rule:
         return register(Rule(name, statement, tuple(side_conditions), propose,
                              summary or (propose.__doc__ or "").strip().split("\n")[0],
                              tuple(aliases), needs_target=needs_target))
-
-    return decorate
-
-
-def rewrite_rule(name: str, statement: str, side_conditions: Sequence[str] = (),
-                 summary: str = "", aliases: Sequence[str] = (), what: str = "",
-                 ) -> Callable[[LocalRewrite], Rule]:
-    """Register a local rewrite as a rule that keeps values: ``@rewrite_rule("name", r"...")``
-    over ``def local(node) -> (new_node, conditions) | None``, applied at every node."""
-
-    def decorate(local: LocalRewrite) -> Rule:
-        thing = what or name.replace("_", " ")
-
-        def propose(before, target, context: Context) -> Justification:
-            result, conditions, count = rewrite_everywhere(before, local)
-            one_or_none(name, count, thing)
-            return Justification(name, result, Claim.VALUES, tuple(conditions),
-                                 f"{name}: rewrote {count} {thing}")
-
-        return register(Rule(name, statement, tuple(side_conditions), propose,
-                             summary or (local.__doc__ or "").strip().split("\n")[0],
-                             tuple(aliases)))
 
     return decorate
 
@@ -204,44 +182,3 @@ def resolve_rules(by, where: str) -> tuple[Rule, ...]:
         else:
             raise DeriveError(f"{where}: by= takes rules or rule names, not {item!r}")
     return tuple(rules)
-
-
-# ---------------------------------------------------------------------------------------
-# Traversal: rewrite every node a local rewrite fits, bottom-up, collecting conditions.
-
-LocalRewrite = Callable[[sp.Basic], tuple[sp.Basic, Iterable[Condition]] | None]
-
-
-def rewrite_everywhere(expr: sp.Basic, local: LocalRewrite) -> tuple[sp.Basic, list[Condition], int]:
-    """Apply ``local`` to every node, children first; returns (result, conditions, count)."""
-    conditions: list[Condition] = []
-    count = 0
-
-    def visit(node: sp.Basic) -> sp.Basic:
-        nonlocal count
-        if node.args and not isinstance(node, (sp.Symbol, sp.Indexed)):
-            new_args = tuple(visit(a) for a in node.args)
-            if new_args != node.args:
-                node = node.func(*new_args)
-        outcome = local(node)
-        if outcome is None:
-            return node
-        count += 1
-        new, conds = outcome
-        conditions.extend(conds)
-        return new
-
-    return visit(expr), conditions, count
-
-
-def as_factors(e: sp.Expr) -> list[sp.Expr]:
-    return list(e.args) if isinstance(e, sp.Mul) else [e]
-
-
-def as_terms(e: sp.Expr) -> list[sp.Expr]:
-    return list(e.args) if isinstance(e, sp.Add) else [e]
-
-
-def one_or_none(rule_name: str, count: int, what: str) -> None:
-    if count == 0:
-        raise RuleDoesNotApply(f"{rule_name}: found no {what} to rewrite")

@@ -1,24 +1,17 @@
 """Rules under argmin/argmax: the objective changes, the set of optimisers does not.
 
-Each rule only finds the certificate (the dropped constant, the dropped factor, the
-transform); the lemma that makes the certificate enough, and its conditions, are the
-kernel's (``same_minimisers_affine``, ``same_minimisers_monotone``, ``argmax_as_argmin``).
+Each rule only finds the certificate (the scale and offset of an affine change, the
+monotone transform, the exchange of argmax and argmin); that the certificate is enough,
+and under which conditions, is the kernel's.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from derive.kernel import (
-    Claim,
-    Justification,
-    argmax_as_argmin,
-    canonical,
-    same_minimisers_affine,
-    same_minimisers_monotone,
-)
-from derive.notation import ArgMax, ArgMin, OptimisationSet
-from derive.rules.base import Context, Rule, RuleDoesNotApply, as_factors, as_terms, register
+from derive.kernel import Affine, Flip, Monotone, canonical
+from derive.kernel.objects import OptimisationSet
+from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 
 
 def _optimisation(rule: str, before, target) -> tuple[OptimisationSet, OptimisationSet | None]:
@@ -29,21 +22,35 @@ def _optimisation(rule: str, before, target) -> tuple[OptimisationSet, Optimisat
     return before, target
 
 
-def _drop_constant(before, target, context: Context) -> Justification:
+def _terms_free_of(e: sp.Basic, variables) -> sp.Basic:
+    return sp.Add(*[t for t in sp.Add.make_args(e) if not t.free_symbols & set(variables)])
+
+
+def _factors_free_of(e: sp.Basic, variables) -> sp.Basic:
+    return sp.Mul(*[f for f in sp.Mul.make_args(e) if not f.free_symbols & set(variables)])
+
+
+def _difference(f: sp.Basic, g: sp.Basic, variables) -> sp.Basic:
+    """F - G as the author would name it: the terms of F that G lacks, when that is all;
+    else the expanded difference, or its canonical form if only that is free of the
+    variables."""
+    missing = [t for t in sp.Add.make_args(f) if t not in sp.Add.make_args(g)]
+    if not [t for t in sp.Add.make_args(g) if t not in sp.Add.make_args(f)]:
+        return sp.Add(*missing)
+    offset = sp.expand(f - g)
+    return offset if not offset.free_symbols & set(variables) else canonical(f - g)
+
+
+def _drop_constant(before, target, context: Context):
     before, target = _optimisation("drop_constant", before, target)
-    v = set(before.variables)
     if target is not None:
-        offset = canonical(before.objective - target.objective)
+        offset = _difference(before.objective, target.objective, before.variables)
     else:
-        offset = sp.Add(*[t for t in as_terms(before.objective) if not t.free_symbols & v])
+        offset = _terms_free_of(before.objective, before.variables)
+        target = before.with_objective(before.objective - offset)
     if offset == 0:
         raise RuleDoesNotApply("drop_constant: there is no additive term to drop")
-    result = before.with_objective(before.objective - offset)
-    return Justification(
-        "drop_constant", result, Claim.MINIMISERS,
-        same_minimisers_affine(before, result, sp.Integer(1), offset),
-        f"drop_constant: dropped the additive term {offset}, free of "
-        f"{', '.join(map(str, before.variables))}")
+    return [Affine(sp.Integer(1), offset, target)]
 
 
 drop_constant = register(Rule(
@@ -55,22 +62,18 @@ drop_constant = register(Rule(
     aliases=("drop additive constant", "drop_additive_constant"), needs_target=True))
 
 
-def _drop_positive_factor(before, target, context: Context) -> Justification:
+def _drop_positive_factor(before, target, context: Context):
     before, target = _optimisation("drop_positive_factor", before, target)
-    v = set(before.variables)
     if target is not None:
         scale = before.objective / target.objective
-        if scale.free_symbols & v:
-            scale = sp.simplify(scale)
+        if scale.free_symbols & set(before.variables):
+            scale = sp.simplify(scale, doit=False)
     else:
-        scale = sp.Mul(*[f for f in as_factors(before.objective) if not f.free_symbols & v])
+        scale = _factors_free_of(before.objective, before.variables)
+        target = before.with_objective(before.objective / scale)
     if scale == 1:
         raise RuleDoesNotApply("drop_positive_factor: there is no factor to drop")
-    result = before.with_objective(before.objective / scale)
-    return Justification(
-        "drop_positive_factor", result, Claim.MINIMISERS,
-        same_minimisers_affine(before, result, scale, sp.Integer(0)),
-        f"drop_positive_factor: dropped the factor {scale}")
+    return [Affine(scale, sp.Integer(0), target)]
 
 
 drop_positive_factor = register(Rule(
@@ -82,40 +85,36 @@ drop_positive_factor = register(Rule(
     aliases=("drop positive factor", "drop_factor"), needs_target=True))
 
 
-def _monotone_transform(before, target, context: Context) -> Justification:
+def _monotone_transform(before, target, context: Context):
     before, target = _optimisation("monotone_transform", before, target)
     if target is None:
         raise RuleDoesNotApply("monotone_transform needs the line written: use it last")
     if isinstance(target.objective, sp.log):
-        name = "log"
-    elif isinstance(target.objective, sp.exp) or isinstance(before.objective, sp.log):
-        name = "exp"  # exp(log F) = F: taking a log back
-    else:
-        raise RuleDoesNotApply(f"monotone_transform: {target.objective} is neither log nor exp "
-                               f"of {before.objective}")
-    return Justification(
-        "monotone_transform", target, Claim.MINIMISERS,
-        same_minimisers_monotone(before, target, name),
-        f"monotone_transform: applied the strictly increasing {name}")
+        return [Monotone("log", False, target)]
+    if isinstance(target.objective, sp.exp):
+        return [Monotone("exp", False, target)]
+    if isinstance(before.objective, sp.log):
+        return [Monotone("log", True, target)]  # taking a log back: F = log G
+    if isinstance(before.objective, sp.exp):
+        return [Monotone("exp", True, target)]
+    raise RuleDoesNotApply(f"monotone_transform: {target.objective} is neither log nor exp "
+                           f"of {before.objective}")
 
 
 monotone_transform = register(Rule(
     "monotone_transform",
     r"\mathop{\rm argmax}_{\theta}\bigl[F(\theta)\bigr] = "
     r"\mathop{\rm argmax}_{\theta}\bigl[h(F(\theta))\bigr]",
-    ("h strictly increasing on the range of F (log: F > 0; exp)",), _monotone_transform,
+    ("h strictly increasing on the range of F (log: F > 0; exp: F real)",),
+    _monotone_transform,
     "a strictly increasing transform (log, exp) of the objective changes no optimiser",
     aliases=("strictly increasing transform", "log transform", "take the log"),
     needs_target=True))
 
 
-def _argmax_to_argmin(before, target, context: Context) -> Justification:
-    before, target = _optimisation("argmax_to_argmin", before, target)
-    flipped = ArgMin if isinstance(before, ArgMax) else ArgMax
-    result = flipped(-before.objective, *before.variables)
-    return Justification("argmax_to_argmin", result, Claim.MINIMISERS,
-                         argmax_as_argmin(before, result),
-                         f"argmax_to_argmin: {before.sense} F = {result.sense} -F")
+def _argmax_to_argmin(before, target, context: Context):
+    _optimisation("argmax_to_argmin", before, target)
+    return [Flip()]
 
 
 argmax_to_argmin = register(Rule(

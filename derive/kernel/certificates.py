@@ -1,0 +1,506 @@
+"""Certificates, and the kernel's judgement of a step from them.
+
+A rule proposes certificates; it never hands the kernel a line to believe. The kernel
+interprets each in turn on the line before, computing the line it leads to and every side
+condition, then compares the last line with the line written. The closed set:
+
+    Rewrite(schema, path, binding)   a schema's instance at a position (= or a bound)
+    Algebra(to)                      the line equals ``to`` (a canonical form of the difference is 0)
+    Affine(scale, offset, to)        argmin F = argmin G with F = scale*G + offset, scale > 0,
+                                     both free of the optimisation variables, offset real
+    Monotone(transform, inverse, to) argmin F = argmin h(F), h strictly increasing on its domain
+    Flip()                           argmax F = argmin -F (and back)
+    Define(lhs, rhs, fold)           a definition applied everywhere (or folded back): :=
+    Reparametrise(old, new, variables)  a modelling substitution under argmin: :=
+    Evaluate(path)                   a derivative, or a definite integral in closed form
+    Bound(to, relation, path)        the expression there is <= (<, >=, >) ``to``: the kernel
+                                     shows the difference nonnegative (positive)
+
+A schema that is a bound (Jensen, log x <= x - 1), or a Bound, applied inside a line bounds
+the whole line only through positions that keep or reverse order: a sum's terms, a factor
+of known sign, an increasing function's argument, an integrand over ordered bounds, a
+finite sum's terms, an expectation's body. The kernel computes that polarity itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from derive.kernel import conditions as cond
+from derive.kernel.equality import cancelled
+from derive.kernel.objects import (
+    AppliedDensity,
+    ArgMax,
+    ArgMin,
+    Expectation,
+    OptimisationSet,
+    sig,
+)
+from derive.kernel.schemas import Schema, SchemaError, instance
+from derive.kernel.signs import sign
+from derive.kernel.terms import (
+    Path,
+    alpha_equal,
+    at,
+    instantiate,
+    refuse_look_alikes,
+    replace_at,
+)
+from derive.kernel.verdicts import (
+    Claim,
+    DeriveError,
+    LookAlikeSymbols,
+    Relation,
+    Symbolic,
+    SymbolicVerdict,
+    say,
+)
+
+
+class CertificateError(DeriveError):
+    """A certificate does not fit the line it is applied to; the message says why."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    schema: Schema
+    path: Path
+    binding: tuple  # ((pattern variable, value), ...)
+
+
+@dataclass(frozen=True)
+class Algebra:
+    to: sp.Basic | None = None  # None: the line written
+    path: Path = ()  # where: the expression there equals ``to`` (the rest is kept)
+
+
+@dataclass(frozen=True)
+class Affine:
+    scale: sp.Basic
+    offset: sp.Basic
+    to: sp.Basic | None = None
+
+
+@dataclass(frozen=True)
+class Monotone:
+    transform: str
+    inverse: bool = False  # the line before is h of the line after
+    to: sp.Basic | None = None
+
+
+@dataclass(frozen=True)
+class Flip:
+    pass
+
+
+@dataclass(frozen=True)
+class Define:
+    lhs: sp.Basic
+    rhs: sp.Basic
+    label: str = ""
+    fold: sp.Basic | None = None  # the line with the definition folded back into its name
+
+
+@dataclass(frozen=True)
+class Reparametrise:
+    old: sp.Symbol
+    new: sp.Basic
+    variables: tuple
+
+
+@dataclass(frozen=True)
+class Evaluate:
+    path: Path = ()
+
+
+@dataclass(frozen=True)
+class Bound:
+    to: sp.Basic | None = None  # None: the line written
+    relation: Relation = Relation.LE  # the expression at ``path``, relation, ``to``
+    path: Path = ()
+
+
+Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Evaluate
+               | Bound)
+
+INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
+
+
+def rewrite(schema: Schema, path: Path, binding: dict) -> Rewrite:
+    return Rewrite(schema, tuple(path), tuple(binding.items()))
+
+
+# ---------------------------------------------------------------------------------------
+# Definitions.
+
+
+def defined_function(lhs: sp.Basic, rhs: sp.Basic):
+    """``lhs := rhs`` as what it defines: a symbol, or a function of distinct symbols that
+    does not occur in its own definition."""
+    if isinstance(lhs, sp.Symbol):
+        if lhs in rhs.free_symbols:
+            raise CertificateError(f"{lhs} := {rhs} defines {lhs} in terms of itself")
+        return lhs
+    if not (isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
+            and len(set(lhs.args)) == len(lhs.args)):
+        raise CertificateError(f"the left side {lhs} of a definition must be a symbol or a "
+                               f"function applied to distinct symbols, like q(y)")
+    if rhs.has(lhs.func):
+        raise CertificateError(f"{lhs} := {rhs} defines {lhs.func} in terms of itself")
+    return lhs.func
+
+
+def unfold(line: sp.Basic, lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, int]:
+    """Every occurrence of the defined name replaced by its definition, capture-avoiding."""
+    name = defined_function(lhs, rhs)
+    if isinstance(name, sp.Symbol):
+        return instantiate(line, {name: rhs}), int(name in line.free_symbols)
+    body = sp.Lambda(lhs.args, rhs)
+    count = sum(1 for n in sp.preorder_traversal(line)
+                if isinstance(n, AppliedUndef) and n.func == name)
+    return instantiate(line, {name: body}), count
+
+
+# ---------------------------------------------------------------------------------------
+# Interpreting one certificate: (the line it leads to, its conditions, its claim, relation).
+
+
+def _optimisation(line, what: str) -> OptimisationSet:
+    if not isinstance(line, OptimisationSet):
+        raise CertificateError(f"{what} applies to an argmin or argmax, not to {line}")
+    return line
+
+
+def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
+    to = after if to is None else to
+    if not (isinstance(to, OptimisationSet) and type(to) is type(line)
+            and set(to.variables) == set(line.variables)):
+        raise CertificateError(f"{what}: {to} is not the same optimisation over "
+                               f"{', '.join(map(str, line.variables))}")
+    return to
+
+
+def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
+    if isinstance(c, Rewrite):
+        new, conditions = instance(c.schema, line, c.path, dict(c.binding))
+        if c.schema.relation is Relation.EQUAL:
+            return new, conditions, Claim.VALUES, Relation.EQUAL
+        relation, more = _through(line, c.path, c.schema.relation,
+                                  lambda: _site_after(c, line))
+        return new, conditions + more, Claim.BOUND, relation
+    if isinstance(c, Evaluate):
+        return replace_at(line, c.path, _evaluated(at(line, c.path))), (), Claim.VALUES, \
+            Relation.EQUAL
+    if isinstance(c, Bound):
+        to = after if c.to is None else c.to
+        site = at(line, c.path)
+        difference = to - site if c.relation in (Relation.LE, Relation.LT) else site - to
+        strict = c.relation in (Relation.LT, Relation.GT)
+        shown = (cond.positive if strict else cond.nonnegative)(difference)
+        relation, more = _through(line, c.path, c.relation, lambda: to)
+        return replace_at(line, c.path, to), (shown, *more), Claim.BOUND, relation
+    if isinstance(c, Algebra):
+        to = after if c.to is None else c.to
+        if c.path:
+            return (replace_at(line, c.path, to), (cond.equal(at(line, c.path), to),),
+                    Claim.VALUES, Relation.EQUAL)
+        return to, (cond.equal(line, to),), Claim.VALUES, Relation.EQUAL
+    if isinstance(c, Affine):
+        line = _optimisation(line, "an affine change of the objective")
+        to = _target(c.to, line, after, "an affine change of the objective")
+        v = line.variables
+        return to, (cond.real(line.objective),
+                    cond.equal(line.objective, c.scale * to.objective + c.offset),
+                    cond.positive(c.scale), cond.real(c.offset), cond.free_of(c.scale, v),
+                    cond.free_of(c.offset, v)), Claim.MINIMISERS, Relation.EQUAL
+    if isinstance(c, Monotone):
+        if c.transform not in INCREASING:
+            raise CertificateError(f"{c.transform!r} is not a strictly increasing transform "
+                                   f"the kernel knows ({', '.join(INCREASING)})")
+        h, domain = INCREASING[c.transform]
+        line = _optimisation(line, "a monotone transform")
+        to = _target(c.to, line, after, "a monotone transform")
+        inner, outer = (to.objective, line.objective) if c.inverse else (line.objective,
+                                                                         to.objective)
+        return to, (domain(inner), cond.equal(outer, h(inner))), Claim.MINIMISERS, Relation.EQUAL
+    if isinstance(c, Flip):
+        line = _optimisation(line, "exchanging argmax and argmin")
+        flipped = ArgMin if isinstance(line, ArgMax) else ArgMax
+        return (flipped(-line.objective, *line.variables), (cond.real(line.objective),),
+                Claim.MINIMISERS, Relation.EQUAL)
+    if isinstance(c, Define):
+        if c.fold is not None:
+            unfolded, count = unfold(c.fold, c.lhs, c.rhs)
+            if count == 0 or not alpha_equal(unfolded, line):
+                raise CertificateError(f"{c.fold} with {c.lhs} := {c.rhs} unfolded is "
+                                       f"{unfolded}, not {line}")
+            return c.fold, (), Claim.DEFINITION, Relation.EQUAL
+        unfolded, count = unfold(line, c.lhs, c.rhs)
+        if count == 0:
+            raise CertificateError(f"{c.lhs} does not occur in {line}")
+        return unfolded, (), Claim.DEFINITION, Relation.EQUAL
+    if isinstance(c, Reparametrise):
+        line = _optimisation(line, "a modelling substitution")
+        if c.old not in line.variables:
+            raise CertificateError(f"the line before does not optimise over {c.old}")
+        # theta_i := f[x_i, phi]: in the i-th term of a sum over i, theta is the i-th
+        # observation's parameter, so the substitution reaches inside the sum on purpose.
+        objective = line.objective.xreplace({c.old: c.new})
+        missing = [v for v in c.variables if v not in objective.free_symbols]
+        if missing:
+            raise CertificateError(f"the new objective does not depend on "
+                                   f"{', '.join(map(str, missing))}: nothing is optimised")
+        rest = tuple(v for v in line.variables if v != c.old)
+        return (type(line)(objective, *c.variables, *rest), (), Claim.DEFINITION,
+                Relation.EQUAL)
+    raise CertificateError(f"{c!r} is not a certificate the kernel knows")
+
+
+def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
+    """What the schema puts at the position: its right side, instantiated."""
+    return instance(c.schema, at(line, c.path), (), dict(c.binding))[0]
+
+
+_UNSAFE_TO_INTEGRATE = (sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Sum, sp.Derivative,
+                        AppliedUndef)
+
+
+def _evaluated(node: sp.Basic) -> sp.Basic:
+    """A derivative differentiated, or a definite integral of an elementary integrand in
+    closed form (no deltas, steps, pieces or unknown functions, whose SymPy integration is
+    not to be trusted); never one whose result is conditional or unevaluated."""
+    if isinstance(node, sp.Derivative):
+        return node.doit(deep=False)
+    if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
+        if node.function.has(*_UNSAFE_TO_INTEGRATE):
+            raise CertificateError(f"{node} is not an elementary integral the kernel evaluates")
+        value = node.doit()
+        if value.has(sp.Integral, sp.Piecewise) or value.has(sp.nan, sp.zoo):
+            raise CertificateError(f"{node} has no unconditional closed form")
+        return value
+    raise CertificateError(f"{node} is neither a derivative nor a definite integral")
+
+
+def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tuple]:
+    """The relation between the line before and after when the expression at ``path`` is
+    replaced by one in ``relation`` to it, and the conditions that takes: each position on
+    the way keeps the order, reverses it, or cannot tell (then the certificate is refused)."""
+    direction, strict = _DIRECTION[relation]
+    conditions, node, parent = [], line, None
+    for depth, k in enumerate(path):
+        child = node.args[k]
+        if isinstance(node, sp.Mul):
+            others = sp.Mul(*(a for j, a in enumerate(node.args) if j != k))
+            if sign(-others, "positive"):
+                direction = -direction
+            elif not sign(others, "positive"):
+                raise CertificateError(f"the sign of {others}, which multiplies the bounded "
+                                       f"term, is not known")
+        elif isinstance(node, (sp.log, sp.Pow)) and k == 0 and (
+                isinstance(node, sp.log) or sign(node.exp, "positive")):
+            # increasing where its argument is positive, before and after
+            new_child = replace_at(child, path[depth + 1:], replacement())
+            conditions += [cond.positive(child), cond.positive(new_child)]
+        elif isinstance(node, sp.Integral) and k == 0 and len(node.limits) == 1:
+            _, low, high = node.limits[0]
+            if (low, high) != (-sp.oo, sp.oo):
+                conditions.append(cond.nonnegative(high - low))
+            strict = False
+        elif isinstance(node, sp.Sum) and k == 0 and len(node.limits) == 1:
+            conditions += [cond.finite(node.limits[0][1]), cond.finite(node.limits[0][2])]
+            strict = False
+        elif isinstance(node, Expectation) and k == 0:
+            strict = False
+        elif not (isinstance(node, (sp.Add, sp.exp, sig))
+                  or isinstance(node, sp.Tuple) and isinstance(parent, Expectation)):
+            raise CertificateError(f"{type(node).__name__} does not keep the order of its "
+                                   f"argument at this position")
+        node, parent = child, node
+    return _RELATION[(direction, strict)], tuple(conditions)
+
+
+def advance(line: sp.Basic, certificate: Certificate, after: sp.Basic | None = None) -> sp.Basic:
+    """The line ``certificate`` leads to from ``line`` (for proposers, which build the next
+    certificate on it); its conditions are decided only when the step is judged."""
+    return _interpret(certificate, line, after)[0]
+
+
+# ---------------------------------------------------------------------------------------
+# Relations: how they compose along a chain, and which imply which.
+
+_DIRECTION = {Relation.LE: (-1, False), Relation.LT: (-1, True), Relation.GE: (1, False),
+              Relation.GT: (1, True), Relation.EQUAL: (0, False), Relation.DEFINE: (0, False)}
+_RELATION = {(-1, False): Relation.LE, (-1, True): Relation.LT, (1, False): Relation.GE,
+             (1, True): Relation.GT, (0, False): Relation.EQUAL}
+
+
+def compose(a: Relation, b: Relation) -> Relation | None:
+    """``x a y`` and ``y b z`` give ``x (compose) z``; None when they point opposite ways."""
+    (da, sa), (db, sb) = _DIRECTION[a], _DIRECTION[b]
+    if da and db and da != db:
+        return None
+    return _RELATION[(da or db, sa or sb)]
+
+
+def implies(shown: Relation, claimed: Relation) -> bool:
+    (ds, ss), (dc, sc) = _DIRECTION[shown], _DIRECTION[claimed]
+    if dc == 0:
+        return ds == 0
+    return (ds == 0 and not sc) or (ds == dc and (ss or not sc))
+
+
+# ---------------------------------------------------------------------------------------
+# Judging a step.
+
+
+def _unknown(key: str, text: str, conditions=(), claim: Claim | None = None,
+             **args) -> SymbolicVerdict:
+    """Not proved. ``claim`` is what the certificates would establish: the numbers test it."""
+    return SymbolicVerdict(Symbolic.UNKNOWN, say(key, text, **args), tuple(conditions),
+                           claim=claim)
+
+
+def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
+          hypotheses=()) -> SymbolicVerdict:
+    """The symbolic verdict of ``before relation after`` from the certificates."""
+    try:
+        refuse_look_alikes(before, after)
+    except LookAlikeSymbols as e:
+        return _unknown("judge.look_alike", str(e))
+    if not certificates:
+        return _unknown("judge.no_certificate", "no certificate was proposed")
+    line, conditions, claims, trace = before, [], set(), []
+    shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
+    for k, c in enumerate(certificates, 1):
+        try:
+            line, more, claim, step_relation = _interpret(c, line, after)
+        except (CertificateError, SchemaError) as e:
+            return _unknown("judge.does_not_apply", f"certificate {k} ({type(c).__name__}) "
+                            f"does not apply: {e}", which=k, why=str(e))
+        composed = compose(shown, step_relation)
+        if composed is None:
+            return _unknown("judge.opposite_bounds", "the certificates bound the line in "
+                            "opposite directions")
+        shown = composed
+        conditions.extend(more)
+        claims.add(claim)
+        trace.append((c, line))
+        if isinstance(c, Define):
+            numeric_left = line
+        if isinstance(c, Reparametrise):
+            substitution.append((c.old, c.new))
+        if isinstance(c, Rewrite) and c.schema.trust == "numeric":
+            numeric_premises.append(c.schema.name)
+    claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
+             Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
+             Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
+    mismatch = _relation_mismatch(relation, claim, shown)
+    if mismatch is not None:
+        return SymbolicVerdict(Symbolic.UNKNOWN, mismatch, claim=claim)
+    closing = cond.check(cond.equal(line, after), hypotheses)
+    results = [cond.check(x, hypotheses) for x in conditions]
+    if not (closing.holds and line == after):  # the line reached is the line written
+        results.append(closing)
+    domain = [cond.check(cond.nonzero(d), hypotheses) for d in cancelled(before, after)]
+    if claim is Claim.MINIMISERS:
+        results.extend(domain)
+        domain = []
+    failed = [r for r in results if r.holds is False]
+    unshown = [r for r in results if r.holds is None]
+    if (len(failed) == 1 and not unshown and failed[0].condition.kind == "equal"
+            and alpha_equal(failed[0].condition.subject[1], after)):
+        # Everything else holds, so the line compared equals the line before; it differs
+        # from the line written by a nonzero constant: a symbolic counterexample.
+        reached = failed[0].condition.subject[0]
+        return SymbolicVerdict(Symbolic.REFUTED, say(
+            "judge.refuted", f"the certificates lead to {reached}, which differs from the "
+            f"line written by a nonzero constant: {failed[0].how}", line=reached,
+            how=failed[0].how), tuple(results), claim=claim, substitution=tuple(substitution))
+    if failed or unshown:
+        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
+                          statement=r.condition.statement, how=r.how) for r in failed)
+        parts += tuple(r.how for r in unshown)
+        key = "judge.condition_fails" if failed else "judge.condition_unshown"
+        word = "side condition fails" if failed else "side condition not shown"
+        return dataclasses.replace(
+            _unknown(key, f"{word}: " + "; ".join(map(str, parts)), results, claim=claim,
+                     parts=parts),
+            substitution=tuple(substitution), numeric_left=numeric_left)
+    status = Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED
+    detail = (say("judge.rests_on_numeric", f"derived from {', '.join(numeric_premises)}, "
+                  f"which rest(s) on numeric evidence only (registered with trust=\"numeric\"):"
+                  f" not proved", names=", ".join(numeric_premises)) if numeric_premises else
+              say("judge.proved", f"{len(certificates)} certificate(s) checked by the kernel",
+                  count=len(certificates)))
+    carried = tuple(str(r.condition.statement) for r in domain if r.holds is not True)
+    if numeric_left is not None and alpha_equal(numeric_left, after):
+        numeric_left = None  # nothing after the definition to test
+    return SymbolicVerdict(status, detail, tuple(results), claim=claim,
+                           numeric_left=numeric_left, substitution=tuple(substitution),
+                           domain=carried, trace=tuple(trace))
+
+
+_BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+
+
+def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):
+    if written is Relation.DEFINE and claim is not Claim.DEFINITION:
+        return say("relation.define_without_definition", "the step is written := but "
+                   f"applies no definition: its certificates claim {claim.value}, so write it "
+                   f"with = (.eq), where it is checked as such", claim=claim.value)
+    if written is not Relation.DEFINE and claim is Claim.DEFINITION:
+        if written in _BOUNDS:
+            return say("relation.definition_in_bound", "a definition is applied in a bound "
+                       "step: apply it in a step of its own")
+        return say("relation.definition_as_equality", "the step applies a definition or "
+                   "modelling assumption, which is not a proved equality: write it with "
+                   ".define(...) (relation :=)")
+    if (written in _BOUNDS and not implies(shown, written)) or (
+            written is Relation.EQUAL and shown is not Relation.EQUAL):
+        return say("relation.shows_other", f"the certificates show {shown.value}, not "
+                   f"{written.value}", shown=shown.value, written=written.value)
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Judging a definition.
+
+
+def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVerdict:
+    """A definition is an assumption, not a claim; the kernel checks it is well formed (a
+    new name, not defined in terms of itself, every finite sum's bound an integer, every
+    divisor nonzero) and that a density is defined as a nonnegative function."""
+    try:
+        refuse_look_alikes(lhs, rhs)
+        name = defined_function(lhs, rhs)
+    except (CertificateError, LookAlikeSymbols) as e:
+        return _unknown("definition.malformed", str(e))
+    conditions = []
+    for node in sp.preorder_traversal(rhs):
+        if isinstance(node, (sp.Sum, sp.Product)):
+            for _, _low, high in node.limits:
+                conditions += [cond.integer(high), cond.positive(high)]
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            conditions.append(cond.nonzero(node.base))
+    if isinstance(lhs, AppliedDensity):
+        conditions.append(cond.nonnegative(rhs))
+    results = tuple(cond.check(c, hypotheses) for c in conditions)
+    bad = [r for r in results if r.holds is not True]
+    if bad:
+        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
+                          statement=r.condition.statement, how=r.how) for r in bad)
+        return _unknown("definition.condition", "; ".join(map(str, parts)), results,
+                        parts=parts)
+    return SymbolicVerdict(Symbolic.PROVED, say(
+        "definition.well_formed", f"a well-formed definition of {name} (an assumption, not "
+        f"a claim)", name=name), results, claim=Claim.DEFINITION)
+
+
+__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Define",
+           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
+           "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
+           "unfold"]

@@ -1,0 +1,257 @@
+"""Side conditions: the kinds the kernel decides, three-valued, each with how it was shown or
+what to declare. A condition that cannot be shown is never read as holding.
+
+Kinds: equal, positive, nonnegative, nonzero, real, integer, free_of, finite,
+continuous (in a variable, by a whitelist of heads), integrable (against a density, a delta,
+or over a bounded interval), density (of a variable), independent (declared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.kernel.equality import equal_values
+from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity, sig
+from derive.kernel.signs import sign
+from derive.kernel.verdicts import DeriveError, Message, say
+
+Expr = sp.Expr
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A side condition of ``kind`` about the expressions in ``subject``."""
+
+    kind: str
+    subject: tuple
+    statement: Message
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    condition: Condition
+    holds: bool | None  # True shown, False refuted, None cannot tell
+    how: Message
+
+
+def _sym(e) -> sp.Basic:
+    return sp.sympify(e, strict=True)
+
+
+def equal(a, b) -> Condition:
+    a, b = _sym(a), _sym(b)
+    return Condition("equal", (a, b), say("cond.equal", f"{a} = {b}", a=a, b=b))
+
+
+_SIGNS = {"positive": "> 0", "nonnegative": ">= 0", "nonzero": "!= 0", "real": "is real",
+          "integer": "is an integer"}
+
+
+def _sign_condition(kind: str):
+    def make(e) -> Condition:
+        e = _sym(e)
+        return Condition(kind, (e,), say(f"cond.{kind}", f"{e} {_SIGNS[kind]}", e=e))
+    make.__name__ = kind
+    return make
+
+
+positive = _sign_condition("positive")
+nonnegative = _sign_condition("nonnegative")
+nonzero = _sign_condition("nonzero")
+real = _sign_condition("real")
+integer = _sign_condition("integer")
+
+
+def free_of(e, variables: Iterable[sp.Symbol]) -> Condition:
+    e, variables = _sym(e), tuple(sorted(set(variables), key=str))
+    names = ", ".join(map(str, variables))
+    return Condition("free_of", (e, variables),
+                     say("cond.free_of", f"{e} is free of {names}", e=e, variables=names))
+
+
+def finite(e) -> Condition:
+    e = _sym(e)
+    return Condition("finite", (e,), say("cond.finite", f"{e} is finite", e=e))
+
+
+def continuous(e, variable: sp.Symbol) -> Condition:
+    e = _sym(e)
+    return Condition("continuous", (e, variable),
+                     say("cond.continuous", f"{e} is continuous in {variable}", e=e,
+                         variable=variable))
+
+
+def integrable(e, variable: sp.Symbol, low, high) -> Condition:
+    e, low, high = _sym(e), _sym(low), _sym(high)
+    return Condition("integrable", (e, variable, low, high),
+                     say("cond.integrable", f"the integral of {e} over {variable} from {low} "
+                         f"to {high} converges", e=e, variable=variable))
+
+
+def density(e, variable: sp.Symbol) -> Condition:
+    e = _sym(e)
+    return Condition("density", (e, variable),
+                     say("cond.density", f"{e} is a density of {variable}", e=e,
+                         variable=variable))
+
+
+def independent(a, b) -> Condition:
+    a, b = _sym(a), _sym(b)
+    return Condition("independent", (a, b),
+                     say("cond.independent", f"{a} and {b} are independent", a=a, b=b))
+
+
+# ---------------------------------------------------------------------------------------
+# Continuity and integrability: whitelists, never blacklists.
+
+_CONTINUOUS_HEADS = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
+
+
+def is_continuous(e: Expr, z: sp.Symbol) -> tuple[bool | None, str]:
+    """Is ``e`` continuous in ``z`` for every value of everything else? True when built from
+    heads known to be continuous where their arguments are; None otherwise, naming why."""
+    if z not in e.free_symbols or isinstance(e, (sp.Symbol, sp.Indexed)):
+        return True, ""
+    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _CONTINUOUS_HEADS):
+        return _all_continuous(e.args, z)
+    if isinstance(e, sp.Pow):
+        if z in e.exp.free_symbols:
+            ok = sign(e.base, "positive")
+            return (_all_continuous(e.args, z) if ok else
+                    (None, f"{e.base} is not shown positive in a power with a variable exponent"))
+        if (e.exp.is_integer and e.exp.is_nonnegative) or sign(e.base, "positive"):
+            return _all_continuous((e.base,), z)
+        return None, f"{e} is undefined where {e.base} is 0"
+    if isinstance(e, sp.log):
+        if sign(e.args[0], "positive"):
+            return _all_continuous(e.args, z)
+        return None, f"{e.args[0]} is not shown positive inside a log"
+    if isinstance(e, (AppliedDensity, AppliedModel)):
+        return _all_continuous(e.args, z)
+    if isinstance(e, NormalDensity) and sign(e.args[2], "positive"):
+        return _all_continuous(e.args, z)
+    head = type(e).__name__
+    return None, f"{head} is not among the functions known to be continuous"
+
+
+def _all_continuous(args, z) -> tuple[bool | None, str]:
+    for a in args:
+        ok, why = is_continuous(a, z)
+        if not ok:
+            return None, why
+    return True, ""
+
+
+def _weight_in(e: Expr, z: sp.Symbol) -> bool:
+    """A density or delta of ``z`` among the factors of ``e``: it makes ``e`` integrable under
+    the regularity assumption every step with integrals rests on."""
+    for f in sp.Mul.make_args(e):
+        if z in f.free_symbols and (isinstance(f, (AppliedDensity, sp.DiracDelta, NormalDensity))
+                                    or isinstance(f, sp.Sum) and f.function.has(sp.DiracDelta)):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# Deciding.
+
+
+def _advice(e: Expr, word: str) -> str:
+    symbols = sorted(str(s) for s in e.free_symbols)
+    if not symbols:
+        return f"cannot show {e} {_SIGNS.get(word, word)}"
+    return (f"cannot show {e} {_SIGNS.get(word, word)}: declare {', '.join(symbols)} {word} "
+            f"where that is true (for example Symbol('{symbols[0]}', {word}=True)), or pass "
+            f"a hypothesis")
+
+
+def _ask(proposition, hypotheses: Sequence) -> bool | None:
+    if not hypotheses:
+        return None
+    try:
+        return sp.ask(proposition, sp.And(*hypotheses))
+    except (TypeError, ValueError, NotImplementedError):
+        return None
+
+
+_PREDICATES = {"positive": sp.Q.positive, "nonnegative": sp.Q.nonnegative,
+               "nonzero": sp.Q.nonzero, "real": sp.Q.real, "integer": sp.Q.integer}
+
+
+def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
+    """Decide one side condition: True, False or None (cannot tell), with how."""
+    def result(holds, key, text, **args):
+        return ConditionResult(c, holds, say(key, text, **args))
+
+    s = c.subject
+    if c.kind == "equal":
+        holds, how = equal_values(*s)
+        return ConditionResult(c, holds, how)
+    if c.kind in _PREDICATES:
+        (e,) = s
+        holds = e.is_integer if c.kind == "integer" else sign(e, c.kind)
+        if holds is None and c.kind in ("positive", "nonnegative") and e.is_polynomial():
+            holds = sign(sp.factor(e), c.kind)  # (a - b)**2 is seen nonnegative factored
+        if holds is None:
+            holds = _ask(_PREDICATES[c.kind](e), hypotheses)
+        if holds is True:
+            return result(True, "how.assumptions", "from the declared assumptions")
+        if holds is False:
+            return result(False, "how.false", f"{e} {_SIGNS[c.kind]} is false under the "
+                          f"declared assumptions", e=e)
+        return result(None, f"how.unshown_{c.kind}", _advice(e, c.kind), e=e)
+    if c.kind == "free_of":
+        e, variables = s
+        hit = sorted(set(variables) & e.free_symbols, key=str)
+        if not hit:
+            return result(True, "how.free_of", "none of them occurs in it")
+        names = ", ".join(map(str, hit))
+        return result(False, "how.depends_on", f"it depends on {names}", variables=names)
+    if c.kind == "finite":
+        (e,) = s
+        if e.is_finite:
+            return result(True, "how.finite", f"{e} is finite", e=e)
+        if e.is_finite is False or e.has(sp.oo, -sp.oo, sp.zoo):
+            return result(False, "how.infinite", f"{e} is infinite", e=e)
+        return result(None, "how.unshown_finite", f"cannot show {e} is finite: declare it "
+                      f"an integer or a real symbol", e=e)
+    if c.kind == "continuous":
+        e, z = s
+        holds, why = is_continuous(e, z)
+        if holds:
+            return result(True, "how.continuous", "built from functions continuous where "
+                          "their arguments are (densities and models assumed continuous)")
+        return result(None, "how.not_continuous", f"cannot show it continuous: {why}", why=why)
+    if c.kind == "integrable":
+        e, z, low, high = s
+        if _weight_in(e, z) or (z not in e.free_symbols and low.is_finite and high.is_finite):
+            return result(True, "how.integrable", "weighted by a density or delta (assumed: "
+                          "finite entropy, cross-entropy and moments)")
+        if low.is_finite and high.is_finite and is_continuous(e, z)[0]:
+            return result(True, "how.integrable_bounded", "continuous on a bounded interval")
+        return result(None, "how.unshown_integrable", f"cannot show the integral of {e} "
+                      f"converges: split it only where it does", e=e)
+    if c.kind == "density":
+        e, z = s
+        if isinstance(e, AppliedDensity) and e.args[0] == z:
+            return result(True, "how.density", f"declared a density of {z}", variable=z)
+        if isinstance(e, NormalDensity) and e.args[0] == z and sign(e.args[2], "positive"):
+            return result(True, "how.normal", "a normal density with a positive variance")
+        return result(None, "how.not_density", f"cannot show {e} is a density of {z}: "
+                      f"declare it with density()", e=e, variable=z)
+    if c.kind == "independent":
+        a, b = s
+        if any(isinstance(h, Independent) and {a, b} <= h.variables for h in hypotheses):
+            return result(True, "how.independent", "declared independent")
+        return result(None, "how.not_independent", f"{a} and {b} are not declared "
+                      f"independent: declare it where it is true", a=a, b=b)
+    raise DeriveError(f"unknown side-condition kind {c.kind!r}")
+
+__all__ = [
+    "Condition", "ConditionResult", "check", "continuous", "density", "equal", "finite",
+    "free_of", "independent", "integer", "integrable", "nonnegative", "nonzero", "positive",
+    "real",
+]

@@ -1,0 +1,138 @@
+"""When two expressions are equal: a canonical form of their difference is 0. Never by
+evaluating integrals, sums or deltas (no ``doit``: SymPy's delta integration is inconsistent
+at endpoints), and never with ``force=True`` (logs split only where assumptions allow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import sympy as sp
+
+from derive.kernel.objects import OptimisationSet
+from derive.kernel.signs import sign
+from derive.kernel.terms import alpha_normal
+from derive.kernel.verdicts import Message, say
+
+Expr = sp.Expr
+
+
+def canonical(e: Expr) -> Expr:
+    """A cheap canonical form: bound variables named canonically, derivatives taken, logs of
+    products, powers
+    and exponentials split where the kernel shows the factors positive (SymPy cannot see
+    that a sum of positive terms is positive), SymPy's expansion, and every finite sum split
+    into a sum per term with the factors free of its index pulled out (linearity holds for
+    every finite sum; infinite ones are left alone) and sums of 1 counted."""
+    e = alpha_normal(e)
+    if e.has(sp.Derivative):  # differentiating is safe, unlike integrating
+        e = e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: n.doit(deep=False))
+    e = sp.expand(e)
+    if e.has(sp.log):
+        e = sp.expand(e.replace(lambda n: isinstance(n, sp.log), _split_log))
+    if not e.has(sp.Sum):
+        return e
+    return sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+
+
+def _split_log(node: sp.log) -> Expr:
+    (argument,) = node.args
+    if isinstance(argument, sp.exp) and sign(argument.args[0], "real"):
+        return argument.args[0]
+    if isinstance(argument, sp.Pow) and sign(argument.base, "positive") and sign(
+            argument.exp, "real"):
+        return argument.exp * _split_log(sp.log(argument.base))
+    if isinstance(argument, sp.Mul) and all(sign(f, "positive") for f in argument.args):
+        return sp.Add(*(_split_log(sp.log(f)) for f in argument.args))
+    return node
+
+
+def _split_finite_sum(s: sp.Sum) -> Expr:
+    if len(s.limits) != 1 or not all(b.is_finite for b in s.limits[0][1:]):
+        return s
+    index, low, high = s.limits[0]
+    pieces = []
+    for term in sp.Add.make_args(sp.expand(s.function)):
+        free, bound = term.as_independent(index, as_Add=False)
+        count = high - low + 1
+        if bound == 1 and count.is_nonnegative:
+            pieces.append(free * count)  # a sum of 1 over m..N has N - m + 1 terms
+        else:
+            pieces.append(free * sp.Sum(bound, s.limits[0]))
+    return sp.Add(*pieces)
+
+
+_cheap: ContextVar[bool] = ContextVar("cheap", default=False)
+
+
+@contextmanager
+def cheaply() -> Iterator[None]:
+    """Within the block, equality is the canonical form alone (no ``simplify``): weaker,
+    never wrong, and fast enough to try many candidates (a search does)."""
+    token = _cheap.set(True)
+    try:
+        yield
+    finally:
+        _cheap.reset(token)
+
+
+def difference_is_zero(d: Expr) -> bool | None:
+    """True if ``d`` is 0 for every admissible value, False if it is a nonzero number, None
+    if neither could be shown. Cheapest first: most steps close on the first test."""
+    if d == 0:
+        return True
+    e = canonical(d)
+    if e == 0:
+        return True
+    if e.is_number:
+        return bool(e.is_zero) if e.is_zero is not None else None
+    if _cheap.get():
+        return None
+    s = sp.simplify(e, doit=False)
+    if s == 0:
+        return True
+    if s.is_number and s.is_zero is False:
+        return False
+    return None
+
+
+def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
+    """Are ``a`` and ``b`` equal? Between argmin/argmax sets: the same optimisation over the
+    same variables of objectives equal as values (enough, not necessary: so never False)."""
+    if isinstance(a, OptimisationSet) or isinstance(b, OptimisationSet):
+        if type(a) is not type(b) or set(a.variables) != set(b.variables):
+            return None, say("eq.different_optimisation", f"{a} and {b} are not the same kind "
+                             f"of optimisation over the same variables", a=a, b=b)
+        holds, how = equal_values(a.objective, b.objective)
+        return (True, how) if holds else (None, say("eq.objectives", f"the objectives: {how}",
+                                                    how=how))
+    if a == b:
+        return True, say("eq.same", "the same expression")
+    verdict = difference_is_zero(a - b)
+    if verdict is True:
+        return True, say("eq.zero", "the difference simplifies to 0")
+    difference = canonical(a - b)
+    if verdict is False:
+        return False, say("eq.nonzero", f"the difference is {difference}, not 0",
+                          difference=difference)
+    return None, say("eq.unshown", f"the difference {difference} is not shown to be 0",
+                     difference=difference)
+
+
+def denominators(e: Expr) -> set[Expr]:
+    """Every expression ``e`` divides by (a power with a negative exponent), as written."""
+    return {n.base for n in sp.preorder_traversal(e)
+            if isinstance(n, sp.Pow) and n.exp.is_negative and not n.base.is_number}
+
+
+def cancelled(before: Expr, after: Expr) -> list[Expr]:
+    """The denominators of ``before`` that ``after`` no longer has: where they vanish, the
+    line before is undefined and the line after may not be (the domain changed)."""
+    kept = {alpha_normal(d) for d in denominators(after)}
+    return sorted((d for d in denominators(before) if alpha_normal(d) not in kept), key=str)
+
+__all__ = [
+    "cancelled", "canonical", "cheaply", "denominators", "difference_is_zero", "equal_values",
+]

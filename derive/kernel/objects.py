@@ -1,0 +1,286 @@
+"""The mathematical objects the kernel reasons about, beyond SymPy's own: what they mean,
+which variables they bind, and what is known of their sign. No printing (``derive.notation``
+gives them the book's notation).
+
+Main definitions
+- ``ArgMin(objective, *variables)`` / ``ArgMax``: a set of optimisers; the variables are bound.
+- ``KL(q, p, z)``: the KL divergence of two densities of ``z``; ``z`` is bound.
+- ``Expectation(body, variables, laws)``, ``Variance``, ``Covariance``: averages over random
+  variables (bound), under the given laws (densities of them) or an unstated joint law.
+- ``AppliedDensity``, ``AppliedMassFunction``, ``AppliedModel``, ``DataLabel``: what a named
+  density, mass function, model or data array is (``derive.notation`` makes them).
+- ``NormalDensity(x, mean, variance)``: the normal density, a density of ``x``.
+- ``sig(z)``: the logistic sigmoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+
+def _variables(variables: Iterable) -> sp.Tuple:
+    variables = tuple(variables)
+    if not variables:
+        raise TypeError("an argmin, argmax or expectation needs at least one variable")
+    for v in variables:
+        if not isinstance(v, sp.Symbol):
+            raise TypeError(f"variable {v!r} is not a Symbol")
+    return sp.Tuple(*variables)
+
+
+class OptimisationSet(sp.Expr):
+    """argmin or argmax of an objective over variables: a set, not a number. args:
+    (objective, Tuple(variables)); the variables are bound, as an integral's are."""
+
+    sense = ""
+    is_commutative = True
+
+    def __new__(cls, objective, *variables):
+        if len(variables) == 1 and isinstance(variables[0], (tuple, list, sp.Tuple)):
+            variables = tuple(variables[0])
+        return sp.Expr.__new__(cls, sp.sympify(objective, strict=True), _variables(variables))
+
+    @property
+    def objective(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return list(self.variables)
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return self.objective.free_symbols - set(self.variables)
+
+    def with_objective(self, objective: sp.Expr) -> OptimisationSet:
+        return type(self)(objective, *self.variables)
+
+
+class ArgMin(OptimisationSet):
+    """The minimisers of ``objective`` over ``variables``."""
+
+    sense = "argmin"
+
+
+class ArgMax(OptimisationSet):
+    """The maximisers of ``objective`` over ``variables``."""
+
+    sense = "argmax"
+
+
+class KL(sp.Expr):
+    """D_KL[q||p] of densities ``q``, ``p`` of ``variable``: by definition
+    ``Integral(q * log(q / p), (variable, -oo, oo))``. The variable is bound."""
+
+    is_commutative = True
+    is_real = True
+
+    def __new__(cls, q, p, variable):
+        if not isinstance(variable, sp.Symbol):
+            raise TypeError(f"KL: the variable {variable!r} is not a Symbol")
+        return sp.Expr.__new__(cls, sp.sympify(q, strict=True), sp.sympify(p, strict=True),
+                               variable)
+
+    q = property(lambda self: self.args[0])
+    p = property(lambda self: self.args[1])
+    variable = property(lambda self: self.args[2])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return [self.variable]
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return (self.q.free_symbols | self.p.free_symbols) - {self.variable}
+
+
+class _Average(sp.Expr):
+    """An average over random variables: args (Tuple(body, ...), Tuple(variables),
+    Tuple(laws)). Each law is a density or mass function applied to a variable (``p(x)``);
+    with none, the joint law is left unstated. The variables are bound: E[X] is a number."""
+
+    is_commutative = True
+    arity = 1
+
+    def __new__(cls, body, variables, laws=()):
+        bodies = tuple(body) if cls.arity > 1 else (body,)
+        if len(bodies) != cls.arity:
+            raise TypeError(f"{cls.__name__} takes {cls.arity} expression(s)")
+        return sp.Expr.__new__(cls, sp.Tuple(*(sp.sympify(b, strict=True) for b in bodies)),
+                               _variables(variables),
+                               sp.Tuple(*(sp.sympify(law, strict=True) for law in laws)))
+
+    @property
+    def bodies(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[0])
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return tuple(self.args[1])
+
+    @property
+    def laws(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[2])
+
+    @property
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return list(self.variables)
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        inside = set().union(*(b.free_symbols for b in self.bodies),
+                             *(law.free_symbols for law in self.laws))
+        return inside - set(self.variables)
+
+
+class Expectation(_Average):
+    """E[body] over ``variables``: with laws p(x), the integral of body * p(x) dx."""
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.bodies[0]
+
+    def _eval_is_real(self):
+        return self.body.is_real or None
+
+
+class Variance(_Average):
+    """Var[body] = E[(body - E[body])^2] over ``variables``."""
+
+    @property
+    def body(self) -> sp.Expr:
+        return self.bodies[0]
+
+    def _eval_is_nonnegative(self):
+        return True if self.body.is_real else None
+
+
+class Covariance(_Average):
+    """Cov[a, b] = E[(a - E[a]) (b - E[b])] over ``variables``."""
+
+    arity = 2
+
+
+class Independent(sp.Basic):
+    """A hypothesis a step may rest on: the random variables given are independent (a
+    document or proof states it; the kernel never assumes it)."""
+
+    def __new__(cls, *variables):
+        if len(variables) < 2 or not all(isinstance(v, sp.Basic) for v in variables):
+            raise TypeError("Independent takes two or more random variables")
+        return sp.Basic.__new__(cls, *variables)
+
+    @property
+    def variables(self) -> frozenset:
+        return frozenset(self.args)
+
+
+class AppliedProbability(AppliedUndef):
+    """A probability function applied to its value and, if conditional, its condition:
+    ``Pr(y, theta)`` is the density of y given theta."""
+
+    is_real = True
+    conditional = False
+
+    @property
+    def variable(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def condition(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[1:])
+
+
+class AppliedDensity(AppliedProbability):
+    """A density applied to its variable: positive where it is integrated (which makes its
+    log defined), and integrating to 1 over the whole line."""
+
+    is_positive = True
+
+
+class AppliedConditionalDensity(AppliedDensity):
+    conditional = True
+
+
+class AppliedMassFunction(AppliedProbability):
+    """A probability mass function (the Bernoulli's): nonnegative, never integrated, 0 off
+    its support; it sums to 1 over ``derive_support`` when that is declared."""
+
+    is_nonnegative = True
+    derive_support: tuple = ()
+
+
+class AppliedConditionalMassFunction(AppliedMassFunction):
+    conditional = True
+
+
+class AppliedModel(AppliedUndef):
+    """A model f[x, phi] applied to an input and parameters: real, of unknown sign."""
+
+    is_real = True
+
+
+class AppliedModelOutput(AppliedModel):
+    """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
+
+
+class DataLabel(sp.Symbol):
+    """The label of a data array: a class of its own, so the data y_i never equals, nor is
+    substituted for, the integration variable y."""
+
+
+class BinaryLabel(DataLabel):
+    """The label of binary data: every observation is 0 or 1."""
+
+
+class ClassLabel(DataLabel):
+    """The label of class labels: every observation is one of 1, 2, ..., K."""
+
+
+class NormalDensity(sp.Function):
+    """N(x | mean, variance) = exp(-(x - mean)^2 / (2 variance)) / sqrt(2 pi variance): a
+    density of x when the variance is positive."""
+
+    nargs = 3
+
+    def _eval_is_positive(self):
+        x, mean, variance = self.args
+        if variance.is_positive and x.is_real and mean.is_real:
+            return True
+        return None
+
+    def _eval_is_real(self):
+        return self._eval_is_positive()
+
+    def _eval_rewrite_as_exp(self, x, mean, variance, **kwargs):
+        return sp.exp(-(x - mean) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
+
+
+class sig(sp.Function):  # noqa: N801  (the book's name for it)
+    """The logistic sigmoid 1/(1 + exp(-z)): real and positive for real z (and below 1,
+    which SymPy cannot know: state 1 - sig[z] > 0 as a hypothesis where needed)."""
+
+    nargs = 1
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
+
+__all__ = [
+    "AppliedConditionalDensity", "AppliedConditionalMassFunction", "AppliedDensity",
+    "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability",
+    "ArgMax", "ArgMin", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Expectation",
+    "KL", "NormalDensity", "OptimisationSet", "Variance", "sig",
+]

@@ -1,0 +1,209 @@
+"""Schemas: a law ``lhs = rhs`` (or ``lhs <= rhs``) with pattern variables and side
+conditions, and its instance at a position of an expression, under a binding.
+
+Pattern variables are the free symbols of ``lhs`` (scalars: any expression), the variables
+its binders bind (bound: a symbol), its undefined functions and its data arrays (functions:
+a ``Lambda`` of as many variables). Each is replaced, when the schema is made, by an object
+of the kernel's own that no expression can contain, so a binding never confuses a pattern
+variable with a symbol of the line. A binding is proposed (by untrusted code); the kernel
+instantiates both sides, requires the left to be the expression at the position, and
+returns the rewritten line with the instantiated conditions.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+from derive.kernel import conditions as cond
+from derive.kernel.equality import equal_values
+from derive.kernel.terms import (
+    Path,
+    alpha_equal,
+    at,
+    bound_variables,
+    evaluated,
+    instantiate,
+    rebuild,
+    replace_at,
+)
+from derive.kernel.verdicts import DeriveError, Relation
+
+TRUST = ("axiom", "symbolic", "numeric")
+_ASSUMED = ("positive", "nonnegative", "nonzero", "real", "integer")
+_pattern_ids = itertools.count()
+
+
+class SchemaError(DeriveError):
+    """A schema is malformed (the right side has a pattern variable the left lacks, a
+    binding misses one, ...). The message names the schema and what to change."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    name: str
+    lhs: sp.Basic
+    rhs: sp.Basic
+    relation: Relation
+    conditions: tuple  # Condition over the pattern variables
+    scalars: tuple  # Dummy
+    bound: tuple  # Dummy
+    functions: tuple  # UndefinedFunction
+    trust: str = "axiom"  # axiom (the kernel's table), symbolic, or numeric (author's word)
+    written: tuple = ()  # (lhs, rhs) as written, in ordinary symbols: what admission proves
+
+    @property
+    def variables(self) -> tuple:
+        return (*self.scalars, *self.bound, *self.functions)
+
+
+def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relation.EQUAL,
+                trust: str = "axiom") -> Schema:
+    """A schema from expressions in ordinary symbols; ``conditions`` are Conditions over
+    them; each symbol's declared assumptions are side conditions too."""
+    if trust not in TRUST:
+        raise SchemaError(f"schema {name}: trust must be one of {TRUST}, not {trust!r}")
+    lhs, rhs = sp.sympify(lhs, strict=True), sp.sympify(rhs, strict=True)
+    bound = {b for n in sp.preorder_traversal(lhs) for b in bound_variables(n)}
+    arrays = {n.base for n in sp.preorder_traversal(lhs) if isinstance(n, sp.Indexed)}
+    scalars = {s for s in lhs.free_symbols if isinstance(s, sp.Symbol)} - bound - {
+        a.label for a in arrays}
+    functions = {n.func for n in sp.preorder_traversal(lhs) if isinstance(n, AppliedUndef)}
+    rhs_names = ({s for s in rhs.free_symbols if isinstance(s, sp.Symbol)}
+                 | {n.func for n in sp.preorder_traversal(rhs) if isinstance(n, AppliedUndef)})
+    missing = rhs_names - scalars - functions - {a.label for a in arrays} - set(arrays)
+    if missing:
+        raise SchemaError(f"schema {name}: {', '.join(sorted(map(str, missing)))} occur(s) "
+                          f"only on the right side; every pattern variable must be on the left")
+    renaming: dict = {s: sp.Dummy(s.name, **s.assumptions0) for s in scalars | bound}
+    for f in functions:
+        renaming[f] = UndefinedFunction(f.__name__, derive_pattern=next(_pattern_ids))
+    for a in arrays:
+        renaming[a] = UndefinedFunction(str(a.label), derive_pattern=next(_pattern_ids))
+    own = tuple(_rename(c, renaming) for c in conditions)
+    # An array declared real holds real entries: whatever an entry matches must be real.
+    own += tuple(cond.real(_rename(n, renaming)) for n in sorted(
+        {n for n in sp.preorder_traversal(lhs) if isinstance(n, sp.Indexed)
+         and n.base.label.is_real}, key=str))
+    assumed = tuple(getattr(cond, kind)(renaming[s]) for s in sorted(scalars, key=str)
+                    for kind in _strongest(s))
+    return Schema(name, _rename(lhs, renaming), _rename(rhs, renaming), relation,
+                  assumed + own, tuple(renaming[s] for s in sorted(scalars, key=str)),
+                  tuple(renaming[b] for b in sorted(bound, key=str)),
+                  tuple(renaming[f] for f in sorted(functions | arrays, key=str)), trust,
+                  (lhs, rhs))
+
+
+def _strongest(s: sp.Symbol) -> list[str]:
+    """The assumptions of a pattern symbol, without those the others imply."""
+    declared = [kind for kind in _ASSUMED if s.assumptions0.get(kind)]
+    implied = {"positive": {"nonnegative", "nonzero", "real"}, "integer": {"real"},
+               "nonnegative": {"real"}, "nonzero": set()}
+    dropped = set().union(*(implied.get(kind, set()) for kind in declared))
+    return [kind for kind in declared if kind not in dropped]
+
+
+def _rename(x, renaming: dict):
+    """Ordinary symbols, functions and arrays to the schema's own pattern variables."""
+    if isinstance(x, cond.Condition):
+        return cond.Condition(x.kind, tuple(_rename(s, renaming) for s in x.subject),
+                              x.statement)
+    if isinstance(x, tuple):
+        return tuple(_rename(s, renaming) for s in x)
+    if not isinstance(x, sp.Basic):
+        return x
+    if x in renaming and isinstance(x, sp.Symbol):
+        return renaming[x]
+    if isinstance(x, AppliedUndef) and x.func in renaming:
+        return renaming[x.func](*(_rename(a, renaming) for a in x.args), evaluate=False)
+    if isinstance(x, sp.Indexed) and x.base in renaming:
+        return renaming[x.base](*(_rename(i, renaming) for i in x.indices))
+    if not x.args:
+        return x
+    return rebuild(x, [_rename(a, renaming) for a in x.args], evaluate=False)
+
+
+_admitted: dict[int, Schema] = {}
+
+
+def admit(schema: Schema, axiom: bool = False) -> Schema:
+    """Let certificates use ``schema``. The kernel's own table is admitted as axioms; any
+    other schema only if the kernel shows its two sides equal under its assumptions
+    (trust "symbolic"), or as resting on its author's numeric evidence (trust "numeric":
+    every step using it then rests on numeric evidence, never on a proof)."""
+    if schema.trust == "axiom" and not axiom:
+        raise SchemaError(f"schema {schema.name}: only the kernel's own table holds axioms; "
+                          f"register it as an identity, to be checked")
+    if schema.trust == "symbolic":
+        left, right = schema.written
+        if schema.relation is Relation.EQUAL:
+            holds, how = equal_values(left, right)
+        else:  # a bound: the kernel shows the difference nonnegative (positive if strict)
+            difference = right - left if schema.relation in (Relation.LE, Relation.LT) \
+                else left - right
+            strict = schema.relation in (Relation.LT, Relation.GT)
+            result = cond.check((cond.positive if strict else cond.nonnegative)(difference))
+            holds, how = result.holds, result.how
+        if holds is not True:
+            raise SchemaError(f"schema {schema.name} is not proved: {how}")
+    _admitted[id(schema)] = schema
+    return schema
+
+
+def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
+             ) -> tuple[sp.Basic, tuple]:
+    """The line with the schema's left side at ``path`` replaced by its right side, and the
+    instantiated side conditions. Refused (SchemaError) unless the binding binds exactly the
+    schema's pattern variables, each bound one to a symbol that no other value mentions,
+    and the instantiated left side is the expression at ``path``."""
+    if _admitted.get(id(schema)) is not schema:
+        raise SchemaError(f"schema {schema.name} was never admitted: the kernel uses only its "
+                          f"own axioms and identities that were checked when registered")
+    if set(binding) != set(schema.variables):
+        raise SchemaError(f"schema {schema.name}: the binding must give every pattern "
+                          f"variable ({', '.join(map(str, schema.variables))}) and nothing else")
+    renames = {b: binding[b] for b in schema.bound}
+    if not all(isinstance(v, sp.Symbol) for v in renames.values()):
+        raise SchemaError(f"schema {schema.name}: a bound variable must be bound to a symbol")
+    values = {k: v for k, v in binding.items() if k not in renames}
+    for f in schema.functions:
+        if not isinstance(values[f], sp.Lambda):
+            raise SchemaError(f"schema {schema.name}: {f} must be bound to a Lambda")
+    escaping = set(renames.values()) & set().union(
+        *(v.free_symbols for v in values.values() if isinstance(v, sp.Basic)))
+    if escaping:
+        raise SchemaError(f"schema {schema.name}: the binding would let the bound "
+                          f"{', '.join(map(str, escaping))} escape its binder")
+    site = at(line, path)
+    left = instantiate(schema.lhs, values, renames)
+    if not (alpha_equal(left, site) or alpha_equal(left, evaluated(site))):
+        raise SchemaError(f"schema {schema.name}: its left side under the binding is "
+                          f"{left}, not {site}")
+    right = instantiate(schema.rhs, values, renames)
+    # In a condition a bound variable stands alone, outside its binder: it is renamed too.
+    everything = {**values, **renames}
+    conditions = tuple(cond.Condition(c.kind, tuple(_instantiate_subject(s, everything)
+                                                    for s in c.subject), c.statement)
+                       for c in schema.conditions)
+    return replace_at(line, path, right), tuple(_restate(c) for c in conditions)
+
+
+def _instantiate_subject(s, values):
+    if isinstance(s, tuple):
+        return tuple(_instantiate_subject(x, values) for x in s)
+    return instantiate(s, values) if isinstance(s, sp.Basic) else s
+
+
+def _restate(c: cond.Condition) -> cond.Condition:
+    """The condition with its statement made afresh from its instantiated subject."""
+    make = getattr(cond, c.kind)
+    if c.kind == "free_of":
+        return make(c.subject[0], c.subject[1])
+    return make(*c.subject)
+
+__all__ = [
+    "Schema", "SchemaError", "admit", "instance", "make_schema",
+]

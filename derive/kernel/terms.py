@@ -1,0 +1,184 @@
+"""Expressions as trees: positions, bound variables, capture-avoiding substitution, the
+alpha-normal form (bound variables renamed canonically), and symbols that print alike.
+
+A position (a ``Path``) is the sequence of argument indices from the root to a node. A
+binder is a node that binds variables: sums, products, integrals and limits, argmin/argmax,
+KL, expectations, and ``Lambda``. Substitution never captures: a bound variable that a
+substituted value mentions is renamed apart first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+from derive.kernel.objects import KL, OptimisationSet, _Average
+from derive.kernel.verdicts import DeriveError, LookAlikeSymbols
+
+Path = tuple[int, ...]
+
+
+def at(e: sp.Basic, path: Path) -> sp.Basic:
+    for k in path:
+        if k >= len(e.args):
+            raise DeriveError(f"position {path} does not exist in {e}")
+        e = e.args[k]
+    return e
+
+
+def replace_at(e: sp.Basic, path: Path, new: sp.Basic) -> sp.Basic:
+    if not path:
+        return new
+    k, rest = path[0], path[1:]
+    if k >= len(e.args):
+        raise DeriveError(f"position {path} does not exist in {e}")
+    args = list(e.args)
+    args[k] = replace_at(args[k], rest, new)
+    return e.func(*args)
+
+
+def rebuild(node: sp.Basic, args, evaluate: bool = True) -> sp.Basic:
+    """``node``'s head over ``args``; with ``evaluate=False``, SymPy's automatic
+    simplification is held back where the head allows it (sums and integrals do not)."""
+    if not evaluate and issubclass(node.func, (sp.Add, sp.Mul, sp.Pow, sp.Function)):
+        return node.func(*args, evaluate=False)
+    return node.func(*args)
+
+
+def evaluated(e: sp.Basic) -> sp.Basic:
+    """``e`` rebuilt with SymPy's automatic simplification (which keeps values): an
+    expression written unevaluated compares with an instance built evaluated."""
+    if not e.args:
+        return e
+    return e.func(*(evaluated(a) for a in e.args))
+
+
+def bound_variables(node: sp.Basic) -> list[sp.Symbol]:
+    """The variables ``node`` itself binds (not those of binders inside it)."""
+    if isinstance(node, ExprWithLimits):
+        return [limit[0] for limit in node.limits]
+    if isinstance(node, (OptimisationSet, KL, _Average)):
+        return list(node.bound_symbols)
+    if isinstance(node, sp.Lambda):
+        return list(node.variables)
+    if isinstance(node, sp.Limit):
+        return [node.args[1]]
+    return []
+
+
+def _fresh(b: sp.Symbol) -> sp.Dummy:
+    return sp.Dummy(b.name, **b.assumptions0)
+
+
+def instantiate(e: sp.Basic, values: Mapping, renames: Mapping | None = None) -> sp.Basic:
+    """``e`` with every key of ``values`` replaced at once: a Symbol by an expression, an
+    undefined function or an IndexedBase by a ``Lambda`` applied to its arguments. A bound
+    variable in ``renames`` becomes the symbol given; one that shadows a key hides it; one
+    that a value mentions is renamed to a fresh symbol, so nothing is captured."""
+    renames = dict(renames or {})
+    if e in values and isinstance(e, sp.Symbol):
+        return values[e]
+    if isinstance(e, AppliedUndef) and e.func in values:
+        return beta(values[e.func], [instantiate(a, values, renames) for a in e.args])
+    if isinstance(e, sp.Indexed) and e.base in values:
+        return beta(values[e.base], [instantiate(i, values, renames) for i in e.indices])
+    if not e.args:
+        return e
+    bound = bound_variables(e)
+    if bound:
+        inner = {k: v for k, v in values.items() if k not in bound}
+        mentioned = set().union(*(_free(v) for v in inner.values())) if inner else set()
+        renaming = {}
+        for b in bound:
+            if b in renames:
+                renaming[b] = renames.pop(b)
+            elif b in mentioned:
+                renaming[b] = _fresh(b)
+        if renaming:
+            e = e.xreplace(renaming)
+        values = inner
+    return e.func(*(instantiate(a, values, renames) for a in e.args))
+
+
+def _free(v) -> set:
+    if isinstance(v, UndefinedFunction):
+        return set()
+    return v.free_symbols
+
+
+def beta(function, arguments: list) -> sp.Basic:
+    """A ``Lambda`` applied to arguments, by capture-avoiding substitution."""
+    if not isinstance(function, sp.Lambda) or len(function.variables) != len(arguments):
+        raise DeriveError(f"{function} cannot be applied to {len(arguments)} argument(s)")
+    return instantiate(function.expr, dict(zip(function.variables, arguments, strict=True)))
+
+
+_canonical_names: dict = {}
+
+
+def _canonical(depth: int, position: int, b: sp.Symbol) -> sp.Dummy:
+    key = (depth, position, tuple(sorted(b.assumptions0.items())))
+    if key not in _canonical_names:
+        _canonical_names[key] = sp.Dummy(f"b{depth}_{position}", **b.assumptions0)
+    return _canonical_names[key]
+
+
+def alpha_normal(e: sp.Basic, depth: int = 0) -> sp.Basic:
+    """``e`` with each bound variable renamed by the depth of its binder and its place there
+    (keeping its assumptions): alpha-equivalent expressions become equal. (SymPy's own
+    ``as_dummy`` gives nested binders one name, and drops assumptions.)"""
+    if not e.args:
+        return e
+    bound = bound_variables(e)
+    if bound:
+        e = e.xreplace({b: _canonical(depth, k, b) for k, b in enumerate(bound)})
+        depth += 1
+    return e.func(*(alpha_normal(a, depth) for a in e.args))
+
+
+def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
+    return a == b or alpha_normal(a) == alpha_normal(b)
+
+
+def names_in(e: sp.Basic) -> dict[tuple[str, str], set]:
+    """Every symbol, data label and function in ``e`` by (kind, printed name)."""
+    found: dict[tuple[str, str], set] = {}
+    for node in sp.preorder_traversal(e):
+        if isinstance(node, sp.IndexedBase):
+            found.setdefault(("data", str(node.label)), set()).add(node.label)
+        elif isinstance(node, sp.Symbol) and not isinstance(node, sp.Dummy):
+            kind = "data" if type(node).__name__.endswith("Label") else "symbol"
+            found.setdefault((kind, node.name), set()).add(node)
+        elif isinstance(node, AppliedUndef):
+            found.setdefault(("function", node.func.__name__), set()).add(node.func)
+    return found
+
+
+def refuse_look_alikes(*exprs: sp.Basic) -> None:
+    """Raise LookAlikeSymbols if two different symbols (or functions) print alike."""
+    merged: dict[tuple[str, str], set] = {}
+    for e in exprs:
+        for key, objects in names_in(e).items():
+            merged.setdefault(key, set()).update(objects)
+    for (kind, name), objects in sorted(merged.items()):
+        if len(objects) > 1:
+            described = "; ".join(sorted(_describe(o) for o in objects))
+            raise LookAlikeSymbols(
+                f"two different {kind}s print as {name!r} ({described}): a reader cannot "
+                f"tell them apart; build the name once, with one set of assumptions")
+
+
+def _describe(o) -> str:
+    if isinstance(o, sp.Symbol):
+        facts = [k for k, v in sorted(o.assumptions0.items()) if v is True]
+        return f"{type(o).__name__} with {', '.join(facts) or 'no assumptions'}"
+    bases = [c.__name__ for c in type(o).__mro__[1:3]]
+    return f"{o.__name__} ({', '.join(bases)})"
+
+__all__ = [
+    "Path", "alpha_equal", "alpha_normal", "at", "beta", "bound_variables", "evaluated",
+    "instantiate", "rebuild", "refuse_look_alikes", "replace_at",
+]

@@ -1,0 +1,192 @@
+"""Verdicts: what a step's check can conclude, how the symbolic and numeric halves combine,
+and the messages they carry.
+
+    VERIFIED  symbolic proved, and numeric passed or not applicable with a stated reason
+    REFUTED   a counterexample, symbolic or numeric
+    UNPROVEN  neither (a condition that cannot be shown, a rule that does not fit, a timeout)
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+DEFAULT_SEED = 20231205
+DEFAULT_INSTANCES = 1000
+
+
+class DeriveError(Exception):
+    """Base of every error ``derive`` raises on purpose; its message says what to do."""
+
+
+class LookAlikeSymbols(DeriveError):
+    """Two different symbols print alike (``theta`` real and ``theta`` without assumptions):
+    no reader of the report could tell them apart. Build each name once, with one set of
+    assumptions."""
+
+
+def as_expression(value, where: str, error: type[DeriveError] = DeriveError) -> sp.Expr:
+    """``value`` as a SymPy expression; a string is refused, never parsed or evaluated."""
+    if isinstance(value, str):
+        raise error(f"{where}: got the string {value!r}; write the expression with "
+                    f"SymPy objects (strings are never evaluated)")
+    try:
+        return sp.sympify(value, strict=True)
+    except (sp.SympifyError, TypeError) as e:
+        raise error(f"{where}: {value!r} is not an expression ({e})") from None
+
+
+@dataclass(frozen=True)
+class Message:
+    """Words for a person: a stable ``key`` naming what is said, its arguments (expressions
+    or numbers) and the English ``text``. Reports translate by key, one table per language;
+    nothing parses the English."""
+
+    key: str
+    text: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __contains__(self, words: str) -> bool:
+        return words in self.text
+
+
+
+def say(key: str, text: str, **args) -> Message:
+    """A Message: ``say("cond.positive", f"{e} > 0", e=e)``."""
+    return Message(key, text, tuple(args.items()))
+
+
+class Relation(enum.Enum):
+    """How a line relates to the one before it."""
+
+    EQUAL = "="  # equal values; between argmin/argmax: the same set of optimisers
+    DEFINE = ":="  # a definition or modelling substitution, applied exactly; an assumption
+    # Bounds: the line before is at most (LE), below (LT), at least (GE), above (GT) the
+    # line after, for every admissible value of every symbol.
+    LE = "<="
+    LT = "<"
+    GE = ">="
+    GT = ">"
+
+
+class Claim(enum.Enum):
+    """What the kernel established about the line before and the line after."""
+
+    VALUES = "equal values"  # same value for every admissible value of every symbol
+    MINIMISERS = "same minimisers"  # argmin/argmax sets equal; the objectives may differ
+    DEFINITION = "definition applied"  # the line after is the line before with a definition
+    BOUND = "bound"  # the step's relation (<=, <, >=, >) holds between the two lines
+
+
+class Status(enum.Enum):
+    VERIFIED = "VERIFIED"
+    REFUTED = "REFUTED"
+    UNPROVEN = "UNPROVEN"
+
+
+class Symbolic(enum.Enum):
+    PROVED = "proved"
+    # Proved from a schema its author registered on numeric evidence alone
+    # (trust="numeric"): never to be read as proved symbolically.
+    RESTS_ON_NUMERIC = "proved given identities checked only numerically"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+
+
+class Numeric(enum.Enum):
+    PASSED = "passed"
+    COUNTEREXAMPLE = "counterexample"
+    NOT_APPLICABLE = "not applicable"
+
+
+@dataclass(frozen=True)
+class SymbolicVerdict:
+    status: Symbolic
+    detail: Message | str
+    conditions: tuple = ()  # ConditionResult, one per side condition the kernel decided
+    seconds: float = 0.0
+    claim: Claim | None = None  # what was established, when the status is PROVED
+    # What the numeric checker is to compare, when it is not the step's two lines: the line
+    # before with the definitions it applies unfolded, so a rewrite after them is tested.
+    numeric_left: sp.Basic | None = None
+    substitution: tuple = ()  # modelling substitutions (old, new) the numeric check defers
+    domain: tuple = ()  # where the equality was shown to hold ("theta + theta**2 != 0")
+    trace: tuple = ()  # (certificate, line it gave) for each certificate, in turn
+
+
+@dataclass(frozen=True)
+class NumericVerdict:
+    status: Numeric
+    detail: Message | str
+    instances: int = 0
+    max_error: float | None = None
+    seed: int | None = None
+    counterexample: dict | None = None
+    seconds: float = 0.0
+    # Float disagreements that high-precision re-evaluation at the same instance did not
+    # confirm: discarded, never evidence either way.
+    discarded: int = 0
+    # Where the step was checked, when instances outside its domain were left out
+    # ("checked where sigma > 0; at sigma < 0 the left side is undefined: declare ...").
+    domain: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    symbolic: SymbolicVerdict
+    numeric: NumericVerdict
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def rests_on(self) -> str:
+        """What the verdict rests on, in words (never 'pass' for UNPROVEN)."""
+        parts = []
+        if self.symbolic.status is Symbolic.PROVED:
+            where = f" where {', '.join(self.symbolic.domain)}" if self.symbolic.domain else ""
+            parts.append(f"proved symbolically{where}")
+        if self.symbolic.status is Symbolic.RESTS_ON_NUMERIC:
+            parts.append(str(self.symbolic.detail))
+        if self.numeric.status is Numeric.PASSED:
+            parts.append(f"checked on {self.numeric.instances} random instances")
+        elif self.status is Status.VERIFIED and self.numeric.status is Numeric.NOT_APPLICABLE:
+            parts.append(f"no numeric evidence ({self.numeric.detail})")
+        return " and ".join(parts) or "neither a proof nor numeric evidence"
+
+
+def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
+           same_claim: bool = True) -> Verdict:
+    """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof
+    of the same claim, that is a bug in derive, and the step is REFUTED until it is
+    understood. A proof with no numeric evidence is VERIFIED only with the reason stated:
+    every PROVED comes from certificates the kernel checked completely."""
+    notes: list[str] = []
+    if numeric.status is Numeric.COUNTEREXAMPLE or symbolic.status is Symbolic.REFUTED:
+        if (same_claim and numeric.status is Numeric.COUNTEREXAMPLE
+                and symbolic.status is Symbolic.PROVED):
+            notes.append("the symbolic proof and the numeric counterexample disagree: "
+                         "this is a bug in derive; please report it")
+        return Verdict(Status.REFUTED, symbolic, numeric, tuple(notes))
+    numeric_ok = numeric.status is Numeric.PASSED or (
+        numeric.status is Numeric.NOT_APPLICABLE and bool(str(numeric.detail).strip()))
+    if symbolic.status is Symbolic.PROVED and numeric_ok:
+        return Verdict(Status.VERIFIED, symbolic, numeric)
+    if symbolic.status is Symbolic.RESTS_ON_NUMERIC:
+        # Evidence, not proof: the step itself must pass its own numeric check too.
+        if numeric.status is Numeric.PASSED:
+            return Verdict(Status.VERIFIED, symbolic, numeric,
+                           (f"rests on numeric evidence: {symbolic.detail}",))
+        return Verdict(Status.UNPROVEN, symbolic, numeric, (
+            "an identity trusted on numeric evidence, and no numeric check of this step",))
+    return Verdict(Status.UNPROVEN, symbolic, numeric)
+
+__all__ = [
+    "Claim", "DEFAULT_INSTANCES", "DEFAULT_SEED", "DeriveError", "LookAlikeSymbols", "Message",
+    "as_expression", "Numeric", "NumericVerdict", "Relation", "Status", "Symbolic", "SymbolicVerdict",
+    "Verdict", "decide", "say",
+]

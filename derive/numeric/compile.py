@@ -1,0 +1,321 @@
+"""SymPy expressions compiled once into evaluation closures, for either numeric backend.
+
+A side of a step is compiled once per numeric check, into a tree of Python closures that
+the float backend (``vector.py``, NumPy over a chunk of instances) or the high-precision
+backend (``exact.py``, mpmath at one instance) then evaluates as often as it needs: the SymPy
+tree is walked once, not once per chunk.
+
+Every compiled node has two evaluations: its value, and its logarithm as a pair (log|v|,
+sign v). Where a node's logarithm is natural (a product, a power, an exponential, a density)
+it is computed in log space, never as log(exp(...)): log of a product of densities is a sum
+of log densities, log of a sum of exponentials a log-sum-exp, so nothing underflows on the
+way to a logarithm. Products whose value under- or overflows fall back to their logarithm.
+A value undefined in the reals (log of a negative, a non-integer power of a negative) is
+NaN, never complex: such an instance is outside the step's domain.
+
+Axes (float backend): axis 0 runs over instances; a binder (sum, product, integral) nested
+under k others owns axis k + 1, known when compiling, so every value broadcasts against
+every other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive.notation import (
+    KL,
+    AppliedConditionalDensity,
+    AppliedDensity,
+    AppliedModel,
+    AppliedModelOutput,
+)
+from derive.numeric.concrete import NotEvaluable
+
+Closure = Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A compiled expression: ``value(env)`` and ``log(env)`` -> (log|value|, sign)."""
+
+    value: Closure
+    log: Closure
+    native: bool = False  # log computed in log space (not as log|value|)
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A point where an integrand has a feature (a delta's centre, a kink, a Gaussian's
+    mean), as an expression; ``limits`` are the sums inside the integrand whose indices it
+    depends on: the point is taken for every index in their range."""
+
+    point: sp.Expr
+    limits: tuple = ()
+    density: object = None  # or an abstract density of the variable: its components' means
+
+
+BINDERS = (sp.Integral, sp.Sum, sp.Product)
+KINKS = (sp.DiracDelta, sp.Abs, sp.Heaviside, sp.sign, sp.log)
+MAX_FEATURES = 8  # feature expressions per integral (each maybe taken over a sum's range)
+
+
+def _linear_root(u: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
+    """The root of u in var when u is linear in var (a + b var, b free of var)."""
+    try:
+        slope = sp.diff(u, var)
+        if slope == 0 or slope.has(var) or slope.has(sp.Derivative):
+            return None
+        return sp.simplify(-u.subs(var, 0) / slope, doit=False)
+    except (TypeError, ValueError, NotImplementedError):
+        return None
+
+
+def _quadratic_centre(u: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
+    """The centre -b/(2a) when u = a var^2 + b var + c (a Gaussian's exponent)."""
+    try:
+        poly = sp.Poly(sp.expand(u), var)
+    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
+        return None
+    if poly.degree() != 2:
+        return None
+    a, b = poly.coeff_monomial(var**2), poly.coeff_monomial(var)
+    if a.has(var) or b.has(var):
+        return None
+    return -b / (2 * a)
+
+
+def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
+    """The feature points of ``integrand`` in ``var``, for the quadrature to split at.
+    A point that depends on another integral's variable is no fixed point and is left out."""
+    found: list[Feature] = []
+
+    def visit(e: sp.Basic, limits: tuple, inner_vars: frozenset):
+        if not isinstance(e, sp.Basic) or not e.has(var):
+            return
+        point = None
+        if isinstance(e, KINKS) and e.args:
+            point = _linear_root(e.args[0], var)
+        elif isinstance(e, sp.Pow) and not (e.exp.is_integer and e.exp.is_nonnegative):
+            point = _linear_root(e.base, var) if e.base.has(var) else None
+        elif isinstance(e, sp.exp):
+            point = _quadratic_centre(e.args[0], var)
+        if isinstance(e, AppliedDensity) and not isinstance(e, AppliedConditionalDensity) \
+                and len(e.args) == 1 and e.args[0] == var:
+            feature = Feature(sp.Integer(0), (), e.func)
+            if feature not in found:
+                found.append(feature)
+        if point is not None and not (point.free_symbols & inner_vars):
+            used = tuple(lim for lim in limits if lim[0] in point.free_symbols)
+            feature = Feature(point, used)
+            if feature not in found:
+                found.append(feature)
+        if isinstance(e, (sp.Sum, sp.Product)):
+            visit(e.function, limits + tuple(reversed(e.limits)), inner_vars)
+            return
+        if isinstance(e, sp.Integral):
+            visit(e.function, limits, inner_vars | {lim[0] for lim in e.limits})
+            return
+        for a in e.args:
+            visit(a, limits, inner_vars)
+
+    visit(integrand, (), frozenset())
+    return found[:MAX_FEATURES]
+
+
+def depth(expr: sp.Basic, substitution: dict) -> int:
+    """How many binders can be open at once while evaluating ``expr``."""
+    if isinstance(expr, KL):
+        return 1 + depth(expr.q * expr.p, substitution)
+    if isinstance(expr, BINDERS):
+        return len(expr.limits) + depth(expr.function, substitution)
+    if isinstance(expr, sp.Symbol) and expr in substitution:
+        return depth(substitution[expr], substitution)
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return 0
+    return max((depth(a, substitution) for a in expr.args if isinstance(a, sp.Basic)),
+               default=0)
+
+
+class Compiler:
+    """Compiles expressions into ``Node``s; a backend supplies its numbers, its functions and
+    its binders (the methods left to subclasses)."""
+
+    def __init__(self, roles, substitution: dict):
+        self.roles = roles
+        self.substitution = dict(substitution)
+
+    # -- the entry point -----------------------------------------------------------------
+
+    def compile(self, expr: sp.Basic, level: int = 0) -> Node:
+        """``expr`` evaluated with ``level`` binders open around it."""
+        if isinstance(expr, AppliedConditionalDensity):
+            return self.conditional(expr, level)
+        if isinstance(expr, AppliedDensity):
+            return self.mixture(expr, level)
+        if isinstance(expr, AppliedModelOutput):
+            return self.model_output(expr, level)
+        if isinstance(expr, AppliedModel):
+            return self.model(expr, level)
+        if isinstance(expr, sp.Symbol):
+            if expr in self.substitution:
+                return self.compile(self.substitution[expr], level)
+            return self.symbol(expr)
+        if expr.is_Number or expr.is_NumberSymbol:
+            return self.constant(expr)
+        if isinstance(expr, KL):
+            z = expr.variable
+            return self.integral(sp.Integral(expr.q * sp.log(expr.q / expr.p), (z, -sp.oo, sp.oo)),
+                                 level)
+        if isinstance(expr, sp.Integral):
+            return self.integral(expr, level)
+        if isinstance(expr, (sp.Sum, sp.Product)):
+            return self.reduction(expr, level)
+        if isinstance(expr, sp.Add):
+            return self.add([self.compile(a, level) for a in expr.args])
+        if isinstance(expr, sp.Mul):
+            return self.mul([self.compile(a, level) for a in expr.args])
+        if isinstance(expr, sp.Pow):
+            return self.power(expr, level)
+        if isinstance(expr, sp.exp):
+            return self.exponential(self.compile(expr.args[0], level))
+        if isinstance(expr, sp.log):
+            if len(expr.args) != 1:
+                raise NotEvaluable(f"logarithms to a base: {expr}")
+            return self.logarithm(self.compile(expr.args[0], level))
+        if isinstance(expr, sp.Indexed):
+            return self.indexed(expr, level)
+        if isinstance(expr, sp.DiracDelta):
+            if len(expr.args) != 1:
+                raise NotEvaluable(f"derivatives of deltas: {expr}")
+            return self.delta(self.compile(expr.args[0], level))
+        if isinstance(expr, (sp.Max, sp.Min)):
+            return self.extremum(type(expr) is sp.Max, [self.compile(a, level) for a in expr.args])
+        function = self.function_of(expr)
+        if function is not None:
+            return function([self.compile(a, level) for a in expr.args])
+        raise NotEvaluable(f"no numeric meaning for {type(expr).__name__}: {expr}")
+
+    def function_of(self, expr: sp.Basic):
+        """The node maker of a function application (sin, Abs, gamma, ...), or None."""
+        for kind, make in self.functions().items():
+            if isinstance(expr, kind):
+                return make
+        return None
+
+    def parameter_vector(self, condition: tuple) -> bool:
+        """Is the single condition of a conditional density its parameter vector (theta of
+        Pr(y|theta), or a model's output), rather than numbers it is conditioned on?"""
+        if len(condition) != 1:
+            return False
+        c = condition[0]
+        return isinstance(c, AppliedModel) or (isinstance(c, sp.Symbol) and (
+            c in self.roles.parameter_of or c in self.substitution))
+
+    # -- what every backend defines -----------------------------------------------------
+
+    def functions(self) -> dict:
+        raise NotImplementedError
+
+    # Arithmetic: written once, with the backend's operations.
+
+    def add(self, terms: list[Node]) -> Node:
+        ops = self.ops
+        values = [t.value for t in terms]
+        if len(values) == 2:
+            a, b = values
+
+            def value(env):
+                return a(env) + b(env)
+        else:
+            def value(env):
+                total = values[0](env)
+                for v in values[1:]:
+                    total = total + v(env)
+                return total
+        native = any(t.native for t in terms)
+        if not native:
+            return Node(value, ops.log_of_value(value))
+        logs = [t.log for t in terms]
+
+        def log(env):
+            return ops.log_sum([f(env) for f in logs])
+        return Node(value, log, True)
+
+    def mul(self, factors: list[Node]) -> Node:
+        ops = self.ops
+        values = [f.value for f in factors]
+        logs = [f.log for f in factors]
+        native = any(f.native for f in factors)
+
+        def log(env):
+            total, sign = logs[0](env)
+            for f in logs[1:]:
+                lv, sv = f(env)
+                total, sign = total + lv, sign * sv
+            return total, sign
+
+        if len(values) == 2:
+            a, b = values
+
+            def direct(env):
+                return a(env) * b(env)
+        else:
+            def direct(env):
+                total = values[0](env)
+                for v in values[1:]:
+                    total = total * v(env)
+                return total
+        if not native:
+            return Node(direct, ops.log_of_value(direct))
+        # A product of exponentials or densities may under- or overflow where its value
+        # does not: there, the value is taken from the logarithm.
+        return Node(ops.value_with_log_fallback(direct, log), log, True)
+
+    def power(self, expr: sp.Pow, level: int) -> Node:
+        ops = self.ops
+        base = self.compile(expr.base, level)
+        exponent = expr.exp
+        if exponent.is_Number:
+            return ops.constant_power(base, exponent)
+        e = self.compile(exponent, level)
+        b_value, b_log, e_value = base.value, base.log, e.value
+
+        def value(env):
+            return ops.power(b_value(env), e_value(env))
+
+        def log(env):
+            lb, sb = b_log(env)
+            return ops.power_log(lb, sb, e_value(env))
+        return Node(value, log, True)
+
+    def exponential(self, arg: Node) -> Node:
+        ops, f = self.ops, arg.value
+
+        def value(env):
+            return ops.exp(f(env))
+
+        def log(env):
+            return f(env), ops.one
+        return Node(value, log, True)
+
+    def logarithm(self, arg: Node) -> Node:
+        ops = self.ops
+        if arg.native:
+            arg_log = arg.log
+
+            def value(env):
+                return ops.log_from_pair(*arg_log(env))
+        else:
+            f = arg.value
+
+            def value(env):
+                return ops.log(f(env))
+        return Node(value, ops.log_of_value(value))
+
+    def constant(self, number: sp.Expr) -> Node:
+        v = self.ops.number(number)
+        pair = self.ops.log_pair_of_number(v)
+        return Node(lambda env: v, lambda env: pair)

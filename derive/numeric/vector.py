@@ -1,0 +1,810 @@
+"""The float backend: compiled expressions evaluated with NumPy on a chunk of instances.
+
+Axis 0 runs over instances; a binder nested under k others owns axis k + 1. Integrals are
+split at their integrand's features and taken by double-exponential quadrature, level by
+level until the estimated error is below ``QUADRATURE_TOLERANCE`` of the integral of |f|
+(an integral that does not converge is NaN: that instance cannot be evaluated). Dirac deltas
+are nascent deltas (Gaussians) of the environment's width ``eps``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from derive.notation import sig
+from derive.numeric import quadrature as quad
+from derive.numeric.compile import Compiler, Feature, Node, depth, features
+from derive.numeric.concrete import (
+    REGRESSION,
+    NotEvaluable,
+    Params,
+    gauss_logpdf,
+    regression_logpdf,
+    sigmoid,
+)
+from derive.numeric.instances import MAX_I, MIXTURE_COMPONENTS, Instances, Roles
+
+QUADRATURE_TOLERANCE = 1e-10  # relative to the integral of |f|
+DELTA_QUADRATURE_TOLERANCE = 1e-8  # with nascent deltas, checked to 1e-4 after extrapolation
+MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral nodes x sums x chunk)
+MAX_SUM_TERMS = 20000  # the most terms of a finite sum or product
+INFINITE_TERMS = 4000  # terms of an infinite series taken before its tail is judged
+SERIES_TOLERANCE = 1e-13  # the last tenth of the terms, relative to the sum of |terms|
+
+
+class Env:
+    """A chunk of instances and the values of everything bound while evaluating."""
+
+    def __init__(self, inst: Instances, ndim: int, eps: float | None = None,
+                 tolerance: float = QUADRATURE_TOLERANCE):
+        self.inst, self.n, self.ndim, self.eps = inst, inst.n, ndim, eps
+        self.tolerance = tolerance  # of quadrature, relative to the integral of |f|
+        self.values: dict = {}
+        for s, v in inst.scalars.items():
+            self.values[s] = self.instance_axis(v)
+        for s, p in inst.params.items():
+            self.values[s] = Params(tuple(self.instance_axis(a) for a in p.values), p.family)
+        self.sizes = [1] * ndim
+        self.sizes[0] = inst.n
+        self.scale = 0.0  # the integrals of |f| of the integrals outside every binder
+
+    def instance_axis(self, a: np.ndarray) -> np.ndarray:
+        return a.reshape((-1,) + (1,) * (self.ndim - 1))
+
+    def open(self, symbol, values, axis: int, size: int):
+        """Bind a binder's variable; returns what to restore with ``close``."""
+        self.sizes[axis] = size
+        if self.n * math.prod(self.sizes[1:]) > MAX_ELEMENTS:
+            self.sizes[axis] = 1
+            raise NotEvaluable(f"the nested integrals and sums around {symbol} need more than "
+                               f"{MAX_ELEMENTS:.0e} numbers per chunk: too large to evaluate")
+        previous = self.values.get(symbol)
+        self.values[symbol] = values
+        return previous
+
+    def close(self, symbol, previous, axis: int):
+        self.sizes[axis] = 1
+        if previous is None:
+            del self.values[symbol]
+        else:
+            self.values[symbol] = previous
+
+
+def _quiet(f):
+    def wrapped(*args):
+        with np.errstate(all="ignore"):
+            return f(*args)
+    return wrapped
+
+
+_lgamma = np.frompyfunc(lambda x: math.lgamma(x) if x > 0 or x != math.floor(x) else math.inf, 1, 1)
+
+
+def _log_gamma(x):
+    return np.asarray(_lgamma(np.asarray(x, dtype=float)), dtype=float)
+
+
+def _gamma(x):
+    x = np.asarray(x, dtype=float)
+    sign = np.where((x > 0) | (np.floor(x) % 2 == 1), 1.0, -1.0)
+    return sign * np.exp(_log_gamma(x))
+
+
+class FloatOps:
+    """NumPy's operations, in the form the compiler's arithmetic asks for."""
+
+    one = 1.0
+    exp = staticmethod(_quiet(np.exp))
+    log = staticmethod(_quiet(np.log))
+
+    @staticmethod
+    def number(e: sp.Expr) -> float:
+        return float(e)
+
+    @staticmethod
+    def log_pair_of_number(v: float):
+        return (math.log(abs(v)) if v else -math.inf), float(np.sign(v))
+
+    @staticmethod
+    def log_of_value(value):
+        def log(env):
+            v = value(env)
+            with np.errstate(all="ignore"):
+                return np.log(np.abs(v)), np.sign(v)
+        return log
+
+    @staticmethod
+    def log_sum(pairs):
+        """log|sum s_k e^{l_k}| and its sign: a signed log-sum-exp."""
+        with np.errstate(all="ignore"):
+            if all(isinstance(sv, float) and sv == 1.0 for _, sv in pairs):
+                total = pairs[0][0]
+                for lv, _ in pairs[1:]:
+                    total = np.logaddexp(total, lv)
+                return total, 1.0
+            top = pairs[0][0]
+            for lv, _ in pairs[1:]:
+                top = np.maximum(top, lv)
+            top = np.where(np.isfinite(top), top, np.where(np.isnan(top), np.nan, 0.0))
+            total = 0.0
+            for lv, sv in pairs:
+                total = total + sv * np.exp(lv - top)
+            return np.log(np.abs(total)) + top, np.sign(total)
+
+    @staticmethod
+    def log_from_pair(lv, sv):
+        """log of the value s e^l: undefined (NaN) for a negative value."""
+        return np.where(sv > 0, lv, np.where(sv == 0, -np.inf, np.nan))
+
+    @staticmethod
+    def value_with_log_fallback(direct, log):
+        def value(env):
+            with np.errstate(all="ignore"):
+                v = direct(env)
+                bad = ~np.isfinite(v)
+                if not np.any(bad):
+                    return v
+                lv, sv = log(env)
+                return np.where(bad, sv * np.exp(lv), v)
+        return value
+
+    @staticmethod
+    def power(b, e):
+        with np.errstate(all="ignore"):
+            return np.power(b, e)
+
+    @staticmethod
+    def power_log(lb, sb, e):
+        with np.errstate(all="ignore"):
+            integral = np.floor(e) == e
+            odd = integral & (np.abs(e) % 2 == 1)
+            sign = np.where(sb > 0, 1.0, np.where(sb == 0, np.where(e == 0, 1.0, 0.0),
+                                                  np.where(integral, np.where(odd, -1.0, 1.0),
+                                                           np.nan)))
+            return np.where(e == 0, 0.0, e * lb), sign
+
+    def constant_power(self, base: Node, exponent: sp.Expr) -> Node:
+        b_value, b_log = base.value, base.log
+        e = float(exponent)
+        if exponent.is_integer:
+            k = int(exponent)
+            if k == 2:
+                def value(env):
+                    v = b_value(env)
+                    return v * v
+            elif k == -1:
+                def value(env):
+                    with np.errstate(all="ignore"):
+                        return 1.0 / b_value(env)
+            else:
+                def value(env):
+                    with np.errstate(all="ignore"):
+                        return np.power(b_value(env), float(k))
+        elif e == 0.5:
+            def value(env):
+                with np.errstate(all="ignore"):
+                    return np.sqrt(b_value(env))
+        else:
+            def value(env):
+                with np.errstate(all="ignore"):
+                    return np.power(b_value(env), e)
+
+        def log(env):
+            lb, sb = b_log(env)
+            return self.power_log(lb, sb, e)
+        return Node(value, log, True)
+
+
+def _unary(f, log_of=None):
+    """A node maker for a function of one argument; ``log_of`` its logarithm, if natural."""
+    f = _quiet(f)
+
+    def make(args):
+        (a,) = args
+        av = a.value
+
+        def value(env):
+            return f(av(env))
+        if log_of is None:
+            return Node(value, FloatOps.log_of_value(value))
+        logf = _quiet(log_of)
+        return Node(value, lambda env: (logf(av(env)), 1.0), True)
+    return make
+
+
+def _abs(args):
+    (a,) = args
+    av, al = a.value, a.log
+    return Node(lambda env: np.abs(av(env)), lambda env: (al(env)[0], np.abs(al(env)[1])), a.native)
+
+
+def _heaviside(args):
+    a = args[0]
+    av = a.value
+    half = args[1].value if len(args) > 1 else (lambda env: 0.5)
+
+    def value(env):
+        u = av(env)
+        return np.where(u > 0, 1.0, np.where(u == 0, half(env), np.where(u < 0, 0.0, np.nan)))
+    return Node(value, FloatOps.log_of_value(value))
+
+
+def _beta(args):
+    a, b = (x.value for x in args)
+
+    def log(env):
+        x, y = a(env), b(env)
+        return _log_gamma(x) + _log_gamma(y) - _log_gamma(x + y), 1.0
+    return Node(lambda env: np.exp(log(env)[0]), log, True)
+
+
+def _vectorised(f):
+    ufunc = np.frompyfunc(f, 1, 1)
+    return lambda x: np.asarray(ufunc(np.asarray(x, dtype=float)), dtype=float)
+
+
+FUNCTIONS = {
+    sp.Abs: _abs,
+    sp.sin: _unary(np.sin), sp.cos: _unary(np.cos), sp.tan: _unary(np.tan),
+    sp.tanh: _unary(np.tanh), sp.sinh: _unary(np.sinh), sp.cosh: _unary(np.cosh),
+    sp.atan: _unary(np.arctan), sp.sign: _unary(np.sign), sp.Heaviside: _heaviside,
+    sig: _unary(sigmoid, lambda x: -np.logaddexp(0.0, -x)),
+    sp.erf: _unary(_vectorised(math.erf)), sp.erfc: _unary(_vectorised(math.erfc)),
+    sp.gamma: _unary(_gamma), sp.loggamma: _unary(_log_gamma),
+    sp.factorial: _unary(lambda x: _gamma(np.asarray(x, dtype=float) + 1)),
+    sp.beta: _beta,
+}
+
+
+def _karr(lo, hi):
+    """A sum from lo to hi in SymPy's (Karr's) convention: lo..hi when hi >= lo, minus the
+    sum over hi+1..lo-1 when hi < lo - 1, empty when hi = lo - 1. (first index, count, sign)"""
+    forward = hi >= lo
+    start = np.where(forward, lo, hi + 1)
+    count = np.where(forward, hi - lo + 1, np.maximum(lo - hi - 1, 0))
+    return start, count, np.where(forward, 1.0, -1.0)
+
+
+class VectorCompiler(Compiler):
+    """Compiles expressions for the float backend."""
+
+    ops = FloatOps()
+
+    def functions(self) -> dict:
+        return FUNCTIONS
+
+    def symbol(self, s: sp.Symbol) -> Node:
+        def value(env):
+            try:
+                return env.values[s]
+            except KeyError:
+                raise NotEvaluable(f"no value for {s}") from None
+        return Node(value, FloatOps.log_of_value(value))
+
+    def number_of(self, node: Node):
+        """The value of a node that must be a number, not a parameter vector."""
+        f = node.value
+
+        def value(env):
+            v = f(env)
+            if isinstance(v, Params):
+                raise NotEvaluable("a parameter vector of a distribution is used as a number")
+            return v
+        return value
+
+    def add(self, terms):
+        return super().add([Node(self.number_of(t), t.log, t.native) for t in terms])
+
+    def mul(self, factors):
+        return super().mul([Node(self.number_of(f), f.log, f.native) for f in factors])
+
+    def extremum(self, is_max: bool, args: list[Node]) -> Node:
+        values = [a.value for a in args]
+        reduce = np.maximum if is_max else np.minimum
+
+        def value(env):
+            total = values[0](env)
+            for v in values[1:]:
+                total = reduce(total, v(env))
+            return total
+        return Node(value, FloatOps.log_of_value(value))
+
+    def indexed(self, e: sp.Indexed, level: int) -> Node:
+        label = e.base.label
+        indices = [self.compile(i, level).value for i in e.indices]
+
+        def value(env):
+            table = env.inst.data.get(label)
+            if table is None:
+                raise NotEvaluable(f"no data for {e}")
+            cols = [np.rint(np.asarray(ix(env), dtype=float)) - 1 for ix in indices]
+            rows = np.arange(env.n).reshape((-1,) + (1,) * (env.ndim - 1))
+            arrays = np.broadcast_arrays(rows, *cols)
+            valid = np.ones(arrays[0].shape, dtype=bool)
+            picks = [arrays[0]]
+            for c, size in zip(arrays[1:], table.shape[1:], strict=True):
+                valid &= (c >= 0) & (c < size)
+                picks.append(np.clip(c, 0, size - 1).astype(int))
+            return np.where(valid, table[tuple(picks)], np.nan)
+        return Node(value, FloatOps.log_of_value(value))
+
+    def delta(self, arg: Node) -> Node:
+        u_of = arg.value
+
+        def value(env):
+            if env.eps is None:
+                raise NotEvaluable("a Dirac delta outside a nascent-delta evaluation")
+            u = np.asarray(u_of(env), dtype=float)
+            # In place on a fresh array: these are the largest arrays of a check (instances x
+            # quadrature nodes x data points), and allocation costs as much as arithmetic.
+            values = u * u
+            values *= -0.5 / env.eps**2
+            np.exp(values, out=values)
+            values *= 1 / (env.eps * math.sqrt(2 * math.pi))
+            return values
+
+        def log(env):
+            u = u_of(env)
+            return -0.5 * (u / env.eps) ** 2 - math.log(env.eps * math.sqrt(2 * math.pi)), 1.0
+        return Node(value, log, True)
+
+    # -- sums and products ----------------------------------------------------------------
+
+    def reduction(self, e, level: int) -> Node:
+        """A sum or product: its last limit outermost; each limit owns the next axis."""
+        is_sum = isinstance(e, sp.Sum)
+        *inner, (index, low, high) = e.limits
+        body_expr = type(e)(e.function, *inner) if inner else e.function
+        axis = level + 1
+        body = self.compile(body_expr, axis)
+        low_v = None if low.is_infinite else self.number_of(self.compile(low, level))
+        high_v = None if high.is_infinite else self.number_of(self.compile(high, level))
+        if (low == sp.oo) or (high == -sp.oo):
+            raise NotEvaluable(f"a sum or product over {index} from {low} to {high}")
+
+        def terms(env, of):
+            """The terms (by ``of``: a value or a log pair) and the mask of those counted."""
+            lo = None if low_v is None else np.rint(np.asarray(low_v(env), dtype=float))
+            hi = None if high_v is None else np.rint(np.asarray(high_v(env), dtype=float))
+            if lo is not None and hi is not None:
+                start, count, sign = _karr(lo, hi)
+                size = int(np.max(count)) if np.size(count) else 0
+                if size > MAX_SUM_TERMS:
+                    raise NotEvaluable(f"a sum or product over {index} of more than "
+                                       f"{MAX_SUM_TERMS} terms")
+                step = 1.0
+            elif lo is not None:  # up to infinity
+                start, count, sign, size, step = lo, INFINITE_TERMS, 1.0, INFINITE_TERMS, 1.0
+            elif hi is not None:  # from minus infinity: counted down from hi
+                start, count, sign, size, step = hi, INFINITE_TERMS, 1.0, INFINITE_TERMS, -1.0
+            else:
+                start, count, sign = -float(INFINITE_TERMS // 2), INFINITE_TERMS + 1, 1.0
+                size, step = INFINITE_TERMS + 1, 1.0
+            shape = [1] * env.ndim
+            shape[axis] = max(size, 1)
+            k = np.arange(max(size, 1), dtype=float).reshape(shape)
+            idx = np.asarray(start, dtype=float) + step * k
+            previous = env.open(index, idx, axis, max(size, 1))
+            try:
+                values = of(env)
+            finally:
+                env.close(index, previous, axis)
+            mask = k < np.asarray(count)
+            return values, mask, sign, (lo is None or hi is None), k
+
+        def converged(values, mask, k, total_abs):
+            """An infinite series: its last tenth of terms must be negligible."""
+            tail = np.sum(np.where(mask & (k >= 0.9 * INFINITE_TERMS), np.abs(values), 0.0),
+                          axis=axis, keepdims=True)
+            return tail <= SERIES_TOLERANCE * total_abs
+
+        body_value = self.number_of(body)
+
+        def value(env):
+            values, mask, sign, infinite, k = terms(env, body_value)
+            with np.errstate(all="ignore"):
+                values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
+                if is_sum:
+                    total = np.sum(np.where(mask, values, 0.0), axis=axis, keepdims=True)
+                    result = sign * total
+                else:
+                    total = np.prod(np.where(mask, values, 1.0), axis=axis, keepdims=True)
+                    result = np.where(np.asarray(sign) > 0, total, 1.0 / total)
+                if infinite:
+                    scale = np.sum(np.where(mask, np.abs(values), 0.0), axis=axis, keepdims=True)
+                    if not is_sum:
+                        scale = np.sum(np.where(mask, np.abs(np.log(np.abs(values))), 0.0),
+                                       axis=axis, keepdims=True)
+                        values = np.log(np.abs(values))
+                    result = np.where(converged(values, mask, k, scale), result, np.nan)
+            return result
+
+        if not body.native:
+            return Node(value, FloatOps.log_of_value(value))
+
+        def log(env):
+            (lv, sv), mask, sign, infinite, k = terms(env, body.log)
+            with np.errstate(all="ignore"):
+                shape = np.broadcast_shapes(np.shape(lv), np.shape(sv), mask.shape)
+                lv, sv = np.broadcast_to(lv, shape), np.broadcast_to(sv, shape)
+                if is_sum:
+                    lv = np.where(mask, lv, -np.inf)
+                    top = np.max(lv, axis=axis, keepdims=True)
+                    top = np.where(np.isfinite(top), top, np.where(np.isnan(top), np.nan, 0.0))
+                    total = np.sum(np.where(mask, sv * np.exp(lv - top), 0.0), axis=axis,
+                                   keepdims=True)
+                    result = (np.log(np.abs(total)) + top, sign * np.sign(total))
+                else:
+                    total = np.sum(np.where(mask, lv, 0.0), axis=axis, keepdims=True)
+                    signs = np.prod(np.where(mask, sv, 1.0), axis=axis, keepdims=True)
+                    result = (np.where(np.asarray(sign) > 0, total, -total), signs)
+                if infinite:  # judged on the values, as ``value`` does
+                    v = value(env)
+                    result = (np.where(np.isnan(v), np.nan, result[0]), result[1])
+            return result
+        return Node(value, log, True)
+
+    # -- integrals ------------------------------------------------------------------------
+
+    def integral(self, e: sp.Integral, level: int) -> Node:
+        """An integral over its limits, the last outermost, each owning the next axis."""
+        *inner, limit = e.limits
+        if len(limit) != 3:
+            raise NotEvaluable(f"only definite integrals: the limit of {limit[0]} has no bounds")
+        var, low, high = limit
+        body_expr = sp.Integral(e.function, *inner) if inner else e.function
+        if low == high:
+            return self.constant(sp.Integer(0))
+        flip = 1.0
+        if low == sp.oo or high == -sp.oo or (low.is_infinite and high.is_infinite and low == sp.oo):
+            low, high, flip = high, low, -1.0
+        if low == sp.oo or high == -sp.oo:
+            raise NotEvaluable(f"an integral over {var} from {e.limits[-1][1]} to {e.limits[-1][2]}")
+        axis = level + 1
+        body = self.compile(body_expr, axis)
+        body_value = self.number_of(body)
+        low_v = None if low == -sp.oo else self.number_of(self.compile(low, level))
+        high_v = None if high == sp.oo else self.number_of(self.compile(high, level))
+        points = [self.feature(f, axis) for f in features(body_expr, var)
+                  if not (f.point.free_symbols & {var})]
+
+        def value(env):
+            lo = None if low_v is None else np.broadcast_to(low_v(env), env_shape(env, axis))
+            hi = None if high_v is None else np.broadcast_to(high_v(env), env_shape(env, axis))
+            sign = flip
+            if lo is not None and hi is not None:
+                sign = np.where(lo > hi, -flip, flip)
+                lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+            cuts = [np.broadcast_to(p(env), env_shape(env, axis) + (p.width,))
+                    for p in points]
+            cuts = np.concatenate(cuts, axis=-1) if cuts else np.zeros(env_shape(env, axis) + (0,))
+            if lo is None and hi is None and cuts.shape[-1] == 0:
+                cuts = np.zeros(env_shape(env, axis) + (1,))
+            cuts = np.where(np.isfinite(cuts), cuts, 0.0 if lo is None else lo[..., None])
+            if lo is not None:
+                cuts = np.maximum(cuts, lo[..., None])
+            if hi is not None:
+                cuts = np.minimum(cuts, hi[..., None])
+            cuts = np.sort(cuts, axis=-1)
+            pieces = _pieces(lo, hi, cuts)
+            total, magnitude = _de_integrate(env, var, axis, body_value, pieces)
+            if axis == 1:
+                env.scale = env.scale + magnitude
+            return sign * total
+
+        return Node(value, FloatOps.log_of_value(value))
+
+    def feature(self, f: Feature, axis: int):
+        """A closure giving the feature points of an integral at ``axis``: shape (outer...,
+        1 at axis and after..., width), with NaN where a sum's index is out of range."""
+        if f.density is not None:
+            func = f.density
+
+            def means(env):
+                m = env.inst.mixtures[func][1][:, :, 0]
+                return m.reshape((-1,) + (1,) * (env.ndim - 1) + (m.shape[1],))
+            means.width = MIXTURE_COMPONENTS
+            return means
+        level = axis + len(f.limits)
+        point = self.number_of(self.compile(f.point, level))
+        bounds = []
+        for k, (index, low, high) in enumerate(f.limits):
+            if low.is_infinite or high.is_infinite:
+                raise NotEvaluable("a feature inside an infinite sum")
+            bounds.append((index, self.number_of(self.compile(low, axis + k)),
+                           self.number_of(self.compile(high, axis + k))))
+        width = 1
+        for _, low, high in f.limits:
+            width *= MAX_I if not (low.is_number and high.is_number) else int(abs(high - low)) + 1
+
+        def collect(env, k=0):
+            if k == len(bounds):
+                return np.asarray(point(env), dtype=float)
+            index, low_f, high_f = bounds[k]
+            lo = np.rint(np.asarray(low_f(env), dtype=float))
+            hi = np.rint(np.asarray(high_f(env), dtype=float))
+            start, count, _ = _karr(lo, hi)
+            size = int(np.max(count)) if np.size(count) else 0
+            ax = axis + 1 + k
+            shape = [1] * env.ndim
+            shape[ax] = max(size, 1)
+            steps = np.arange(max(size, 1), dtype=float).reshape(shape)
+            previous = env.open(index, start + steps, ax, max(size, 1))
+            try:
+                v = collect(env, k + 1)
+            finally:
+                env.close(index, previous, ax)
+            v = np.broadcast_to(v, np.broadcast_shapes(np.shape(v), steps.shape, np.shape(count)))
+            return np.where(steps < count, v, np.nan)
+
+        def points(env):
+            v = np.asarray(collect(env), dtype=float)
+            n_limits = len(bounds)
+            target = list(env_shape(env, axis))
+            shape = list(np.shape(v)) + [1] * (env.ndim - np.ndim(v))
+            for k in range(n_limits):
+                target[axis + 1 + k] = shape[axis + 1 + k]
+            v = np.broadcast_to(v.reshape(shape), target)
+            collected = list(range(axis + 1, axis + 1 + n_limits))
+            v = np.moveaxis(v, collected, list(range(env.ndim - n_limits, env.ndim)))
+            v = v.reshape(v.shape[:env.ndim - n_limits] + (1,) * n_limits + (-1,))
+            if v.shape[-1] < width:
+                v = np.concatenate([v, np.full(v.shape[:-1] + (width - v.shape[-1],), np.nan)], -1)
+            return v[..., :width]
+
+        points.width = width
+        return points
+
+    # -- densities and models ---------------------------------------------------------------
+
+    def mixture(self, e, level: int) -> Node:
+        func = e.func
+        args = [self.number_of(self.compile(a, level)) for a in e.args]
+
+        def log(env):
+            mixture = env.inst.mixtures.get(func)
+            if mixture is None or mixture[1].shape[2] != len(args):
+                raise NotEvaluable(f"no density for {e}")
+            w, m, s = mixture
+            ys = [a(env) for a in args]
+            pairs = []
+            for k in range(w.shape[1]):
+                with np.errstate(divide="ignore"):
+                    total = np.log(env.instance_axis(w[:, k]))
+                for d, y in enumerate(ys):
+                    total = total + gauss_logpdf(y, env.instance_axis(m[:, k, d]),
+                                                 env.instance_axis(s[:, k, d]))
+                pairs.append((total, 1.0))
+            return FloatOps.log_sum(pairs)[0], 1.0
+
+        def fast_log(env):
+            # log of the value where it is positive; log-sum-exp only where it underflows
+            with np.errstate(all="ignore"):
+                v = value(env)
+                lv = np.log(v)
+                bad = ~(v > 0) | ~np.isfinite(v)
+                if np.any(bad):
+                    lv = np.where(bad, log(env)[0], lv)
+            return lv, 1.0
+
+        def value(env):
+            w, m, s = env.inst.mixtures[func]
+            ys = [a(env) for a in args]
+            total = 0.0
+            with np.errstate(all="ignore"):
+                for k in range(w.shape[1]):
+                    exponent = 0.0
+                    for d, y in enumerate(ys):
+                        exponent = exponent + gauss_logpdf(y, env.instance_axis(m[:, k, d]),
+                                                           env.instance_axis(s[:, k, d]))
+                    total = total + env.instance_axis(w[:, k]) * np.exp(exponent)
+            return total
+        return Node(value, fast_log, True)
+
+    def conditional(self, e, level: int) -> Node:
+        func = e.func
+        y = self.number_of(self.compile(e.variable, level))
+        condition = e.condition
+        if self.parameter_vector(condition):
+            theta = self.compile(condition[0], level).value
+
+            def log(env):
+                fam = env.inst.family.get(func)
+                params = theta(env)
+                if fam is None or not isinstance(params, Params) or len(params.values) != len(fam.parameters):
+                    raise NotEvaluable(f"{condition[0]} is not a parameter vector of {func}")
+                with np.errstate(all="ignore"):
+                    return fam.logpdf(y(env), *params.values), 1.0
+        else:
+            given = [self.number_of(self.compile(c, level)) for c in condition]
+
+            def log(env):
+                weights = env.inst.regressions.get(func)
+                if weights is None or weights[0].shape[1] != len(given) + 1:
+                    raise NotEvaluable(f"no {REGRESSION} for {e}")
+                a = [env.instance_axis(weights[0][:, j]) for j in range(len(given) + 1)]
+                b = [env.instance_axis(weights[1][:, j]) for j in range(len(given) + 1)]
+                with np.errstate(all="ignore"):
+                    return regression_logpdf(y(env), [g(env) for g in given], a, b), 1.0
+
+        def value(env):
+            with np.errstate(all="ignore"):
+                return np.exp(log(env)[0])
+        return Node(value, log, True)
+
+    def model(self, e, level: int) -> Node:
+        func = e.func
+        *inputs, weights = e.args
+        if len(inputs) != 1:
+            raise NotEvaluable(f"models of one input only: {e}")
+        x = self.number_of(self.compile(inputs[0], level))
+        w_of = self.compile(weights, level).value
+        consumer = self.roles.models.get(func)
+
+        def value(env):
+            shape = env.inst.model_shape[func]
+            fam = env.inst.family.get(consumer) if consumer is not None else None
+            outputs = len(fam.parameters) if fam is not None else 1
+            w = w_of(env)
+            if not isinstance(w, Params):
+                raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
+            raw = shape.forward(x(env), w.values, outputs)
+            if fam is None:
+                return raw[0]
+            return Params(tuple(fam.link(raw)), fam)
+        return Node(value, FloatOps.log_of_value(value))
+
+    def model_output(self, e, level: int) -> Node:
+        """f_k[x, phi]: every output of the random model, then the k-th of them, where k may
+        be an array (a sum's index, or class labels)."""
+        if len(e.args) != 3:
+            raise NotEvaluable(f"a model output takes (k, input, parameters): {e}")
+        k_of, x_of = (self.number_of(self.compile(a, level)) for a in e.args[:2])
+        w_of = self.compile(e.args[2], level).value
+        func = e.func
+
+        def value(env):
+            w = w_of(env)
+            if not isinstance(w, Params):
+                raise NotEvaluable(f"the parameters {e.args[2]} of {e} have no weights")
+            outputs = env.inst.model_shape[func].forward(x_of(env), w.values, MAX_I)
+            index = np.rint(np.asarray(k_of(env), dtype=float)).astype(int) - 1
+            total = np.nan
+            for m, out in enumerate(outputs):
+                total = np.where(index == m, out, total)
+            return total
+        return Node(value, FloatOps.log_of_value(value))
+
+
+def env_shape(env: Env, axis: int) -> tuple:
+    """The shape of a value that varies along the axes before ``axis`` only."""
+    return tuple(env.sizes[:axis]) + (1,) * (env.ndim - axis)
+
+
+def _pieces(lo, hi, cuts) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The pieces between consecutive cuts: ("finite", a, b), ("right", a, -), ("left", -, b)."""
+    points = [cuts[..., j] for j in range(cuts.shape[-1])]
+    ends = ([lo] if lo is not None else []) + points + ([hi] if hi is not None else [])
+    pieces = []
+    if lo is None:
+        pieces.append(("left", None, ends[0]))
+    pieces += [("finite", a, b) for a, b in zip(ends, ends[1:], strict=False)]
+    if hi is None:
+        pieces.append(("right", ends[-1], None))
+    return pieces
+
+
+def _nodes(pieces, level: int, axis: int, ndim: int):
+    """Every piece's new nodes at ``level`` along ``axis``, and their weights; for each node
+    also whether it is an extreme one (on an end, or in a far tail)."""
+    ys, ws, extremes = [], [], []
+    shape = [1] * ndim
+    for kind, a, b in pieces:
+        if kind == "finite":
+            side, distance, weight = quad.tanh_sinh(level)
+            shape[axis] = len(distance)
+            half = (b - a) / 2
+            d = distance.reshape(shape)
+            y = np.where(side.reshape(shape) < 0, a + half * d,
+                         np.where(side.reshape(shape) > 0, b - half * d, a + half))
+            ys.append(y)
+            ws.append(half * weight.reshape(shape))
+            extremes.append(quad.extreme_nodes(level, "finite"))
+        else:
+            distance, weight = quad.exp_sinh(level)
+            shape[axis] = len(distance)
+            d = distance.reshape(shape)
+            end = a if kind == "right" else b
+            ys.append(end + d if kind == "right" else end - d)
+            ws.append(np.broadcast_to(weight.reshape(shape), np.broadcast_shapes(np.shape(end), d.shape)))
+            extremes.append(quad.extreme_nodes(level, "half"))
+    sizes = [np.shape(y)[axis] for y in ys]
+    target = np.broadcast_shapes(*(np.shape(y)[:axis] + (1,) + np.shape(y)[axis + 1:] for y in ys))
+
+    def full(a, size):
+        s = list(target)
+        s[axis] = size
+        return np.broadcast_to(a, s)
+
+    y = np.concatenate([full(v, n) for v, n in zip(ys, sizes, strict=True)], axis=axis)
+    w = np.concatenate([full(v, n) for v, n in zip(ws, sizes, strict=True)], axis=axis)
+    extreme = np.concatenate(extremes)
+    return y, w, extreme
+
+
+def _de_integrate(env: Env, var, axis: int, body, pieces) -> np.ndarray:
+    """Double-exponential quadrature, level by level, until every instance's estimate is
+    within QUADRATURE_TOLERANCE of its integral of |f|; NaN where it never is."""
+    total = absolute = previous = last_change = None
+    converged = None
+    for level in range(quad.MAX_LEVEL + 1):
+        y, w, extreme = _nodes(pieces, level, axis, env.ndim)
+        size = y.shape[axis]
+        saved = env.open(var, y, axis, size)
+        try:
+            f = np.asarray(body(env), dtype=float)
+        finally:
+            env.close(var, saved, axis)
+        with np.errstate(all="ignore"):
+            f = np.broadcast_to(f, np.broadcast_shapes(f.shape, w.shape))
+            shape = [1] * f.ndim
+            shape[axis] = size
+            lost = ~np.isfinite(f) & extreme.reshape(shape)
+            f = np.where(lost, 0.0, f)
+            part = np.sum(f * w, axis=axis, keepdims=True)
+            part_abs = np.sum(np.abs(f) * w, axis=axis, keepdims=True)
+        if total is None:
+            total, absolute = part, part_abs
+        else:
+            total, absolute = total / 2 + part, absolute / 2 + part_abs
+        if level >= 1:
+            with np.errstate(all="ignore"):
+                change = np.abs(total - previous) / (absolute + 1e-300)
+            if level >= quad.MIN_LEVEL:
+                # Past the first levels a double-exponential rule squares its relative error
+                # at each level: a change d that is shrinking leaves an error of about d^2.
+                converged = ((change <= np.sqrt(env.tolerance)) & (change <= last_change)) \
+                    | (np.abs(total - previous) <= 1e-300)
+                if np.all(converged | ~np.isfinite(total)):
+                    break
+            last_change = change
+        previous = total
+    return np.where(converged, total, np.nan), absolute
+
+
+def compile_side(expr: sp.Expr, roles: Roles, substitution: dict) -> tuple[Node, int]:
+    """``expr`` compiled for the float backend, and the number of axes it needs."""
+    compiler = VectorCompiler(roles, substitution)
+    node = compiler.compile(expr)
+    value = compiler.number_of(node)
+    return Node(value, node.log, node.native), 1 + depth(expr, substitution)
+
+
+def evaluate(expr: sp.Expr, inst: Instances, roles: Roles, eps: float | None,
+             substitution: dict | None = None) -> np.ndarray:
+    """``expr`` on every instance of the chunk: an array of shape (n,)."""
+    node, ndim = compile_side(expr, roles, substitution or {})
+    return values_of(node, ndim, inst, eps)
+
+
+def values_of(node: Node, ndim: int, inst: Instances, eps: float | None) -> np.ndarray:
+    env = Env(inst, ndim, eps)
+    with np.errstate(all="ignore"):
+        v = node.value(env)
+    return np.broadcast_to(np.asarray(v, dtype=float), (inst.n,) + (1,) * (ndim - 1)).reshape(inst.n)
+
+
+def log_values_of(node: Node, ndim: int, inst: Instances, eps: float | None,
+                  tolerance: float = QUADRATURE_TOLERANCE):
+    """((log|value|, sign), scale) on every instance of the chunk: the scale is the sum of
+    the integrals of |f| of its integrals outside every binder (a difference of integrals is
+    compared relative to it, not to its own small value)."""
+    env = Env(inst, ndim, eps, tolerance)
+    with np.errstate(all="ignore"):
+        lv, sv = node.log(env)
+    shape = (inst.n,) + (1,) * (ndim - 1)
+    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(inst.n)
+    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(inst.n),
+             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(inst.n)), scale)
