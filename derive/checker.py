@@ -50,12 +50,20 @@ class StepResult:
         """Did the step come out as its author expects? A wrong twin (expect="refuted")
         passes only while it is REFUTED; UNPROVEN is never a pass."""
         want = Status.REFUTED if self.entry.expect == "refuted" else Status.VERIFIED
-        return self.verdict.status is want
+        return self.verdict.status is want or self.not_linked
+
+    @property
+    def not_linked(self) -> bool:
+        """A link a reader inferred between displays (``Step.candidate``) that was not
+        proved: no step at all, never a failure and never REFUTED."""
+        return getattr(self.entry, "candidate", False) and self.verdict.status is not Status.VERIFIED
 
     @property
     def outcome(self) -> str:
         """The status as shown: a twin that is refuted reads "refuted as expected"."""
         status = self.verdict.status.value
+        if self.not_linked:
+            return "not linked"
         if self.entry.expect == "refuted":
             return "refuted as expected" if self.expected else f"{status} (expected REFUTED)"
         return status
@@ -179,6 +187,10 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
                                              entry.hypotheses)
     verdict = kernel.decide(symbolic, numeric_verdict,
                             same_claim=not isinstance(entry, Definition))
+    if getattr(entry, "candidate", False) and verdict.status is not Status.VERIFIED:
+        verdict = Verdict(Status.UNPROVEN, verdict.symbolic, verdict.numeric,
+                          (*verdict.notes, "not linked: a candidate link between displays "
+                           "that was not proved, so not a step"))
     return StepResult(derivation, entry, verdict, justification, time.perf_counter() - start)
 
 

@@ -54,6 +54,7 @@ class Step:
     note: str = ""
     expect: str = "verified"
     location: Location | None = None
+    candidate: bool = False  # a link a reader inferred (derive.latex): a step only if proved
 
     @property
     def rule_names(self) -> str:

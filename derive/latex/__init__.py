@@ -58,12 +58,19 @@ from derive.derivation import Derivation
 from derive.latex import search
 from derive.latex.chains import DocumentReport, ReadEquation, build_derivations
 from derive.latex.document import find_displays, read_source
-from derive.latex.reader import LatexError, SymbolTable, parse_chain, roles_of, transform
+from derive.latex.reader import (
+    LatexError,
+    SymbolTable,
+    parse_display_text,
+    read_display,
+)
+from derive.latex.tokens import Macros
 
-__all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document", "tex"]
+__all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document",
+           "read_macros", "tex"]
 
 _KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "function",
-          "model", "symbol"}
+          "model", "symbol", "random"}
 
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*'*")
@@ -80,12 +87,17 @@ def _declare(table: SymbolTable, kind: str, names, where: str = "") -> None:
     target = {"positive": table.positive, "nonnegative": table.nonnegative,
               "integer": table.integer, "index": table.indices, "density": table.densities,
               "function": table.functions, "model": table.functions,
-              "symbol": table.symbols}.get(kind)
+              "symbol": table.symbols, "random": table.random}.get(kind)
     for name in names:
         if target is not None:
             target.add(name)
         if kind in ("positive", "nonnegative"):
             (table.nonnegative if kind == "positive" else table.positive).discard(name)
+        if kind == "symbol":
+            table.functions.discard(name)
+            table.densities.discard(name)
+        if kind in ("function", "model", "density"):
+            table.symbols.discard(name)
 
 
 @dataclass
@@ -107,13 +119,13 @@ class Symbols:
         """The expression ``latex`` writes (no relation); never evaluated as code."""
         if not isinstance(latex, str):
             raise LatexError(f"tex() takes a LaTeX string, not {type(latex).__name__}")
-        tree = parse_chain(latex, self.table)
-        roles_of(tree, self.table)
-        chain = transform(tree, self.table, latex)
-        if chain.relations:
-            raise LatexError(f"tex() reads one expression; {latex!r} is a chain with "
-                             f"{', '.join(chain.relations)}: give each side on its own")
-        return chain.sides[0]
+        trees = parse_display_text(latex, self.table)
+        self.table.roles.collect(trees)
+        chains = read_display(trees, self.table, latex)
+        if len(chains) != 1 or chains[0].relations:
+            raise LatexError(f"tex() reads one expression; {latex!r} is a chain or a list: "
+                             f"give each side on its own")
+        return chains[0].sides[0]
 
 
 def tex(latex: str) -> sp.Expr:
@@ -130,11 +142,33 @@ class Document:
 
 
 _REPORTS: dict[str, DocumentReport] = {}
+_MACRO_FILES: list[Path] = []
 
 
 def document_report(path: str | Path) -> DocumentReport | None:
     """The report of the last ``load_document`` of ``path``: displays read, skipped, unread."""
     return _REPORTS.get(str(Path(path)))
+
+
+def read_macros(paths: list[str | Path]) -> None:
+    """Macros every document loaded from now on expands, from files (``--macros FILE``):
+    ``\\newcommand``, ``\\def`` and ``\\DeclareMathOperator``, for a book whose macros
+    live outside the chapter being read."""
+    _MACRO_FILES.clear()
+    for path in paths:
+        path = Path(path)
+        if not path.is_file():
+            raise LatexError(f"{path}: no such macro file (--macros FILE takes a .tex or .sty "
+                             f"file of \\newcommand definitions)")
+        _MACRO_FILES.append(path)
+
+
+def _macros(source_text: str) -> Macros:
+    macros = Macros()
+    for path in _MACRO_FILES:
+        macros.scan(read_source(path).text)
+    macros.scan(source_text)
+    return macros
 
 
 def load_document(path: str | Path, chapter: int | None = None,
@@ -152,21 +186,22 @@ def load_document(path: str | Path, chapter: int | None = None,
             raise LatexError(f"{path}: chapter {chapter} has no display math "
                              f"(the document has chapters {min(c for c in chapters if c)}"
                              f"-{max(c for c in chapters if c)})")
-    table = SymbolTable()
+    table = SymbolTable(macros=_macros(source.masked))
     for declaration in source.declarations:
         _declare(table, declaration.kind, declaration.names, f"{path}:{declaration.line}: ")
     report = DocumentReport(str(path), displays=len(displays))
     parsed = []
     for display in displays:
         try:
-            trees = [(eq, parse_chain(eq.text, table, source.text, str(path)))
+            trees = [(eq, parse_display_text(eq.text, table, filename=str(path),
+                                             offset=eq.offset, file_text=source.text))
                      for eq in display.equations]
         except LatexError as e:
             report.unread.append(e)
             parsed.append((display, None))
             continue
-        for _, tree in trees:
-            roles_of(tree, table)
+        for _, chains in trees:
+            table.roles.collect(chains)
         parsed.append((display, trees))
     reads: list[ReadEquation | None] = []
     for display, trees in parsed:
@@ -174,7 +209,9 @@ def load_document(path: str | Path, chapter: int | None = None,
             reads.append(None)
             continue
         try:
-            chains = [(eq, transform(tree, table, source.text, str(path))) for eq, tree in trees]
+            chains = [(eq, chain) for eq, found in trees
+                      for chain in read_display(found, table, eq.text, str(path), eq.offset,
+                                                source.text)]
         except LatexError as e:
             report.unread.append(e)
             reads.append(None)

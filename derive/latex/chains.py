@@ -2,16 +2,19 @@
 
 What is a chain (documented in derive.latex): ``lhs = a = b = c`` with a named left side
 (``\\hat\\theta``, ``L[\\phi]``) is the chain a -> b -> c; with any other left side
-(``D_KL[q||p] = ...``) the chain starts at the left side. A display whose named left side is
-the left side of the chain just before it continues that chain (the book's 5.29 -> 5.30);
-one whose optimum has a new name and a new optimisation variable continues it when the new
-objective is the old one with the old variable replaced (5.30 -> 5.31, a modelling
-substitution). A two-sided equation with a named left side is a definition: ``q(y) = ...``
-is offered to later steps as a substitution, and is otherwise skipped and counted; so is a
-named row ``h_1 = f_1[x, phi_1]``. Inside a chain, ``f[x, phi] = phi_0 + phi_1 x`` defines
-f, ``L[phi] = a = b`` defines L as a, and ``argmin[F] = argmin[L[phi]]`` names F. Each is an
-assumption, applied with relation := and shown so, never a proved equality. Definitions are
-in scope until the end of their chapter.
+(``D_KL[q||p] = ...``) the chain starts at the left side. A step is a relation the author
+wrote: the rows of one display, or a display that starts with its relation (``= ...``),
+which continues the display before it. A link derive infers between separate displays is a
+*candidate* (``Step.candidate``): a display whose named left side is the left side of the
+chain just before it (the book's 5.29 -> 5.30), or one whose optimum has a new name and a
+new optimisation variable when the new objective is the old one with the old variable
+replaced (5.30 -> 5.31, a modelling substitution). A candidate that is proved is a step; one
+that is not is "not linked", never refuted. A two-sided equation with a named left side is
+a definition: ``q(y) = ...`` is offered to later steps as a substitution, and is otherwise
+skipped and counted; so is a named row ``h_1 = f_1[x, phi_1]``. Inside a chain,
+``f[x, phi] = phi_0 + phi_1 x`` defines f, ``L[phi] = a = b`` defines L as a, and
+``argmin[F] = argmin[L[phi]]`` names F. Each is an assumption, applied with relation := and
+shown so, never a proved equality. Definitions are in scope until the end of their chapter.
 """
 
 from __future__ import annotations
@@ -179,6 +182,14 @@ class _Builder:
         sides = list(chain.sides)
         variable = _integration_variable(sides)
         sides = [resolve_kl_variable(s, variable) for s in sides]
+        if chain.continues:
+            self._continue_display(read, sides)
+            return
+        if chain.conditional:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: holds under a condition "
+                                       f"written beside it, which derive does not read")
+            return
         if not chain.relations:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: no relation")
             return
@@ -193,8 +204,9 @@ class _Builder:
             if self.current is None:
                 self.current = self._start(*self.pending)
                 self.pending = None
-            links = [(self.current.last, sides[1], chain.lines[1])]
-            links += [(sides[k], sides[k + 1], chain.lines[k + 1])
+            # a link derive infers (the same left side again): a candidate, never refuted
+            links = [(self.current.last, sides[1], chain.lines[1], True)]
+            links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
                       for k in range(1, len(sides) - 1)]
             self._steps(self.current, links, read)
             self.current_name = sides[0]
@@ -224,10 +236,32 @@ class _Builder:
                 self.definitions[display.label] = definition
                 self.report.definitions += 1
         derivation = self._start(sides[first], display, chain.lines[first])
-        links = [(sides[k], sides[k + 1], chain.lines[k + 1])
+        links = [(sides[k], sides[k + 1], chain.lines[k + 1], False)
                  for k in range(first, len(sides) - 1)]
         self._steps(derivation, links, read)
         self.current, self.current_name = derivation, sides[0] if named else None
+
+    def _continue_display(self, read: ReadEquation, sides: list) -> None:
+        """``= ...`` (or ``&= ...``): the author continues the display before."""
+        chain = read.chain
+        if self.current is None and self.pending is None:
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: continues a display "
+                                       f"that was not read or holds no chain")
+            self.finish()
+            return
+        other = [r for r in chain.relations if r not in ("=", ":=")]
+        if other:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: the relation {other[0]}"
+                                       f" (derive checks = and := chains)")
+            return
+        if self.current is None:
+            self.current = self._start(*self.pending)
+            self.pending = None
+        links = [(self.current.last, sides[0], chain.lines[0], False)]
+        links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
+                  for k in range(len(sides) - 1)]
+        self._steps(self.current, links, read)
 
     def finish(self) -> None:
         if self.pending is not None:
@@ -257,14 +291,14 @@ class _Builder:
     def _steps(self, derivation: Derivation, links, read: ReadEquation) -> None:
         labels = self._labels(read.display, len(links))
         taken = {e.label for e in derivation.entries}
-        for (before, after, line), label in zip(links, labels, strict=True):
+        for (before, after, line, candidate), label in zip(links, labels, strict=True):
             while label in taken:
                 label += "'"
             taken.add(label)
-            self._step(derivation, before, after, line, label, read)
+            self._step(derivation, before, after, line, label, read, candidate)
 
     def _step(self, derivation: Derivation, before, after, line: int, label: str,
-              read: ReadEquation) -> None:
+              read: ReadEquation, candidate: bool = False) -> None:
         location = Location(self.path, line)
         where = f"{location}: step {label}"
         given = read.equation.justifications.get(line)
@@ -300,9 +334,13 @@ class _Builder:
             if rule.origin in ("definition", "naming"):
                 self._let(derivation, rule)
         adder = derivation.define if relation is Relation.DEFINE else derivation.eq
-        adder(after, by=list(rules), label=label, note=f"read: {after}; {note}")
+        if candidate:
+            note += "; a candidate link between displays (the same left side): a step if " \
+                    "proved, otherwise not linked"
+        adder(after, by=list(rules), label=label, note=f"read: {_as_written(after)}; {note}")
         # The step records where the document wrote it, not this line of Python.
-        derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location)
+        derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location,
+                                                     candidate=candidate)
         self.report.steps += 1
 
     def _defined_in_chain(self, before, after, label: str, location: Location
@@ -344,8 +382,14 @@ class _Builder:
         if any(e.label == label for e in derivation.entries):
             return
         entry = derivation.let(definition.lhs, definition.rhs, label=label,
-                               note=f"read: {definition.lhs} := {definition.rhs}")
+                               note=f"read: {_as_written(definition.lhs)} := "
+                                    f"{_as_written(definition.rhs)}")
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+
+
+def _as_written(e: sp.Expr) -> str:
+    """The expression as read, terms in the author's order (SymPy would sort them)."""
+    return sp.sstr(e, order="none")
 
 
 def _stem(path: str) -> str:

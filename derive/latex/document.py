@@ -35,10 +35,13 @@ class Declaration:
 
 @dataclass
 class Equation:
-    """One equation of a display: ``text`` is the whole file blanked outside it (so lark's
-    positions are the file's), with the rows' justifications and ``% by:`` comments by line."""
+    """One equation of a display: ``text`` is the display's content blanked outside the
+    equation's rows, ``offset`` where that content starts in the file (a position in
+    ``text`` plus ``offset`` is the position in the file); with the rows' justifications
+    and ``% by:`` comments by line."""
 
     text: str
+    offset: int
     start_line: int
     justifications: dict[int, str] = field(default_factory=dict)
 
@@ -61,6 +64,7 @@ class Source:
     text: str
     markdown: bool
     declarations: list[Declaration] = field(default_factory=list)
+    masked: str = ""  # the text with comments (and in Markdown, code) blanked
 
 
 def read_source(path: Path) -> Source:
@@ -131,6 +135,7 @@ def find_displays(source: Source) -> list[Display]:
         masked = _mask_markdown(masked)
     else:
         masked = _COMMENT.sub(lambda m: " " * len(m.group(0)), masked)
+    source.masked = masked
     chapters = _chapters(masked) if not source.markdown else []
     spans = _display_spans(masked, source.markdown)
     displays = []
@@ -182,6 +187,9 @@ def _display_spans(text: str, markdown: bool) -> list[tuple[int, int, str, bool]
     for m in re.finditer(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", text, re.S):
         if not any(a <= m.start() < b for a, b in taken):
             group = 1 if m.group(1) is not None else 2
+            if markdown and group == 1 and not _on_lines_of_its_own(text, m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                continue  # $$...$$ inside a sentence (a blog's inline math): not a display
             spans.append((m.start(group), m.end(group), "$$" if group == 1 else r"\[", False))
             taken.append((m.start(), m.end()))
     if markdown:
@@ -192,6 +200,15 @@ def _display_spans(text: str, markdown: bool) -> list[tuple[int, int, str, bool]
     return spans
 
 
+def _on_lines_of_its_own(text: str, start: int, end: int) -> bool:
+    """Nothing but spaces before ``start`` on its line, and after ``end`` on its line
+    nothing but spaces and punctuation."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip(" \t.,;:")
+
+
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 _BLANKED = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\label\s*\{[^}]*\}|&"
                       r"|\\(begin|end)\s*\{(aligned|split|gathered)\}(\[[a-z]\])?")
@@ -199,7 +216,8 @@ _TAG = re.compile(r"\\tag\*?\s*\{([^}]*)\}")
 _ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*([^()\n]*?)\s*\)\s*[.,;]?\s*$")
 _ROW_REASON = re.compile(r"(\\q?quad|&&?)\s*\\(?:text|mbox|textrm)\s*\{([^{}]*)\}\s*[.,;]?\s*$")
 _END_PUNCTUATION = re.compile(r"[.,;]\s*$")
-_RELATION_START = re.compile(r"^\s*(=|:=|\\coloneqq|\\triangleq)")
+_RELATION_START = re.compile(r"^(\s|\\[,;:! ]|\\q?quad\b|\\hspace\*?\{[^}]*\}|\\(left|right)\.)*"
+                             r"(=|:=|\\coloneqq|\\triangleq|\\approx|\\leq?|\\geq?|<|>)")
 _HAS_RELATION = re.compile(r"(?<![<>!:\\])=|:=|\\coloneqq")
 
 
@@ -209,7 +227,6 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
     relation continues the expression above."""
     content = text[start:end]
     first_line = _line_of(text, start)
-    column = start - (text.rfind("\n", 0, start) + 1)
 
     def line_at(offset: int) -> int:
         return first_line + content.count("\n", 0, offset)
@@ -260,10 +277,8 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
             groups[-1].append((row_start, row_end))
     for group in groups:
         g_start, g_end = group[0][0], group[-1][1]
-        # pad so that lark's line and column are the file's
-        padded = ("\n" * (first_line - 1) + " " * column
-                  + re.sub(r"[^\n]", " ", local[:g_start]) + local[g_start:g_end])
-        display.equations.append(Equation(padded, line_at(g_start), dict(reasons)))
+        text_of_group = _blank(_blank(local, g_end, len(local)), 0, g_start)
+        display.equations.append(Equation(text_of_group, start, line_at(g_start), dict(reasons)))
 
 
 def _tag_label(tag: str) -> str:
