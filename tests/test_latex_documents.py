@@ -328,7 +328,7 @@ def test_an_unread_display_is_never_a_pass(tmp_path, capsys):
     assert main(["check", str(path), "--instances", "20"]) == 3
     captured = capsys.readouterr()
     assert "1 verified" in captured.out and "could not be read" in captured.err
-    assert r"cannot read the command \unknowncommand" in captured.out
+    assert r"cannot read this: the command \unknowncommand" in captured.out
 
 
 def test_a_new_name_for_the_objective_is_a_definition(tmp_path):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -64,6 +65,25 @@ class DocumentReport:
                 f"{len(self.unread)} unread; {self.chains} chains with {self.steps} steps, "
                 f"{self.definitions} definitions, {len(self.skipped)} equations skipped "
                 f"(no derivation)")
+
+    def reasons(self) -> Counter:
+        """How many displays were left unread for each reason (``cases``, ``syntax``...)."""
+        return Counter(e.code for e in self.unread)
+
+    def counts(self) -> str:
+        """The reach in one line: ``notes.md: 12 displays, 9 read, 3 unread (cases 2, ...)``."""
+        reasons = ", ".join(f"{code} {n}" for code, n in self.reasons().most_common())
+        return (f"{self.path}: {self.displays} displays, {self.read} read, "
+                f"{len(self.unread)} unread" + (f" ({reasons})" if reasons else ""))
+
+    def as_json(self) -> dict:
+        """Displays found, read and unread, each unread one with where, why and a message."""
+        return {"file": self.path, "displays": self.displays, "read": self.read,
+                "unread": len(self.unread), "steps": self.steps, "chains": self.chains,
+                "definitions": self.definitions, "skipped": len(self.skipped),
+                "unread_displays": [
+                    {"line": e.line, "column": e.column, "reason": e.code,
+                     "message": e.detail} for e in self.unread]}
 
 
 def _is_name(e: sp.Expr) -> bool:

@@ -241,11 +241,19 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
     for m in _TAG.finditer(local):
         display.tag = _tag_label(m.group(1))
         local = _blank(local, m.start(), m.end())
+    inner = _inner_environments(local)
+
+    def protected(offset: int) -> bool:
+        return any(a <= offset < b for a, b in inner)
+
     for m in _BLANKED.finditer(local):
-        local = _blank(local, m.start(), m.end())
+        if not protected(m.start()):
+            local = _blank(local, m.start(), m.end())
     rows: list[tuple[int, int]] = []
     position = 0
     for m in _ROW_BREAK.finditer(local):
+        if protected(m.start()):
+            continue  # a row of a matrix or of cases, not of the display
         rows.append((position, m.start()))
         local = _blank(local, m.start(), m.end())
         position = m.end()
@@ -279,6 +287,21 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
         g_start, g_end = group[0][0], group[-1][1]
         text_of_group = _blank(_blank(local, g_end, len(local)), 0, g_start)
         display.equations.append(Equation(text_of_group, start, line_at(g_start), dict(reasons)))
+
+
+_INNER = re.compile(r"\\begin\{(bmatrix|pmatrix|matrix|vmatrix|Bmatrix|Vmatrix|smallmatrix|"
+                    r"cases|dcases|rcases|array|tabular)\}")
+
+
+def _inner_environments(text: str) -> list[tuple[int, int]]:
+    """Spans of the matrices, arrays and case distinctions inside a display: their ``\\\\``
+    and ``&`` separate their own rows and cells, not the display's."""
+    spans = []
+    for m in _INNER.finditer(text):
+        close = text.find(f"\\end{{{m.group(1)}}}", m.end())
+        if close >= 0:
+            spans.append((m.start(), close))
+    return spans
 
 
 def _tag_label(tag: str) -> str:

@@ -13,8 +13,11 @@ through the ``SymbolTable``, never through ``eval`` or ``sympify`` of a string.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +38,7 @@ from derive.notation import (
     SampleIndexed,
     Variance,
     density,
+    mass_function,
     model,
     model_output,
     sig,
@@ -61,9 +65,10 @@ class LatexError(DeriveError):
     is a stable reason (``syntax``, ``ambiguous-application``, ``cases``, ...)."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None,
-                 code: str = "syntax"):
+                 code: str = "syntax", detail: str = ""):
         super().__init__(message)
         self.line, self.column, self.code = line, column, code
+        self.detail = detail or message  # what is wrong, without where
 
 
 class _Refused(Exception):
@@ -100,6 +105,13 @@ class Roles:
     alone: set[str] = field(default_factory=set)  # keys used as a value
     alone_letters: set[str] = field(default_factory=set)  # letters used free, as values
     counts: set[str] = field(default_factory=set)  # names bounding a sum: positive integers
+    applications: Counter = field(default_factory=Counter)  # key -> times applied to (...)
+
+    def only_applied(self, key: str) -> bool:
+        """A name the document applies to brackets again and again and never uses alone:
+        a function, consistently (reading it so can make no true line false, nor a false
+        one true: what holds for every function holds for a product with it too)."""
+        return self.applications[key] >= 2 and key not in self.alone
 
     def collect(self, chains: Iterable[S.Chain]) -> None:
         for chain in chains:
@@ -129,6 +141,7 @@ class Roles:
         if isinstance(node, S.Juxtaposed):
             key = role_key(node.name)
             group = node.group
+            self.applications[key] += 1
             if group.condition is not None or group.semicolon is not None:
                 self.conditioned.add(key)
                 self.applied.add(key)
@@ -192,6 +205,7 @@ class SymbolTable:
     roles: Roles = field(default_factory=Roles)
     macros: Macros = field(default_factory=Macros)
     created: dict[str, dict[str, bool]] = field(default_factory=dict)  # name -> assumptions
+    classes: dict = field(default_factory=dict)  # (kind, name, conditional) -> class
 
     def assumptions(self, name: str, letter: str) -> dict[str, bool]:
         if name in self.indices or name in self.counts or letter in self.indices or \
@@ -225,10 +239,24 @@ class SymbolTable:
             return sp.Symbol(name, integer=True, nonnegative=True)
         return sp.Symbol(name, integer=True, positive=True)
 
+    def function_class(self, kind: str, name: str, conditional: bool = False):
+        """The class of the named density, mass function, model or function, made once:
+        SymPy's assumption machinery makes building one slow, and one name is one class."""
+        found = self.classes.get((kind, name, conditional))
+        if found is None:
+            make = {"density": lambda: density(name, conditional=conditional),
+                    "mass": lambda: mass_function(name, conditional=conditional),
+                    "model": lambda: model(name),
+                    "output": lambda: model_output(name),
+                    "function": lambda: sp.Function(name, real=True),
+                    "bold function": lambda: sp.Function(name, commutative=False)}[kind]
+            found = self.classes[(kind, name, conditional)] = make()
+        return found
+
     def is_function(self, key: str, letter: str) -> bool:
         return (key in self.functions or letter in self.functions or key in self.densities
                 or key in self.roles.defined or key in self.roles.applied
-                or letter in KNOWN_FUNCTIONS)
+                or letter in KNOWN_FUNCTIONS or self.roles.only_applied(key))
 
     def is_value(self, key: str) -> bool:
         return key in self.symbols or key in self.roles.alone
@@ -240,8 +268,16 @@ class SymbolTable:
 # ---------------------------------------------------------------------------------------
 # Building without evaluating.
 
+def _is_matrix(e: sp.Basic) -> bool:
+    return isinstance(e, (sp.MatrixBase, sp.MatrixExpr))
+
+
 def add(terms: list[sp.Expr]) -> sp.Expr:
-    return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+    if len(terms) == 1:
+        return terms[0]
+    if any(_is_matrix(t) for t in terms):
+        return sp.MatAdd(*terms, evaluate=False)
+    return sp.Add(*terms, evaluate=False)
 
 
 def mul(factors: list[sp.Expr]) -> sp.Expr:
@@ -250,7 +286,11 @@ def mul(factors: list[sp.Expr]) -> sp.Expr:
     flat: list[sp.Expr] = []
     for factor in factors:
         flat.extend(factor.args if isinstance(factor, sp.Mul) else (factor,))
-    return flat[0] if len(flat) == 1 else sp.Mul(*flat, evaluate=False)
+    if len(flat) == 1:
+        return flat[0]
+    if any(_is_matrix(f) for f in flat):
+        return sp.MatMul(*flat, evaluate=False)
+    return sp.Mul(*flat, evaluate=False)
 
 
 def negate(e: sp.Expr) -> sp.Expr:
@@ -262,6 +302,8 @@ def negate(e: sp.Expr) -> sp.Expr:
 
 
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if _is_matrix(base):
+        return sp.MatPow(base, exponent, evaluate=False)
     return sp.Pow(base, exponent, evaluate=False)
 
 
@@ -334,9 +376,10 @@ class Reader:
         self.offset = offset
         self.file_text = source if file_text is None else file_text
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope, by letter
+        self.first_line = bisect.bisect_right(_line_starts(self.file_text), offset)
 
     def line_of(self, pos: int) -> int:
-        return self.file_text.count("\n", 0, pos + self.offset) + 1
+        return self.first_line + self.source.count("\n", 0, pos)
 
     def chain(self, node: S.Chain) -> Chain:
         continues = node.sides[0] is None
@@ -643,8 +686,8 @@ class Reader:
 
     def _function(self, function_name: str, name: S.Name):
         if name.font == "bold":
-            return sp.Function(function_name, commutative=False)
-        return sp.Function(function_name, real=True)
+            return self.table.function_class("bold function", function_name)
+        return self.table.function_class("function", function_name)
 
     def _prime_derivative(self, node: S.Juxtaposed, function_name: str,
                           arguments: list[sp.Expr]) -> sp.Expr:
@@ -664,14 +707,51 @@ class Reader:
     def _density(self, node: S.Juxtaposed, function_name: str) -> sp.Expr:
         group = node.group
         condition = group.condition if group.condition is not None else group.semicolon
+        items = [*group.items, *(condition or [])]
+        if any(isinstance(i, S.Chain) for i in items):
+            return self._probability_of_values(node, function_name, condition)
         variables = self._arguments(group)
         if condition is not None:
             if len(variables) != 1:
                 raise _Refused("joint-conditional", f"{_display_name(node.name)}(x, y|z): "
                                f"derive reads one variable before the bar", node.pos)
             given = [self.value(c) for c in condition]
-            return density(function_name, conditional=True)(*variables, *given)
-        return density(function_name)(*variables)
+            return self.table.function_class("density", function_name, True)(*variables,
+                                                                              *given)
+        return self.table.function_class("density", function_name)(*variables)
+
+    def _probability_of_values(self, node: S.Juxtaposed, function_name: str,
+                               condition: list[S.Node] | None) -> sp.Expr:
+        """``P(X = 1)``, ``Pr(y = k|\\mathbf{x})``, ``P(D_1 = 1 \\mid H = 0)``: the mass
+        function of the variables named, at the values given (``P_{X}(1)``,
+        ``Pr_{y}(k|x)``, ``P_{D_1|H}(1|0)``)."""
+        def split(items: list[S.Node]) -> tuple[list[str], list[sp.Expr]]:
+            names, values = [], []
+            for item in items:
+                if isinstance(item, S.Chain):
+                    variable = item.sides[0]
+                    if not isinstance(variable, S.Name):
+                        raise _Refused("probability-of-event", "an event whose left side is "
+                                       "not a variable (P(X + Y = 1))", item.pos)
+                    names.append(sp.sstr(self.value(variable)))
+                    values.append(self.value(item.sides[1]))
+                else:
+                    values.append(self.value(item))
+            return names, values
+
+        variables, values = split(node.group.items)
+        if len(variables) != len(values):
+            raise _Refused("probability-of-event", "some values before the bar are events "
+                           "(X = 1) and some are not", node.pos)
+        given_names, given = split(condition or [])
+        label = ",".join(variables) + (f"|{','.join(given_names)}" if given_names else "")
+        name = f"{function_name}_{{{label}}}"
+        if condition is None:
+            return self.table.function_class("mass", name)(*values)
+        if len(values) != 1:
+            raise _Refused("joint-conditional", f"{_display_name(node.name)}(X = a, Y = b|...):"
+                           f" derive reads one variable before the bar", node.pos)
+        return self.table.function_class("mass", name, True)(*values, *given)
 
     def _bracket_application(self, node: S.Juxtaposed) -> sp.Expr:
         """``f[x_i, \\phi]``, ``L[\\phi]``, ``\\mbox{a}[z]``, ``\\delta[y - y_i]``: square
@@ -697,11 +777,12 @@ class Reader:
             found, label = self.script_items(name.sub, name)
             if found is not None and len(found) == 1 and not all(
                     isinstance(i, S.Number) for i in (name.sub.items or [])):
-                return model_output(model_name)(found[0], *arguments)  # f_k[x, phi]
+                # f_k[x, phi]: the k-th output
+                return self.table.function_class("output", model_name)(found[0], *arguments)
             model_name += f"_{label}"
         if model_name == "sig" and len(arguments) == 1:
             return sig(arguments[0])  # the book's logistic sigmoid
-        return model(model_name)(*indices, *arguments)
+        return self.table.function_class("model", model_name)(*indices, *arguments)
 
     def _special_application(self, node: S.Juxtaposed) -> sp.Expr | None:
         name, group = node.name, node.group
@@ -768,8 +849,8 @@ class Reader:
                 sides.append(value)
                 if len(value.args) >= 1 and isinstance(value.args[0], sp.Symbol):
                     variable = value.args[0]
-        q_value, p_value = (s if not isinstance(s, str) else density(s)(variable)
-                            for s in sides)
+        q_value, p_value = (s if not isinstance(s, str) else
+                            self.table.function_class("density", s)(variable) for s in sides)
         return KL(q_value, p_value, variable)
 
     def _average(self, node: S.Juxtaposed, kind: type) -> sp.Expr:
@@ -840,7 +921,7 @@ class Reader:
 
     def _law(self, node: S.Node, variable: sp.Expr) -> sp.Expr:
         if isinstance(node, S.Name) and node.sub is None and not node.accents:
-            return density(node.letter)(variable)
+            return self.table.function_class("density", node.letter)(variable)
         if isinstance(node, S.Juxtaposed) and node.name.font == "cal" and \
                 node.name.letter == "N" and node.group.condition is None and \
                 len(node.group.items) == 2:
@@ -892,8 +973,9 @@ class Reader:
                 raise _Refused("integral", "limits for an integral over several variables",
                                node.pos)
             return sp.Integral(body, (variables[0], low, high))
-        if _has_density(body):
-            # \int p(x) ... dx without limits: over every value, as probability texts mean
+        if node.whole or _has_density(body):
+            # \int_x ..., or \int p(x) ... dx without limits: over every value, as
+            # probability texts mean
             return sp.Integral(body, *[(v, -sp.oo, sp.oo) for v in variables])
         return sp.Integral(body, *variables)
 
@@ -905,15 +987,21 @@ class Reader:
                 raise _Refused("derivative", "a derivative with respect to something that is "
                                "not a variable", variable.pos)
             variables.append((value, order))
+        plain = [v for v, _ in variables]
+        if node.named and isinstance(node.of, S.Name) and node.at is not None:
+            # \frac{\partial u}{\partial a}(a, b): u is a function of (a, b)
+            points = self._arguments(node.at)
+            if set(plain) <= set(points) and all(isinstance(p, sp.Symbol) for p in points):
+                quantity = self._dependent(node.of, points)
+                return sp.Derivative(quantity, *variables, evaluate=False)
         if node.named and isinstance(node.of, S.Name):
-            quantity = self._dependent(node.of, [v for v, _ in variables])
+            quantity = self._dependent(node.of, plain)
         else:
             quantity = self.value(node.of)
         derivative = sp.Derivative(quantity, *variables, evaluate=False)
         if node.at is None:
             return derivative
         points = self._arguments(node.at)
-        plain = [v for v, _ in variables]
         if points == plain[:len(points)] and len(points) == len(set(plain)):
             return derivative
         if len(points) != len(plain):
@@ -991,6 +1079,9 @@ class Reader:
             raise _Refused("evaluation", "|...|_{...}: a value at a point, which derive does "
                            "not read", node.pos)
         return sp.Abs(body, evaluate=False)
+
+    def _Matrix(self, node: S.Matrix) -> sp.Expr:
+        return sp.ImmutableMatrix([[self.value(cell) for cell in row] for row in node.rows])
 
     def _Chain(self, node: S.Chain) -> sp.Expr:
         raise _Refused("syntax", "a relation where an expression was expected", node.pos)
@@ -1087,30 +1178,59 @@ def resolve_kl_variable(expr: sp.Expr, variable: sp.Symbol) -> sp.Expr:
 # ---------------------------------------------------------------------------------------
 # Entry points.
 
-def source_context(source: str, line: int, column: int) -> str:
-    """The source line and a caret under ``column`` (1-based)."""
-    lines = source.splitlines()
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret_pad = "".join("\t" if c == "\t" else " " for c in text[:max(column - 1, 0)])
-    return f"{text}\n{caret_pad}^"
+CONTEXT = 160  # characters of a long line shown around the fault
+
+
+def source_context(source: str, line: int, column: int, pos: int | None = None) -> str:
+    """The source line (a window of it, if it is long) and a caret under ``column``."""
+    text = _line_text(source, line) if pos is None else _line_at(source, pos)
+    start = max(0, column - 1 - CONTEXT // 2) if len(text) > CONTEXT else 0
+    shown = text[start:start + CONTEXT] if len(text) > CONTEXT else text
+    prefix = "..." if start else ""
+    caret_pad = " " * len(prefix) + "".join(
+        "\t" if c == "\t" else " " for c in text[start:max(column - 1, 0)])
+    suffix = "..." if start + CONTEXT < len(text) and len(text) > CONTEXT else ""
+    return f"{prefix}{shown}{suffix}\n{caret_pad}^"
+
+
+def _line_text(source: str, line: int) -> str:
+    at = 0
+    for _ in range(line - 1):
+        at = source.find("\n", at) + 1
+        if at == 0:
+            return ""
+    end = source.find("\n", at)
+    return source[at:] if end < 0 else source[at:end]
+
+
+def _line_at(source: str, pos: int) -> str:
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    return source[start:] if end < 0 else source[start:end]
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(source: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", source)]
 
 
 def _position(source: str, pos: int) -> tuple[int, int]:
     pos = max(0, min(pos, len(source)))
-    line = source.count("\n", 0, pos) + 1
+    line = bisect.bisect_right(_line_starts(source), pos)
     column = pos - (source.rfind("\n", 0, pos) + 1) + 1
     return line, column
 
 
 def located(code: str, message: str, pos: int, source: str, filename: str) -> LatexError:
     """A LatexError naming file:line:column, with the source line and a caret."""
-    if pos < 0:
-        return LatexError(f"{filename}: cannot read {message}", code=code)
-    line, column = _position(source, pos)
     if not message.startswith("cannot"):
-        message = f"cannot read {message}"
+        message = f"cannot read this: {message}"
+    if pos < 0:
+        return LatexError(f"{filename}: {message}", code=code, detail=message)
+    line, column = _position(source, pos)
     return LatexError(f"{filename}:{line}:{column}: {message}\n"
-                      f"{source_context(source, line, column)}", line, column, code)
+                      f"{source_context(source, line, column, pos)}", line, column, code,
+                      message)
 
 
 def parse_display_text(text: str, table: SymbolTable, filename: str = "<latex>",
@@ -1143,8 +1263,9 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
     except RecursionError:
         raise located("too-deep", "the math is nested too deeply to read: split it",
                       first + offset, file_text, filename) from None
-    except (TypeError, ValueError, AttributeError, IndexError, DeriveError) as e:
-        # SymPy refusing a combination (a noncommutative argument where it needs a number)
+    except Exception as e:  # noqa: BLE001
+        # SymPy refusing a combination (a noncommutative factor in a matrix product): a
+        # display derive cannot build is unread, with what SymPy said, never a traceback
         raise located("sympy", f"SymPy cannot build it: {type(e).__name__}: {e}",
                       first + offset, file_text, filename) from None
 

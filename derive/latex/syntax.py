@@ -54,7 +54,7 @@ class Node:
                 for item in value:
                     if isinstance(item, Node):
                         found.append(item)
-                    elif isinstance(item, tuple):
+                    elif isinstance(item, (tuple, list)):
                         found.extend(i for i in item if isinstance(i, Node))
         return found
 
@@ -191,6 +191,7 @@ class Integral(Node):
     high: Node | None
     body: Node
     variables: list[Name]
+    whole: bool = False  # over every value of the variables (\\int_x, \\int_{\\mathbb{R}})
 
 
 @dataclass(eq=False)
@@ -230,6 +231,11 @@ class Bars(Node):
     body: Node
     double: bool
     sub: Subscript | None = None
+
+
+@dataclass(eq=False)
+class Matrix(Node):
+    rows: list[list[Node]]
 
 
 @dataclass(eq=False)
@@ -341,8 +347,10 @@ otherwise for if when as given while via using from such s.t. respectively all e
 any iff only def""".split())
 
 
-def _is_letter_token(t: Token) -> bool:
-    return t.kind == "letter"
+# what _skip_spaces skips once sizes and thin spaces are gone (see _meaningful)
+_SKIPPED = SEPARATORS | SPACES | {r"\color", r"\label", r"\index", r"\tag", r"\vphantom",
+                                  r"\phantom", r"\hphantom", r"\mystrut", r"\vrule",
+                                  r"\hrule"}
 
 
 # ---------------------------------------------------------------------------------------
@@ -428,8 +436,11 @@ class Parser:
             self._raw_group()
 
     def peek(self) -> Token:
-        self._skip_spaces()
-        return self.tokens[self.k]
+        t = self.tokens[self.k]
+        if t.kind == "cmd" and t.text in _SKIPPED:
+            self._skip_spaces()
+            t = self.tokens[self.k]
+        return t
 
     def next(self) -> Token:
         t = self.peek()
@@ -668,9 +679,6 @@ class Parser:
         if t.text in ("<", ">"):
             self.k += 1
             return t.text
-        if t.text == "!" and self.tokens[self.k + 1].text == "=":
-            self.k += 2
-            return r"\neq"
         return None
 
     # -- expressions --------------------------------------------------------------------
@@ -800,8 +808,8 @@ class Parser:
     def _postfix(self, node: Node) -> Node:
         while True:
             t = self.tokens[self.k]
-            if t.text == "!" and self.tokens[self.k + 1].text != "=":
-                self.k += 1
+            if t.text == "!":
+                self.k += 1  # n! = 120: in LaTeX a ! is a factorial, never half of !=
                 node = Factorial(node.pos, node)
                 continue
             if t.text == "^":
@@ -1015,31 +1023,34 @@ class Parser:
         return Group(opener.pos, opener.text, items, condition, divergence, semicolon)
 
     def _item(self) -> Node:
-        """One item of a bracketed list: an expression, or ``X = 1`` (an event)."""
+        """One item of a bracketed list: an expression, or an event ``X = 1`` (a Chain)."""
         t = self.peek()
         if t.kind == "cmd" and t.text in ELLIPSES:
             raise self.error("ellipsis", f"{t.text} in a list: derive reads no sequences "
                              f"written with an ellipsis", t)
         node = self.expression()
         relation_token = self.peek()
+        if relation_token.text == "=":
+            self.k += 1
+            return Chain(node.pos, [node, self.expression()], [("=", relation_token.pos)])
         if self._relation() is not None or (relation_token.text in REFUSED_RELATIONS
                                             and relation_token.text != r"\mid"):
             raise self.error("probability-of-event", "a relation inside brackets (an event "
-                             "like P(X = 1), or a condition): derive reads densities "
-                             "p(x|y), not probabilities of events", relation_token)
+                             "like P(X > 1), or a condition): derive reads densities "
+                             "p(x|y) and probabilities of values P(X = x)", relation_token)
         return node
 
     # -- names --------------------------------------------------------------------------
 
     def _name_or_application(self) -> Node:
+        start = self.tokens[self.k]
         name, power, transpose = self.name()
-        t = self.tokens[self.k]
-        while t.kind == "cmd" and t.text in SPACES and t.text not in (r"\left", r"\bigl",
-                                                                      r"\Bigl", r"\biggl",
-                                                                      r"\Biggl", r"\big",
-                                                                      r"\Big", r"\bigg"):
-            self.k += 1
-            t = self.tokens[self.k]
+        if name.font == "word" and name.letter in FUNCTIONS and name.sub is None \
+                and not name.primes and not transpose:
+            return self._word_call(start, name.letter, power)  # \textrm{cos}(x) is cos(x)
+        if name.font == "cal" and name.letter == "O" and not name.sub:
+            raise self.error("order", "big-O notation (\\mathcal{O}): derive has no reading "
+                             "for it", start)
         nxt = self.peek()
         if nxt.text in ("(", "[") and not transpose:
             if _is_divergence_name(name):
@@ -1321,7 +1332,9 @@ class Parser:
         if command in (r"\underset", r"\overset") and command == r"\underset":
             return self._underset()
         if command == r"\pi":
-            if self._applied_ahead(self.k + 1) or self.tokens[self.k + 1].text == "_":
+            after = self.tokens[self.k + 1]
+            if self._applied_ahead(self.k + 1) or after.text in ("_", "'") or (
+                    after.text == "^" and self.tokens[self.k + 2].text in ("*", r"\star")):
                 return self._name_or_application()  # pi(a|s): a policy, not the number
             self.k += 1
             return Constant(t.pos, "pi")
@@ -1408,10 +1421,48 @@ class Parser:
         start, end, inner = self._raw_group()
         environment = self.source[start:end].strip()
         code = ENVIRONMENTS.get(environment.rstrip("*"), "environment")
+        if environment in ("bmatrix", "pmatrix", "matrix", "Bmatrix"):
+            return self._matrix(t, environment)
         what = {"cases": "a case distinction (\\begin{cases})",
-                "matrix": f"a matrix or vector written out (\\begin{{{environment}}})",
+                "matrix": f"a matrix written with \\begin{{{environment}}} (a determinant or an "
+                          f"array)",
                 "table": "a table"}.get(code, f"the environment {environment}")
         raise self.error(code, f"{what}: derive has no reading for it", t)
+
+    def _matrix(self, t: Token, environment: str) -> Node:
+        """``\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}``: rows of cells."""
+        rows: list[list[Node]] = [[]]
+        saved = self.context
+        self.context = _Context()
+        while True:
+            nxt = self.peek()
+            if nxt.text == r"\end":
+                self.k += 1
+                _, _, closing = self._raw_group()
+                if "".join(x.text for x in closing) != environment:
+                    raise self.error("syntax", f"\\begin{{{environment}}} closed by "
+                                     f"\\end{{{''.join(x.text for x in closing)}}}", nxt)
+                break
+            if nxt.kind == "end":
+                raise self.error("syntax", f"\\begin{{{environment}}} is never closed", t)
+            if nxt.kind == "cmd" and nxt.text in ELLIPSES:
+                raise self.error("ellipsis", f"{nxt.text} in a matrix: derive reads matrices "
+                                 f"whose every entry is written", nxt)
+            rows[-1].append(self.expression())
+            sep = self.peek()
+            if sep.text == "&":
+                self.k += 1
+            elif sep.text == r"\\":
+                self.k += 1
+                if self.peek().text != r"\end":
+                    rows.append([])
+            elif sep.text != r"\end":
+                raise self.error("syntax", f"a matrix entry followed by {self.describe(sep)}",
+                                 sep)
+        self.context = saved
+        if len({len(r) for r in rows}) != 1 or not rows[0]:
+            raise self.error("matrix", "a matrix whose rows have different lengths", t)
+        return Matrix(t.pos, rows)
 
     def _fraction(self) -> Node:
         t = self.next()
@@ -1617,6 +1668,16 @@ class Parser:
         argument = self._argument_reach(t)
         return Call(t.pos, function, argument, power, base)
 
+    def _word_call(self, start: Token, function: str, power: Node | None) -> Node:
+        nxt = self.peek()
+        if nxt.text in ("(", "["):
+            group = self.group()
+            if len(group.items) != 1 or group.condition is not None:
+                raise self.error("syntax", f"{function} of a list", nxt)
+            argument: Node = Grouped(nxt.pos, group.items[0], nxt.text)
+            return self._postfix_call(Call(start.pos, function, argument, power))
+        return Call(start.pos, function, self._argument_reach(start), power)
+
     def _postfix_call(self, call: Call) -> Node:
         if self.tokens[self.k].text == "^":
             if call.power is not None:
@@ -1714,24 +1775,33 @@ class Parser:
         return [(name, None, None)]
 
     def _integral(self) -> Node:
+        """``\\int_a^b ... dx``; ``\\int ... dx``; ``\\int_x ... dx`` and ``\\int_{x,y} ...
+        dx dy`` (over every value of the variables named); ``\\int_{\\mathbb{R}^n}``."""
         t = self.next()
         low = high = None
+        region: list[Token] | None = None
         while self.tokens[self.k].text in ("_", "^", r"\limits"):
             mark = self.tokens[self.k].text
             self.k += 1
             if mark == r"\limits":
                 continue
             if mark == "_":
-                if self.tokens[self.k].text == "{" and self._limit_is_region():
-                    raise self.error("integral", "an integral over a region or a set "
-                                     "(\\int_{x, y}, \\int_{\\mathcal{X}}): derive reads "
-                                     "\\int_a^b ... dx", t)
-                low = self._script_argument()
+                if self.tokens[self.k].text == "{":
+                    start = self.k
+                    _, _, region = self._raw_group()
+                    self.k = start
+                    low = self._script_argument_or_none()
+                else:
+                    region = [self.tokens[self.k]]
+                    low = self._script_argument()
             else:
                 high = self._script_argument()
-        if (low is None) != (high is None):
-            raise self.error("integral", "an integral with one limit: give both, or neither",
-                             t)
+        if high is None and region is not None:
+            low = None  # a region, checked against the differentials below
+        elif (low is None) != (high is None):
+            raise self.error("integral", "an integral with an upper limit and no lower one", t)
+        else:
+            region = None
         self.context.integrals += 1
         try:
             self._skip_spaces()
@@ -1747,22 +1817,33 @@ class Parser:
                 variables = self._differentials(greedy=self.context.integrals == 1)
         finally:
             self.context.integrals -= 1
-        return Integral(t.pos, low, high, body, variables)
+        if region is not None and not self._whole_space(region, variables):
+            raise self.error("integral", "an integral over a region or a set (\\int_U, "
+                             "\\int_{[a,b]}): derive reads \\int_a^b ... dx, and \\int_x, "
+                             "\\int_{\\mathbb{R}} over every value", t)
+        whole = region is not None
+        return Integral(t.pos, None if whole else low, None if whole else high, body,
+                        variables, whole)
 
-    def _limit_is_region(self) -> bool:
-        depth, j = 0, self.k
-        while self.tokens[j].kind != "end":
-            x = self.tokens[j]
-            if x.text == "{":
-                depth += 1
-            elif x.text == "}":
-                depth -= 1
-                if depth == 0:
-                    return False
-            elif depth == 1 and (x.text == "," or x.text in (r"\mathcal", r"\in")):
-                return True
-            j += 1
-        return False
+    def _script_argument_or_none(self) -> Node | None:
+        start = self.k
+        try:
+            return self._script_argument()
+        except Unreadable:
+            self.k = start
+            self._raw_group()
+            return None
+
+    def _whole_space(self, region: list[Token], variables: list[Name]) -> bool:
+        """``\\int_x`` with dx, ``\\int_{x, y}`` with dx dy, ``\\int_{\\mathbb{R}^2}``."""
+        texts = [x.text for x in region if x.text not in SPACES]
+        if texts[:3] == [r"\mathbb", "{", "R"] and texts[3:4] == ["}"]:
+            rest = texts[4:]
+            return not rest or rest in (["^", str(len(variables))], ["^", "{",
+                                                                    str(len(variables)), "}"])
+        names = [x for x in texts if x != ","]
+        written = [v.letter for v in variables if v.plain()]
+        return len(written) == len(variables) and sorted(names) == sorted(written)
 
     def _differentials(self, greedy: bool) -> list[Name]:
         variables = []
@@ -1812,6 +1893,11 @@ class Parser:
             raise self.error("derivative", "\\nabla^2 (a Hessian or Laplacian): derive has no "
                              "reading for it", t)
         if self.tokens[self.k].text != "_":
+            body = self._argument_reach(t)
+            if isinstance(body, Juxtaposed) and len(body.group.items) == 1 and \
+                    isinstance(body.group.items[0], Name) and body.group.condition is None:
+                # \nabla f(\mathbf{x}): the gradient with respect to f's one argument
+                return Derivative(t.pos, body, [(body.group.items[0], 1)], False, True)
             raise self.error("derivative", "\\nabla without a subscript: with respect to "
                              "what? write \\nabla_{\\mathbf{w}}", t)
         self.k += 1
@@ -1853,11 +1939,14 @@ class Parser:
     def _mathop(self) -> Node:
         t = self.next()
         start, end, inner = self._raw_group()
-        word = self._text_of(inner)
+        word = self._text_of([x for x in inner if x.text not in WORDS and x.text != "~"])
         if word in ("argmin", "argmax"):
             return self._optimum(word, self._optimum_variables())
         if word in ("max", "min"):
             return self._after_max_or_min(t, word)
+        if word in ("minimize", "maximize", "min", "max", "sgn", "sign"):
+            raise self.error("optimum-value", f"\\mathop{{{word}}}: derive reads argmin and "
+                             f"argmax", t)
         raise self.error("unknown-command", f"\\mathop{{{self.source[start:end]}}}", t)
 
     def _underset(self) -> Node:
@@ -2014,9 +2103,28 @@ def _joined(body: Node, sign: int, term: Node) -> Node:
 def parse_display(tokens: list[Token], source: str) -> list[Chain]:
     """The equations of one display (prose, ``\\quad`` and commas between equations
     separate them), or Unreadable."""
-    return Parser(tokens, source).display()
+    return Parser(_meaningful(tokens), source).display()
+
+
+def _meaningful(tokens: list[Token]) -> list[Token]:
+    """The tokens without the sizes and spaces that mean nothing (``\\left``, ``\\,``,
+    ``\\left.``): the parser then sees each token's neighbours as the reader does."""
+    kept: list[Token] = []
+    skip_dot = False
+    for t in tokens:
+        if skip_dot:
+            skip_dot = False
+            if t.text == ".":
+                continue
+        if t.kind == "cmd" and t.text in SPACES:
+            skip_dot = t.text in (r"\left", r"\right")
+            continue
+        if t.text == "~":
+            continue
+        kept.append(t)
+    return kept
 
 
 __all__ += ["Bars", "BigOp", "Call", "Chain", "Constant", "Derivative", "Extremum", "Frac",
-            "Factorial", "Group", "Grouped", "Integral", "Juxtaposed", "Name", "Number",
+            "Factorial", "Group", "Grouped", "Integral", "Juxtaposed", "Matrix", "Name", "Number",
             "Optimum", "Power", "Product", "Root", "Subscript", "Sum", "Transpose"]

@@ -40,22 +40,19 @@ class Token:
 
 
 _TOKEN = re.compile(r"""
-    (?P<cmd>\\(?:[A-Za-z]+|.))      # a command: a backslash and letters, or one character
-  | (?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
-  | (?P<letter>[A-Za-z])
-  | (?P<space>\s+)
-  | (?P<char>.)
+    \s*(?:
+      (?P<cmd>\\(?:[A-Za-z]+|.))      # a command: a backslash and letters, or one character
+    | (?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
+    | (?P<letter>[A-Za-z])
+    | (?P<char>\S)
+    )
 """, re.X | re.S)
 
 
 def _raw_tokens(text: str, start: int, end: int) -> list[Token]:
-    tokens = []
-    for m in _TOKEN.finditer(text, start, end):
-        kind = m.lastgroup
-        if kind == "space":
-            continue
-        tokens.append(Token(kind, m.group(), m.start()))
-    return tokens
+    end = start + len(text[start:end].rstrip())  # trailing spaces would match nothing, slowly
+    return [Token(m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup))
+            for m in _TOKEN.finditer(text, start, end)]
 
 
 @dataclass(frozen=True)
