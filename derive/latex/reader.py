@@ -106,6 +106,7 @@ class Roles:
     alone_letters: set[str] = field(default_factory=set)  # letters used free, as values
     counts: set[str] = field(default_factory=set)  # names bounding a sum: positive integers
     applications: Counter = field(default_factory=Counter)  # key -> times applied to (...)
+    signatures: dict = field(default_factory=dict)  # key -> the names u(a, b) = ... defines it of
 
     def only_applied(self, key: str) -> bool:
         """A name the document applies to brackets again and again and never uses alone:
@@ -120,6 +121,7 @@ class Roles:
                     "=", ":=") and all(isinstance(i, S.Name) for i in first.group.items) \
                     and first.group.condition is None:
                 self.defined.add(role_key(first.name))
+                self.signatures.setdefault(role_key(first.name), first.group.items)
             for side in chain.sides:
                 if side is not None:
                     self._walk(side, frozenset())
@@ -128,11 +130,9 @@ class Roles:
         if isinstance(node, S.BigOp):
             inner = bound | {index.letter for index, _, _ in node.indices}
             for index, low, high in node.indices:
-                if high is None:
-                    self.counts.add(index.letter.upper())  # \sum_d runs over d = 1..D
-                elif isinstance(high, S.Name) and high.sub is None and not high.accents \
-                        and high.font in ("", "word"):
-                    self.counts.add(high.letter)
+                if isinstance(high, S.Name) and not high.accents and high.font in ("", "word"):
+                    self.counts.add(high.letter if high.sub is None else
+                                    f"{high.letter}_{_label(high.sub.text)}")
                 for limit in (low, high):
                     if limit is not None:
                         self._walk(limit, bound)
@@ -681,7 +681,8 @@ class Reader:
         if label:
             base += f"^{label}"
         if name.sub is not None:
-            base += f"_{_label(name.sub.text)}"
+            label = _label(name.sub.text)
+            base += f"_{label}" if len(label) == 1 else f"_{{{label}}}"
         return base
 
     def _function(self, function_name: str, name: S.Name):
@@ -787,11 +788,10 @@ class Reader:
     def _special_application(self, node: S.Juxtaposed) -> sp.Expr | None:
         name, group = node.name, node.group
         letter = name.letter
-        if letter in ("E",) and name.font in ("", "bb", "word") and not name.accents \
-                and not name.primes and "E" not in self.table.roles.defined:
-            if group.open == "[" or name.font == "bb" or name.sub is not None or \
-                    "E" not in self.table.functions:
-                return self._average(node, Expectation)
+        if letter == "E" and name.font in ("", "bb", "word") and not name.accents \
+                and not name.primes and "E" not in self.table.functions \
+                and "E" not in self.table.symbols:
+            return self._average(node, Expectation)  # E[X]: declare E a function otherwise
         if letter in ("Var", "var", "Cov", "cov", "V") and name.font in ("word", "", "bb") \
                 and (letter != "V" or name.font == "bb"):
             kind = Covariance if letter.lower() == "cov" else Variance
@@ -905,19 +905,19 @@ class Reader:
                                "some do not", node.pos)
             return variables, laws
         free = {s for b in bodies for s in b.free_symbols if isinstance(s, sp.Symbol)}
-        declared = [s for s in free if s.name in self.table.random]
+        declared = [s for s in free if s.name in self.table.random
+                    or _variable_name(s) in self.table.random]
         if declared:
             return sorted(declared, key=str), []
-        capitals = [s for s in free if re.fullmatch(r"[A-Z]", s.name)]
+        capitals = [s for s in free if re.fullmatch(r"[A-Z]", s.name) and not s.is_integer
+                    and s.is_commutative]
         if capitals:
-            return sorted(capitals, key=str), []
-        # E[w x] with no subscript: everything in it is random, under an unstated joint law
-        # (treating a random quantity as a constant is the unsafe mistake; this is not it)
-        variables = sorted((s for s in free if not s.is_integer), key=str)
-        if not variables:
-            raise _Refused("average", "an expectation of something with no variable in it",
-                           node.pos)
-        return variables, []
+            return sorted(capitals, key=str), []  # E[aX + b]: X is the random variable
+        names = ", ".join(sorted({_variable_name(s) for s in free if not s.is_integer})) or "x"
+        raise _Refused("average", f"an expectation or variance over what? no subscript says, "
+                       f"and no capital letter (X) is a random variable in it: write "
+                       f"\\mathbb{{E}}_{{x}}[...] or declare `% derive: random {names}`",
+                       node.pos)
 
     def _law(self, node: S.Node, variable: sp.Expr) -> sp.Expr:
         if isinstance(node, S.Name) and node.sub is None and not node.accents:
@@ -946,10 +946,7 @@ class Reader:
                 if high is not None:
                     high_value = self.value(high)
                 else:
-                    # \sum_d: over d = 1..D, the textbooks' convention for an unbounded index
-                    bound_name = index.letter.upper()
-                    self.table.counts.add(bound_name)
-                    high_value = self.table.symbol(bound_name)
+                    high_value = self.table.symbol(self._count_of(index.letter))
                 name = index.letter + "prime" * index.primes
                 nonnegative = low_value.is_nonnegative and not low_value.is_positive
                 symbol = self.table.index(name, nonnegative=bool(nonnegative))
@@ -959,6 +956,17 @@ class Reader:
         finally:
             self.bound = saved
         return kind(body, *limits)
+
+    def _count_of(self, letter: str) -> str:
+        """The upper bound of ``\\sum_d`` (over every d): D, the textbooks' count of d's,
+        unless the document uses D for something else than a count; then N_d."""
+        upper = letter.upper()
+        roles = self.table.roles
+        name = upper if upper in roles.counts or (upper != letter and upper not in roles.alone
+                                                  and upper not in roles.applications) \
+            else f"N_{letter}"
+        self.table.counts.add(name)
+        return name
 
     def _Integral(self, node: S.Integral) -> sp.Expr:
         body = self.value(node.body)
@@ -1023,6 +1031,11 @@ class Reader:
                 label = ""
         function_name = name.letter + ("bold" if name.font == "bold" else "") + "".join(
             name.accents) + "prime" * name.primes + (f"_{label}" if label else "")
+        signature = self.table.roles.signatures.get(role_key(name)) if not extra else None
+        if signature is not None:
+            arguments = [self.value(a) for a in signature]
+            if set(variables) <= set(arguments):
+                variables = arguments  # u(a, b) = ... above: du/da is of u(a, b)
         return self._function(function_name, name)(*extra, *variables)
 
     def _Optimum(self, node: S.Optimum) -> sp.Expr:
@@ -1098,6 +1111,10 @@ def _label(text: str) -> str:
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
     text = text.replace("{", "").replace("}", "").replace("\\", "")
     return re.sub(r"\s+", "", text)
+
+
+def _variable_name(s: sp.Symbol) -> str:
+    return s.name.split("_")[0].replace("bold", "").replace("prime", "")
 
 
 def _power_text(source: str, node: S.Node) -> str:

@@ -604,6 +604,8 @@ class Parser:
                 relations.append((relation, t.pos))
                 sides.append(self.expression())
                 continue
+            if t.text == r"\in" and self._space_annotation():
+                continue  # x \in \mathbb{R}^d: the shape of what is written, not a claim
             if t.kind == "cmd" and t.text in REFUSED_RELATIONS:
                 code, what = REFUSED_RELATIONS[t.text]
                 raise self.error(code, f"{what}: derive reads = and := (and skips \\leq, "
@@ -625,6 +627,38 @@ class Parser:
                              f"operator (+, -, \\cdot), a relation (=) or the end of the "
                              f"equation", t)
         return Chain(start.pos, sides, relations)
+
+    def _space_annotation(self) -> bool:
+        """``\\in \\mathbb{R}^{n \\times d}`` closing an equation: consumed, True; else
+        nothing consumed."""
+        j = self.k + 1
+        texts = [x.text for x in self.tokens[j:j + 4]]
+        if texts[:2] == [r"\mathbb", "{"] and texts[2] in ("R", "N", "Z", "C") and \
+                texts[3] == "}":
+            j += 4
+        elif texts[0] == r"\mathbb" and texts[1] in ("R", "N", "Z", "C"):
+            j += 2
+        else:
+            return False
+        while self.tokens[j].text in ("^", "_"):
+            j += 1
+            if self.tokens[j].text == "{":
+                depth = 0
+                while self.tokens[j].kind != "end":
+                    if self.tokens[j].text == "{":
+                        depth += 1
+                    elif self.tokens[j].text == "}":
+                        depth -= 1
+                        if depth == 0:
+                            break
+                    j += 1
+            j += 1
+        after = self.tokens[j]
+        if after.kind == "end" or after.text in (",", ".", ";") or after.text in SEPARATORS \
+                or self._prose_at(j):
+            self.k = j
+            return True
+        return False
 
     def _comma_separates(self, relations) -> bool:
         """``a = b, \\; c = d``: a comma between two equations separates them."""
@@ -729,9 +763,6 @@ class Parser:
             if t.text in (r"\cdot", r"\times", "/", "*"):
                 self.k += 1
                 op = {r"\cdot": "cdot", r"\times": "times", "/": "div", "*": "cdot"}[t.text]
-                if _ends_in_bigop(factors[-1][1]):
-                    raise self.error("reach", f"{t.text} after a sum or product: does the "
-                                     f"sum's body end before it? write brackets", t)
                 factors.append((op, self.juxtaposition()))
                 continue
             break
@@ -742,7 +773,7 @@ class Parser:
     def juxtaposition(self) -> Node:
         start = self.peek()
         factors: list[tuple[str, Node]] = [("", self.factor())]
-        while self._starts_factor() and not _ends_in_bigop(factors[-1][1]):
+        while self._starts_factor():
             factors.append(("implicit", self.factor()))
         if len(factors) == 1:
             return factors[0][1]
@@ -1201,6 +1232,10 @@ class Parser:
         start, end, inner = self._raw_group()
         bold = any(x.text in (r"\bf", r"\bfseries") for x in inner)
         word = self._text_of(inner)
+        written = re.sub(r"\\(bf|rm|it|sf|bfseries)(?![A-Za-z])|[{}]", "", self.source[start:end])
+        if word and not re.fullmatch(r"\s*[A-Za-z][A-Za-z0-9]*\s*", written):
+            raise self.error("text", f"{command.text}{{{written.strip()}}}: prose or text "
+                             f"derive cannot read as a name", command)
         if not word:
             raw = self.source[start:end].strip()
             if raw.startswith("\\") and re.fullmatch(r"\\[A-Za-z]+", raw) and raw[1:] in GREEK:
@@ -1262,6 +1297,9 @@ class Parser:
                 depth -= 1
             j += 1
         end = j
+        if any(self.tokens[x].text in (r"\in", r"\subset", r"\notin") for x in range(start, end)):
+            raise self.error("set", "a subscript over a set (x_{m \\in S}): derive has no reading "
+                             "for families indexed by sets", self.tokens[start])
         text = re.sub(r"\s+", " ", self.source[start_pos:self.tokens[end].pos]).strip()
         saved_k, saved_context = self.k, self.context
         self.context = _Context(subscript=True)
@@ -1590,9 +1628,22 @@ class Parser:
         at = None
         if body is None:
             body = self._argument_reach(frac)
+            named = isinstance(body, Name)  # \frac{d}{dx} f: f is a quantity depending on x
         elif named and self.peek().text == "(":
             at = self.group()
         return Derivative(frac.pos, body, variables, named, kind == "partial", at)
+
+    def _names_in_brackets(self) -> bool:
+        """Do the brackets ahead hold a list of names only (``(x)``, ``(a, b)``)?"""
+        j = self.k + 1
+        while True:
+            t = self.tokens[j]
+            if t.kind == "letter" or (t.kind == "cmd" and (t.text[1:] in GREEK or t.text in BOLD)):
+                j += 1
+            elif t.text in ("_", "'", ",", "{", "}") or t.kind == "number":
+                j += 1
+            else:
+                return t.text == ")"
 
     def _differential_symbol(self) -> str | None:
         t = self.peek()
@@ -1725,14 +1776,35 @@ class Parser:
         if body_start.kind == "end" or body_start.text in ("}", ")", "]", "=", ",") or \
                 body_start.text in RELATIONS:
             raise self.error("sum", f"\\{kind} without a body", body_start)
-        if body_start.text in ("-", "+"):
-            self.k += 1  # \sum_i -x_i: the body is -x_i
-            body: Node = self.term()
-            if body_start.text == "-":
-                body = Sum(body_start.pos, [(-1, body)])
-        else:
-            body = self.term()
+        body = self._bigop_body({index.letter for index, _, _ in indices})
         return BigOp(t.pos, kind, indices, body)
+
+    def _bigop_body(self, letters: set[str]) -> Node:
+        """The body of a sum or product: the factor that follows, then every factor after it
+        that mentions an index (``\\prod_i p(x_i|y) p(y)`` is (prod_i p(x_i|y)) p(y))."""
+        start = self.peek()
+        sign = 1
+        if start.text in ("-", "+"):
+            self.k += 1  # \sum_i -x_i: the body is -x_i
+            sign = -1 if start.text == "-" else 1
+        factors: list[tuple[str, Node]] = [("", self.factor())]
+        while True:
+            save = self.k
+            t = self.peek()
+            if t.text in (r"\cdot", r"\times", "/", "*"):
+                self.k += 1
+                op = {r"\cdot": "cdot", r"\times": "times", "/": "div", "*": "cdot"}[t.text]
+                factor = self.juxtaposition()
+            elif self._starts_factor():
+                op, factor = "implicit", self.factor()
+            else:
+                break
+            if not _mentions_letters(factor, letters):
+                self.k = save
+                break
+            factors.append((op, factor))
+        body = factors[0][1] if len(factors) == 1 else Product(start.pos, factors)
+        return Sum(start.pos, [(-1, body)]) if sign < 0 else body
 
     def _limit_tokens(self) -> list[Token]:
         t = self.tokens[self.k]
@@ -2084,14 +2156,13 @@ def _trailing_bigops(term: Node) -> list[BigOp]:
         return found
 
 
-def _ends_in_bigop(node: Node) -> bool:
-    return bool(_trailing_bigops(node))
-
-
 def _mentions(term: Node, op: BigOp) -> bool:
-    letters = {index.letter for index, _, _ in op.indices}
+    return _mentions_letters(term, {index.letter for index, _, _ in op.indices})
+
+
+def _mentions_letters(node: Node, letters: set[str]) -> bool:
     return any(isinstance(n, Name) and n.letter in letters and not n.font and not n.accents
-               for n in term.walk())
+               for n in node.walk())  # the walk goes into subscripts: x_i mentions i
 
 
 def _joined(body: Node, sign: int, term: Node) -> Node:
