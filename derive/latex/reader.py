@@ -129,7 +129,7 @@ class Roles:
     def _walk(self, node: S.Node, bound: frozenset[str]) -> None:
         if isinstance(node, S.BigOp):
             inner = bound | {index.letter for index, _, _ in node.indices}
-            for index, low, high in node.indices:
+            for _, low, high in node.indices:
                 if isinstance(high, S.Name) and not high.accents and high.font in ("", "word"):
                     self.counts.add(high.letter if high.sub is None else
                                     f"{high.letter}_{_label(high.sub.text)}")
@@ -376,6 +376,7 @@ class Reader:
         self.offset = offset
         self.file_text = source if file_text is None else file_text
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope, by letter
+        self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
         self.first_line = bisect.bisect_right(_line_starts(self.file_text), offset)
 
     def line_of(self, pos: int) -> int:
@@ -525,6 +526,8 @@ class Reader:
             return sp.E  # Euler's number, as in e^{-\lambda}; declare `symbol e` to change
         if node.plain() and node.letter in self.bound:
             return self.bound[node.letter]
+        if self.bound_names and _written(node) in self.bound_names:
+            return self.bound_names[_written(node)]
         bold = node.font == "bold"
         base_name = self.base_name(node)
         indices, label = self.subscript(node)
@@ -714,8 +717,8 @@ class Reader:
         variables = self._arguments(group)
         if condition is not None:
             if len(variables) != 1:
-                raise _Refused("joint-conditional", f"{_display_name(node.name)}(x, y|z): "
-                               f"derive reads one variable before the bar", node.pos)
+                # Pr(x, z|phi): the density of the pair (x, z) given phi
+                variables = [sp.Tuple(*variables)]
             given = [self.value(c) for c in condition]
             return self.table.function_class("density", function_name, True)(*variables,
                                                                               *given)
@@ -758,9 +761,14 @@ class Reader:
         """``f[x_i, \\phi]``, ``L[\\phi]``, ``\\mbox{a}[z]``, ``\\delta[y - y_i]``: square
         brackets after a name apply it (Prince's convention)."""
         name, group = node.name, node.group
-        if group.condition is not None or group.divergence is not None:
-            raise _Refused("conditional-function", f"{_display_name(name)}[...|...]: derive "
-                           f"reads a bar inside brackets for KL and densities only", node.pos)
+        if group.divergence is not None:
+            raise _Refused("divergence", f"{_display_name(name)}[p||q]: a divergence derive "
+                           f"does not know (it reads D_KL)", node.pos)
+        if group.condition is not None:
+            # q[s, a|\pi], \pi[a|s]: in square brackets a bar reads "given", of a function
+            # (Prince writes densities with parentheses): a function of everything in them
+            function = self._function(self.function_name(name), name)
+            return function(*self._arguments(group), *[self.value(c) for c in group.condition])
         if node.power is not None:
             raise _Refused("syntax", f"{_display_name(name)}^...[...]: a superscript before "
                            f"the brackets", node.pos)
@@ -937,11 +945,22 @@ class Reader:
     def _BigOp(self, node: S.BigOp) -> sp.Expr:
         kind = sp.Sum if node.kind == "sum" else sp.Product
         limits = []
-        saved = dict(self.bound)
+        saved, saved_names = dict(self.bound), dict(self.bound_names)
         try:
             for index, low, high in node.indices:
+                if index.font not in ("", "bold") or index.sample is not None or (
+                        low is not None and (index.sub or index.accents or index.star)):
+                    raise _Refused("sum", "the index of a sum is a letter, or a variable summed "
+                                   "over every value (\\sum_{a_t})", index.pos)
                 if not index.plain() and not (index.primes and index.sub is None):
-                    raise _Refused("sum", "the index of a sum is a letter", index.pos)
+                    # \sum_{s_{t+1}} Pr(s_{t+1}|...): over every value of the variable named
+                    name = self.base_name(index) + (f"_{{{_label(index.sub.text)}}}"
+                                                     if index.sub is not None else "")
+                    symbol = self.table.index(name)
+                    self.bound_names[_written(index)] = symbol
+                    limits.append((symbol, sp.Integer(1),
+                                   self.table.symbol(self._count_of(index.letter))))
+                    continue
                 low_value = self.value(low) if low is not None else sp.Integer(1)
                 if high is not None:
                     high_value = self.value(high)
@@ -954,7 +973,7 @@ class Reader:
                 limits.append((symbol, low_value, high_value))
             body = self.value(node.body)
         finally:
-            self.bound = saved
+            self.bound, self.bound_names = saved, saved_names
         return kind(body, *limits)
 
     def _count_of(self, letter: str) -> str:
@@ -1111,6 +1130,12 @@ def _label(text: str) -> str:
     text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
     text = text.replace("{", "").replace("}", "").replace("\\", "")
     return re.sub(r"\s+", "", text)
+
+
+def _written(name: S.Name) -> tuple:
+    """What identifies a name as written: two occurrences are the same variable."""
+    return (name.letter, name.font, name.accents, name.primes, name.star,
+            name.sub.text if name.sub else None, name.sample.text if name.sample else None)
 
 
 def _variable_name(s: sp.Symbol) -> str:

@@ -606,6 +606,8 @@ class Parser:
                 continue
             if t.text == r"\in" and self._space_annotation():
                 continue  # x \in \mathbb{R}^d: the shape of what is written, not a claim
+            if t.text in (r"\forall", r"\exists") and wide:
+                break  # a = b \quad \forall i: the display reads the condition
             if t.kind == "cmd" and t.text in REFUSED_RELATIONS:
                 code, what = REFUSED_RELATIONS[t.text]
                 raise self.error(code, f"{what}: derive reads = and := (and skips \\leq, "
@@ -618,6 +620,8 @@ class Parser:
                 if self.tokens[self.k + 1].kind == "end":
                     self.k += 1
                     break
+                if not relations and self._no_relation_ahead():
+                    break  # a list of expressions, none of them a claim: each read alone
                 raise self.error("list", "a list of expressions separated by commas: derive "
                                  "reads one equation, or equations separated by prose "
                                  "(\\quad\\text{and}\\quad)", t)
@@ -627,6 +631,10 @@ class Parser:
                              f"operator (+, -, \\cdot), a relation (=) or the end of the "
                              f"equation", t)
         return Chain(start.pos, sides, relations)
+
+    def _no_relation_ahead(self) -> bool:
+        return not any(t.text in RELATIONS or t.text in (r"\stackrel", r"\overset")
+                       for t in self.tokens[self.k:])
 
     def _space_annotation(self) -> bool:
         """``\\in \\mathbb{R}^{n \\times d}`` closing an equation: consumed, True; else
