@@ -187,6 +187,9 @@ def check_entry(derivation: Derivation, entry: Entry, seed: int = DEFAULT_SEED,
                                              entry.hypotheses)
     verdict = kernel.decide(symbolic, numeric_verdict,
                             same_claim=not isinstance(entry, Definition))
+    if getattr(entry, "rests_on_text", "") and verdict.status is Status.REFUTED:
+        verdict = Verdict(Status.UNPROVEN, verdict.symbolic, verdict.numeric,
+                          (*verdict.notes, f"not refuted: the step {entry.rests_on_text}"))
     if getattr(entry, "candidate", False) and verdict.status is not Status.VERIFIED:
         verdict = Verdict(Status.UNPROVEN, verdict.symbolic, verdict.numeric,
                           (*verdict.notes, "not linked: a candidate link between displays "

@@ -67,7 +67,7 @@ from derive.latex.reader import (
 from derive.latex.tokens import Macros
 
 __all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document",
-           "read_macros", "tex"]
+           "read_document", "read_macros", "tex"]
 
 _KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "function",
           "model", "symbol", "random"}
@@ -174,6 +174,17 @@ def _macros(source_text: str) -> Macros:
 def load_document(path: str | Path, chapter: int | None = None,
                   search_seconds: float = search.SEARCH_SECONDS) -> Document:
     """Every derivation chain in a .tex or .md document (or one chapter of a book)."""
+    report, reads = read_document(path, chapter)
+    derivations = build_derivations(str(Path(path)), reads, report, search_seconds)
+    _REPORTS[str(Path(path))] = report
+    return Document(derivations, report)
+
+
+def read_document(path: str | Path, chapter: int | None = None
+                  ) -> tuple[DocumentReport, list[ReadEquation | None]]:
+    """Every display of a document read (or refused, with the reason), in order: the
+    reading alone, before any chain is built or any rule searched for. None stands for a
+    display that could not be read."""
     path = Path(path)
     source = read_source(path)
     displays = find_displays(source)
@@ -218,6 +229,4 @@ def load_document(path: str | Path, chapter: int | None = None,
             continue
         report.read += 1
         reads.extend(ReadEquation(display, eq, chain) for eq, chain in chains)
-    derivations = build_derivations(str(path), reads, report, search_seconds)
-    _REPORTS[str(path)] = report
-    return Document(derivations, report)
+    return report, reads

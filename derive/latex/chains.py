@@ -180,6 +180,7 @@ class _Builder:
         self.current_name: sp.Expr | None = None
         self.pending: tuple | None = None  # (first expression, display, line)
         self.symbol_definitions: dict[sp.Symbol, sp.Expr] = {}
+        self.defined_at: dict[sp.Symbol, int] = {}  # a name defined by a display: its line
         self.chapter: int | None = None
 
     def _labels(self, display: Display, count: int) -> list[str]:
@@ -198,17 +199,19 @@ class _Builder:
             # a book's chapters reuse names (h_1, Pr(y|x)) for other things
             self.finish()
             self.chapter = display.chapter
-            self.definitions, self.symbol_definitions = {}, {}
+            self.definitions, self.symbol_definitions, self.defined_at = {}, {}, {}
         sides = list(chain.sides)
         variable = _integration_variable(sides)
         sides = [resolve_kl_variable(s, variable) for s in sides]
         if chain.continues:
             self._continue_display(read, sides)
             return
-        if chain.conditional:
+        if chain.conditional or display.introduced_by == "condition":
             self.finish()
+            why = (f"introduced by \"{display.introduction}\"" if not chain.conditional
+                   else "written beside it")
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: holds under a condition "
-                                       f"written beside it, which derive does not read")
+                                       f"({why}): a condition, not a claim")
             return
         if not chain.relations:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: no relation")
@@ -220,6 +223,11 @@ class _Builder:
                                        f" (derive checks = and := chains)")
             return
         named = _is_name(sides[0])
+        if display.introduced_by == "definition" and not named:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: introduced by "
+                                       f"\"{display.introduction}\": a definition, not a claim")
+            return
         if named and self._continues(sides[0], sides[1]):
             if self.current is None:
                 self.current = self._start(*self.pending)
@@ -242,9 +250,11 @@ class _Builder:
                 # \hat\theta = argmin[...]: a chain if the next display continues it
                 self.pending = (sides[1], display, chain.lines[1])
                 self.current_name = sides[0]
-                if isinstance(sides[0], sp.Symbol) and not _is_optimum_name(sides[0]):
-                    # h_1 = f_1[x, phi_1]: later lines may substitute it
+                if isinstance(sides[0], (sp.Symbol, sp.Indexed)) and \
+                        not _is_optimum_name(sides[0]):
+                    # h_1 = f_1[x, phi_1], x^*_j = g[z_j, theta]: later lines may substitute
                     self.symbol_definitions[sides[0]] = sides[1]
+                    self.defined_at[_value_key(sides[0])] = chain.lines[0]
             return
         first = 1 if named else 0
         if named and isinstance(sides[0], AppliedUndef) and not any(
@@ -317,8 +327,45 @@ class _Builder:
             taken.add(label)
             self._step(derivation, before, after, line, label, read, candidate)
 
+    def _context(self, before, after) -> str:
+        """Why the step's truth rests on what the text says elsewhere (a definition derive
+        read but cannot apply to the numbers, values given in the prose), or "". Such a
+        step is a candidate: proved, it is a step; otherwise it is not refuted."""
+        left, right = _values(self._unfolded(before)), _values(self._unfolded(after))
+        defined = sorted((left | right) & set(self.defined_at), key=str)
+        if defined:
+            where = ", ".join(f"{s} (line {self.defined_at[s]})" for s in defined)
+            return f"rests on the definition of {where}, which derive does not apply to numbers"
+        if left - right and right - left:
+            own = [", ".join(map(str, sorted(side, key=str))) for side in (left - right,
+                                                                          right - left)]
+            return (f"has variables on each side that the other lacks ({own[0]}; {own[1]}): "
+                    f"it rests on values or definitions given in the text, which derive "
+                    f"does not read")
+        dropped = _functions(before) - _functions(after) - {
+            d.lhs.func for d in self.definitions.values()}
+        if dropped:
+            names = ", ".join(sorted(f.__name__ for f in dropped))
+            return (f"drops the function {names}: it rests on what the text says {names} is, "
+                    f"which derive does not read")
+        return ""
+
+    def _unfolded(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with the functions the document defined replaced by their definitions:
+        f[x, phi] = phi_0 + phi_1 x links phi to phi_0 and phi_1."""
+        for definition in self.definitions.values():
+            try:
+                function, body = definition.as_function()
+                e = e.replace(lambda n, f=function: isinstance(n, AppliedUndef) and n.func == f,
+                              lambda n, b=body: b(*n.args) if len(n.args) == len(b.variables)
+                              else n)
+            except Exception:  # noqa: BLE001  (a definition SymPy cannot apply here: keep e)
+                continue
+        return e
+
     def _step(self, derivation: Derivation, before, after, line: int, label: str,
               read: ReadEquation, candidate: bool = False) -> None:
+        context = "" if candidate else self._context(before, after)
         location = Location(self.path, line)
         where = f"{location}: step {label}"
         given = read.equation.justifications.get(line)
@@ -354,13 +401,15 @@ class _Builder:
             if rule.origin in ("definition", "naming"):
                 self._let(derivation, rule)
         adder = derivation.define if relation is Relation.DEFINE else derivation.eq
-        if candidate:
+        if context:
+            note += f"; {context}: proved or unproven, never refuted"
+        elif candidate:
             note += "; a candidate link between displays (the same left side): a step if " \
                     "proved, otherwise not linked"
         adder(after, by=list(rules), label=label, note=f"read: {_as_written(after)}; {note}")
         # The step records where the document wrote it, not this line of Python.
         derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location,
-                                                     candidate=candidate)
+                                                     candidate=candidate, rests_on_text=context)
         self.report.steps += 1
 
     def _defined_in_chain(self, before, after, label: str, location: Location
@@ -405,6 +454,24 @@ class _Builder:
                                note=f"read: {_as_written(definition.lhs)} := "
                                     f"{_as_written(definition.rhs)}")
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+
+
+def _value_key(e: sp.Expr) -> sp.Symbol:
+    return e.base.label if isinstance(e, sp.Indexed) else e
+
+
+def _values(e: sp.Expr) -> set[sp.Symbol]:
+    """The free variables of ``e`` that take values (data labels for entries), not counts."""
+    found = set()
+    for s in e.free_symbols:
+        s = _value_key(s)
+        if isinstance(s, sp.Symbol) and not s.is_integer:
+            found.add(s)
+    return found
+
+
+def _functions(e: sp.Expr) -> set:
+    return {n.func for n in sp.preorder_traversal(e) if isinstance(n, AppliedUndef)}
 
 
 def _as_written(e: sp.Expr) -> str:

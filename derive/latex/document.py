@@ -56,6 +56,10 @@ class Display:
     chapter: int | None
     equations: list[Equation] = field(default_factory=list)
     label: str = ""
+    # the prose leading into it: "such that" makes its equations conditions, "where" or
+    # "let" definitions; "" for neither (a claim)
+    introduced_by: str = ""
+    introduction: str = ""
 
 
 @dataclass
@@ -145,6 +149,7 @@ def find_displays(source: Source) -> list[Display]:
         display = Display(_line_of(text, start), _line_of(text, end), environment, numbered,
                           None, chapter)
         _split_equations(text, start, end, display)
+        display.introduced_by, display.introduction = _introduction(masked, start)
         if numbered:
             numbers[chapter] = numbers.get(chapter, 0) + 1
             display.label = (f"{chapter}.{numbers[chapter]}" if chapter else
@@ -155,6 +160,30 @@ def find_displays(source: Source) -> list[Display]:
             display.label = f"L{display.start_line}"
         displays.append(display)
     return displays
+
+
+_OPENING = re.compile(r"(\$\$?|\\\[|\\begin\{[A-Za-z*]+\}(\{[^}]*\})?)\s*$")
+_CONDITION_WORDS = re.compile(
+    r"\b(such that|so that|if|iff|when|whenever|satisf(y|ies|ying)|subject to|suppose|"
+    r"assume|assuming|given that|provided( that)?|unless|until|solve|solving|requires?|"
+    r"need|s\.t\.)\W*$", re.I)
+_DEFINITION_WORDS = re.compile(r"\b(where|let|define|defines|defined as|denote|denotes|"
+                               r"we write|is given by|written as)\W*$", re.I)
+
+
+def _introduction(masked: str, start: int) -> tuple[str, str]:
+    """What the prose just before a display says of it: ("condition", "such that"),
+    ("definition", "where"), or ("", "")."""
+    before = _OPENING.sub("", masked[max(0, start - 400):start]).rstrip()
+    # the sentence leading in: in Markdown a display is a paragraph of its own, so the
+    # paragraph before it; never past another display
+    paragraph = re.split(r"\n\s*\n|\$\$|\\end\{[^}]*\}|\\\]", before)[-1]
+    words = " ".join(paragraph.split())[-60:]
+    for kind, pattern in (("condition", _CONDITION_WORDS), ("definition", _DEFINITION_WORDS)):
+        found = pattern.search(words)
+        if found:
+            return kind, found.group(1)
+    return "", ""
 
 
 def _mask_markdown(text: str) -> str:

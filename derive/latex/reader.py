@@ -448,6 +448,11 @@ class Reader:
                            "(u v^T) or a dot product (u^T v)? write the transpose", right.pos)
 
     def _Power(self, node: S.Power) -> sp.Expr:
+        if isinstance(node.base, S.Juxtaposed) and self._is_product(node.base):
+            # \theta^8(1-\theta)^3: the power is the bracket's, as for any bracket
+            grouped = S.Grouped(node.base.group.pos, node.base.group.items[0], "(")
+            return mul([self._product_name(node.base),
+                        self.value(S.Power(node.pos, grouped, node.exponent))])
         if isinstance(node.base, S.Name) and node.base.plain() and node.base.letter == "e" \
                 and "e" not in self.table.symbols:
             return sp.exp(self.value(node.exponent), evaluate=False)  # e^{x}: exp(x)
@@ -530,6 +535,11 @@ class Reader:
             return self.bound_names[_written(node)]
         bold = node.font == "bold"
         base_name = self.base_name(node)
+        if node.sub is not None and not bold and not node.accents and \
+                f"{node.letter}_{_label(node.sub.text)}" in self.table.roles.counts:
+            # D_h bounding a sum: a count of its own, not the h-th entry of D
+            name = f"{node.letter}_{_label(node.sub.text)}"
+            return self.table.symbol(name, node.letter)
         indices, label = self.subscript(node)
         if node.sample is not None:
             sample_indices, sample_label = self.script_items(node.sample, node)
@@ -645,11 +655,25 @@ class Reader:
                            f"`% derive: function {key}` or `% derive: symbol {key}`", node.pos)
         return self._application(node)
 
-    def _product(self, node: S.Juxtaposed) -> sp.Expr:
-        base = self._Name(node.name)
+    def _is_product(self, node: S.Juxtaposed) -> bool:
+        """Is ``name(...)`` a product (a value times a bracket), by the name's role?"""
+        name, group = node.name, node.group
+        if group.open != "(" or len(group.items) != 1 or group.condition is not None or \
+                group.semicolon is not None or group.divergence is not None:
+            return False
+        if self._special_application(node, probe=True):
+            return False
+        key = role_key(name)
+        return not self.table.is_function(key, name.letter) and self.table.is_value(key) \
+            and not (name.letter == "pi" and group.condition is not None)
+
+    def _product_name(self, node: S.Juxtaposed) -> sp.Expr:
         if node.power is not None:
-            base = self._Power(S.Power(node.pos, node.name, node.power))
-        return mul([base, self.value(node.group.items[0])])
+            return self._Power(S.Power(node.pos, node.name, node.power))
+        return self._Name(node.name)
+
+    def _product(self, node: S.Juxtaposed) -> sp.Expr:
+        return mul([self._product_name(node), self.value(node.group.items[0])])
 
     def _arguments(self, group: S.Group) -> list[sp.Expr]:
         return [self.value(i) for i in group.items]
@@ -793,9 +817,15 @@ class Reader:
             return sig(arguments[0])  # the book's logistic sigmoid
         return self.table.function_class("model", model_name)(*indices, *arguments)
 
-    def _special_application(self, node: S.Juxtaposed) -> sp.Expr | None:
+    def _special_application(self, node: S.Juxtaposed, probe: bool = False):
+        """E[...], Var, Cov, N(x|mu, sigma^2), D_KL, delta(...): the value, or None; with
+        ``probe``, only whether it is one of them."""
         name, group = node.name, node.group
         letter = name.letter
+        if probe:
+            return (letter == "E" and name.font in ("", "bb", "word")) or letter in (
+                "Var", "var", "Cov", "cov") or (letter == "N" and name.font == "cal") or \
+                letter == "Norm" or S._is_divergence_name(name) or letter == "delta"
         if letter == "E" and name.font in ("", "bb", "word") and not name.accents \
                 and not name.primes and "E" not in self.table.functions \
                 and "E" not in self.table.symbols:

@@ -436,8 +436,11 @@ class Parser:
             self._raw_group()
 
     def peek(self) -> Token:
+        """The next token that means something. A wide space (\\quad) is one outside
+        brackets: it may end an equation, and only the chain level skips it."""
         t = self.tokens[self.k]
-        if t.kind == "cmd" and t.text in _SKIPPED:
+        if t.kind == "cmd" and t.text in _SKIPPED and (
+                t.text not in SEPARATORS or self.context.bar):
             self._skip_spaces()
             t = self.tokens[self.k]
         return t
@@ -788,6 +791,8 @@ class Parser:
         return Product(start.pos, factors)
 
     def _starts_factor(self) -> bool:
+        if self.tokens[self.k].text in SEPARATORS:
+            return False  # a = b \quad c = d: a wide space ends the expression
         t = self.peek()
         if t.kind in ("letter", "number"):
             if self.context.integrals and self._differential_ahead():
