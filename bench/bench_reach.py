@@ -125,6 +125,13 @@ def main() -> int:
               f"reading and the rule search: {load_seconds:.1f}s")
         print("  top unread reasons: " + ", ".join(
             f"{code} {n}" for code, n in reasons.most_common(args.top)))
+        if args.sample:
+            steps = [e for d in documents for derivation in d.derivations
+                     for e in derivation.entries if isinstance(e, Step) and not e.candidate]
+            for step in random.Random(args.seed).sample(steps, min(args.sample, len(steps))):
+                print(f"    {step.location}: {source_line(step)}")
+                print(f"      read: {sp.latex(step.before, order='none')} = "
+                      f"{sp.latex(step.after, order='none')}")
         if args.no_check:
             continue
         start = time.perf_counter()
@@ -145,12 +152,6 @@ def main() -> int:
                           f"{sp.sstr(r.entry.after, order='none')}")
                     print(f"      {r.verdict.symbolic.detail[:300]}")
                     print(f"      {r.verdict.numeric.detail[:300]}")
-        if args.sample:
-            steps = [r.entry for r in results]
-            for step in random.Random(args.seed).sample(steps, min(args.sample, len(steps))):
-                print(f"    {step.location}: {source_line(step)}")
-                print(f"      read: {sp.latex(step.before, order='none')} = "
-                      f"{sp.latex(step.after, order='none')}")
     return 0
 
 

@@ -96,8 +96,8 @@ def test_subscripts_are_data_entries_bound_by_the_sum():
     (r"\sum_{i=1}^{I} a + b_i", "Sum(a + b[i], (i, 1, I))"),
     (r"\sum_{i=1}^{I} a_i + b", "Sum(a[i], (i, 1, I)) + b"),
     (r"\sum_{i=1}^{I} a_i - b_i + c", "Sum(a[i] - b[i], (i, 1, I)) + c"),
-    # a factor that does not mention the index ends the body: prod_i p(x_i|y) p(y)
-    (r"\frac{1}{I}\sum_{i=1}^{I} a_i b", "Sum(a[i], (i, 1, I))*b/I"),
+    (r"\frac{1}{I}\sum_{i=1}^{I} a_i b", "Sum(a[i]*b, (i, 1, I))/I"),
+    # in a product, a factor that does not mention the index ends the body (naive Bayes)
     (r"\prod_{i=1}^{d} p(x_i|y) p(y)", "Product(p(x[i]|y), (i, 1, d))*p(y)"),
     (r"-\sum_{i=1}^{I} -c_i", "-Sum(-c[i], (i, 1, I))"),
 ])

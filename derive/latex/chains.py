@@ -331,6 +331,13 @@ class _Builder:
         """Why the step's truth rests on what the text says elsewhere (a definition derive
         read but cannot apply to the numbers, values given in the prose), or "". Such a
         step is a candidate: proved, it is a step; otherwise it is not refuted."""
+        if isinstance(before, AppliedUndef) and not after.has(before.func) and all(
+                isinstance(a, sp.Symbol) for a in before.args):
+            earlier = [d for d in self.definitions.values() if d.lhs.func == before.func]
+            if earlier:
+                line = earlier[-1].location.line if earlier[-1].location else "?"
+                return (f"defines {before.func.__name__} again (as at line {line}): a new "
+                        f"definition, or a claim about the first one")
         left, right = _values(self._unfolded(before)), _values(self._unfolded(after))
         defined = sorted((left | right) & set(self.defined_at), key=str)
         if defined:

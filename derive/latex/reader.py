@@ -377,6 +377,7 @@ class Reader:
         self.file_text = source if file_text is None else file_text
         self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope, by letter
         self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
+        self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
         self.first_line = bisect.bisect_right(_line_starts(self.file_text), offset)
 
     def line_of(self, pos: int) -> int:
@@ -531,6 +532,10 @@ class Reader:
             return sp.E  # Euler's number, as in e^{-\lambda}; declare `symbol e` to change
         if node.plain() and node.letter in self.bound:
             return self.bound[node.letter]
+        primed = node.letter + "'" * node.primes
+        if node.primes and primed in self.bound and node.sub is None and not node.font \
+                and not node.accents and not node.star and node.sample is None:
+            return self.bound[primed]  # \sum_{k'} ... z_{k'}
         if self.bound_names and _written(node) in self.bound_names:
             return self.bound_names[_written(node)]
         bold = node.font == "bold"
@@ -608,8 +613,9 @@ class Reader:
 
     def _index_value(self, item: S.Node) -> sp.Expr:
         if isinstance(item, S.Name):
-            if item.letter in self.bound:
-                return self.bound[item.letter]
+            primed = item.letter + "'" * item.primes
+            if primed in self.bound:
+                return self.bound[primed]
             return self.table.index(item.letter)
         if isinstance(item, S.Number):
             return self._Number(item)
@@ -647,7 +653,7 @@ class Reader:
         several = len(group.items) != 1 or group.condition is not None or \
             group.semicolon is not None or group.divergence is not None
         if not is_function and not several:
-            if self.table.is_value(key) or name.primes and self.table.is_value(key):
+            if self.table.is_value(key) and not isinstance(group.items[0], S.Number):
                 return self._product(node)
             where = _display_name(name)
             raise _Refused("ambiguous-application", f"is {where}(...) a function applied to "
@@ -808,8 +814,12 @@ class Reader:
         indices, label = ([], "")
         if name.sub is not None:
             found, label = self.script_items(name.sub, name)
+            items = name.sub.items or []
+            if found is None and len(items) == 1 and isinstance(items[0], S.Name) and \
+                    items[0].sub is not None and not items[0].font:
+                found = [self.value(items[0])]  # softmax_{y_i}[z]: the y_i-th output
             if found is not None and len(found) == 1 and not all(
-                    isinstance(i, S.Number) for i in (name.sub.items or [])):
+                    isinstance(i, S.Number) for i in items):
                 # f_k[x, phi]: the k-th output
                 return self.table.function_class("output", model_name)(found[0], *arguments)
             model_name += f"_{label}"
@@ -999,7 +1009,7 @@ class Reader:
                 name = index.letter + "prime" * index.primes
                 nonnegative = low_value.is_nonnegative and not low_value.is_positive
                 symbol = self.table.index(name, nonnegative=bool(nonnegative))
-                self.bound[index.letter] = symbol
+                self.bound[index.letter + "'" * index.primes] = symbol
                 limits.append((symbol, low_value, high_value))
             body = self.value(node.body)
         finally:
@@ -1045,6 +1055,11 @@ class Reader:
                                "not a variable", variable.pos)
             variables.append((value, order))
         plain = [v for v, _ in variables]
+        outer = [v for v in self.differentiating if v not in plain]
+        if node.named and isinstance(node.of, S.Name) and node.at is None:
+            # d/dx_i (d/dx_j f): f depends on x_i too, or the outer derivative would be 0
+            quantity = self._dependent(node.of, [*plain, *outer])
+            return sp.Derivative(quantity, *variables, evaluate=False)
         if node.named and isinstance(node.of, S.Name) and node.at is not None:
             # \frac{\partial u}{\partial a}(a, b): u is a function of (a, b)
             points = self._arguments(node.at)
@@ -1054,7 +1069,11 @@ class Reader:
         if node.named and isinstance(node.of, S.Name):
             quantity = self._dependent(node.of, plain)
         else:
-            quantity = self.value(node.of)
+            self.differentiating.extend(plain)
+            try:
+                quantity = self.value(node.of)
+            finally:
+                del self.differentiating[len(self.differentiating) - len(plain):]
         derivative = sp.Derivative(quantity, *variables, evaluate=False)
         if node.at is None:
             return derivative
@@ -1081,6 +1100,7 @@ class Reader:
         function_name = name.letter + ("bold" if name.font == "bold" else "") + "".join(
             name.accents) + "prime" * name.primes + (f"_{label}" if label else "")
         signature = self.table.roles.signatures.get(role_key(name)) if not extra else None
+        variables = sorted(dict.fromkeys(variables), key=str)  # one order: f(x_i, x_j)
         if signature is not None:
             arguments = [self.value(a) for a in signature]
             if set(variables) <= set(arguments):
@@ -1203,8 +1223,9 @@ def _data(name: str, bold: bool) -> sp.IndexedBase:
 
 
 def _is_index_atom(node: S.Node) -> bool:
-    return isinstance(node, S.Number) or (isinstance(node, S.Name) and node.plain()
-                                          and len(node.letter) == 1)
+    return isinstance(node, S.Number) or (
+        isinstance(node, S.Name) and len(node.letter) == 1 and not node.font
+        and not node.accents and not node.star and node.sub is None and node.sample is None)
 
 
 def _is_index_expression(node: S.Node) -> bool:

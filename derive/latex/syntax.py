@@ -1642,8 +1642,8 @@ class Parser:
         if body is None:
             body = self._argument_reach(frac)
             named = isinstance(body, Name)  # \frac{d}{dx} f: f is a quantity depending on x
-        elif named and self.peek().text == "(":
-            at = self.group()
+        elif named and self.peek().text == "(" and self._names_in_brackets():
+            at = self.group()  # \frac{dg}{dx}(x): g's derivative at x
         return Derivative(frac.pos, body, variables, named, kind == "partial", at)
 
     def _names_in_brackets(self) -> bool:
@@ -1789,12 +1789,17 @@ class Parser:
         if body_start.kind == "end" or body_start.text in ("}", ")", "]", "=", ",") or \
                 body_start.text in RELATIONS:
             raise self.error("sum", f"\\{kind} without a body", body_start)
-        body = self._bigop_body({index.letter for index, _, _ in indices})
+        if kind == "prod":
+            body = self._bigop_body({index.letter for index, _, _ in indices})
+        else:
+            body = self._bigop_body(None)
         return BigOp(t.pos, kind, indices, body)
 
-    def _bigop_body(self, letters: set[str]) -> Node:
-        """The body of a sum or product: the factor that follows, then every factor after it
-        that mentions an index (``\\prod_i p(x_i|y) p(y)`` is (prod_i p(x_i|y)) p(y))."""
+    def _bigop_body(self, letters: set[str] | None) -> Node:
+        """The body of a sum or product: the factor that follows, then every factor after
+        it; for a product (``letters``, its indices) only those that mention an index:
+        ``\\prod_i p(x_i|y) p(y)`` is (prod_i p(x_i|y)) p(y). (For a sum the two readings
+        are equal, and the whole product is what is written.)"""
         start = self.peek()
         sign = 1
         if start.text in ("-", "+"):
@@ -1812,7 +1817,7 @@ class Parser:
                 op, factor = "implicit", self.factor()
             else:
                 break
-            if not _mentions_letters(factor, letters):
+            if letters is not None and not _mentions_letters(factor, letters):
                 self.k = save
                 break
             factors.append((op, factor))
@@ -2174,8 +2179,17 @@ def _mentions(term: Node, op: BigOp) -> bool:
 
 
 def _mentions_letters(node: Node, letters: set[str]) -> bool:
-    return any(isinstance(n, Name) and n.letter in letters and not n.font and not n.accents
-               for n in node.walk())  # the walk goes into subscripts: x_i mentions i
+    """Does ``node`` use one of the index letters, free? The walk goes into subscripts
+    (x_i mentions i); a sum over k inside does not mention an outer k, but its limits may."""
+    if isinstance(node, BigOp):
+        if any(_mentions_letters(limit, letters) for _, low, high in node.indices
+               for limit in (low, high) if limit is not None):
+            return True
+        inner = letters - {index.letter for index, _, _ in node.indices}
+        return bool(inner) and _mentions_letters(node.body, inner)
+    if isinstance(node, Name) and node.letter in letters and not node.font and not node.accents:
+        return True
+    return any(_mentions_letters(child, letters) for child in node.children())
 
 
 def _joined(body: Node, sign: int, term: Node) -> Node:
