@@ -107,6 +107,7 @@ class Roles:
     counts: set[str] = field(default_factory=set)  # names bounding a sum: positive integers
     applications: Counter = field(default_factory=Counter)  # key -> times applied to (...)
     signatures: dict = field(default_factory=dict)  # key -> the names u(a, b) = ... defines it of
+    differentiated: set[str] = field(default_factory=set)  # d ell/d phi: ell depends on phi
 
     def only_applied(self, key: str) -> bool:
         """A name the document applies to brackets again and again and never uses alone:
@@ -157,9 +158,12 @@ class Roles:
             if not node.named:
                 self._walk(node.of, bound)
             elif isinstance(node.of, S.Name):
+                self.differentiated.add(role_key(node.of))
                 self._walk_name_scripts(node.of, bound)
             for variable, _ in node.variables:
-                self._walk(variable, bound)
+                # a variable of differentiation is not a use as a value: \partial_i f
+                # must not make i a variable
+                self._walk_name_scripts(variable, bound)
             if node.at is not None:
                 self._walk(node.at, bound)
             return
@@ -438,7 +442,29 @@ class Reader:
             else:
                 pending.append(value)
             previous = factor
+        self._check_contraction(pending, node)
         return mul(pending)
+
+    def _check_contraction(self, factors: list[sp.Expr], node: S.Node) -> None:
+        """``x_i a_{ij} x_j`` with no sum: Einstein's convention (summed) or entries
+        multiplied? A free index shared by two factors, one of them a matrix entry."""
+        bound = set(self.bound.values()) | set(self.bound_names.values())
+        seen: dict[sp.Symbol, int] = {}
+        matrix_indices: set[sp.Symbol] = set()
+        for factor in factors:
+            indices = set()
+            for entry in factor.atoms(sp.Indexed):
+                free = {i for i in entry.indices if isinstance(i, sp.Symbol) and i not in bound}
+                indices |= free
+                if len(entry.indices) >= 2:
+                    matrix_indices |= free
+            for index in indices:
+                seen[index] = seen.get(index, 0) + 1
+        shared = sorted((i for i, n in seen.items() if n >= 2 and i in matrix_indices), key=str)
+        if shared:
+            raise _Refused("repeated-index", f"the index {shared[0]} appears in two factors of "
+                           f"a product with no sum over it: Einstein's convention (a sum) or "
+                           f"entries multiplied? write the sum", node.pos)
 
     def _check_vector_product(self, left: S.Node, right: S.Node, op: str) -> None:
         if op == "times" and _is_bold(left) and _is_bold(right):
@@ -538,6 +564,10 @@ class Reader:
             return self.bound[primed]  # \sum_{k'} ... z_{k'}
         if self.bound_names and _written(node) in self.bound_names:
             return self.bound_names[_written(node)]
+        if self.differentiating and role_key(node) in self.table.roles.differentiated and \
+                node.sample is None:
+            # d/dphi sum_i ell_i, where the text writes d ell_i/d phi: ell_i depends on phi
+            return self._dependent(node, list(self.differentiating))
         bold = node.font == "bold"
         base_name = self.base_name(node)
         if node.sub is not None and not bold and not node.accents and \
@@ -589,7 +619,8 @@ class Reader:
         if len(items) == 1 and isinstance(items[0], S.Product):
             parts = [f for _, f in items[0].factors]
             if all(_is_index_atom(p) for p in parts) and all(
-                    isinstance(p, S.Number) or self._is_index_letter(p.letter) for p in parts):
+                    isinstance(p, S.Number) or self._is_index_letter(p.letter + "'" * p.primes)
+                    for p in parts):
                 items = parts  # x_{ij}: indices i and j
             else:
                 return None, label
@@ -599,7 +630,7 @@ class Reader:
         for item in items:
             if not _is_index_expression(item):
                 return None, label
-            letters = [n.letter for n in item.walk() if isinstance(n, S.Name)]
+            letters = [n.letter + "'" * n.primes for n in item.walk() if isinstance(n, S.Name)]
             if any(not self._is_index_letter(letter) for letter in letters):
                 return None, label
             values.append(self._index_value(item))
@@ -608,8 +639,8 @@ class Reader:
     def _is_index_letter(self, letter: str) -> bool:
         """A subscript letter is an index unless the document uses it as a value
         (``\\mu_x`` where x is a variable) and no sum binds it here."""
-        return letter in self.bound or letter in self.table.indices or \
-            letter not in self.table.roles.alone_letters
+        return letter in self.bound or letter in self.table.indices or (
+            "'" not in letter and letter not in self.table.roles.alone_letters)
 
     def _index_value(self, item: S.Node) -> sp.Expr:
         if isinstance(item, S.Name):
@@ -1049,6 +1080,13 @@ class Reader:
     def _Derivative(self, node: S.Derivative) -> sp.Expr:
         variables = []
         for variable, order in node.variables:
+            if node.shorthand and variable.plain() and len(variable.letter) == 1 and \
+                    variable.letter not in self.table.roles.alone_letters and \
+                    variable.letter not in self.bound:
+                raise _Refused("derivative", f"\\partial_{variable.letter}: with respect to "
+                               f"{variable.letter}, which the document only uses as an index, "
+                               f"or to x_{variable.letter}? write \\partial_{{x_"
+                               f"{variable.letter}}}", variable.pos)
             value = self.value(variable)
             if not isinstance(value, (sp.Symbol, sp.Indexed)):
                 raise _Refused("derivative", "a derivative with respect to something that is "

@@ -205,6 +205,7 @@ class Derivative(Node):
     named: bool = False
     partial: bool = False
     at: Group | None = None
+    shorthand: bool = False  # \\partial_x f, \\partial_i f: the variable as a subscript
 
 
 @dataclass(eq=False)
@@ -1310,6 +1311,9 @@ class Parser:
                 depth -= 1
             j += 1
         end = j
+        if any(self.tokens[x].text == r"\bullet" for x in range(start, end)):
+            raise self.error("placeholder", "a placeholder (\\bullet) in a subscript: every "
+                             "index at once, which derive has no reading for", self.tokens[start])
         if any(self.tokens[x].text in (r"\in", r"\subset", r"\notin") for x in range(start, end)):
             raise self.error("set", "a subscript over a set (x_{m \\in S}): derive has no reading "
                              "for families indexed by sets", self.tokens[start])
@@ -1965,7 +1969,7 @@ class Parser:
                                  "one variable", t)
             body = self._argument_reach(t)
             return Derivative(t.pos, body, [(variable.items[0], 1)], isinstance(body, Name),
-                              True)
+                              True, shorthand=True)
         name, power, transpose = self.name()
         if power is not None or transpose:
             raise self.error("derivative", "\\partial of a power: write \\frac{\\partial}{...}",
