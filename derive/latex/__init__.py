@@ -235,7 +235,7 @@ def read_document(path: str | Path, chapter: int | None = None
     display that could not be read."""
     path = Path(path)
     source = read_source(path)
-    displays = find_displays(source)
+    displays = find_displays(source, chapter)
     if chapter is not None:
         chapters = {d.chapter for d in displays}
         if chapters == {None}:

@@ -10,6 +10,8 @@ never deleted, so every position the parser reports is the position in the file.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,8 +97,14 @@ def read_source(path: Path) -> Source:
 
 # ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8)
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (for lines of offsets, by bisection)."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
 def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    return bisect.bisect_right(line_starts(text), offset)
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -125,7 +133,9 @@ def _chapters(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"(?<!%)\\chapter\*?\s*\{", text)]
 
 
-def find_displays(source: Source) -> list[Display]:
+def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
+    """Every display of the document, in order; with ``chapter``, the others are found
+    (and numbered) but not split into equations: reading one chapter of a book reads it."""
     text = source.text
     # Comments first: they may hold declarations, and nothing inside them is math.
     comments: list[tuple[int, str]] = []
@@ -145,15 +155,16 @@ def find_displays(source: Source) -> list[Display]:
     displays = []
     numbers: dict[int | None, int] = {}
     for start, end, environment, numbered in sorted(spans):
-        chapter = sum(1 for c in chapters if c < start) or None
+        in_chapter = sum(1 for c in chapters if c < start) or None
         display = Display(_line_of(text, start), _line_of(text, end), environment, numbered,
-                          None, chapter)
-        _split_equations(text, start, end, display)
-        display.introduced_by, display.introduction = _introduction(masked, start)
+                          None, in_chapter)
+        if chapter is None or in_chapter == chapter:
+            _split_equations(text, start, end, display)
+            display.introduced_by, display.introduction = _introduction(masked, start)
         if numbered:
-            numbers[chapter] = numbers.get(chapter, 0) + 1
-            display.label = (f"{chapter}.{numbers[chapter]}" if chapter else
-                             str(numbers[chapter]))
+            numbers[in_chapter] = numbers.get(in_chapter, 0) + 1
+            display.label = (f"{in_chapter}.{numbers[in_chapter]}" if in_chapter else
+                             str(numbers[in_chapter]))
         if display.tag:
             display.label = display.tag
         if not display.label:
