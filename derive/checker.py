@@ -58,12 +58,21 @@ class StepResult:
         """Did the step come out as its author expects? A wrong twin (expect="refuted")
         passes only while it is REFUTED; UNPROVEN is never a pass."""
         want = Status.REFUTED if self.entry.expect == "refuted" else Status.VERIFIED
-        return self.verdict.status is want
+        return self.verdict.status is want or self.not_linked
+
+    @property
+    def not_linked(self) -> bool:
+        """A link a reader inferred between displays (``Step.candidate``) that was not
+        proved: no step at all, never a failure (the kernel never refutes it)."""
+        return getattr(self.entry, "candidate", False) and \
+            self.verdict.status is not Status.VERIFIED
 
     @property
     def outcome(self) -> str:
         """The status as shown: a twin that is refuted reads "refuted as expected"."""
         status = self.verdict.status.value
+        if self.not_linked:
+            return "not linked"
         if self.entry.expect == "refuted":
             return "refuted as expected" if self.expected else f"{status} (expected REFUTED)"
         return status
@@ -192,7 +201,18 @@ def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdic
 
 def result_of(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
               proposals: tuple, numeric: NumericVerdict, seconds: float) -> StepResult:
-    verdict = kernel.decide(symbolic, numeric, same_claim=not isinstance(entry, Definition))
+    """The kernel's verdict on the two halves. A link derive inferred between displays (a
+    candidate) or a step that rests on what the text says elsewhere cannot be refuted: the
+    kernel then leaves a counterexample UNPROVEN, saying why."""
+    if getattr(entry, "candidate", False):
+        unrefutable = ("not linked: a candidate link between displays that was not proved, "
+                       "so not a step")
+    elif getattr(entry, "rests_on_text", ""):
+        unrefutable = f"not refuted: the step {entry.rests_on_text}"
+    else:
+        unrefutable = ""
+    verdict = kernel.decide(symbolic, numeric, same_claim=not isinstance(entry, Definition),
+                            unrefutable=unrefutable)
     return StepResult(derivation, entry, verdict, proposals, seconds)
 
 

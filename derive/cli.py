@@ -129,6 +129,9 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
     _add_check_settings(parser)
     parser.add_argument("--chapter", type=_positive_int, metavar="N",
                         help="in a LaTeX book, check only the displays of its N-th \\chapter")
+    parser.add_argument("--macros", action="append", type=Path, metavar="FILE", default=[],
+                        help="a .tex/.sty file of \\newcommand definitions the documents use "
+                             "(repeatable)")
     parser.add_argument("-j", "--jobs", type=_positive_int, default=1, metavar="N",
                         help="check in N processes (default 1); results keep their order")
     parser.add_argument("--only", action="append", metavar="LABEL", default=[],
@@ -210,18 +213,29 @@ def _run_check(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     cache = _cache_for(args)
+    if args.macros:
+        from derive.latex import read_macros
+
+        read_macros(args.macros)
     loaded = load_paths(args.paths, args.chapter)
     args.reading_seconds = time.perf_counter() - started
     if args.format != "json":
         _print_document_reports(loaded)
-    if args.chapter is not None:
+    if args.chapter is not None or args.macros:
         args.jobs = 1  # worker processes reload whole files, not one chapter of them
     if not any(derivations for _, derivations in loaded):
         if args.allow_empty and all(is_document(path) for path, _ in loaded):
             return _unread_is_unproven(loaded, EXIT_OK, args)
         if loaded and all(is_document(path) for path, _ in loaded):
-            raise UsageError(f"no derivation read in {', '.join(args.paths)}: no display "
-                             f"holds a chain of equations that could be read (see above)")
+            # a document read, with nothing checkable in it: nothing verified, not misuse
+            if args.format == "json":
+                print(json.dumps(_as_json([], args, EXIT_UNPROVEN, loaded), indent=2))
+            else:
+                _print_document_counts(loaded)
+                print(f"derive: no derivation read in {', '.join(args.paths)}: no display "
+                      f"holds a chain of equations that could be read (see above)",
+                      file=sys.stderr)
+            return EXIT_UNPROVEN
         raise UsageError(f"no derivations in {', '.join(args.paths)}: a proof file is a .py "
                          f"file with a module-level Derivation (folders are searched for "
                          f"them, except _*.py, test_*.py and conftest.py), or a .tex/.md "
@@ -253,11 +267,12 @@ def _run_check(args: argparse.Namespace) -> int:
 
         report_after_check(args, _by_derivation(checked))
     if args.format == "json":
-        print(json.dumps(_as_json(checked, args, status), indent=2))
+        print(json.dumps(_as_json(checked, args, status, loaded), indent=2))
     else:
         if args.format == "github":
             _print_annotations(checked, args, {str(path): ds for path, ds in loaded})
         _print_summary(checked, args, time.perf_counter() - started)
+        _print_document_counts(loaded)
     if cache is not None and status in (EXIT_OK, EXIT_REFUTED):
         _store_run(args, loaded, checked, status)
     return status
@@ -359,6 +374,16 @@ def _print_document_reports(loaded) -> None:
             print(report.summary())
             for error in report.unread:
                 print(f"  unread: {error}")
+
+
+def _print_document_counts(loaded) -> None:
+    """The reach of each document, last: displays found, read, unread (and why)."""
+    from derive.latex import document_report
+
+    for path, _ in loaded:
+        report = document_report(path) if is_document(path) else None
+        if report is not None:
+            print(report.counts())
 
 
 def _unread_is_unproven(loaded, status: int, args: argparse.Namespace) -> int:
@@ -478,7 +503,7 @@ def step_json(r: StepResult) -> dict:
     }
 
 
-def _as_json(checked: list, args: argparse.Namespace, status: int) -> dict:
+def _as_json(checked: list, args: argparse.Namespace, status: int, loaded=()) -> dict:
     derivations: list[dict] = []
     for c in checked:
         d = c.result.derivation
@@ -490,8 +515,12 @@ def _as_json(checked: list, args: argparse.Namespace, status: int) -> dict:
             derivations[-1]["from_cache"].append(c.result.label)
     for block in derivations:
         del block["_id"]
+    from derive.latex import document_report
+
+    documents = [document_report(path).as_json() for path, _ in loaded
+                 if is_document(path) and document_report(path) is not None]
     return {"version": __version__, "seed": args.seed, "instances": args.instances,
-            "exit_status": status, "derivations": derivations}
+            "exit_status": status, "derivations": derivations, "documents": documents}
 
 
 # ---------------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ class Step:
     note: str = ""
     expect: str = "verified"
     location: Location | None = None
+    candidate: bool = False  # a link a reader inferred (derive.latex): a step only if proved
+    rests_on_text: str = ""  # what else in the text it rests on (derive.latex): never refuted
 
     @property
     def rule_names(self) -> str:

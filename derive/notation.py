@@ -268,3 +268,26 @@ def _normal_latex(self, printer, exp=None) -> str:
 _printing(NormalDensity,
           lambda self, printer: "N({}|{}, {})".format(*(printer.doprint(a) for a in self.args)),
           _normal_latex)
+
+
+# -- read from LaTeX: x^{(i)}, the i-th sample (derive.latex) ---------------------------------
+
+class SampleIndexed(sp.Indexed):
+    """An entry of a data array indexed by a superscript, as ML texts write samples:
+    ``SampleIndexed(x, i)`` is x^{(i)}, ``SampleIndexed(x, i, j)`` its j-th coordinate
+    x_j^{(i)}. The same entry as ``x[i, j]``; only the printing differs."""
+
+
+def _sample_latex(self, printer, exp=None) -> str:
+    # in braces, so that a power of it is x^{(i)} squared, not a double superscript
+    sample, *rest = self.indices
+    coordinates = f"_{{{','.join(printer._print(i) for i in rest)}}}" if rest else ""
+    return _power(rf"{{{printer._print(self.base.label)}{coordinates}^{{({printer._print(sample)})}}}}",
+                  exp)
+
+
+_printing(SampleIndexed,
+          lambda self, printer: f"{printer.doprint(self.base.label)}^({printer.doprint(self.indices[0])})"
+          + (f"[{', '.join(printer.doprint(i) for i in self.indices[1:])}]" if len(self.indices) > 1 else ""),
+          _sample_latex)
+__all__ += ["SampleIndexed"]

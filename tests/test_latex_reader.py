@@ -6,7 +6,7 @@ import sympy as sp
 
 from derive import KL, ArgMax, ArgMin
 from derive.latex import LatexError, Symbols, tex
-from derive.latex.reader import SymbolTable, parser_for, read_chain
+from derive.latex.reader import read_chain
 from derive.notation import AppliedConditionalDensity, AppliedDensity, AppliedModel, DataLabel
 
 
@@ -23,6 +23,13 @@ def plain(e: sp.Basic) -> sp.Basic:
     return e.xreplace({s: sp.Symbol(s.name) for s in e.atoms(sp.Symbol)})
 
 
+def evaluated(e: sp.Basic) -> sp.Basic:
+    """``e`` rebuilt with SymPy's automatic evaluation (the reader builds without it)."""
+    if not e.args:
+        return e
+    return e.func(*[evaluated(a) for a in e.args])
+
+
 ORACLE_STRINGS = [
     r"\frac{1}{2} x + y^2", r"\sqrt{x} + \frac{a}{b}", r"a b - c", r"\sum_{i=1}^{n} i",
     r"\cos(x) \sin(y)", r"a \cdot b", r"a / b", r"\log(a b)", r"\int_{0}^{1} x dx", r"n!",
@@ -36,7 +43,7 @@ def test_sympy_parse_latex_agrees_where_it_reads(latex):
 
     oracle = parse_latex(latex, backend="lark")
     assert isinstance(oracle, sp.Basic)
-    assert plain(tex(latex)) == oracle
+    assert evaluated(plain(tex(latex))) == oracle
 
 
 def test_log_is_natural_and_I_is_a_symbol_not_the_imaginary_unit():
@@ -50,21 +57,28 @@ def test_brackets_apply_log_exp_delta_and_models():
     y, mu = sp.symbols("y mu", real=True)
     assert tex(r"\log\bigl[y\bigr]") == sp.log(y)
     assert tex(r"\exp[-y]") == sp.exp(-y)
-    assert tex(r"\log\left[\exp\left[\mu\right]\right]") == sp.log(sp.exp(mu))
+    assert tex(r"\log\left[\exp\left[\mu\right]\right]") == sp.log(sp.exp(mu, evaluate=False),
+                                                                 evaluate=False)
     assert tex(r"\delta[y-\mu]") == sp.DiracDelta(y - mu)
     model = tex(r"\mbox{\bf f}[\mathbf{x}_{i},\boldsymbol\phi]")
     assert isinstance(model, AppliedModel) and model.func.__name__ == "f"
-    assert tex(r"f[x_i, \phi]") == model
+    assert tex(r"\mbox{f}[\mathbf{x}_i, \boldsymbol\phi]") == model
 
 
-def test_parentheses_apply_only_densities_and_functions():
+def test_parentheses_apply_densities_and_functions_and_multiply_values():
     a, b, c = sp.symbols("a b c", real=True)
-    assert tex(r"a(b + c)") == a * (b + c)
-    density = tex(r"Pr(y|\boldsymbol\theta)")
+    density = tex(r"Pr(y|\theta)")
     assert isinstance(density, AppliedConditionalDensity)
     assert density.args == (sp.Symbol("y", real=True), sp.Symbol("theta", real=True))
     assert tex(r"P(y_i|f[x_i,\phi])").args[0].base.label == DataLabel("y", real=True)
     assert isinstance(tex("q(z)"), AppliedDensity)
+    # a name the document uses alone is a value: a product
+    assert tex(r"a + a(b + c)") == sp.Add(a, sp.Mul(a, sp.Add(b, c, evaluate=False),
+                                                    evaluate=False), evaluate=False)
+    assert Symbols(symbol="a").tex(r"a(b + c)") == sp.Mul(a, b + c, evaluate=False)
+    # and one it never says anything about is refused, with what to declare
+    with pytest.raises(LatexError, match=r"% derive: function a` or `% derive: symbol a"):
+        tex(r"a(b + c)")
 
 
 def test_subscripts_are_data_entries_bound_by_the_sum():
@@ -80,13 +94,15 @@ def test_subscripts_are_data_entries_bound_by_the_sum():
 @pytest.mark.parametrize("latex, expected", [
     # the body of a sum takes every following term that mentions its index
     (r"\sum_{i=1}^{I} a + b_i", "Sum(a + b[i], (i, 1, I))"),
-    (r"\sum_{i=1}^{I} a_i + b", "b + Sum(a[i], (i, 1, I))"),
-    (r"\sum_{i=1}^{I} a_i - b_i + c", "c + Sum(a[i] - b[i], (i, 1, I))"),
-    (r"\frac{1}{I}\sum_{i=1}^{I} a_i b", "Sum(b*a[i], (i, 1, I))/I"),
+    (r"\sum_{i=1}^{I} a_i + b", "Sum(a[i], (i, 1, I)) + b"),
+    (r"\sum_{i=1}^{I} a_i - b_i + c", "Sum(a[i] - b[i], (i, 1, I)) + c"),
+    (r"\frac{1}{I}\sum_{i=1}^{I} a_i b", "Sum(a[i]*b, (i, 1, I))/I"),
+    # in a product, a factor that does not mention the index ends the body (naive Bayes)
+    (r"\prod_{i=1}^{d} p(x_i|y) p(y)", "Product(p(x[i]|y), (i, 1, d))*p(y)"),
     (r"-\sum_{i=1}^{I} -c_i", "-Sum(-c[i], (i, 1, I))"),
 ])
 def test_reach_of_a_sum(latex, expected):
-    assert str(tex(latex)) == expected
+    assert sp.sstr(tex(latex), order="none") == expected
 
 
 def test_an_integral_ends_at_its_differential():
@@ -97,14 +113,16 @@ def test_an_integral_ends_at_its_differential():
 
 
 @pytest.mark.parametrize("latex", [
-    r"\mathop{\rm argmin}_{\boldsymbol\theta}\left[\theta^2\right]",
+    r"\mathop{\rm argmin}_{\theta}\left[\theta^2\right]",
     r"\underset{\theta}{\text{argmin}}\left[\theta^2\right]",
     r"\operatorname*{argmin}_\theta[\theta^2]",
     r"\arg\min_{\theta} (\theta^2)",
+    # the book's font slip: argmin over bold theta of a function of plain theta
+    r"\mathop{\rm argmin}_{\boldsymbol\theta}\left[\theta^2\right]",
 ])
 def test_argmin_spellings(latex):
     theta = sp.Symbol("theta", real=True)
-    assert tex(latex) == ArgMin(theta**2, theta)
+    assert tex(latex) == ArgMin(sp.Pow(theta, 2, evaluate=False), theta)
 
 
 def test_argmax_and_kl():
@@ -140,10 +158,12 @@ def test_parse_error_points_at_the_fault():
 
 
 def test_unknown_command_fails_loudly_instead_of_being_skipped():
-    with pytest.raises(LatexError, match="cannot read"):
+    with pytest.raises(LatexError, match="ldots"):
         tex(r"a + \ldots + b")
-    with pytest.raises(LatexError, match="expected"):
+    with pytest.raises(LatexError, match="never closed|expected"):
         tex(r"\frac{1}{2")
+    with pytest.raises(LatexError, match=r"\\foo.*--macros"):
+        tex(r"a + \foo")
 
 
 def test_hostile_strings_are_never_evaluated(tmp_path, monkeypatch):
@@ -157,16 +177,13 @@ def test_hostile_strings_are_never_evaluated(tmp_path, monkeypatch):
     monkeypatch.setattr(sp, "sympify", forbidden)
     marker = tmp_path / "ran"
     for hostile in [f"__import__('os').system('touch {marker}')",
-                    r"\text{__import__('os')}", r"x.__class__", r"\input{/etc/passwd}"]:
+                    r"\text{__import__('os')}", r"x.__class__", r"\input{/etc/passwd}",
+                    "exec(1)"]:
         with pytest.raises(LatexError):
             tex(hostile)
-    # letters are letters: exec(1) is the product e*x*e*c*1, and nothing runs
-    assert tex("exec(1)") == sp.E**2 * sp.Symbol("x", real=True) * sp.Symbol("c", real=True)
+    # letters are letters: e x e c is the product e*x*e*c, and nothing runs
+    assert evaluated(tex("exec")) == sp.E**2 * sp.Symbol("x", real=True) * sp.Symbol("c", real=True)
     assert not marker.exists()
-
-
-def test_the_grammar_has_no_conflicts():
-    parser_for(tuple(sorted(SymbolTable().densities)), tuple(sorted(SymbolTable().functions)))
 
 
 def test_absurdly_deep_nesting_is_a_clear_error():
@@ -174,10 +191,11 @@ def test_absurdly_deep_nesting_is_a_clear_error():
         tex("(" * 3000 + "x" + ")" * 3000)
 
 
-def test_a_name_keeps_its_assumptions_across_strings():
+def test_a_bound_index_is_its_own_symbol_and_declared_indices_are_integers():
     symbols = Symbols()
-    symbols.tex("i + 1")
-    with pytest.raises(LatexError, match="declare it once"):
-        symbols.tex(r"\sum_{i=1}^{I} y_i")
+    free = symbols.tex("i + 1").free_symbols
+    summed = symbols.tex(r"\sum_{i=1}^{I} y_i")
+    assert sp.Symbol("i", real=True) in free
+    assert summed.limits[0][0] == sp.Symbol("i", integer=True, positive=True)
     declared = Symbols(index="i")
     assert declared.tex("i + 1").free_symbols == declared.tex(r"\sum_{k=1}^{i} k").free_symbols

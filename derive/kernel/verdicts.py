@@ -159,13 +159,18 @@ class Verdict:
         return " and ".join(parts) or "neither a proof nor numeric evidence"
 
 
-def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict,
-           same_claim: bool = True) -> Verdict:
+def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict, same_claim: bool = True,
+           unrefutable: str = "") -> Verdict:
     """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof
     of the same claim, that is a bug in derive, and the step is REFUTED until it is
     understood. A proof with no numeric evidence is VERIFIED only with the reason stated:
-    every PROVED comes from certificates the kernel checked completely."""
+    every PROVED comes from certificates the kernel checked completely. A step that is not
+    one the author wrote as such (``unrefutable`` says why: a link derive only inferred) is
+    VERIFIED if proved and otherwise UNPROVEN, never REFUTED."""
     notes: list[str] = []
+    if unrefutable and (numeric.status is Numeric.COUNTEREXAMPLE
+                        or symbolic.status is not Symbolic.PROVED):
+        return Verdict(Status.UNPROVEN, symbolic, numeric, (unrefutable,))
     if numeric.status is Numeric.COUNTEREXAMPLE or symbolic.status is Symbolic.REFUTED:
         if (same_claim and numeric.status is Numeric.COUNTEREXAMPLE
                 and symbolic.status is Symbolic.PROVED):

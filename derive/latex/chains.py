@@ -2,22 +2,26 @@
 
 What is a chain (documented in derive.latex): ``lhs = a = b = c`` with a named left side
 (``\\hat\\theta``, ``L[\\phi]``) is the chain a -> b -> c; with any other left side
-(``D_KL[q||p] = ...``) the chain starts at the left side. A display whose named left side is
-the left side of the chain just before it continues that chain (the book's 5.29 -> 5.30);
-one whose optimum has a new name and a new optimisation variable continues it when the new
-objective is the old one with the old variable replaced (5.30 -> 5.31, a modelling
-substitution). A two-sided equation with a named left side is a definition: ``q(y) = ...``
-is offered to later steps as a substitution, and is otherwise skipped and counted; so is a
-named row ``h_1 = f_1[x, phi_1]``. Inside a chain, ``f[x, phi] = phi_0 + phi_1 x`` defines
-f, ``L[phi] = a = b`` defines L as a, and ``argmin[F] = argmin[L[phi]]`` names F. Each is an
-assumption, applied with relation := and shown so, never a proved equality. Definitions are
-in scope until the end of their chapter.
+(``D_KL[q||p] = ...``) the chain starts at the left side. A step is a relation the author
+wrote: the rows of one display, or a display that starts with its relation (``= ...``),
+which continues the display before it. A link derive infers between separate displays is a
+*candidate* (``Step.candidate``): a display whose named left side is the left side of the
+chain just before it (the book's 5.29 -> 5.30), or one whose optimum has a new name and a
+new optimisation variable when the new objective is the old one with the old variable
+replaced (5.30 -> 5.31, a modelling substitution). A candidate that is proved is a step; one
+that is not is "not linked", never refuted. A two-sided equation with a named left side is
+a definition: ``q(y) = ...`` is offered to later steps as a substitution, and is otherwise
+skipped and counted; so is a named row ``h_1 = f_1[x, phi_1]``. Inside a chain,
+``f[x, phi] = phi_0 + phi_1 x`` defines f, ``L[phi] = a = b`` defines L as a, and
+``argmin[F] = argmin[L[phi]]`` names F. Each is an assumption, applied with relation := and
+shown so, never a proved equality. Definitions are in scope until the end of their chapter.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -65,6 +69,25 @@ class DocumentReport:
                 f"{len(self.unread)} unread; {self.chains} chains with {self.steps} steps, "
                 f"{self.definitions} definitions, {len(self.skipped)} equations skipped "
                 f"(no derivation)")
+
+    def reasons(self) -> Counter:
+        """How many displays were left unread for each reason (``cases``, ``syntax``...)."""
+        return Counter(e.code for e in self.unread)
+
+    def counts(self) -> str:
+        """The reach in one line: ``notes.md: 12 displays, 9 read, 3 unread (cases 2, ...)``."""
+        reasons = ", ".join(f"{code} {n}" for code, n in self.reasons().most_common())
+        return (f"{self.path}: {self.displays} displays, {self.read} read, "
+                f"{len(self.unread)} unread" + (f" ({reasons})" if reasons else ""))
+
+    def as_json(self) -> dict:
+        """Displays found, read and unread, each unread one with where, why and a message."""
+        return {"file": self.path, "displays": self.displays, "read": self.read,
+                "unread": len(self.unread), "steps": self.steps, "chains": self.chains,
+                "definitions": self.definitions, "skipped": len(self.skipped),
+                "unread_displays": [
+                    {"line": e.line, "column": e.column, "reason": e.code,
+                     "message": e.detail} for e in self.unread]}
 
 
 def _is_name(e: sp.Expr) -> bool:
@@ -161,6 +184,7 @@ class _Builder:
         self.current_name: sp.Expr | None = None
         self.pending: tuple | None = None  # (first expression, display, line)
         self.symbol_definitions: dict[sp.Symbol, sp.Expr] = {}
+        self.defined_at: dict[sp.Symbol, int] = {}  # a name defined by a display: its line
         self.chapter: int | None = None
 
     def _labels(self, display: Display, count: int) -> list[str]:
@@ -179,10 +203,20 @@ class _Builder:
             # a book's chapters reuse names (h_1, Pr(y|x)) for other things
             self.finish()
             self.chapter = display.chapter
-            self.definitions, self.symbol_definitions = {}, {}
+            self.definitions, self.symbol_definitions, self.defined_at = {}, {}, {}
         sides = list(chain.sides)
         variable = _integration_variable(sides)
         sides = [resolve_kl_variable(s, variable) for s in sides]
+        if chain.continues:
+            self._continue_display(read, sides)
+            return
+        if chain.conditional or display.introduced_by == "condition":
+            self.finish()
+            why = (f"introduced by \"{display.introduction}\"" if not chain.conditional
+                   else "written beside it")
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: holds under a condition "
+                                       f"({why}): a condition, not a claim")
+            return
         if not chain.relations:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: no relation")
             return
@@ -193,13 +227,19 @@ class _Builder:
                                        f" (derive checks = and := chains)")
             return
         named = _is_name(sides[0])
+        if display.introduced_by == "definition" and not named:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: introduced by "
+                                       f"\"{display.introduction}\": a definition, not a claim")
+            return
         if named and self._continues(sides[0], sides[1]):
             if self.current is None:
                 self.current = self._start(*self.pending)
                 self.report.names[(self.current.name, self.current.label)] = self.current_name
                 self.pending = None
-            links = [(self.current.last, sides[1], chain.lines[1])]
-            links += [(sides[k], sides[k + 1], chain.lines[k + 1])
+            # a link derive infers (the same left side again): a candidate, never refuted
+            links = [(self.current.last, sides[1], chain.lines[1], True)]
+            links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
                       for k in range(1, len(sides) - 1)]
             self._steps(self.current, links, read, sides[0])
             self.current_name = sides[0]
@@ -215,9 +255,11 @@ class _Builder:
                 # \hat\theta = argmin[...]: a chain if the next display continues it
                 self.pending = (sides[1], display, chain.lines[1])
                 self.current_name = sides[0]
-                if isinstance(sides[0], sp.Symbol) and not _is_optimum_name(sides[0]):
-                    # h_1 = f_1[x, phi_1]: later lines may substitute it
+                if isinstance(sides[0], (sp.Symbol, sp.Indexed)) and \
+                        not _is_optimum_name(sides[0]):
+                    # h_1 = f_1[x, phi_1], x^*_j = g[z_j, theta]: later lines may substitute
                     self.symbol_definitions[sides[0]] = sides[1]
+                    self.defined_at[_value_key(sides[0])] = chain.lines[0]
             return
         first = 1 if named else 0
         if named and isinstance(sides[0], AppliedUndef) and not any(
@@ -231,10 +273,32 @@ class _Builder:
         derivation = self._start(sides[first], display, chain.lines[first])
         if named:
             self.report.names[(derivation.name, derivation.label)] = sides[0]
-        links = [(sides[k], sides[k + 1], chain.lines[k + 1])
+        links = [(sides[k], sides[k + 1], chain.lines[k + 1], False)
                  for k in range(first, len(sides) - 1)]
         self._steps(derivation, links, read)
         self.current, self.current_name = derivation, sides[0] if named else None
+
+    def _continue_display(self, read: ReadEquation, sides: list) -> None:
+        """``= ...`` (or ``&= ...``): the author continues the display before."""
+        chain = read.chain
+        if self.current is None and self.pending is None:
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: continues a display "
+                                       f"that was not read or holds no chain")
+            self.finish()
+            return
+        other = [r for r in chain.relations if r not in ("=", ":=")]
+        if other:
+            self.finish()
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: the relation {other[0]}"
+                                       f" (derive checks = and := chains)")
+            return
+        if self.current is None:
+            self.current = self._start(*self.pending)
+            self.pending = None
+        links = [(self.current.last, sides[0], chain.lines[0], False)]
+        links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
+                  for k in range(len(sides) - 1)]
+        self._steps(self.current, links, read)
 
     def finish(self) -> None:
         if self.pending is not None:
@@ -265,16 +329,61 @@ class _Builder:
                name: sp.Expr | None = None) -> None:
         labels = self._labels(read.display, len(links))
         taken = {e.label for e in derivation.entries}
-        for k, ((before, after, line), label) in enumerate(zip(links, labels, strict=True)):
+        for k, ((before, after, line, candidate), label) in enumerate(
+                zip(links, labels, strict=True)):
             while label in taken:
                 label += "'"
             taken.add(label)
-            self._step(derivation, before, after, line, label, read)
+            self._step(derivation, before, after, line, label, read, candidate)
             if k == 0 and name is not None:
                 self.report.names[(derivation.name, label)] = name
 
+    def _context(self, before, after) -> str:
+        """Why the step's truth rests on what the text says elsewhere (a definition derive
+        read but cannot apply to the numbers, values given in the prose), or "". Such a
+        step is a candidate: proved, it is a step; otherwise it is not refuted."""
+        if isinstance(before, AppliedUndef) and not after.has(before.func) and all(
+                isinstance(a, sp.Symbol) for a in before.args):
+            earlier = [d for d in self.definitions.values() if d.lhs.func == before.func]
+            if earlier:
+                line = earlier[-1].location.line if earlier[-1].location else "?"
+                return (f"defines {before.func.__name__} again (as at line {line}): a new "
+                        f"definition, or a claim about the first one")
+        left, right = _values(self._unfolded(before)), _values(self._unfolded(after))
+        defined = sorted((left | right) & set(self.defined_at), key=str)
+        if defined:
+            where = ", ".join(f"{s} (line {self.defined_at[s]})" for s in defined)
+            return f"rests on the definition of {where}, which derive does not apply to numbers"
+        if left - right and right - left:
+            own = [", ".join(map(str, sorted(side, key=str))) for side in (left - right,
+                                                                          right - left)]
+            return (f"has variables on each side that the other lacks ({own[0]}; {own[1]}): "
+                    f"it rests on values or definitions given in the text, which derive "
+                    f"does not read")
+        dropped = _functions(before) - _functions(after) - {
+            d.lhs.func for d in self.definitions.values()}
+        if dropped:
+            names = ", ".join(sorted(f.__name__ for f in dropped))
+            return (f"drops the function {names}: it rests on what the text says {names} is, "
+                    f"which derive does not read")
+        return ""
+
+    def _unfolded(self, e: sp.Expr) -> sp.Expr:
+        """``e`` with the functions the document defined replaced by their definitions:
+        f[x, phi] = phi_0 + phi_1 x links phi to phi_0 and phi_1."""
+        for definition in self.definitions.values():
+            try:
+                function, body = definition.as_function()
+                e = e.replace(lambda n, f=function: isinstance(n, AppliedUndef) and n.func == f,
+                              lambda n, b=body: b(*n.args) if len(n.args) == len(b.variables)
+                              else n)
+            except Exception:  # noqa: BLE001  (a definition SymPy cannot apply here: keep e)
+                continue
+        return e
+
     def _step(self, derivation: Derivation, before, after, line: int, label: str,
-              read: ReadEquation) -> None:
+              read: ReadEquation, candidate: bool = False) -> None:
+        context = "" if candidate else self._context(before, after)
         location = Location(self.path, line)
         where = f"{location}: step {label}"
         given = read.equation.justifications.get(line)
@@ -310,9 +419,15 @@ class _Builder:
             if rule.origin in ("definition", "naming"):
                 self._let(derivation, rule)
         adder = derivation.define if relation is Relation.DEFINE else derivation.eq
-        adder(after, by=list(rules), label=label, note=f"read: {after}; {note}")
+        if context:
+            note += f"; {context}: proved or unproven, never refuted"
+        elif candidate:
+            note += "; a candidate link between displays (the same left side): a step if " \
+                    "proved, otherwise not linked"
+        adder(after, by=list(rules), label=label, note=f"read: {_as_written(after)}; {note}")
         # The step records where the document wrote it, not this line of Python.
-        derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location)
+        derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location,
+                                                     candidate=candidate, rests_on_text=context)
         self.report.steps += 1
 
     def _defined_in_chain(self, before, after, label: str, location: Location
@@ -354,8 +469,32 @@ class _Builder:
         if any(e.label == label for e in derivation.entries):
             return
         entry = derivation.let(definition.lhs, definition.rhs, label=label,
-                               note=f"read: {definition.lhs} := {definition.rhs}")
+                               note=f"read: {_as_written(definition.lhs)} := "
+                                    f"{_as_written(definition.rhs)}")
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+
+
+def _value_key(e: sp.Expr) -> sp.Symbol:
+    return e.base.label if isinstance(e, sp.Indexed) else e
+
+
+def _values(e: sp.Expr) -> set[sp.Symbol]:
+    """The free variables of ``e`` that take values (data labels for entries), not counts."""
+    found = set()
+    for s in e.free_symbols:
+        s = _value_key(s)
+        if isinstance(s, sp.Symbol) and not s.is_integer:
+            found.add(s)
+    return found
+
+
+def _functions(e: sp.Expr) -> set:
+    return {n.func for n in sp.preorder_traversal(e) if isinstance(n, AppliedUndef)}
+
+
+def _as_written(e: sp.Expr) -> str:
+    """The expression as read, terms in the author's order (SymPy would sort them)."""
+    return sp.sstr(e, order="none")
 
 
 def _stem(path: str) -> str:

@@ -10,6 +10,8 @@ never deleted, so every position the parser reports is the position in the file.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +37,13 @@ class Declaration:
 
 @dataclass
 class Equation:
-    """One equation of a display: ``text`` is the whole file blanked outside it (so lark's
-    positions are the file's), with the rows' justifications and ``% by:`` comments by line."""
+    """One equation of a display: ``text`` is the display's content blanked outside the
+    equation's rows, ``offset`` where that content starts in the file (a position in
+    ``text`` plus ``offset`` is the position in the file); with the rows' justifications
+    and ``% by:`` comments by line."""
 
     text: str
+    offset: int
     start_line: int
     justifications: dict[int, str] = field(default_factory=dict)
 
@@ -53,6 +58,10 @@ class Display:
     chapter: int | None
     equations: list[Equation] = field(default_factory=list)
     label: str = ""
+    # the prose leading into it: "such that" makes its equations conditions, "where" or
+    # "let" definitions; "" for neither (a claim)
+    introduced_by: str = ""
+    introduction: str = ""
 
 
 @dataclass
@@ -61,6 +70,7 @@ class Source:
     text: str
     markdown: bool
     declarations: list[Declaration] = field(default_factory=list)
+    masked: str = ""  # the text with comments (and in Markdown, code) blanked
 
 
 def read_source(path: Path) -> Source:
@@ -87,8 +97,14 @@ def read_source(path: Path) -> Source:
 
 # ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=8)
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (for lines of offsets, by bisection)."""
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
 def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+    return bisect.bisect_right(line_starts(text), offset)
 
 
 def _blank(text: str, start: int, end: int) -> str:
@@ -117,7 +133,9 @@ def _chapters(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"(?<!%)\\chapter\*?\s*\{", text)]
 
 
-def find_displays(source: Source) -> list[Display]:
+def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
+    """Every display of the document, in order; with ``chapter``, the others are found
+    (and numbered) but not split into equations: reading one chapter of a book reads it."""
     text = source.text
     # Comments first: they may hold declarations, and nothing inside them is math.
     comments: list[tuple[int, str]] = []
@@ -131,25 +149,52 @@ def find_displays(source: Source) -> list[Display]:
         masked = _mask_markdown(masked)
     else:
         masked = _COMMENT.sub(lambda m: " " * len(m.group(0)), masked)
+    source.masked = masked
     chapters = _chapters(masked) if not source.markdown else []
     spans = _display_spans(masked, source.markdown)
     displays = []
     numbers: dict[int | None, int] = {}
     for start, end, environment, numbered in sorted(spans):
-        chapter = sum(1 for c in chapters if c < start) or None
+        in_chapter = sum(1 for c in chapters if c < start) or None
         display = Display(_line_of(text, start), _line_of(text, end), environment, numbered,
-                          None, chapter)
-        _split_equations(text, start, end, display)
+                          None, in_chapter)
+        if chapter is None or in_chapter == chapter:
+            _split_equations(text, start, end, display)
+            display.introduced_by, display.introduction = _introduction(masked, start)
         if numbered:
-            numbers[chapter] = numbers.get(chapter, 0) + 1
-            display.label = (f"{chapter}.{numbers[chapter]}" if chapter else
-                             str(numbers[chapter]))
+            numbers[in_chapter] = numbers.get(in_chapter, 0) + 1
+            display.label = (f"{in_chapter}.{numbers[in_chapter]}" if in_chapter else
+                             str(numbers[in_chapter]))
         if display.tag:
             display.label = display.tag
         if not display.label:
             display.label = f"L{display.start_line}"
         displays.append(display)
     return displays
+
+
+_OPENING = re.compile(r"(\$\$?|\\\[|\\begin\{[A-Za-z*]+\}(\{[^}]*\})?)\s*$")
+_CONDITION_WORDS = re.compile(
+    r"\b(such that|so that|if|iff|when|whenever|satisf(y|ies|ying)|subject to|suppose|"
+    r"assume|assuming|given that|provided( that)?|unless|until|solve|solving|requires?|"
+    r"need|s\.t\.)\W*$", re.I)
+_DEFINITION_WORDS = re.compile(r"\b(where|let|define|defines|defined as|denote|denotes|"
+                               r"we write|is given by|written as)\W*$", re.I)
+
+
+def _introduction(masked: str, start: int) -> tuple[str, str]:
+    """What the prose just before a display says of it: ("condition", "such that"),
+    ("definition", "where"), or ("", "")."""
+    before = _OPENING.sub("", masked[max(0, start - 400):start]).rstrip()
+    # the sentence leading in: in Markdown a display is a paragraph of its own, so the
+    # paragraph before it; never past another display
+    paragraph = re.split(r"\n\s*\n|\$\$|\\end\{[^}]*\}|\\\]", before)[-1]
+    words = " ".join(paragraph.split())[-60:]
+    for kind, pattern in (("condition", _CONDITION_WORDS), ("definition", _DEFINITION_WORDS)):
+        found = pattern.search(words)
+        if found:
+            return kind, found.group(1)
+    return "", ""
 
 
 def _mask_markdown(text: str) -> str:
@@ -182,6 +227,9 @@ def _display_spans(text: str, markdown: bool) -> list[tuple[int, int, str, bool]
     for m in re.finditer(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", text, re.S):
         if not any(a <= m.start() < b for a, b in taken):
             group = 1 if m.group(1) is not None else 2
+            if markdown and group == 1 and not _on_lines_of_its_own(text, m.start(), m.end()):
+                taken.append((m.start(), m.end()))
+                continue  # $$...$$ inside a sentence (a blog's inline math): not a display
             spans.append((m.start(group), m.end(group), "$$" if group == 1 else r"\[", False))
             taken.append((m.start(), m.end()))
     if markdown:
@@ -192,6 +240,15 @@ def _display_spans(text: str, markdown: bool) -> list[tuple[int, int, str, bool]
     return spans
 
 
+def _on_lines_of_its_own(text: str, start: int, end: int) -> bool:
+    """Nothing but spaces before ``start`` on its line, and after ``end`` on its line
+    nothing but spaces and punctuation."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[line_start:start].strip() and not text[end:line_end].strip(" \t.,;:")
+
+
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 _BLANKED = re.compile(r"\\(nonumber|notag)(?![A-Za-z])|\\label\s*\{[^}]*\}|&"
                       r"|\\(begin|end)\s*\{(aligned|split|gathered)\}(\[[a-z]\])?")
@@ -199,7 +256,8 @@ _TAG = re.compile(r"\\tag\*?\s*\{([^}]*)\}")
 _ROW_TAG = re.compile(r"(\\q?quad|\\hfill)\s*\(\s*([^()\n]*?)\s*\)\s*[.,;]?\s*$")
 _ROW_REASON = re.compile(r"(\\q?quad|&&?)\s*\\(?:text|mbox|textrm)\s*\{([^{}]*)\}\s*[.,;]?\s*$")
 _END_PUNCTUATION = re.compile(r"[.,;]\s*$")
-_RELATION_START = re.compile(r"^\s*(=|:=|\\coloneqq|\\triangleq)")
+_RELATION_START = re.compile(r"^(\s|\\[,;:! ]|\\q?quad\b|\\hspace\*?\{[^}]*\}|\\(left|right)\.)*"
+                             r"(=|:=|\\coloneqq|\\triangleq|\\approx|\\leq?|\\geq?|<|>)")
 _HAS_RELATION = re.compile(r"(?<![<>!:\\])=|:=|\\coloneqq")
 
 
@@ -209,7 +267,6 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
     relation continues the expression above."""
     content = text[start:end]
     first_line = _line_of(text, start)
-    column = start - (text.rfind("\n", 0, start) + 1)
 
     def line_at(offset: int) -> int:
         return first_line + content.count("\n", 0, offset)
@@ -224,11 +281,19 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
     for m in _TAG.finditer(local):
         display.tag = _tag_label(m.group(1))
         local = _blank(local, m.start(), m.end())
+    inner = _inner_environments(local)
+
+    def protected(offset: int) -> bool:
+        return any(a <= offset < b for a, b in inner)
+
     for m in _BLANKED.finditer(local):
-        local = _blank(local, m.start(), m.end())
+        if not protected(m.start()):
+            local = _blank(local, m.start(), m.end())
     rows: list[tuple[int, int]] = []
     position = 0
     for m in _ROW_BREAK.finditer(local):
+        if protected(m.start()):
+            continue  # a row of a matrix or of cases, not of the display
         rows.append((position, m.start()))
         local = _blank(local, m.start(), m.end())
         position = m.end()
@@ -260,10 +325,23 @@ def _split_equations(text: str, start: int, end: int, display: Display) -> None:
             groups[-1].append((row_start, row_end))
     for group in groups:
         g_start, g_end = group[0][0], group[-1][1]
-        # pad so that lark's line and column are the file's
-        padded = ("\n" * (first_line - 1) + " " * column
-                  + re.sub(r"[^\n]", " ", local[:g_start]) + local[g_start:g_end])
-        display.equations.append(Equation(padded, line_at(g_start), dict(reasons)))
+        text_of_group = _blank(_blank(local, g_end, len(local)), 0, g_start)
+        display.equations.append(Equation(text_of_group, start, line_at(g_start), dict(reasons)))
+
+
+_INNER = re.compile(r"\\begin\{(bmatrix|pmatrix|matrix|vmatrix|Bmatrix|Vmatrix|smallmatrix|"
+                    r"cases|dcases|rcases|array|tabular)\}")
+
+
+def _inner_environments(text: str) -> list[tuple[int, int]]:
+    """Spans of the matrices, arrays and case distinctions inside a display: their ``\\\\``
+    and ``&`` separate their own rows and cells, not the display's."""
+    spans = []
+    for m in _INNER.finditer(text):
+        close = text.find(f"\\end{{{m.group(1)}}}", m.end())
+        if close >= 0:
+            spans.append((m.start(), close))
+    return spans
 
 
 def _tag_label(tag: str) -> str:

@@ -1,0 +1,231 @@
+"""Every misreading issue 13 lists, read as meant or refused with the reason and what to
+declare; conventions that differ between authors never make a true textbook line false or a
+classic mistake true; the line is kept as written."""
+
+import pytest
+import sympy as sp
+
+from derive import Status
+from derive.checker import check_derivation
+from derive.latex import LatexError, Symbols, load_document, tex
+from derive.latex.reader import read_chain
+from derive.notation import (
+    AppliedConditionalMassFunction,
+    Expectation,
+    NormalDensity,
+    SampleIndexed,
+    Variance,
+)
+
+x, y, v, u, sigma = (sp.Symbol("x", real=True), sp.Symbol("y", real=True),
+                     sp.Symbol("v", real=True), sp.Symbol("u", real=True),
+                     sp.Symbol("sigma", real=True, positive=True))
+
+
+@pytest.fixture(autouse=True)
+def fresh_sympy_cache():
+    yield
+    sp.core.cache.clear_cache()
+
+
+def evaluated(e: sp.Basic) -> sp.Basic:
+    return e if not e.args else e.func(*[evaluated(a) for a in e.args])
+
+
+def verdicts(tmp_path, *lines: str, name: str = "notes.md") -> dict:
+    """The status of every step of a small document, by its line (a short rule search:
+    these steps are decided by their reading and their numbers)."""
+    path = tmp_path / name
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    return {r.entry.location.line: r for d in document.derivations
+            for r in check_derivation(d, instances=200) if hasattr(r.entry, "candidate")}
+
+
+# -- a name applied to brackets --------------------------------------------------------------
+
+@pytest.mark.parametrize("latex, name", [
+    (r"\operatorname{tanh}(x)", "tanh"), (r"\sigma(x)", "sigma"), (r"H(S)", "H"),
+    (r"\mathrm{softmax}(z)", "softmax"),
+])
+def test_well_known_names_are_functions(latex, name):
+    e = tex(latex)
+    assert not isinstance(e, sp.Mul) and e.func.__name__ == name
+
+
+@pytest.mark.parametrize("latex, declare", [
+    (r"\hat{p}(t)", "function phat"), (r"w(x + y)", "function w"),
+])
+def test_a_name_the_document_does_not_settle_is_refused_with_what_to_declare(latex, declare):
+    with pytest.raises(LatexError) as info:
+        tex(latex)
+    assert f"% derive: {declare}" in str(info.value) and info.value.code == "ambiguous-application"
+    assert info.value.column == 1 and str(info.value).splitlines()[-1] == "^"
+
+
+def test_roles_come_from_the_whole_document(tmp_path):
+    # defined first, then applied: a function, never hat-p times t
+    path = tmp_path / "notes.md"
+    path.write_text("$$\\hat{p}(t) = \\frac{1}{N}\\sum_{n=1}^{N} \\delta(t - t_n)$$\n\n"
+                    "$$\\hat{p}(s) + \\hat{p}(t)$$\n")
+    document = load_document(path, search_budget=20)
+    assert document.report.read == 2 and document.report.definitions == 1
+    assert not any("phat" in str(e) for e in document.report.unread)
+
+
+def test_a_bar_makes_a_density_or_a_declaration():
+    with pytest.raises(LatexError, match="density r"):
+        tex(r"r(t|w)")
+    assert Symbols(density="r").tex(r"r(t|w)").func.__name__ == "r"
+
+
+def test_functions_of_several_arguments():
+    e = tex(r"L(\mathbf{w}, b)")
+    assert e.func.__name__ == "L" and len(e.args) == 2
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\log x^2", sp.log(x**2)), (r"\exp x^2", sp.exp(x**2)),
+    (r"\log 2\pi\sigma^2", sp.log(2 * sp.pi * sigma**2)),
+    (r"\sin^2 x", sp.sin(x)**2), (r"\log(x)^2", sp.log(x)**2),
+])
+def test_an_unbracketed_function_takes_the_factors_that_follow(latex, expected):
+    assert evaluated(tex(latex)) == expected
+
+
+# -- derivatives, indices, bold names ---------------------------------------------------------
+
+def test_derivatives_are_unevaluated_derivatives():
+    f = tex(r"\frac{df}{dx}")
+    assert isinstance(f, sp.Derivative) and f.variables == (x,)
+    assert f.expr.func.__name__ == "f" and f.expr.args == (x,)  # f depends on x: never 0
+    e = tex(r"\frac{d}{dv}(x - uv)^2")
+    assert isinstance(e, sp.Derivative) and e.variables == (v,)
+    assert evaluated(e.expr) == (x - u * v)**2
+    assert tex(r"f'(x)") == sp.Derivative(sp.Function("f", real=True)(x), x)
+    assert isinstance(tex(r"\frac{\partial^2 f}{\partial x \partial y}"), sp.Derivative)
+    w = tex(r"\nabla_{\mathbf{w}} L")
+    assert isinstance(w, sp.Derivative) and not w.variables[0].is_commutative
+
+
+def test_a_superscript_in_brackets_is_an_index_never_a_power():
+    e = tex(r"\sum_{k=1}^{K} x^{(k)}")
+    assert isinstance(e.function, SampleIndexed)
+    assert not tex(r"e^{(k)}").has(sp.exp)  # the k-th e, not exp(k)
+    w = tex(r"\mathbf{W}^{(1)}")
+    assert isinstance(w, sp.Symbol) and not w.has(sp.Pow)
+
+
+def test_bold_matrices_never_commute():
+    e = tex(r"\mathbf{A}\mathbf{B} - \mathbf{B}\mathbf{A}")
+    assert sp.expand(evaluated(e)) != 0
+    assert tex(r"(\mathbf{A}\mathbf{B})^\top") != tex(r"\mathbf{A}^\top\mathbf{B}^\top")
+    with pytest.raises(LatexError, match="transpose"):
+        tex(r"x^\top")  # not bold: a vector or a scalar?
+
+
+@pytest.mark.parametrize("latex", [r"x^*", r"\mathbf{h}'", r"\hat{y}", r"\bar{x}", r"\tilde{x}",
+                                   r"\check{x}", r"w_{\textrm{area}}", r"\mu_{\theta_1}"])
+def test_decorated_names_are_names_of_their_own(latex):
+    e = tex(latex)
+    assert isinstance(e, sp.Symbol) and e != x
+
+
+def test_expectations_variances_and_the_normal_density():
+    e = tex(r"\mathbb{E}_{x\sim p}[f(x)]")
+    assert isinstance(e, Expectation) and e.variables == (x,) and e.laws[0].func.__name__ == "p"
+    assert isinstance(tex(r"\mathrm{Var}[X]"), Variance)
+    n = tex(r"\mathcal{N}(x|\mu,\sigma^2)")
+    assert isinstance(n, NormalDensity) and n.args[0] == x
+    assert isinstance(tex(r"\mbox{Norm}_{\mathbf z}[\boldsymbol\mu, \boldsymbol\Sigma]"),
+                      NormalDensity)
+    with pytest.raises(LatexError, match="over what"):
+        tex(r"\mathbb{E}[w x]")  # no subscript and no capital random variable: which?
+    assert Symbols(random="w").tex(r"\mathbb{E}[w x]").variables == (sp.Symbol("w", real=True),)
+
+
+def test_probabilities_of_values_are_mass_functions():
+    e = tex(r"P(D_1 = 1 \mid H = 0)")
+    assert isinstance(e, AppliedConditionalMassFunction) and e.args == (1, 0)
+    assert e != tex(r"P(D_2 = 1 \mid H = 0)")  # of another variable
+
+
+# -- the line as written ------------------------------------------------------------------------
+
+def test_the_line_is_kept_as_written():
+    f = sp.Symbol("f", real=True)
+    e = tex(r"\bigl((f-\mu)+(\mu-y)\bigr)^2")
+    assert e != (f - y)**2  # not simplified while read
+    assert sp.latex(e, order="none") == (r"\left(\left(f - \mu\right) + \left(\mu - y\right)"
+                                         r"\right)^{2}")
+    assert sp.expand(evaluated(e) - (f - y)**2) == 0  # and it is the same value
+
+
+# -- conventions that differ between authors ------------------------------------------------
+
+def test_a_slash_divides_by_the_juxtaposed_product():
+    assert evaluated(tex(r"x^2/2\sigma^2")) == x**2 / (2 * sigma**2)
+
+
+def test_classic_mistakes_are_not_verified_and_true_lines_not_refuted(tmp_path):
+    found = verdicts(tmp_path,
+                     r"$$e^{-x^2/2\sigma^2} = e^{-\sigma^2 x^2/2}$$",
+                     r"$$\frac12\log 2\pi\sigma^2 = \frac12\log 2\pi + \log\sigma$$",
+                     r"$$\log x^2 = (\log x)^2$$",
+                     r"$$\exp x^2 = (\exp x)^2$$")
+    assert found[1].verdict.status is Status.REFUTED
+    assert found[3].verdict.status is not Status.REFUTED
+    assert found[5].verdict.status is Status.REFUTED
+    assert found[7].verdict.status is Status.REFUTED
+
+
+def test_the_variance_of_a_sum_is_never_verified_as_the_sum_of_variances(tmp_path):
+    found = verdicts(tmp_path, r"$$\textrm{Var}(X+Y) = \textrm{Var}(X) + \textrm{Var}(Y)$$")
+    (r,) = found.values()
+    assert r.verdict.status is not Status.VERIFIED
+
+
+# -- refused by name --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("latex, code", [
+    (r"f(x) = \begin{cases} 0 & x < 0 \\ x & x \geq 0 \end{cases}", "cases"),
+    (r"s = x_1 + \ldots + x_n", "ellipsis"),
+    (r"f(x_1, \ldots, x_n)", "ellipsis"),
+    (r"\{x | x > 0\}", "set"),
+    (r"x \in \mathcal{B}", "set"),
+    (r"\lim_{n \to \infty} a_n", "limit"),
+    (r"\|\mathbf{x}\|^2", "norm"),
+    (r"\mathbf{a} \odot \mathbf{b}", "linear-algebra"),
+])
+def test_constructs_without_a_reading_are_refused_by_name(latex, code):
+    with pytest.raises(LatexError) as info:
+        read_chain(latex)
+    assert info.value.code == code
+
+
+# -- bounded reading ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("math, code", [
+    (r"10^{10^{10}} = x", "huge-number"),
+    (r"100000! = x", "huge-number"),
+    (r"(1/2)^{1000000000} = x", "huge-number"),
+    ("+".join(["a"] * 100_000) + " = b", "too-long"),
+    ("9" * 200_000 + " = b", "huge-number"),
+    ("(" * 5000 + "x" + ")" * 5000, "too-deep"),
+])
+def test_reading_is_bounded(tmp_path, math, code):
+    import time
+
+    path = tmp_path / "big.md"
+    path.write_text(f"$${math}$$\n")
+    start = time.perf_counter()
+    report = load_document(path, search_budget=20).report
+    assert time.perf_counter() - start < 20
+    (error,) = report.unread
+    assert error.code == code
+
+
+def test_a_delta_of_a_divergent_integral_ends_with_a_verdict(tmp_path):
+    found = verdicts(tmp_path, r"$$\delta(\int_{0}^{\infty} x\,dx) = 0$$")
+    (r,) = found.values()
+    assert r.verdict.status is not Status.VERIFIED
