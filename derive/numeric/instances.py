@@ -242,6 +242,8 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
             inst.data[label] = rng.integers(0, 2, shape).astype(float)
         elif isinstance(label, ClassLabel):
             inst.data[label] = rng.integers(1, MAX_I + 1, shape).astype(float)
+        elif label.is_positive:  # data declared positive (weights, probabilities)
+            inst.data[label] = np.round(rng.uniform(0.2, 3.0, shape), 3)
         else:
             inst.data[label] = np.round(rng.uniform(-3.0, 3.0, shape), 3)
     for d, dimension in sorted(roles.densities.items(), key=lambda kv: str(kv[0])):
