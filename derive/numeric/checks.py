@@ -22,7 +22,7 @@ import sympy as sp
 
 from derive.kernel import Claim, Numeric, NumericVerdict, Relation
 from derive.notation import OptimisationSet
-from derive.numeric import exact, vector
+from derive.numeric import exact, laws, vector
 from derive.numeric.concrete import NotEvaluable, Params
 from derive.numeric.domain import Domain, read_signs
 from derive.numeric.instances import (
@@ -397,6 +397,11 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
     values, same minimisers, a definition, a bound), ``substitution`` the (old, new) pairs
     of a modelling substitution."""
     start = time.perf_counter()
+    try:  # one law behind a density applied in several shapes (the product rule holds)
+        before, after = laws.one_law([before, after])
+    except NotEvaluable as e:
+        return NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+                              seed=seed, seconds=time.perf_counter() - start)
     plan = plan_for(before, after, relation, claim, tuple(tuple(p) for p in substitution))
     if hypotheses:
         plan = replace(plan, hypotheses=tuple(hypotheses))

@@ -41,8 +41,9 @@ from derive.rules.probability import (
     kl_from_integral,
     marginalisation,
     product_rule,
+    split_integral,
 )
-from derive.rules.substitution import reparametrise, substitute
+from derive.rules.substitution import fold, reparametrise, substitute
 from derive.rules.values import (
                                        algebra,
                                        dirac_sifting,
@@ -59,11 +60,12 @@ __all__ = [
     "Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule", "algebra",
     "argmax_to_argmin", "bayes_rule", "cauchy_schwarz", "density_integrates_to_one",
     "dirac_sifting", "drop_constant", "drop_independent_condition", "drop_nonnegative_term",
-    "drop_positive_factor", "exp_bound", "gaussian_log_density", "gibbs",
+    "drop_positive_factor", "exp_bound", "fold", "gaussian_log_density", "gibbs",
     "integral_linearity", "jensen", "kl_definition", "kl_from_integral", "log_bound",
     "log_of_exp", "log_of_finite_product", "log_of_product", "log_softmax",
     "log_sum_exp_lower_bound", "log_sum_exp_shift", "log_sum_exp_upper_bound", "lookup",
     "marginalisation", "max_of_exp", "monotone_transform", "product_rule", "registry",
-    "reparametrise", "rule", "substitute", "sum_and_max_term", "sum_linearity",
+    "reparametrise", "rule", "split_integral", "substitute", "sum_and_max_term",
+    "sum_linearity",
     "swap_sum_integral", "termwise_bound",
 ]

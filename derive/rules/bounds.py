@@ -85,8 +85,9 @@ def site_rule(name: str, statement: str, side_conditions: Sequence[str],
     def propose(before, target, context: Context):
         return choose(before, target, finders, context, what)
 
+    # Cited, not searched: each would cost the search's budget on every step it explores.
     return register(Rule(name, statement, tuple(side_conditions), propose, summary,
-                         tuple(aliases)))
+                         tuple(aliases), searched=False))
 
 
 def _splits(body: sp.Basic) -> list[tuple[sp.Basic, sp.Basic]]:
@@ -183,8 +184,8 @@ def _jensen_inside(node, path: Path, context: Context, target):
 
 jensen = site_rule(
     "jensen",
-    r"g\bigl[\mathbb{E}[y]\bigr] \geq \mathbb{E}\bigl[g[y]\bigr] \text{ for a concave } g, "
-    r"\leq \text{ for a convex } g",
+    r"\log\bigl[\mathbb{E}[y]\bigr] \geq \mathbb{E}\bigl[\log[y]\bigr], \quad "
+    r"\exp\bigl[\mathbb{E}[y]\bigr] \leq \mathbb{E}\bigl[\exp[y]\bigr]",
     ["concave: log (y > 0), sqrt (y >= 0); convex: exp, x^2 (y real); -log through the "
      "factor -1", "finite form: weights w_k >= 0 with sum_k w_k = 1",
      "integral form: against a density of z, both integrals converge"],
@@ -420,10 +421,11 @@ def _drop_nonnegative_term(before, target, context: Context):
 
 
 drop_nonnegative_term = register(Rule(
-    "drop_nonnegative_term", r"a + b \geq a \text{ for } b \geq 0",
+    "drop_nonnegative_term", r"a + b \geq a \quad (b \geq 0)",
     ("the dropped terms are shown nonnegative (or nonpositive: then <=)",),
     _drop_nonnegative_term, "dropping a nonnegative term makes a sum no larger",
-    aliases=("drop nonnegative term", "drop_nonpositive_term"), needs_target=True))
+    aliases=("drop nonnegative term", "drop_nonpositive_term"), needs_target=True,
+    searched=False))
 
 
 def _termwise_bound(before, target, context: Context):
@@ -432,12 +434,14 @@ def _termwise_bound(before, target, context: Context):
 
 termwise_bound = register(Rule(
     "termwise_bound",
-    r"a \leq b \implies f[a] \leq f[b] \text{ for } f \text{ increasing at that position}",
+    r"a \leq b \;\Rightarrow\; \sum_k a_k \leq \sum_k b_k,\; \int q\,a \leq \int q\,b,"
+    r"\; \log[a] \leq \log[b]",
     ("where the lines differ, the difference is shown nonnegative",
      "every position above keeps or reverses the order (sums, positive factors, log, exp, "
      "integrands, finite sums, expectations)"),
     _termwise_bound, "a term replaced by one shown larger (or smaller), under monotone "
-    "positions", aliases=("monotonicity", "termwise", "bound"), needs_target=True))
+    "positions", aliases=("monotonicity", "termwise", "bound"), needs_target=True,
+    searched=False))
 
 
 __all__ = ["cauchy_schwarz", "choose", "drop_nonnegative_term", "exp_bound", "gibbs",

@@ -1,6 +1,8 @@
 """The rules of probability for one joint law written as a conditional density ``Pr``:
 the product rule, Bayes' rule, marginalisation, a condition dropped where independence is
-declared, a density integrating to one, and the KL divergence read back from its integral.
+declared, a density integrating to one, the KL divergence read back from its integral, and
+an integral split where the line written splits it (the ELBO's lines, as the book writes
+them).
 
 A joint density is written with a Tuple before the bar: ``Pr(Tuple(x, z), phi)`` is
 Pr(x, z|phi); ``Pr(z, x, phi)`` is Pr(z|x, phi); ``Pr(z)`` has no condition. Each rule
@@ -116,7 +118,7 @@ def _independent(node, path: Path, context: Context, target):
 
 
 drop_independent_condition = site_rule(
-    "drop_independent_condition", r"Pr(z|\phi) = Pr(z) \text{ for } z \perp \phi",
+    "drop_independent_condition", r"Pr(z|\phi) = Pr(z) \quad (z \perp \phi)",
     ["the independence is declared: hypotheses=[Independent(z, phi)]"], [_independent],
     "condition declared independent", "a condition the variable is declared independent of "
     "is dropped (a prior free of the parameters)", aliases=("independence",))
@@ -135,6 +137,24 @@ density_integrates_to_one = site_rule(
     "density_integrates_to_one", r"\int q(z)\,dz = 1", ["q a density of z"], [_normalised],
     "integral of a density", "a density integrates to one over its variable",
     aliases=("normalisation", "normalization"))
+
+
+def _split(node, path: Path, context: Context, target):
+    if isinstance(node, sp.Integral) and len(node.limits) == 1 and len(node.limits[0]) == 3 \
+            and isinstance(node.function, sp.Add):
+        z, low, high = node.limits[0]
+        terms = node.function.args
+        for j, first in enumerate(terms):
+            rest = sp.Add(*(t for k, t in enumerate(terms) if k != j))
+            yield at_site(AXIOMS["integral_of_sum"], path, z=z, lo=low, hi=high,
+                          f=abstract(first, [z]), g=abstract(rest, [z]))
+
+
+split_integral = site_rule(
+    "split_integral", r"\int (f + g)\,dz = \int f\,dz + \int g\,dz",
+    ["each integral converges"], [_split], "integral of a sum",
+    "linearity of the integral, split where the line written splits it and nowhere else",
+    aliases=("integral_of_sum",))
 
 
 def _kl_from_integral(node, path: Path, context: Context, target):
@@ -162,4 +182,4 @@ kl_from_integral = site_rule(
 
 
 __all__ = ["bayes_rule", "density_integrates_to_one", "drop_independent_condition",
-           "kl_from_integral", "marginalisation", "product_rule"]
+           "kl_from_integral", "marginalisation", "product_rule", "split_integral"]
