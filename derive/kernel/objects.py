@@ -278,6 +278,10 @@ class Maximum(ExprWithLimits):
     def _eval_is_real(self):
         return self.function.is_real or None
 
+    def _eval_is_positive(self):
+        (_, low, high), = self.limits
+        return True if self.function.is_positive and (high - low).is_nonnegative else None
+
 
 class sig(sp.Function):  # noqa: N801  (the book's name for it)
     """The logistic sigmoid 1/(1 + exp(-z)): real and positive for real z (and below 1,

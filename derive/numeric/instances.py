@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive.kernel.objects import Maximum
 from derive.notation import (
     KL,
     AppliedConditionalDensity,
@@ -132,7 +133,7 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
     sole_condition: dict[sp.Symbol, object] = {}
     for expr in exprs:
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, (sp.Integral, sp.Sum, sp.Product)):
+            if isinstance(node, (sp.Integral, sp.Sum, sp.Product, Maximum)):
                 bound.update(lim[0] for lim in node.limits)
             elif isinstance(node, KL):
                 bound.add(node.variable)

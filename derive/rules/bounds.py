@@ -279,8 +279,9 @@ def _lse_finder(schema: str, reversed_shape: Callable[[sp.Basic], tuple | None])
 
 
 def _maximum(node) -> tuple | None:
-    if isinstance(node, Maximum) and single_limit(node):
-        return (*single_limit(node), node.function)
+    """max_k a_k as (k, m, N, a_k)."""
+    if isinstance(node, Maximum) and len(node.limits) == 1 and len(node.limits[0]) == 3:
+        return (*node.limits[0], node.function)
     return None
 
 
