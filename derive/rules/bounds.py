@@ -379,11 +379,13 @@ def _differences(before: sp.Basic, after: sp.Basic, path: Path = ()) -> list[Pat
 
 def _bound_at(line, target, path: Path, context: Context) -> Bound | None:
     """A Bound at ``path`` from the line's subterm to the target's, in the direction the
-    kernel can show (the difference nonnegative), or None."""
+    kernel can show (the difference positive: strict; else nonnegative), or None."""
     old, new = kernel.at(line, path), kernel.at(target, path)
-    for relation, difference in ((Relation.LE, new - old), (Relation.GE, old - new)):
-        if cond.check(cond.nonnegative(difference), context.hypotheses).holds:
-            return Bound(new, relation, path)
+    for kind, below, above in ((cond.positive, Relation.LT, Relation.GT),
+                               (cond.nonnegative, Relation.LE, Relation.GE)):
+        for relation, difference in ((below, new - old), (above, old - new)):
+            if cond.check(kind(difference), context.hypotheses).holds:
+                return Bound(new, relation, path)
     return None
 
 
