@@ -63,4 +63,4 @@ gibbs_by_log_bound = Derivation(
 kl_of_densities_nonnegative = Derivation(
     "kl_of_densities_nonnegative", KL(q(z), p(z), z),
     title="The KL divergence between densities is nonnegative")
-kl_of_densities_nonnegative.ge(sp.Integer(0), by=gibbs, label="gibbs")
+kl_of_densities_nonnegative.ge(sp.Integer(0), by=gibbs, label="1")

@@ -56,9 +56,9 @@ log_sum_exp_at_most_max_plus_log_count = Derivation(
 
 named_lower_bound = Derivation(
     "named_lower_bound", largest, title="max_k a_k <= log-sum-exp, the named inequality")
-named_lower_bound.le(log_sum_exp, by=log_sum_exp_lower_bound, label="lower")
+named_lower_bound.le(log_sum_exp, by=log_sum_exp_lower_bound, label="1")
 
 named_upper_bound = Derivation(
     "named_upper_bound", log_sum_exp, title="log-sum-exp <= max_k a_k + log K, the named "
     "inequality")
-named_upper_bound.le(largest + sp.log(K), by=log_sum_exp_upper_bound, label="upper")
+named_upper_bound.le(largest + sp.log(K), by=log_sum_exp_upper_bound, label="1")

@@ -18,7 +18,7 @@ import pytest
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.kernel import KL, AXIOMS, Expectation, Maximum, Relation, laws_bounds
+from derive.kernel import AXIOMS, KL, Expectation, Maximum, Relation, laws_bounds
 
 INSTANCES = 8
 TOLERANCE = 1e-7
@@ -44,8 +44,8 @@ class GaussianLaw:
         self.rho = 0.0 if independent_of else rng.uniform(-0.8, 0.8)
 
     def mean(self, j, given):
-        return self.base[j] + sum(s * given.get(c, 0.0) for s, c in zip(self.slopes[j],
-                                                                         ("c1", "c2")))
+        return self.base[j] + sum(s * given.get(c, 0.0)
+                                  for s, c in zip(self.slopes[j], ("c1", "c2"), strict=True))
 
     def density(self, variables, conditions):
         """p(variables | conditions): each a list of (symbol, value)."""

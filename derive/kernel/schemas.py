@@ -5,11 +5,12 @@ Pattern variables are the free symbols of ``lhs`` (scalars: any expression), the
 its binders (and binders only the right side has) bind (bound: a symbol), its undefined
 functions and its data arrays (functions: a ``Lambda`` of as many variables), and its
 conditional densities (laws: a conditional density such as ``Pr``, itself, because one law
-is applied with different arguments: Pr(x, z|phi), Pr(z|x, phi), Pr(x|phi)). Each is replaced, when the schema is made, by an object
-of the kernel's own that no expression can contain, so a binding never confuses a pattern
-variable with a symbol of the line. A binding is proposed (by untrusted code); the kernel
-instantiates both sides, requires the left to be the expression at the position, and
-returns the rewritten line with the instantiated conditions.
+is applied with different arguments: Pr(x, z|phi), Pr(z|x, phi), Pr(x|phi)). Each is
+replaced, when the schema is made, by an object of the kernel's own that no expression can
+contain, so a binding never confuses a pattern variable with a symbol of the line. A
+binding is proposed (by untrusted code); the kernel instantiates both sides, requires the
+left to be the expression at the position, and returns the rewritten line with the
+instantiated conditions.
 """
 
 from __future__ import annotations

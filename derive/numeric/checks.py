@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from derive.kernel import Claim, Numeric, NumericVerdict, Relation
+from derive.kernel.objects import Independent
 from derive.notation import OptimisationSet
 from derive.numeric import exact, laws, vector
 from derive.numeric.concrete import NotEvaluable, Params
@@ -349,6 +350,8 @@ class Check:
 
 def _compile_hypothesis(h, roles: Roles, substitution: dict):
     """A test of one hypothesis on a chunk, or None for one about a bound variable."""
+    if isinstance(h, Independent):  # an assumption about the law, not about an instance
+        return None
     sampled = (roles.scalars | set(roles.parameter_of) | set(roles.weights_of)
                | set(roles.data))
     if not h.free_symbols <= sampled:

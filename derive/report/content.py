@@ -170,8 +170,8 @@ class _Builder:
         if rule.name in self.lang.rules:
             return self.lang.rules[rule.name].name
         family = rule.name.split("(", 1)[0]
-        if family == "substitute":
-            return self.words["substitute"].format(label=rule.name[len(family) + 1:-1])
+        if family in ("substitute", "fold"):
+            return self.words[family].format(label=rule.name[len(family) + 1:-1])
         if family == "reparametrise":
             return self.words["reparametrise"]
         return rule.name

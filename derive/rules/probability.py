@@ -59,11 +59,11 @@ product_rule = site_rule(
 
 
 def _bayes(node, path: Path, context: Context, target):
-    found = _law(node)
-    if found is not None and found[1] and not isinstance(found[0], sp.Tuple):
-        a, (b, *given) = found
-        yield at_site(AXIOMS["bayes_rule" + _SUFFIX[len(given) + 1]], path, a=a, b=b,
-                      Pr=node.func, **_conditions((b, *given)))
+    if isinstance(node, AppliedConditionalDensity) and 2 <= len(node.args) <= 4 \
+            and not isinstance(node.args[0], sp.Tuple):
+        a, b, *given = node.args
+        yield at_site(AXIOMS["bayes_rule" + _SUFFIX[len(given)]], path, a=a, b=b,
+                      Pr=node.func, **_conditions(given))
 
 
 bayes_rule = site_rule(
