@@ -35,7 +35,15 @@ from derive.kernel.equality import cancelled
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
-from derive.kernel.terms import Path, alpha_equal, at, instantiate, refuse_look_alikes, replace_at
+from derive.kernel.terms import (
+    Path,
+    alpha_equal,
+    at,
+    instantiate,
+    refuse_binders_out_of_range,
+    refuse_look_alikes,
+    replace_at,
+)
 from derive.kernel.verdicts import (
     Claim,
     DeriveError,
@@ -357,6 +365,10 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         refuse_look_alikes(before, after)
     except LookAlikeSymbols as e:
         return _unknown("judge.look_alike", str(e))
+    try:
+        refuse_binders_out_of_range(before, after)
+    except DeriveError as e:
+        return _unknown("judge.binder_range", str(e))
     if not certificates:
         return _unknown("judge.no_certificate", "no certificate was proposed")
     line, conditions, claims, trace = before, [], set(), []
