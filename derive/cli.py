@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from derive import __version__
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult
-from derive.kernel import DeriveError, Status
+from derive.kernel import DeriveError, Relation, Status
 from derive.loader import is_document
 
 if TYPE_CHECKING:
@@ -447,10 +447,38 @@ def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.
             report = failure_report(rows[n - 1].result, path, args.seed, args.instances,
                                     neighbours)
             print("\n".join("      | " + line for line in report.splitlines()))
+    conclusion = chain_conclusion(d, [c.result for c in rows])
+    if conclusion is not None:
+        print(f"  conclusion: {conclusion['text']}")
     if is_document(path):  # where each step is, and what was read
         for c in rows:
             print(f"    {c.result.label}: {c.result.entry.location}; {c.result.entry.note}")
     sys.stdout.flush()
+
+
+_BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+
+
+def chain_conclusion(d: Derivation, results: Sequence[StepResult]) -> dict | None:
+    """What a chain of bounds shows of its first and last lines (Lean's calc: = then <=
+    gives <=), and whether it is proved: every step checked and VERIFIED; a := step is an
+    assumption the conclusion rests on. None for a chain of equalities."""
+    from derive.explain import text
+
+    if d.conclusion not in _BOUNDS or not d.steps:
+        return None
+    statement = f"{text(d.first)} {d.conclusion.value} {text(d.last)}"
+    checked = {r.label for r in results}
+    failed = [r for r in results if r.verdict.status is not Status.VERIFIED]
+    assumed = [s.label for s in d.steps if s.relation is Relation.DEFINE]
+    if any(e.label not in checked for e in d.entries):
+        why = "not proved: not every step was checked"
+    elif failed:
+        why = "not proved: " + ", ".join(f"{r.label} {r.verdict.status.value}" for r in failed)
+    else:
+        why = "proved" + (f" (assuming {', '.join(assumed)})" if assumed else "")
+    return {"relation": d.conclusion.value, "first": text(d.first), "last": text(d.last),
+            "proved": why.startswith("proved"), "text": f"{statement}: {why}"}
 
 
 def _print_summary(checked: list, args: argparse.Namespace, total: float) -> None:
@@ -513,7 +541,13 @@ def _as_json(checked: list, args: argparse.Namespace, status: int, loaded=()) ->
         derivations[-1]["steps"].append(step_json(c.result))
         if c.cached:
             derivations[-1]["from_cache"].append(c.result.label)
+    by_id = {id(c.result.derivation): c.result.derivation for c in checked}
     for block in derivations:
+        d = by_id[block["_id"]]
+        conclusion = chain_conclusion(d, [c.result for c in checked
+                                          if c.result.derivation is d])
+        if conclusion is not None:
+            block["conclusion"] = conclusion
         del block["_id"]
     from derive.latex import document_report
 

@@ -180,19 +180,28 @@ _printing(KL, lambda self, printer: f"D_KL[{printer.doprint(self.q)}||{printer.d
 
 # -- probabilities, models ------------------------------------------------------------------
 
+def _variables(self) -> tuple:
+    """What stands before the bar: a joint's variables (a Tuple), or the one variable."""
+    first = self.variable
+    return tuple(first) if isinstance(first, sp.Tuple) else (first,)
+
+
 def _probability_str(self, printer) -> str:
     name = self.func.__name__
     if self.conditional:
+        variables = ", ".join(printer.doprint(v) for v in _variables(self))
         given = ", ".join(printer.doprint(a) for a in self.condition)
-        return f"{name}({printer.doprint(self.variable)}|{given})"
+        return f"{name}({variables}|{given})" if given else f"{name}({variables})"
     return f"{name}({', '.join(printer.doprint(a) for a in self.args)})"
 
 
 def _probability_latex(self, printer, exp=None) -> str:
     name = self.func.__name__
     if self.conditional:
+        variables = ",".join(printer._print(v) for v in _variables(self))
         given = ",".join(printer._print(a) for a in self.condition)
-        return _power(rf"{name}({printer._print(self.variable)}|{given})", exp)
+        return _power(rf"{name}({variables}|{given})" if given else rf"{name}({variables})",
+                      exp)
     return _power(rf"{name}({','.join(printer._print(a) for a in self.args)})", exp)
 
 

@@ -34,7 +34,9 @@ def canonical(e: Expr) -> Expr:
         e = sp.expand(e.replace(lambda n: isinstance(n, sp.log), _split_log))
     if not e.has(sp.Sum):
         return e
-    return sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+    e = sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+    # A sum pulled out of another keeps its nested name: named afresh, Sum(a_j)/Sum(a_k) is 1.
+    return sp.expand(alpha_normal(e))
 
 
 def _split_log(node: sp.log) -> Expr:

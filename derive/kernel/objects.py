@@ -10,6 +10,7 @@ Main definitions
 - ``AppliedDensity``, ``AppliedMassFunction``, ``AppliedModel``, ``DataLabel``: what a named
   density, mass function, model or data array is (``derive.notation`` makes them).
 - ``NormalDensity(x, mean, variance)``: the normal density, a density of ``x``.
+- ``Maximum(a[k], (k, 1, K))``: the largest of finitely many terms; k is bound.
 - ``sig(z)``: the logistic sigmoid.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef
 
 
@@ -110,7 +112,8 @@ class _Average(sp.Expr):
     arity = 1
 
     def __new__(cls, body, variables, laws=()):
-        bodies = tuple(body) if cls.arity > 1 else (body,)
+        # rebuilt from its own args (a Tuple of its bodies), it is the same average
+        bodies = tuple(body) if cls.arity > 1 or isinstance(body, sp.Tuple) else (body,)
         if len(bodies) != cls.arity:
             raise TypeError(f"{cls.__name__} takes {cls.arity} expression(s)")
         return sp.Expr.__new__(cls, sp.Tuple(*(sp.sympify(b, strict=True) for b in bodies)),
@@ -206,6 +209,12 @@ class AppliedDensity(AppliedProbability):
 
 
 class AppliedConditionalDensity(AppliedDensity):
+    """One joint law, applied: every application of one conditional density function is a
+    marginal or conditional density of the same law of the random variables its arguments
+    name (Pr(z|x, phi), Pr(x|phi), Pr(z)); a Tuple before the bar is a joint, Pr((x, z),
+    phi) is Pr(x, z|phi). The rules of probability (product, Bayes, marginalisation) hold
+    between them; conditioning on a parameter phi indexes the law."""
+
     conditional = True
 
 
@@ -263,6 +272,18 @@ class NormalDensity(sp.Function):
         return sp.exp(-(x - mean) ** 2 / (2 * variance)) / sp.sqrt(2 * sp.pi * variance)
 
 
+class Maximum(ExprWithLimits):
+    """max of ``function`` over an integer range: ``Maximum(a[k], (k, 1, K))`` is
+    max_{k=1..K} a_k; k is bound, as a sum's index is. Real when its terms are."""
+
+    def _eval_is_real(self):
+        return self.function.is_real or None
+
+    def _eval_is_positive(self):
+        (_, low, high), = self.limits
+        return True if self.function.is_positive and (high - low).is_nonnegative else None
+
+
 class sig(sp.Function):  # noqa: N801  (the book's name for it)
     """The logistic sigmoid 1/(1 + exp(-z)): real and positive for real z (and below 1,
     which SymPy cannot know: state 1 - sig[z] > 0 as a hypothesis where needed)."""
@@ -282,5 +303,6 @@ __all__ = [
     "AppliedConditionalDensity", "AppliedConditionalMassFunction", "AppliedDensity",
     "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability",
     "ArgMax", "ArgMin", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Expectation",
-    "KL", "NormalDensity", "OptimisationSet", "Variance", "sig",
+    "Independent",
+    "KL", "Maximum", "NormalDensity", "OptimisationSet", "Variance", "sig",
 ]

@@ -2,12 +2,15 @@
 conditions, and its instance at a position of an expression, under a binding.
 
 Pattern variables are the free symbols of ``lhs`` (scalars: any expression), the variables
-its binders bind (bound: a symbol), its undefined functions and its data arrays (functions:
-a ``Lambda`` of as many variables). Each is replaced, when the schema is made, by an object
-of the kernel's own that no expression can contain, so a binding never confuses a pattern
-variable with a symbol of the line. A binding is proposed (by untrusted code); the kernel
-instantiates both sides, requires the left to be the expression at the position, and
-returns the rewritten line with the instantiated conditions.
+its binders (and binders only the right side has) bind (bound: a symbol), its undefined
+functions and its data arrays (functions: a ``Lambda`` of as many variables), and its
+conditional densities (laws: a conditional density such as ``Pr``, itself, because one law
+is applied with different arguments: Pr(x, z|phi), Pr(z|x, phi), Pr(x|phi)). Each is
+replaced, when the schema is made, by an object of the kernel's own that no expression can
+contain, so a binding never confuses a pattern variable with a symbol of the line. A
+binding is proposed (by untrusted code); the kernel instantiates both sides, requires the
+left to be the expression at the position, and returns the rewritten line with the
+instantiated conditions.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.kernel import conditions as cond
 from derive.kernel.equality import equal_values
+from derive.kernel.objects import AppliedConditionalDensity
 from derive.kernel.terms import (
     Path,
     alpha_equal,
@@ -54,10 +58,11 @@ class Schema:
     functions: tuple  # UndefinedFunction
     trust: str = "axiom"  # axiom (the kernel's table), symbolic, or numeric (author's word)
     written: tuple = ()  # (lhs, rhs) as written, in ordinary symbols: what admission proves
+    laws: tuple = ()  # UndefinedFunction, bound to a conditional density function
 
     @property
     def variables(self) -> tuple:
-        return (*self.scalars, *self.bound, *self.functions)
+        return (*self.scalars, *self.bound, *self.functions, *self.laws)
 
 
 def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relation.EQUAL,
@@ -68,18 +73,24 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
         raise SchemaError(f"schema {name}: trust must be one of {TRUST}, not {trust!r}")
     lhs, rhs = sp.sympify(lhs, strict=True), sp.sympify(rhs, strict=True)
     bound = {b for n in sp.preorder_traversal(lhs) for b in bound_variables(n)}
+    # A binder only the right side has (an integral introduced) binds the variable the
+    # binding names, so the line reads as its author wrote it.
+    bound |= {b for n in sp.preorder_traversal(rhs) for b in bound_variables(n)} - \
+        lhs.free_symbols
     arrays = {n.base for n in sp.preorder_traversal(lhs) if isinstance(n, sp.Indexed)}
     scalars = {s for s in lhs.free_symbols if isinstance(s, sp.Symbol)} - bound - {
         a.label for a in arrays}
     functions = {n.func for n in sp.preorder_traversal(lhs) if isinstance(n, AppliedUndef)}
+    laws = {f for f in functions if issubclass(f, AppliedConditionalDensity)}
+    functions -= laws
     rhs_names = ({s for s in rhs.free_symbols if isinstance(s, sp.Symbol)}
                  | {n.func for n in sp.preorder_traversal(rhs) if isinstance(n, AppliedUndef)})
-    missing = rhs_names - scalars - functions - {a.label for a in arrays} - set(arrays)
+    missing = rhs_names - scalars - functions - laws - {a.label for a in arrays} - set(arrays)
     if missing:
         raise SchemaError(f"schema {name}: {', '.join(sorted(map(str, missing)))} occur(s) "
                           f"only on the right side; every pattern variable must be on the left")
     renaming: dict = {s: sp.Dummy(s.name, **s.assumptions0) for s in scalars | bound}
-    for f in functions:
+    for f in functions | laws:
         renaming[f] = UndefinedFunction(f.__name__, derive_pattern=next(_pattern_ids))
     for a in arrays:
         renaming[a] = UndefinedFunction(str(a.label), derive_pattern=next(_pattern_ids))
@@ -94,7 +105,7 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
                   assumed + own, tuple(renaming[s] for s in sorted(scalars, key=str)),
                   tuple(renaming[b] for b in sorted(bound, key=str)),
                   tuple(renaming[f] for f in sorted(functions | arrays, key=str)), trust,
-                  (lhs, rhs))
+                  (lhs, rhs), tuple(renaming[f] for f in sorted(laws, key=str)))
 
 
 def _strongest(s: sp.Symbol) -> list[str]:
@@ -172,6 +183,11 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     for f in schema.functions:
         if not isinstance(values[f], sp.Lambda):
             raise SchemaError(f"schema {schema.name}: {f} must be bound to a Lambda")
+    for f in schema.laws:
+        if not (isinstance(values[f], UndefinedFunction)
+                and issubclass(values[f], AppliedConditionalDensity)):
+            raise SchemaError(f"schema {schema.name}: {f} must be bound to a conditional "
+                              f"density (a law such as Pr), not {values[f]}")
     escaping = set(renames.values()) & set().union(
         *(v.free_symbols for v in values.values() if isinstance(v, sp.Basic)))
     if escaping:
@@ -183,18 +199,19 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
         raise SchemaError(f"schema {schema.name}: its left side under the binding is "
                           f"{left}, not {site}")
     right = instantiate(schema.rhs, values, renames)
-    # In a condition a bound variable stands alone, outside its binder: it is renamed too.
+    # In a condition a bound variable stands alone, outside its binder: it is renamed too;
+    # a binder of the condition's own (the weights' sum) binds the author's variable.
     everything = {**values, **renames}
-    conditions = tuple(cond.Condition(c.kind, tuple(_instantiate_subject(s, everything)
+    conditions = tuple(cond.Condition(c.kind, tuple(_instantiate_subject(s, everything, renames)
                                                     for s in c.subject), c.statement)
                        for c in schema.conditions)
     return replace_at(line, path, right), tuple(_restate(c) for c in conditions)
 
 
-def _instantiate_subject(s, values):
+def _instantiate_subject(s, values, renames):
     if isinstance(s, tuple):
-        return tuple(_instantiate_subject(x, values) for x in s)
-    return instantiate(s, values) if isinstance(s, sp.Basic) else s
+        return tuple(_instantiate_subject(x, values, renames) for x in s)
+    return instantiate(s, values, dict(renames)) if isinstance(s, sp.Basic) else s
 
 
 def _restate(c: cond.Condition) -> cond.Condition:

@@ -75,14 +75,18 @@ def _fresh(b: sp.Symbol) -> sp.Dummy:
 
 def instantiate(e: sp.Basic, values: Mapping, renames: Mapping | None = None) -> sp.Basic:
     """``e`` with every key of ``values`` replaced at once: a Symbol by an expression, an
-    undefined function or an IndexedBase by a ``Lambda`` applied to its arguments. A bound
+    undefined function or an IndexedBase by a ``Lambda`` applied to its arguments (or by
+    another undefined function, a law, applied to them). A bound
     variable in ``renames`` becomes the symbol given; one that shadows a key hides it; one
     that a value mentions is renamed to a fresh symbol, so nothing is captured."""
     renames = dict(renames or {})
     if e in values and isinstance(e, sp.Symbol):
         return values[e]
     if isinstance(e, AppliedUndef) and e.func in values:
-        return beta(values[e.func], [instantiate(a, values, renames) for a in e.args])
+        arguments = [instantiate(a, values, renames) for a in e.args]
+        if isinstance(values[e.func], UndefinedFunction):  # a law: applied as it is
+            return values[e.func](*arguments)
+        return beta(values[e.func], arguments)
     if isinstance(e, sp.Indexed) and e.base in values:
         return beta(values[e.base], [instantiate(i, values, renames) for i in e.indices])
     if not e.args:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from derive.kernel.objects import Maximum
 from derive.notation import (
     KL,
     AppliedConditionalDensity,
@@ -57,7 +58,7 @@ class Feature:
     density: object = None  # or an abstract density of the variable: its components' means
 
 
-BINDERS = (sp.Integral, sp.Sum, sp.Product)
+BINDERS = (sp.Integral, sp.Sum, sp.Product, Maximum)
 KINKS = (sp.DiracDelta, sp.Abs, sp.Heaviside, sp.sign, sp.log)
 MAX_FEATURES = 8  # feature expressions per integral (each maybe taken over a sum's range)
 
@@ -112,7 +113,7 @@ def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
             feature = Feature(point, used)
             if feature not in found:
                 found.append(feature)
-        if isinstance(e, (sp.Sum, sp.Product)):
+        if isinstance(e, (sp.Sum, sp.Product, Maximum)):
             visit(e.function, limits + tuple(reversed(e.limits)), inner_vars)
             return
         if isinstance(e, sp.Integral):
@@ -171,7 +172,7 @@ class Compiler:
                                  level)
         if isinstance(expr, sp.Integral):
             return self.integral(expr, level)
-        if isinstance(expr, (sp.Sum, sp.Product)):
+        if isinstance(expr, (sp.Sum, sp.Product, Maximum)):
             return self.reduction(expr, level)
         if isinstance(expr, sp.Add):
             return self.add([self.compile(a, level) for a in expr.args])

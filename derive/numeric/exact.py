@@ -17,6 +17,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from derive.kernel.objects import Maximum
 from derive.notation import sig
 from derive.numeric import quadrature as quad
 from derive.numeric import vector
@@ -304,13 +305,13 @@ class ExactCompiler(Compiler):
         return Node(lambda env: mpmath.exp(log(env)[0]), log, True)
 
     def reduction(self, e, level):
-        is_sum = isinstance(e, sp.Sum)
+        is_sum, is_max = isinstance(e, sp.Sum), isinstance(e, Maximum)
         *inner, (index, low, high) = e.limits
         body = self.compile(type(e)(e.function, *inner) if inner else e.function, level + 1)
         low_v = None if low.is_infinite else self.compile(low, level).value
         high_v = None if high.is_infinite else self.compile(high, level).value
-        if low == sp.oo or high == -sp.oo:
-            raise NotEvaluable(f"a sum or product over {index} from {low} to {high}")
+        if low == sp.oo or high == -sp.oo or (is_max and (low_v is None or high_v is None)):
+            raise NotEvaluable(f"a sum, product or maximum over {index} from {low} to {high}")
 
         def term(env, k):
             previous = env.values.get(index)
@@ -331,6 +332,8 @@ class ExactCompiler(Compiler):
                 terms = [term(env, start + j) for j in range(count)]
                 if any(_isnan(t) for t in terms):
                     return NAN
+                if is_max:
+                    return max(terms) if terms and sign > 0 else NAN
                 if is_sum:
                     return sign * mpmath.fsum(terms)
                 total = mpmath.fprod(terms)

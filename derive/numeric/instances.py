@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive.kernel.objects import Maximum
 from derive.notation import (
     KL,
     AppliedConditionalDensity,
@@ -132,7 +133,7 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
     sole_condition: dict[sp.Symbol, object] = {}
     for expr in exprs:
         for node in sp.preorder_traversal(expr):
-            if isinstance(node, (sp.Integral, sp.Sum, sp.Product)):
+            if isinstance(node, (sp.Integral, sp.Sum, sp.Product, Maximum)):
                 bound.update(lim[0] for lim in node.limits)
             elif isinstance(node, KL):
                 bound.add(node.variable)
@@ -242,6 +243,8 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
             inst.data[label] = rng.integers(0, 2, shape).astype(float)
         elif isinstance(label, ClassLabel):
             inst.data[label] = rng.integers(1, MAX_I + 1, shape).astype(float)
+        elif label.is_positive:  # data declared positive (weights, probabilities)
+            inst.data[label] = np.round(rng.uniform(0.2, 3.0, shape), 3)
         else:
             inst.data[label] = np.round(rng.uniform(-3.0, 3.0, shape), 3)
     for d, dimension in sorted(roles.densities.items(), key=lambda kv: str(kv[0])):

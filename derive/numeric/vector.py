@@ -13,6 +13,7 @@ import math
 import numpy as np
 import sympy as sp
 
+from derive.kernel.objects import Maximum
 from derive.notation import sig
 from derive.numeric import quadrature as quad
 from derive.numeric.compile import Compiler, Feature, Node, depth, features
@@ -353,16 +354,17 @@ class VectorCompiler(Compiler):
     # -- sums and products ----------------------------------------------------------------
 
     def reduction(self, e, level: int) -> Node:
-        """A sum or product: its last limit outermost; each limit owns the next axis."""
-        is_sum = isinstance(e, sp.Sum)
+        """A sum, product or maximum: its last limit outermost; each limit owns the next
+        axis."""
+        is_sum, is_max = isinstance(e, sp.Sum), isinstance(e, Maximum)
         *inner, (index, low, high) = e.limits
         body_expr = type(e)(e.function, *inner) if inner else e.function
         axis = level + 1
         body = self.compile(body_expr, axis)
         low_v = None if low.is_infinite else self.number_of(self.compile(low, level))
         high_v = None if high.is_infinite else self.number_of(self.compile(high, level))
-        if (low == sp.oo) or (high == -sp.oo):
-            raise NotEvaluable(f"a sum or product over {index} from {low} to {high}")
+        if (low == sp.oo) or (high == -sp.oo) or (is_max and (low_v is None or high_v is None)):
+            raise NotEvaluable(f"a sum, product or maximum over {index} from {low} to {high}")
 
         def terms(env, of):
             """The terms (by ``of``: a value or a log pair) and the mask of those counted."""
@@ -406,7 +408,10 @@ class VectorCompiler(Compiler):
             values, mask, sign, infinite, k = terms(env, body_value)
             with np.errstate(all="ignore"):
                 values = np.broadcast_to(values, np.broadcast_shapes(np.shape(values), mask.shape))
-                if is_sum:
+                if is_max:  # of no terms (the upper bound below the lower): undefined
+                    top = np.max(np.where(mask, values, -np.inf), axis=axis, keepdims=True)
+                    result = np.where((np.asarray(sign) > 0) & (top > -np.inf), top, np.nan)
+                elif is_sum:
                     total = np.sum(np.where(mask, values, 0.0), axis=axis, keepdims=True)
                     result = sign * total
                 else:
@@ -421,7 +426,7 @@ class VectorCompiler(Compiler):
                     result = np.where(converged(values, mask, k, scale), result, np.nan)
             return result
 
-        if not body.native:
+        if is_max or not body.native:
             return Node(value, FloatOps.log_of_value(value))
 
         def log(env):

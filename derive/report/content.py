@@ -273,8 +273,8 @@ class _Builder:
         if rule.origin == "search":  # a document's step no rule was found for
             return self.words["no_rule_found"]
         family = rule.name.split("(", 1)[0]
-        if family == "substitute":
-            return self.words["substitute"].format(label=rule.name[len(family) + 1:-1])
+        if family in ("substitute", "fold"):
+            return self.words[family].format(label=rule.name[len(family) + 1:-1])
         if family == "reparametrise":
             return self.words["reparametrise"]
         return rule.name

@@ -14,6 +14,19 @@ from derive.rules.base import (
     registry,
     rule,
 )
+from derive.rules.bounds import (
+    cauchy_schwarz,
+    drop_nonnegative_term,
+    exp_bound,
+    gibbs,
+    jensen,
+    log_bound,
+    log_sum_exp_lower_bound,
+    log_sum_exp_upper_bound,
+    max_of_exp,
+    sum_and_max_term,
+    termwise_bound,
+)
 from derive.rules.identities import gaussian_log_density, log_softmax, log_sum_exp_shift
 from derive.rules.optimisation import (
                                        argmax_to_argmin,
@@ -21,7 +34,16 @@ from derive.rules.optimisation import (
                                        drop_positive_factor,
                                        monotone_transform,
 )
-from derive.rules.substitution import reparametrise, substitute
+from derive.rules.probability import (
+    bayes_rule,
+    density_integrates_to_one,
+    drop_independent_condition,
+    kl_from_integral,
+    marginalisation,
+    product_rule,
+    split_integral,
+)
+from derive.rules.substitution import fold, reparametrise, substitute
 from derive.rules.values import (
                                        algebra,
                                        dirac_sifting,
@@ -36,9 +58,14 @@ from derive.rules.values import (
 
 __all__ = [
     "Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule", "algebra",
-    "argmax_to_argmin", "dirac_sifting", "drop_constant", "drop_positive_factor",
-    "gaussian_log_density", "integral_linearity", "kl_definition", "log_of_exp",
-    "log_of_finite_product", "log_of_product", "log_softmax", "log_sum_exp_shift", "lookup",
-    "monotone_transform", "registry", "reparametrise", "rule", "substitute",
-    "sum_linearity", "swap_sum_integral",
+    "argmax_to_argmin", "bayes_rule", "cauchy_schwarz", "density_integrates_to_one",
+    "dirac_sifting", "drop_constant", "drop_independent_condition", "drop_nonnegative_term",
+    "drop_positive_factor", "exp_bound", "fold", "gaussian_log_density", "gibbs",
+    "integral_linearity", "jensen", "kl_definition", "kl_from_integral", "log_bound",
+    "log_of_exp", "log_of_finite_product", "log_of_product", "log_softmax",
+    "log_sum_exp_lower_bound", "log_sum_exp_shift", "log_sum_exp_upper_bound", "lookup",
+    "marginalisation", "max_of_exp", "monotone_transform", "product_rule", "registry",
+    "reparametrise", "rule", "split_integral", "substitute", "sum_and_max_term",
+    "sum_linearity",
+    "swap_sum_integral", "termwise_bound",
 ]

@@ -67,6 +67,7 @@ class Rule:
     origin: str = "built in"
     needs_target: bool = False  # chooses what to rewrite by looking at the line written
     self_check: str = ""  # how the rule itself was checked (identities: their own check)
+    searched: bool = True  # tried by the search for unannotated steps (bounds are cited)
 
     def __call__(self, before: sp.Basic, target: sp.Basic | None = None,
                  context: Context = Context()) -> tuple[Certificate, ...]:

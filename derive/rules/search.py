@@ -170,7 +170,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         for chain in ([rule], [rule, registry()["algebra"]]):
             if (found := attempt(chain)):
                 return found
-    library = sorted(registry().values(), key=lambda r: r.name)
+    library = sorted((r for r in registry().values() if r.searched), key=lambda r: r.name)
     algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
     finals = [r for r in library if r.needs_target]
     rewrites = [r for r in library if not r.needs_target and r is not algebra]

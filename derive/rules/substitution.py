@@ -1,4 +1,5 @@
-"""Rules that apply a definition or a modelling substitution (relation ``:=``).
+"""Rules that apply a definition (or fold one back) or a modelling substitution (relation
+``:=``).
 
 They are not proved equalities: they are assumptions, which the kernel applies exactly and
 everywhere itself (capture-avoiding), and which are shown as such.
@@ -31,6 +32,23 @@ def substitute(definition) -> Rule:
                 f"substitute the definition {label}", origin="definition")
 
 
+def fold(definition) -> Rule:
+    """Give an expression its defined name: ``fold(d)`` for ``d = derivation.let(ELBO(theta,
+    phi), rhs, label="17.16")`` turns the line that is ``rhs`` into ``ELBO(theta, phi)``;
+    the kernel checks that unfolding the line written gives the line before."""
+    lhs, rhs, label = definition.lhs, definition.rhs, definition.label
+
+    def propose(before, target, context: Context):
+        if target is None:
+            raise RuleDoesNotApply(f"fold {label} reads the line written: cite it last")
+        return [Define(lhs, rhs, label, fold=target)]
+
+    return Rule(f"fold({label})", rf"{sp.latex(rhs)} =: {sp.latex(lhs)}",
+                ("the line written, unfolded, is the line before",), propose,
+                f"name an expression by the definition {label}", origin="definition",
+                needs_target=True)
+
+
 def reparametrise(old: sp.Symbol, new: sp.Expr, variables: Sequence[sp.Symbol]) -> Rule:
     """The modelling substitution ``old -> new`` with the optimisation moved to ``variables``:
     ``reparametrise(theta, f(x[i], phi), [phi])`` turns argmin over theta of F(theta) into
@@ -47,4 +65,4 @@ def reparametrise(old: sp.Symbol, new: sp.Expr, variables: Sequence[sp.Symbol]) 
                 propose, "a modelling substitution of the parameters", origin="modelling")
 
 
-__all__ = ["reparametrise", "substitute"]
+__all__ = ["fold", "reparametrise", "substitute"]
