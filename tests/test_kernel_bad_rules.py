@@ -229,3 +229,12 @@ def test_a_schema_that_lets_a_bound_variable_escape_is_refused():
         from derive.kernel import instance
 
         instance(sifting, line, (), escaping)
+
+
+def test_a_sum_over_values_its_index_is_declared_not_to_take_is_refused():
+    n = sp.Symbol("n", integer=True, positive=True)  # declared positive ...
+    N = sp.Symbol("N", integer=True, positive=True)
+    before = sp.Sum(sp.log(n) + 1, (n, 0, N))  # ... but summed from 0, where log n is -oo
+    after = sp.Sum(sp.log(n), (n, 0, N)) + sp.Sum(1, (n, 0, N))
+    r = never_verified(one_step(before, after, sum_linearity))
+    assert "declared positive" in r.verdict.symbolic.detail

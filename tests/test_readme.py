@@ -15,3 +15,19 @@ def python_block_after(heading: str) -> str:
 def test_the_writing_a_derivation_example_runs_and_verifies(capsys):
     exec(compile(python_block_after("## Writing a derivation"), "README.md", "exec"), {})
     assert "proved symbolically and checked on 1000 random instances" in capsys.readouterr().out
+
+
+def test_every_python_example_in_the_readme_runs():
+    # Each ```python block of the README is executed as written (a custom rule's example
+    # registers a rule, so the registry is restored afterwards).
+    from derive.rules import base
+
+    saved, aliases = dict(base._registry), dict(base._aliases)
+    try:
+        for block in re.findall(r"```python\n(.*?)```", README.read_text(), re.S):
+            exec(compile(block, "README.md", "exec"), {})
+    finally:
+        base._registry.clear()
+        base._registry.update(saved)
+        base._aliases.clear()
+        base._aliases.update(aliases)

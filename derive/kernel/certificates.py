@@ -32,14 +32,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
 from derive.kernel.equality import cancelled
-from derive.kernel.objects import (
-    AppliedDensity,
-    ArgMax,
-    ArgMin,
-    Expectation,
-    OptimisationSet,
-    sig,
-)
+from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
 from derive.kernel.terms import (
@@ -47,6 +40,7 @@ from derive.kernel.terms import (
     alpha_equal,
     at,
     instantiate,
+    refuse_binders_out_of_range,
     refuse_look_alikes,
     replace_at,
 )
@@ -371,6 +365,10 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         refuse_look_alikes(before, after)
     except LookAlikeSymbols as e:
         return _unknown("judge.look_alike", str(e))
+    try:
+        refuse_binders_out_of_range(before, after)
+    except DeriveError as e:
+        return _unknown("judge.binder_range", str(e))
     if not certificates:
         return _unknown("judge.no_certificate", "no certificate was proposed")
     line, conditions, claims, trace = before, [], set(), []

@@ -37,71 +37,79 @@ class ConditionResult:
     how: Message
 
 
-def _sym(e) -> sp.Basic:
-    return sp.sympify(e, strict=True)
+_STATEMENTS = {  # kind: (names of its subject, its statement in words)
+    "equal": ("a b", "{a} = {b}"),
+    "positive": ("e", "{e} > 0"),
+    "nonnegative": ("e", "{e} >= 0"),
+    "nonzero": ("e", "{e} != 0"),
+    "real": ("e", "{e} is real"),
+    "integer": ("e", "{e} is an integer"),
+    "free_of": ("e variables", "{e} is free of {variables}"),
+    "finite": ("e", "{e} is finite"),
+    "continuous": ("e variable", "{e} is continuous in {variable}"),
+    "integrable": ("e variable low high",
+                   "the integral of {e} over {variable} from {low} to {high} converges"),
+    "density": ("e variable", "{e} is a density of {variable}"),
+    "independent": ("a b", "{a} and {b} are independent"),
+}
+
+
+def condition(kind: str, *subject) -> Condition:
+    """A condition of ``kind`` (a key of the table above) about ``subject``."""
+    names, text = _STATEMENTS[kind]
+    subject = tuple(tuple(sorted(set(s), key=str)) if isinstance(s, (tuple, list, set)) else
+                    sp.sympify(s, strict=True) for s in subject)
+    args = {n: ", ".join(map(str, s)) if isinstance(s, tuple) else s
+            for n, s in zip(names.split(), subject, strict=True)}
+    return Condition(kind, subject, say(f"cond.{kind}", text.format(**args), **args))
 
 
 def equal(a, b) -> Condition:
-    a, b = _sym(a), _sym(b)
-    return Condition("equal", (a, b), say("cond.equal", f"{a} = {b}", a=a, b=b))
+    return condition("equal", a, b)
 
 
-_SIGNS = {"positive": "> 0", "nonnegative": ">= 0", "nonzero": "!= 0", "real": "is real",
-          "integer": "is an integer"}
+def positive(e) -> Condition:
+    return condition("positive", e)
 
 
-def _sign_condition(kind: str):
-    def make(e) -> Condition:
-        e = _sym(e)
-        return Condition(kind, (e,), say(f"cond.{kind}", f"{e} {_SIGNS[kind]}", e=e))
-    make.__name__ = kind
-    return make
+def nonnegative(e) -> Condition:
+    return condition("nonnegative", e)
 
 
-positive = _sign_condition("positive")
-nonnegative = _sign_condition("nonnegative")
-nonzero = _sign_condition("nonzero")
-real = _sign_condition("real")
-integer = _sign_condition("integer")
+def nonzero(e) -> Condition:
+    return condition("nonzero", e)
+
+
+def real(e) -> Condition:
+    return condition("real", e)
+
+
+def integer(e) -> Condition:
+    return condition("integer", e)
 
 
 def free_of(e, variables: Iterable[sp.Symbol]) -> Condition:
-    e, variables = _sym(e), tuple(sorted(set(variables), key=str))
-    names = ", ".join(map(str, variables))
-    return Condition("free_of", (e, variables),
-                     say("cond.free_of", f"{e} is free of {names}", e=e, variables=names))
+    return condition("free_of", e, tuple(variables))
 
 
 def finite(e) -> Condition:
-    e = _sym(e)
-    return Condition("finite", (e,), say("cond.finite", f"{e} is finite", e=e))
+    return condition("finite", e)
 
 
 def continuous(e, variable: sp.Symbol) -> Condition:
-    e = _sym(e)
-    return Condition("continuous", (e, variable),
-                     say("cond.continuous", f"{e} is continuous in {variable}", e=e,
-                         variable=variable))
+    return condition("continuous", e, variable)
 
 
 def integrable(e, variable: sp.Symbol, low, high) -> Condition:
-    e, low, high = _sym(e), _sym(low), _sym(high)
-    return Condition("integrable", (e, variable, low, high),
-                     say("cond.integrable", f"the integral of {e} over {variable} from {low} "
-                         f"to {high} converges", e=e, variable=variable))
+    return condition("integrable", e, variable, low, high)
 
 
 def density(e, variable: sp.Symbol) -> Condition:
-    e = _sym(e)
-    return Condition("density", (e, variable),
-                     say("cond.density", f"{e} is a density of {variable}", e=e,
-                         variable=variable))
+    return condition("density", e, variable)
 
 
 def independent(a, b) -> Condition:
-    a, b = _sym(a), _sym(b)
-    return Condition("independent", (a, b),
-                     say("cond.independent", f"{a} and {b} are independent", a=a, b=b))
+    return condition("independent", a, b)
 
 
 # ---------------------------------------------------------------------------------------
@@ -161,18 +169,20 @@ def _weight_in(e: Expr, z: sp.Symbol) -> bool:
 
 def _advice(e: Expr, word: str) -> str:
     symbols = sorted(str(s) for s in e.free_symbols)
+    claim = _STATEMENTS[word][1].format(e=e)
     if not symbols:
-        return f"cannot show {e} {_SIGNS.get(word, word)}"
-    return (f"cannot show {e} {_SIGNS.get(word, word)}: declare {', '.join(symbols)} {word} "
+        return f"cannot show {claim}"
+    return (f"cannot show {claim}: declare {', '.join(symbols)} {word} "
             f"where that is true (for example Symbol('{symbols[0]}', {word}=True)), or pass "
             f"a hypothesis")
 
 
 def _ask(proposition, hypotheses: Sequence) -> bool | None:
-    if not hypotheses:
+    facts = [h for h in hypotheses if isinstance(h, sp.logic.boolalg.Boolean)]
+    if not facts:
         return None
     try:
-        return sp.ask(proposition, sp.And(*hypotheses))
+        return sp.ask(proposition, sp.And(*facts))
     except (TypeError, ValueError, NotImplementedError):
         return None
 
@@ -200,8 +210,8 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         if holds is True:
             return result(True, "how.assumptions", "from the declared assumptions")
         if holds is False:
-            return result(False, "how.false", f"{e} {_SIGNS[c.kind]} is false under the "
-                          f"declared assumptions", e=e)
+            return result(False, "how.false", f"{c.statement} "
+                          f"is false under the declared assumptions", e=e)
         return result(None, f"how.unshown_{c.kind}", _advice(e, c.kind), e=e)
     if c.kind == "free_of":
         e, variables = s

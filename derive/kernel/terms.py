@@ -171,6 +171,26 @@ def refuse_look_alikes(*exprs: sp.Basic) -> None:
                 f"tell them apart; build the name once, with one set of assumptions")
 
 
+def refuse_binders_out_of_range(*exprs: sp.Basic) -> None:
+    """Raise DeriveError if a sum, product or integral runs its variable over values its
+    declared assumptions exclude (an index declared positive summed from 0): whatever is
+    shown of the variable would not hold on every term."""
+    for e in exprs:
+        for node in sp.preorder_traversal(e):
+            if not isinstance(node, ExprWithLimits):
+                continue
+            for limit in node.limits:
+                if len(limit) != 3:
+                    continue
+                v, low = limit[0], limit[1]
+                floor = 1 if v.is_positive else 0 if v.is_nonnegative else None
+                if floor is not None and not (low - floor).is_nonnegative:
+                    raise DeriveError(
+                        f"{v} is declared {'positive' if floor else 'nonnegative'} but "
+                        f"{type(node).__name__.lower()} {node} runs it from {low}: declare "
+                        f"{v} without that assumption, or start the range at {floor}")
+
+
 def _describe(o) -> str:
     if isinstance(o, sp.Symbol):
         facts = [k for k, v in sorted(o.assumptions0.items()) if v is True]
@@ -180,5 +200,5 @@ def _describe(o) -> str:
 
 __all__ = [
     "Path", "alpha_equal", "alpha_normal", "at", "beta", "bound_variables", "evaluated",
-    "instantiate", "rebuild", "refuse_look_alikes", "replace_at",
+    "instantiate", "rebuild", "refuse_binders_out_of_range", "refuse_look_alikes", "replace_at",
 ]
