@@ -15,6 +15,8 @@ condition, then compares the last line with the line written. The closed set:
     Evaluate(path)                   a derivative, or a definite integral in closed form
     Bound(to, relation, path)        the expression there is <= (<, >=, >) ``to``: the kernel
                                      shows the difference nonnegative (positive)
+    Converse(certificates)           the line written, under the certificates, reaches the
+                                     line so far (equalities read from their other end)
 
 A schema that is a bound (Jensen, log x <= x - 1), or a Bound, applied inside a line bounds
 the whole line only through positions that keep or reverse order: a sum's terms, a factor
@@ -31,7 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
-from derive.kernel.equality import cancelled
+from derive.kernel.equality import cancelled, differentiable
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
@@ -118,8 +120,17 @@ class Bound:
     path: Path = ()
 
 
+@dataclass(frozen=True)
+class Converse:
+    """Equality read from its other end: the line written, under ``certificates`` applied
+    to it in turn, reaches the line so far (an integral written on the right evaluated, a
+    variance written on the right unfolded, a definition folded back)."""
+
+    certificates: tuple = ()
+
+
 Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Evaluate
-               | Bound)
+               | Bound | Converse)
 
 INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
 
@@ -179,6 +190,8 @@ def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
 
 
 def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
+    if isinstance(c, Converse):
+        return _converse(c, line, after)
     if isinstance(c, Rewrite):
         new, conditions = instance(c.schema, line, c.path, dict(c.binding))
         if c.schema.relation is Relation.EQUAL:
@@ -254,6 +267,28 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
     raise CertificateError(f"{c!r} is not a certificate the kernel knows")
 
 
+_CONVERTIBLE = (Rewrite, Algebra, Evaluate, Define)
+
+
+def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
+    """From the line written back to ``line``: equal values (or the same optimisers, or a
+    definition) read backwards are the same; a bound read backwards would point the other
+    way, so none is taken."""
+    if not c.certificates or not all(isinstance(inner, _CONVERTIBLE) for inner in c.certificates):
+        raise CertificateError("a converse takes one or more rewrites, algebraic steps, "
+                               "evaluations or definitions")
+    back, conditions, claims = after, [], set()
+    for inner in c.certificates:
+        back, more, claim, relation = _interpret(inner, back, line)
+        if relation is not Relation.EQUAL:
+            raise CertificateError("a converse shows equalities only: a bound read from the "
+                                   "line written bounds it, not the line before")
+        conditions.extend(more)
+        claims.add(claim)
+    claim = Claim.DEFINITION if Claim.DEFINITION in claims else Claim.VALUES
+    return after, (*conditions, cond.equal(back, line)), claim, Relation.EQUAL
+
+
 def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
     """What the schema puts at the position: its right side, instantiated."""
     return instance(c.schema, at(line, c.path), (), dict(c.binding))[0]
@@ -268,6 +303,10 @@ def _evaluated(node: sp.Basic) -> sp.Basic:
     closed form (no deltas, steps, pieces or unknown functions, whose SymPy integration is
     not to be trusted); never one whose result is conditional or unevaluated."""
     if isinstance(node, sp.Derivative):
+        if not differentiable(node):
+            raise CertificateError(f"{node} differentiates an integral or an infinite sum "
+                                   f"that depends on the variable: use the fundamental "
+                                   f"theorem of calculus, whose conditions the kernel checks")
         return node.doit(deep=False)
     if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
         if node.function.has(*_UNSAFE_TO_INTEGRATE):
@@ -391,8 +430,9 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
             numeric_left = line
         if isinstance(c, Reparametrise):
             substitution.append((c.old, c.new))
-        if isinstance(c, Rewrite) and c.schema.trust == "numeric":
-            numeric_premises.append(c.schema.name)
+        for used in c.certificates if isinstance(c, Converse) else (c,):
+            if isinstance(used, Rewrite) and used.schema.trust == "numeric":
+                numeric_premises.append(used.schema.name)
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
@@ -498,7 +538,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
         f"a claim)", name=name), results, claim=Claim.DEFINITION)
 
 
-__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Define",
+__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
            "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
            "unfold"]

@@ -110,7 +110,8 @@ class _Average(sp.Expr):
     arity = 1
 
     def __new__(cls, body, variables, laws=()):
-        bodies = tuple(body) if cls.arity > 1 else (body,)
+        # func(*args) rebuilds from the Tuple of bodies (xreplace and expand do): unpack it
+        bodies = tuple(body) if cls.arity > 1 or isinstance(body, sp.Tuple) else (body,)
         if len(bodies) != cls.arity:
             raise TypeError(f"{cls.__name__} takes {cls.arity} expression(s)")
         return sp.Expr.__new__(cls, sp.Tuple(*(sp.sympify(b, strict=True) for b in bodies)),
