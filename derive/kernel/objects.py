@@ -281,7 +281,7 @@ class sig(sp.Function):  # noqa: N801  (the book's name for it)
 
 __all__ = [
     "AppliedConditionalDensity", "AppliedConditionalMassFunction", "AppliedDensity",
-    "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability",
+    "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability", "Independent",
     "ArgMax", "ArgMin", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Expectation",
     "KL", "NormalDensity", "OptimisationSet", "Variance", "sig",
 ]

@@ -20,12 +20,12 @@ oo = sp.oo
 
 
 def _rule(name: str, statement: str, side_conditions, finders, what: str, summary: str,
-          aliases=()) -> Rule:
+          aliases=(), sites=()) -> Rule:
     def propose(before, target, context: Context):
         return exhaust(before, finders, what)
 
     return register(Rule(name, statement, tuple(side_conditions), propose, summary,
-                         tuple(aliases)))
+                         tuple(aliases), sites=tuple(sites)))
 
 
 # -- derivatives ---------------------------------------------------------------------------
@@ -43,14 +43,27 @@ differentiate = _rule(
     ["no integral depending on x is differentiated (that is the fundamental theorem's)"],
     [_derivative], "derivative",
     "take the derivatives (the product, chain and quotient rules, by the kernel)",
-    aliases=("derivative", "differentiation", "product rule", "chain rule", "quotient rule"))
+    aliases=("derivative", "differentiation", "product rule", "chain rule", "quotient rule"),
+    sites=(sp.Derivative,))
 
 
 # -- definite integrals --------------------------------------------------------------------
 
+_NOT_ELEMENTARY = (AppliedUndef, sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Sum,
+                   sp.Product, sp.Derivative, sp.Integral)
+
+
+def elementary(e: sp.Expr) -> bool:
+    """Built from elementary functions only: what an antiderivative is looked for in."""
+    return not any(isinstance(n, _NOT_ELEMENTARY) or not isinstance(n, sp.Expr)
+                   for n in sp.preorder_traversal(e))
+
+
 def antiderivative(integrand: sp.Expr, variable: sp.Symbol) -> sp.Expr | None:
-    """An antiderivative found by SymPy's rule-based integrator (untrusted: the kernel
-    differentiates it back), or None."""
+    """An antiderivative of an elementary integrand, found by SymPy's rule-based
+    integrator (untrusted: the kernel differentiates it back), or None."""
+    if not elementary(integrand):
+        return None
     try:
         found = manualintegrate(integrand, variable)
     except (ValueError, TypeError, NotImplementedError, RecursionError):
@@ -102,7 +115,7 @@ definite_integral = _rule(
     [_definite_integral], "definite integral",
     "evaluate definite integrals in closed form (the kernel integrates, or differentiates "
     "an antiderivative back)",
-    aliases=("integrate", "evaluate the integral", "closed form"))
+    aliases=("integrate", "evaluate the integral", "closed form"), sites=(sp.Integral,))
 
 
 # -- the fundamental theorem ---------------------------------------------------------------
@@ -126,7 +139,7 @@ fundamental_theorem = _rule(
     ["f continuous", "a and f free of x", "F' continuous, a and b finite"],
     [_derivative_of_integral, _integral_of_derivative], "derivative of an integral",
     "the fundamental theorem of calculus, both halves",
-    aliases=("fundamental theorem of calculus", "FTC"))
+    aliases=("fundamental theorem of calculus", "FTC"), sites=(sp.Integral,))
 
 
 # -- changes of variable -------------------------------------------------------------------
@@ -183,7 +196,8 @@ change_of_variable = register(Rule(
     r"\int_a^b f(kx + m)\,k\,dx = \int_{ka+m}^{kb+m} f(u)\,du",
     ("k real and nonzero, m real", "over the whole line: |k|"), _change_of_variable,
     "a linear change of the integration variable, read from the bounds written",
-    aliases=("substitution", "change of variables", "u-substitution"), needs_target=True))
+    aliases=("substitution", "change of variables", "u-substitution"), needs_target=True,
+    sites=(sp.Integral,)))
 
 
 def substitution(old: sp.Symbol, new: sp.Expr, variable: sp.Symbol) -> Rule:
@@ -230,6 +244,8 @@ def _by_parts_candidates(node: sp.Integral, path: Path) -> list[list]:
 
 def _integration_by_parts(before, target, context: Context):
     for path, node in _integrals(before):
+        if not elementary(node.function):
+            continue
         for candidate in _by_parts_candidates(node, path):
             try:
                 line = before
@@ -267,7 +283,7 @@ integration_by_parts = register(Rule(
     r"\int_a^b f(x)\,g'(x)\,dx = \bigl[f\,g\bigr]_a^b - \int_a^b f'(x)\,g(x)\,dx",
     ("f' and g' continuous on [a, b]", "a and b finite"), _integration_by_parts,
     "integration by parts (the factor to integrate is chosen by the line written)",
-    aliases=("by parts", "parts"), needs_target=True))
+    aliases=("by parts", "parts"), needs_target=True, sites=(sp.Integral,)))
 
 
 __all__ = ["antiderivative", "change_of_variable", "definite_integral", "differentiate",
