@@ -77,9 +77,11 @@ def scale_between(f: sp.Basic, g: sp.Basic, variables: tuple) -> sp.Basic | None
     """The c with F = c G + d, if there is one: the ratio of the derivatives of F and G in
     an optimisation variable G depends on (free of the variables when F is affine in G).
     None when G depends on none of them."""
-    f, g = canonical(f), canonical(g)
     if _dependent_functions(f, variables) != _dependent_functions(g, variables):
-        return None  # they depend on the variables through different functions
+        # not affine: they depend on the variables through different functions; the plain
+        # quotient lets the kernel say what the factor depends on
+        return f / g if g.free_symbols & set(variables) else None
+    f, g = canonical(f), canonical(g)
     for v in variables:
         dg = canonical(sp.diff(g, v))
         if dg == 0:
