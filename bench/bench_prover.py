@@ -21,13 +21,15 @@ from pathlib import Path
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.checker import check_entry
-from derive.derivation import Step
-from derive.kernel import Status
-from derive.kernel.objects import Covariance, Expectation, OptimisationSet, Variance
-from derive.latex import LatexError, load_document
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this tree's derive, not an installed one
+
+from derive.checker import check_entry  # noqa: E402
+from derive.derivation import Step  # noqa: E402
+from derive.kernel import Status  # noqa: E402
+from derive.kernel.objects import Covariance, Expectation, OptimisationSet, Variance  # noqa: E402
+from derive.latex import LatexError, load_document  # noqa: E402
+
 SHARED = next((p for p in (ROOT / ".." / "shared", Path("/work/shared")) if p.exists()),
               ROOT / ".." / "shared")
 UDL = SHARED / "reference" / "UDL_Equations.tex"

@@ -4,6 +4,7 @@ certificates, which the kernel checks.
 Importing this package registers the built-in rules; ``registry()`` lists them.
 """
 
+from derive.rules.algebra import normal_density, sigmoid_definition, softmax_shift
 from derive.rules.base import (
     Context,
     Rule,
@@ -14,41 +15,40 @@ from derive.rules.base import (
     registry,
     rule,
 )
-from derive.rules.algebra import normal_density, sigmoid_definition, softmax_shift
 from derive.rules.calculus import (
-                                       change_of_variable,
-                                       definite_integral,
-                                       differentiate,
-                                       fundamental_theorem,
-                                       integration_by_parts,
-                                       substitution,
+    change_of_variable,
+    definite_integral,
+    differentiate,
+    fundamental_theorem,
+    integration_by_parts,
+    substitution,
 )
 from derive.rules.expectations import (
-                                       expectation_algebra,
-                                       expectation_as_integral,
-                                       expectation_linearity,
-                                       independence,
-                                       variance_definition,
+    expectation_algebra,
+    expectation_as_integral,
+    expectation_linearity,
+    independence,
+    variance_definition,
 )
 from derive.rules.identities import gaussian_log_density, log_softmax, log_sum_exp_shift
 from derive.rules.optimisation import (
-                                       argmax_to_argmin,
-                                       drop_constant,
-                                       drop_positive_factor,
-                                       monotone_transform,
-                                       rescale_objective,
+    argmax_to_argmin,
+    drop_constant,
+    drop_positive_factor,
+    monotone_transform,
+    rescale_objective,
 )
 from derive.rules.substitution import reparametrise, substitute
 from derive.rules.values import (
-                                       algebra,
-                                       dirac_sifting,
-                                       integral_linearity,
-                                       kl_definition,
-                                       log_of_exp,
-                                       log_of_finite_product,
-                                       log_of_product,
-                                       sum_linearity,
-                                       swap_sum_integral,
+    algebra,
+    dirac_sifting,
+    integral_linearity,
+    kl_definition,
+    log_of_exp,
+    log_of_finite_product,
+    log_of_product,
+    sum_linearity,
+    swap_sum_integral,
 )
 
 __all__ = [

@@ -26,9 +26,9 @@ def _form(node: _Average) -> tuple[str, dict] | None:
         return None
     suffix = next(s for s, (vs, ls) in FORMS.items()
                   if len(vs) == len(variables) and len(ls) == len(laws))
-    binding = dict(zip(("X", "Y"), variables))
+    binding = dict(zip(("X", "Y"), variables, strict=False))
     binding.update({name: abstract(law, [v]) for name, law, v
-                    in zip(("p", "q"), laws, variables)})
+                    in zip(("p", "q"), laws, variables, strict=False)})
     return suffix, binding
 
 

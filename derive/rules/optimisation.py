@@ -62,7 +62,8 @@ drop_constant = register(Rule(
     r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
     ("c free of every optimisation variable",), _drop_constant,
     "an additive term free of the optimisation variables changes no optimiser",
-    aliases=("drop additive constant", "drop_additive_constant"), needs_target=True, sites=(OptimisationSet,)))
+    aliases=("drop additive constant", "drop_additive_constant"), needs_target=True,
+    sites=(OptimisationSet,)))
 
 
 def _dependent_functions(e: sp.Basic, variables) -> set:
