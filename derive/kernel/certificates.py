@@ -286,7 +286,7 @@ def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
         conditions.extend(more)
         claims.add(claim)
     claim = Claim.DEFINITION if Claim.DEFINITION in claims else Claim.VALUES
-    return after, (*conditions, cond.equal(back, line)), claim, Relation.EQUAL
+    return after, (*conditions, cond.equal(line, back)), claim, Relation.EQUAL
 
 
 def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
@@ -412,6 +412,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         return _unknown("judge.no_certificate", "no certificate was proposed")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
+    meeting = []  # where a converse met the line so far: the step's closing equality too
     for k, c in enumerate(certificates, 1):
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
@@ -430,6 +431,8 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
             numeric_left = line
         if isinstance(c, Reparametrise):
             substitution.append((c.old, c.new))
+        if isinstance(c, Converse):
+            meeting.append(more[-1])
         for used in c.certificates if isinstance(c, Converse) else (c,):
             if isinstance(used, Rewrite) and used.schema.trust == "numeric":
                 numeric_premises.append(used.schema.name)
@@ -450,9 +453,11 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     failed = [r for r in results if r.holds is False]
     unshown = [r for r in results if r.holds is None]
     if (len(failed) == 1 and not unshown and failed[0].condition.kind == "equal"
-            and alpha_equal(failed[0].condition.subject[1], after)):
-        # Everything else holds, so the line compared equals the line before; it differs
-        # from the line written by a nonzero constant: a symbolic counterexample.
+            and (alpha_equal(failed[0].condition.subject[1], after)
+                 or failed[0].condition in meeting)):
+        # Everything else holds, so the line compared equals the line before (and, where a
+        # converse met it, the other side equals the line written); they differ by a
+        # nonzero constant: a symbolic counterexample.
         reached = failed[0].condition.subject[0]
         return SymbolicVerdict(Symbolic.REFUTED, say(
             "judge.refuted", f"the certificates lead to {reached}, which differs from the "

@@ -127,6 +127,9 @@ def _densities() -> list:
         make_schema("normal_density_definition", NormalDensity(x, m, v),
                     sp.exp(-(x - m) ** 2 / (2 * v)) / sp.sqrt(2 * sp.pi * v)),
         make_schema("sigmoid_definition", sig(x), 1 / (1 + sp.exp(-x))),
+        # A density integrates to 1 over the line.
+        make_schema("density_normalised", sp.Integral(p(x), (x, -oo, oo)), sp.Integer(1),
+                    [cond.density(p(x), x)]),
     ]
 
 

@@ -1,8 +1,8 @@
 """Algebra that closes ordinary lines: the normal density and the logistic sigmoid in closed
-form (the kernel then splits their logs where it shows the factors positive), and the shift
-invariance of softmax. The logs of Bernoulli and categorical likelihoods are products and
-powers, which log_of_product splits under the positivity the step's hypotheses give
-(``hypotheses=[0 < theta, theta < 1]``).
+form (the kernel then splits their logs where it shows the factors positive), a density's
+integral over the line, and the shift invariance of softmax. The logs of Bernoulli and
+categorical likelihoods are products and powers, which log_of_product splits under the
+positivity the step's hypotheses give (``hypotheses=[0 < theta, theta < 1]``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sympy as sp
 from derive.kernel import AXIOMS, Algebra, NormalDensity, Path
 from derive.kernel.objects import sig
 from derive.rules.base import Context, Rule, register
-from derive.rules.sites import at_site, exhaust
+from derive.rules.sites import abstract, at_site, exhaust, single_limit
 
 
 def _normal(node, path: Path):
@@ -26,6 +26,14 @@ def _sigmoid(node, path: Path):
     if not isinstance(node, sig):
         return None
     return at_site(AXIOMS["sigmoid_definition"], path, x=node.args[0])
+
+
+def _normalised(node, path: Path):
+    limit = single_limit(node)
+    if limit is None or not isinstance(node, sp.Integral) or tuple(limit[1:]) != (-sp.oo, sp.oo):
+        return None
+    x = limit[0]
+    return at_site(AXIOMS["density_normalised"], path, x=x, p=abstract(node.function, [x]))
 
 
 def _rule(name, statement, side_conditions, finder, what, summary, aliases, site) -> Rule:
@@ -48,6 +56,12 @@ normal_density = _rule(
 sigmoid_definition = _rule(
     "sigmoid_definition", r"\mathrm{sig}[z] = \frac{1}{1 + \exp[-z]}", ["z real"], _sigmoid,
     "logistic sigmoid", "the logistic sigmoid in closed form", ("sigmoid", "logistic"), sig)
+
+density_normalised = _rule(
+    "density_normalised", r"\int_{-\infty}^{\infty} p(x)\,dx = 1", ["p a density of x"],
+    _normalised, "integral of a density", "a density integrates to 1 over the line",
+    ("normalisation", "a density integrates to one"), sp.Integral)
+
 
 def _softmax_shift(node, path: Path):
     """exp(a + c) / sum_k exp(b_k + c), with c free of k: the same with c dropped, which
@@ -79,4 +93,4 @@ softmax_shift = _rule(
     "softmax is unchanged when every argument is shifted by the same c",
     ("softmax shift", "shift invariance of softmax"), sp.exp)
 
-__all__ = ["normal_density", "sigmoid_definition", "softmax_shift"]
+__all__ = ["density_normalised", "normal_density", "sigmoid_definition", "softmax_shift"]

@@ -200,16 +200,16 @@ change_of_variable = register(Rule(
     sites=(sp.Integral,)))
 
 
-def substitution(old: sp.Symbol, new: sp.Expr, variable: sp.Symbol) -> Rule:
+def change_variable(old: sp.Symbol, new: sp.Expr, variable: sp.Symbol) -> Rule:
     """The linear change of variable ``old = new`` (``new`` linear in ``variable``) in every
-    integral over ``old``: ``substitution(x, sigma*z + mu, z)``."""
+    integral over ``old``: ``change_variable(x, sigma*z + mu, z)``."""
     slope = sp.diff(new, variable)
     if slope == 0 or slope.has(variable):
-        raise RuleDoesNotApply(f"substitution: {old} = {new} is not linear in {variable}")
+        raise RuleDoesNotApply(f"change_variable: {old} = {new} is not linear in {variable}")
     offset = sp.expand(new - slope * variable)
     # x = slope * z + offset, so z = x / slope - offset / slope
     scale, shift = 1 / slope, -offset / slope
-    name = f"substitution({old} = {new})"
+    name = f"change_variable({old} = {new})"
 
     def propose(before, target, context: Context):
         found = [linear_substitution(node, path, scale, shift)
@@ -286,6 +286,6 @@ integration_by_parts = register(Rule(
     aliases=("by parts", "parts"), needs_target=True, sites=(sp.Integral,)))
 
 
-__all__ = ["antiderivative", "change_of_variable", "definite_integral", "differentiate",
-           "fundamental_theorem", "integration_by_parts", "linear_substitution",
-           "substitution"]
+__all__ = ["antiderivative", "change_of_variable", "change_variable", "definite_integral",
+           "differentiate", "elementary", "fundamental_theorem", "integration_by_parts",
+           "linear_substitution"]

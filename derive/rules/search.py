@@ -34,7 +34,7 @@ from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
 from derive.rules.substitution import reparametrise, substitute
 
-__all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "find_rules", "name_objective",
+__all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "backwards", "find_rules", "name_objective",
            "reparametrisation", "substitute_symbols", "unjustified"]
 
 SEARCH_BUDGET = 300  # attempts per step: kernel judgements and rewrites explored
@@ -203,6 +203,19 @@ def _helps(definition: Definition, before: sp.Basic, after: sp.Basic) -> bool:
     return count(before) > count(after)
 
 
+def backwards(rule: Rule) -> Rule:
+    """``rule`` applied to the line written, read back to the line before (an integral or a
+    variance written on the right evaluated there): equalities read from their other end."""
+    def propose(before, target, context: Context):
+        if target is None:
+            raise RuleDoesNotApply(f"{rule.name} in the line written: there is none here")
+        return [Converse(tuple(rule(target, None, context)))]
+
+    return Rule(f"{rule.name} (in the line written)", rule.statement, rule.side_conditions,
+                propose, f"{rule.summary}, in the line written", origin=rule.origin,
+                needs_target=True, sites=rule.sites)
+
+
 def _sites(rule: Rule) -> tuple[type, ...]:
     """The kinds of node a rule works on: its own, or an identity's left side's head."""
     if rule.sites:
@@ -247,13 +260,15 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         claim = _proved(before, after, [*certificates, *more], line, thorough)
         return None if claim is None else Found((*done, *rules), _relation(claim), spent.tried)
 
+    algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
+    if before == after and (found := attempt([algebra])):
+        return found  # the same line written twice
     for definition in definitions:
         if _helps(definition, before, after) and (found := attempt([substitute(definition)])):
             return found
     rule = reparametrisation(before, after)
     if rule is not None and (found := attempt([rule])):
         return found
-    algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
     symbols = symbol_definitions or {}
     for rule in (substitute_symbols(symbols, before), substitute_symbols(symbols, before, after)):
         if rule is None:
@@ -262,8 +277,10 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             if (found := attempt(chain)):
                 return found
     library = sorted(registry().values(), key=lambda r: r.name)
-    finals = [r for r in library if r.needs_target]
     rewrites = [r for r in library if not r.needs_target and r is not algebra]
+    # rules that read the line written; then rewrites of the line written, read back
+    finals = [r for r in library if r.needs_target] + [
+        backwards(r) for r in rewrites if r.sites and _holds_site(r, after)]
     frontier = [(before, (), ())]  # (line, rules, their certificates)
     seen = {before}
     near_start = []
@@ -271,13 +288,11 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         next_frontier = []
         for node in frontier:
             current, rules, _ = node
-            # equal at a glance: the rules so far close it; with none, only the same line
-            # written twice is closed by algebra now (a named rule says more, so it goes first)
+            # equal at a glance: the rules so far close it (with none, a named rule says
+            # more than algebra, which comes last)
             if rules and _equal_at_a_glance(current, after):
                 if spent.spend() and (claim := _proved(before, after, node[2], current, False)):
                     return Found(rules, _relation(claim), spent.tried)
-            elif current == after and (found := attempt([algebra])):
-                return found
             for final in finals:
                 if _holds_site(final, current, after) and (found := attempt([final], node)):
                     return found
