@@ -436,6 +436,11 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         for used in c.certificates if isinstance(c, Converse) else (c,):
             if isinstance(used, Rewrite) and used.schema.trust == "numeric":
                 numeric_premises.append(used.schema.name)
+            if isinstance(used, Define) and isinstance(used.lhs, sp.Symbol):
+                # a symbol defined (xbar := sum x_n / N): the numbers put its definition
+                # in both lines, as for a modelling substitution
+                substitution.append((used.lhs, used.rhs))
+    substitution = _resolved(substitution)
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
@@ -488,6 +493,15 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
 
 
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+
+
+def _resolved(substitution: list) -> list:
+    """Substitutions written with one another (h_2 := f_2[h_1], h_1 := f_1[x]) written out,
+    so that applying them at once applies them all."""
+    resolved = dict(substitution)
+    for _ in range(len(resolved)):
+        resolved = {old: new.xreplace(resolved) for old, new in resolved.items()}
+    return list(resolved.items())
 
 
 def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):

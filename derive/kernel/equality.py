@@ -35,7 +35,9 @@ def canonical(e: Expr) -> Expr:
         e = sp.expand(e.replace(lambda n: isinstance(n, sp.log), _split_log))
     if not e.has(sp.Sum):
         return e
-    return sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+    e = sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
+    # a sum pulled out of another keeps its inner name: named afresh, it meets its equals
+    return sp.expand(alpha_normal(e))
 
 
 def differentiable(derivative: sp.Derivative) -> bool:
