@@ -14,6 +14,7 @@ come first, and expensive ones only where they can help:
   and it costs a fraction of a judgement;
 - a definition is substituted only where its name occurs, and fewer times in the line
   written (otherwise it cannot close the step);
+- rewrites of the line written, read back (``backwards``), come after every forward chain;
 - a full ``simplify`` comes last, after no rewrite or one.
 """
 
@@ -241,7 +242,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
     """The first rule or chain of rules the kernel accepts, within ``budget`` attempts:
     definitions and modelling substitutions first, then single rules, then chains of up to
     MAX_DEPTH rewrites closed by equality at a glance or by a rule that reads the line
-    written, and last a full simplify."""
+    written, then a rewrite of the line written read back, and last a full simplify."""
     spent = _Budget(budget)
 
     def attempt(rules: Sequence[Rule], start=(before, (), ()), thorough: bool = False
@@ -278,9 +279,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                 return found
     library = sorted(registry().values(), key=lambda r: r.name)
     rewrites = [r for r in library if not r.needs_target and r is not algebra]
-    # rules that read the line written; then rewrites of the line written, read back
-    finals = [r for r in library if r.needs_target] + [
-        backwards(r) for r in rewrites if r.sites and _holds_site(r, after)]
+    finals = [r for r in library if r.needs_target]  # rules that read the line written
     frontier = [(before, (), ())]  # (line, rules, their certificates)
     seen = {before}
     near_start = []
@@ -310,6 +309,13 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                     seen.add(found[1])
                     next_frontier.append((found[1], (*rules, rewrite), (*node[2], *found[0])))
         frontier = next_frontier
+    # Then rewrites of the line written, read back to a line near the start (an integral
+    # written on the right evaluated there): only where reading forwards found nothing.
+    written = [backwards(r) for r in rewrites if r.sites and _holds_site(r, after)]
+    for node in near_start:
+        for final in written:
+            if (found := attempt([final], node)):
+                return found
     # Last, a full simplify (algebra) after no rewrite or one: costly, and says the least.
     for node in near_start:
         if (found := attempt([algebra], node, thorough=True)):
