@@ -33,6 +33,7 @@ from derive.kernel import Claim, Converse, Define, Relation, Symbolic
 from derive.kernel.objects import OptimisationSet
 from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
+from derive.rules.optimisation import affine_change
 from derive.rules.substitution import reparametrise, substitute
 
 __all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "backwards", "find_rules", "name_objective",
@@ -279,7 +280,9 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                 return found
     library = sorted(registry().values(), key=lambda r: r.name)
     rewrites = [r for r in library if not r.needs_target and r is not algebra]
-    finals = [r for r in library if r.needs_target]  # rules that read the line written
+    # rules that read the line written; the three that drop constants and factors from an
+    # objective share one computation, so only the one that names what it drops is tried
+    finals = [r for r in library if r.needs_target and r.name not in _AFFINE]
     frontier = [(before, (), ())]  # (line, rules, their certificates)
     seen = {before}
     near_start = []
@@ -292,6 +295,9 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             if rules and _equal_at_a_glance(current, after):
                 if spent.spend() and (claim := _proved(before, after, node[2], current, False)):
                     return Found(rules, _relation(claim), spent.tried)
+            affine = _affine_rule(current, after)
+            if affine is not None and (found := attempt([affine], node)):
+                return found
             for final in finals:
                 if _holds_site(final, current, after) and (found := attempt([final], node)):
                     return found
@@ -321,6 +327,29 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         if (found := attempt([algebra], node, thorough=True)):
             return found
     return None
+
+
+_AFFINE = ("drop_constant", "drop_positive_factor", "rescale_objective")
+
+
+def _affine_rule(line: sp.Basic, after: sp.Basic) -> Rule | None:
+    """For argmin F = argmin G: the rule that names the affine change F = c G + d, computed
+    once: dropping a constant (c = 1), a factor (d = 0), or both; None if there is none."""
+    if not (isinstance(line, OptimisationSet) and isinstance(after, OptimisationSet)
+            and type(line) is type(after) and set(line.variables) == set(after.variables)):
+        return None
+    try:
+        change = affine_change(line, after)
+    except Exception:  # noqa: BLE001  (not affine, or SymPy could not tell)
+        # neither depends on the variables: every point optimises both
+        free = not (line.objective.free_symbols | after.objective.free_symbols) & set(
+            line.variables)
+        return registry()["drop_constant"] if free else None
+    if change.scale == 1 and change.offset == 0:
+        return None
+    name = ("drop_constant" if change.scale == 1 else
+            "drop_positive_factor" if change.offset == 0 else "rescale_objective")
+    return registry()[name]
 
 
 def _rewritten(line: sp.Basic, rule: Rule):
