@@ -42,30 +42,30 @@ exponential_by_substitution = Derivation(
     "exponential_by_substitution", sp.Integral(sp.exp(2 * x), (x, 0, 1)),
     title="An integral by the substitution u = 2x", source="d2l, appendix 22.5")
 (exponential_by_substitution
- .eq(sp.Integral(sp.exp(u) / 2, (u, 0, 2)), by=change_of_variable, label="u = 2x")
- .eq((sp.exp(2) - 1) / 2, by=definite_integral, label="evaluate"))
+ .eq(sp.Integral(sp.exp(u) / 2, (u, 0, 2)), by=change_of_variable, label="1")
+ .eq((sp.exp(2) - 1) / 2, by=definite_integral, label="2"))
 
 gaussian_standardised = Derivation(
     "gaussian_standardised", sp.Integral(sp.exp(-(x - mu) ** 2 / (2 * sigma ** 2)), (x, -oo, oo)),
     title="The normal density's integral, standardised", source="UDL, section 5.3")
 (gaussian_standardised
  .eq(sp.Integral(sigma * sp.exp(-z ** 2 / 2), (z, -oo, oo)),
-     by=[change_variable(x, sigma * z + mu, z), algebra], label="x = sigma z + mu")
- .eq(sigma * sp.sqrt(2 * sp.pi), by=definite_integral, label="evaluate"))
+     by=[change_variable(x, sigma * z + mu, z), algebra], label="1")
+ .eq(sigma * sp.sqrt(2 * sp.pi), by=definite_integral, label="2"))
 
 power_rule_integral = Derivation(
     "power_rule_integral", sp.Integral(n * y ** (n - 1), (y, 0, x)),
     title="The power rule, integrated", source="d2l, appendix 22.5")
-power_rule_integral.eq(x ** n, by=definite_integral, label="fundamental theorem")
+power_rule_integral.eq(x ** n, by=definite_integral, label="1")
 
 integral_by_parts = Derivation(
     "integral_by_parts", sp.Integral(x * sp.exp(x), (x, 0, 1)),
     title="An integral by parts", source="calculus, by hand")
 (integral_by_parts
- .eq(sp.E - sp.Integral(sp.exp(x), (x, 0, 1)), by=integration_by_parts, label="parts")
- .eq(sp.Integer(1), by=definite_integral, label="evaluate"))
+ .eq(sp.E - sp.Integral(sp.exp(x), (x, 0, 1)), by=integration_by_parts, label="1")
+ .eq(sp.Integer(1), by=definite_integral, label="2"))
 
 derivative_of_an_integral = Derivation(
     "derivative_of_an_integral", sp.Derivative(sp.Integral(sp.exp(-t ** 2), (t, 0, x)), x),
     title="The derivative of an integral with a variable bound", source="d2l, appendix 22.5")
-derivative_of_an_integral.eq(sp.exp(-x ** 2), by=fundamental_theorem, label="FTC")
+derivative_of_an_integral.eq(sp.exp(-x ** 2), by=fundamental_theorem, label="1")

@@ -18,14 +18,14 @@ substitution_without_the_jacobian = Derivation(
     "substitution_without_the_jacobian", sp.Integral(sp.exp(2 * x), (x, 0, 1)),
     title="Twin: u = 2x without du = 2 dx")
 substitution_without_the_jacobian.eq(sp.Integral(sp.exp(u), (u, 0, 2)), by=change_of_variable,
-                                     label="u = 2x", expect="refuted")
+                                     label="1", expect="refuted")
 
 bounds_swapped = Derivation(
     "bounds_swapped", sp.Integral(x, (x, 1, 0)), title="Twin: an integral with its bounds swapped")
-bounds_swapped.eq(sp.Rational(1, 2), by=definite_integral, label="evaluate", expect="refuted")
+bounds_swapped.eq(sp.Rational(1, 2), by=definite_integral, label="1", expect="refuted")
 
 parts_with_the_wrong_sign = Derivation(
     "parts_with_the_wrong_sign", sp.Integral(x * sp.exp(x), (x, 0, 1)),
     title="Twin: integration by parts with the wrong sign")
 parts_with_the_wrong_sign.eq(sp.E + sp.Integral(sp.exp(x), (x, 0, 1)), by=integration_by_parts,
-                             label="parts", expect="refuted")
+                             label="1", expect="refuted")

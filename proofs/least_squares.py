@@ -43,8 +43,8 @@ gaussian = sp.exp(-(t[n] - w * x[n]) ** 2 / (2 * sigma ** 2)) / sp.sqrt(2 * sp.p
 gaussian_nll_is_least_squares = Derivation(
     "gaussian_nll_is_least_squares", ArgMin(-over_n(sp.log(gaussian)), w),
     title="The Gaussian negative log-likelihood is least squares",
-    source="Prince, Understanding Deep Learning, eqs. 5.9-5.11 for f[x, w] = w x")
-gaussian_nll_is_least_squares.eq(ArgMin(squares, w), by=rescale_objective, label="nll",
+    source="the model t = w x of UDL section 2.2, fitted as in UDL eqs. 5.9-5.11")
+gaussian_nll_is_least_squares.eq(ArgMin(squares, w), by=rescale_objective, label="1",
                                  note="drops N log sqrt(2 pi sigma^2) and the factor "
                                       "1/(2 sigma^2) at once")
 
@@ -52,17 +52,17 @@ least_squares_gradient = Derivation(
     "least_squares_gradient", sp.Derivative(squares, w),
     title="The derivative of the sum of squares", source="least squares, by hand")
 (least_squares_gradient
- .eq(-2 * over_n(x[n] * (t[n] - w * x[n])), by=differentiate, label="chain rule")
- .eq(2 * w * over_n(x[n] ** 2) - 2 * over_n(x[n] * t[n]), by=sum_linearity, label="split"))
+ .eq(-2 * over_n(x[n] * (t[n] - w * x[n])), by=differentiate, label="1")
+ .eq(2 * w * over_n(x[n] ** 2) - 2 * over_n(x[n] * t[n]), by=sum_linearity, label="2"))
 
 w_hat = over_n(x[n] * t[n]) / over_n(x[n] ** 2)
 least_squares_stationary_point = Derivation(
     "least_squares_stationary_point", 2 * w_hat * over_n(x[n] ** 2) - 2 * over_n(x[n] * t[n]),
     title="The derivative vanishes at w = sum x t / sum x^2",
     source="least squares, by hand")
-least_squares_stationary_point.eq(sp.Integer(0), by=algebra, label="zero")
+least_squares_stationary_point.eq(sp.Integer(0), by=algebra, label="1")
 
 least_squares_curvature = Derivation(
     "least_squares_curvature", sp.Derivative(squares, (w, 2)),
     title="The second derivative is positive: a minimum", source="least squares, by hand")
-least_squares_curvature.eq(2 * over_n(x[n] ** 2), by=differentiate, label="second derivative")
+least_squares_curvature.eq(2 * over_n(x[n] ** 2), by=differentiate, label="1")

@@ -23,20 +23,20 @@ def over_n(e):
 
 
 gradient_off_by_two = Derivation(
-    "gradient_off_by_two", -2 * over_n(x[n] * (t[n] - w * x[n])), label="chain rule",
+    "gradient_off_by_two", -2 * over_n(x[n] * (t[n] - w * x[n])), label="1",
     title="Twin: the derivative's terms collected with a factor 4")
 gradient_off_by_two.eq(4 * w * over_n(x[n] ** 2) - 4 * over_n(x[n] * t[n]), by=sum_linearity,
-                       label="split", expect="refuted")
+                       label="2", expect="refuted")
 
 factor_depending_on_w_dropped = Derivation(
     "factor_depending_on_w_dropped", ArgMin(over_n((t[n] - w * x[n]) ** 2) * (1 + w ** 2), w),
     title="Twin: a factor that depends on w dropped from the objective")
 factor_depending_on_w_dropped.eq(ArgMin(over_n((t[n] - w * x[n]) ** 2), w),
-                                 by=rescale_objective, label="drop", expect="refuted")
+                                 by=rescale_objective, label="1", expect="refuted")
 
 stationary_point_without_the_square = Derivation(
     "stationary_point_without_the_square",
     2 * over_n(x[n] * t[n]) / over_n(x[n]) * over_n(x[n] ** 2) - 2 * over_n(x[n] * t[n]),
     title="Twin: w = sum x t / sum x as the stationary point")
-stationary_point_without_the_square.eq(sp.Integer(0), by=algebra, label="zero",
+stationary_point_without_the_square.eq(sp.Integer(0), by=algebra, label="1",
                                        expect="refuted")

@@ -35,27 +35,30 @@ def E(body, *variables):  # noqa: N802  (the book's name)
 
 variance_identity = Derivation(
     "variance_identity", Variance(X, [X]), title="The variance identity",
-    source="d2l, section 2.6; UDL appendix C")
+    source="Zhang et al., Dive into Deep Learning, section 2.6")
 (variance_identity
- .eq(E((X - E(X)) ** 2), by=variance_definition, label="definition")
- .eq(E(X ** 2 - 2 * X * E(X) + E(X) ** 2), by=algebra, label="expand")
- .eq(E(X ** 2) - 2 * E(X) * E(X) + E(X) ** 2, by=expectation_linearity, label="linearity")
- .eq(E(X ** 2) - E(X) ** 2, by=algebra, label="collect"))
+ .eq(E((X - E(X)) ** 2), by=variance_definition, label="1")
+ .eq(E(X ** 2 - 2 * X * E(X) + E(X) ** 2), by=algebra, label="2")
+ .eq(E(X ** 2) - 2 * E(X) * E(X) + E(X) ** 2, by=expectation_linearity, label="3")
+ .eq(E(X ** 2) - E(X) ** 2, by=algebra, label="4"))
 
 variance_of_independent_sum = Derivation(
     "variance_of_independent_sum", Variance(X + Y, [X, Y]),
-    title="The variance of a sum of independent variables", source="UDL appendix C")
+    title="The variance of a sum of independent variables",
+    source="Prince, Understanding Deep Learning, appendix C")
 variance_of_independent_sum.eq(Variance(X, [X]) + Variance(Y, [Y]), by=expectation_algebra,
-                               label="independent", hypotheses=[Independent(X, Y)])
+                               label="1", hypotheses=[Independent(X, Y)])
 
 variance_of_a_sum = Derivation(
     "variance_of_a_sum", Variance(X + Y, [X, Y]),
-    title="The variance of a sum, in general", source="UDL appendix C")
+    title="The variance of a sum, in general",
+    source="Prince, Understanding Deep Learning, appendix C")
 variance_of_a_sum.eq(Variance(X, [X, Y]) + Variance(Y, [X, Y]) + 2 * Covariance((X, Y), [X, Y]),
-                     by=expectation_algebra, label="covariance")
+                     by=expectation_algebra, label="1")
 
 mean_of_a_linear_model = Derivation(
     "mean_of_a_linear_model", Expectation(w0 + w1 * x, [w0, w1]),
-    title="The mean of a linear model with random weights", source="d2l, section 18.2")
+    title="The mean of a linear model with random weights",
+    source="Zhang et al., Dive into Deep Learning, section 18.2")
 mean_of_a_linear_model.eq(Expectation(w0, [w0]) + x * Expectation(w1, [w1]),
-                          by=expectation_linearity, label="linearity")
+                          by=expectation_linearity, label="1")

@@ -18,11 +18,11 @@ X = sp.Symbol("X", real=True)
 shift_changes_the_variance = Derivation(
     "shift_changes_the_variance", Variance(X + 1, [X]),
     title="Twin: a shift changes the variance")
-shift_changes_the_variance.eq(Variance(X, [X]) + 1, by=expectation_algebra, label="shift",
+shift_changes_the_variance.eq(Variance(X, [X]) + 1, by=expectation_algebra, label="1",
                               expect="refuted")
 
 constant_dropped_from_the_mean = Derivation(
     "constant_dropped_from_the_mean", Expectation(2 * X + 3, [X]),
     title="Twin: the constant of a linear function of X miscounted")
 constant_dropped_from_the_mean.eq(2 * Expectation(X, [X]) + 2, by=expectation_linearity,
-                                  label="linearity", expect="refuted")
+                                  label="1", expect="refuted")

@@ -209,18 +209,19 @@ def change_variable(old: sp.Symbol, new: sp.Expr, variable: sp.Symbol) -> Rule:
     offset = sp.expand(new - slope * variable)
     # x = slope * z + offset, so z = x / slope - offset / slope
     scale, shift = 1 / slope, -offset / slope
-    name = f"change_variable({old} = {new})"
+    where = f"change_variable({old} = {new})"
 
     def propose(before, target, context: Context):
         found = [linear_substitution(node, path, scale, shift)
                  for path, node in _integrals(before) if single_limit(node)[0] == old]
         if not found:
-            raise RuleDoesNotApply(f"{name}: no integral over {old} in {before}")
+            raise RuleDoesNotApply(f"{where}: no integral over {old} in {before}")
         return found[:1]
 
-    return Rule(name, rf"{sp.latex(old)} = {sp.latex(new)}",
+    # named as the law it applies (reports translate it); the statement says which change
+    return Rule("change_of_variable", rf"{sp.latex(old)} = {sp.latex(new)}",
                 (f"{sp.latex(slope)} real and nonzero",), propose,
-                "a linear change of the integration variable")
+                f"the linear change of variable {old} = {new}")
 
 
 # -- integration by parts ------------------------------------------------------------------
