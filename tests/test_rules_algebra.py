@@ -8,7 +8,6 @@ from test_rules_core import assert_refuted, assert_unproven, assert_verified
 
 from derive import NormalDensity, Relation, Status, data, density, sig
 from derive.rules import (
-    algebra,
     density_normalised,
     differentiate,
     log_of_product,
