@@ -91,3 +91,19 @@ def test_backwards_reads_a_rule_from_the_line_written():
     assert_verified(one_step(sp.Rational(1, 2), sp.Integral(x, (x, 0, 1)), rule))
     r = one_step(sp.Rational(1, 3), sp.Integral(x, (x, 0, 1)), rule)
     assert r.verdict.status.value == "REFUTED"
+
+
+def test_a_function_the_document_defines_is_unfolded_in_both_lines():
+    from derive import Derivation, check_derivation
+
+    z = sp.Symbol("z", real=True)
+    s = sp.Function("s")
+    d = Derivation("sigmoid", sp.Derivative(s(z), z))
+    definition = d.let(s(z), 1 / (1 + sp.exp(-z)), label="def")
+    found = find_rules(sp.Derivative(s(z), z), s(z) * (1 - s(z)), [definition])
+    assert names(found) == ["substitute(def)", "substitute(def) (in the line written)"]
+    assert found.relation is Relation.DEFINE
+    d.define(s(z) * (1 - s(z)), by=list(found.rules), label="1")
+    assert all(r.verdict.status.value == "VERIFIED" for r in check_derivation(d))
+    # twin: the derivative without the factor 1 - s
+    assert find_rules(sp.Derivative(s(z), z), s(z), [definition]) is None

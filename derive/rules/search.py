@@ -13,8 +13,8 @@ come first, and expensive ones only where they can help:
   the canonical form alone (no ``simplify``, no integration): most chains fail that test,
   and it costs a fraction of a judgement;
 - a definition is substituted only where its name occurs, and fewer times in the line
-  written (otherwise it cannot close the step);
-- rewrites of the line written, read back (``backwards``), come after every forward chain;
+  written (otherwise it cannot close the step); in both lines, and rewrites of the line
+  written read back (``backwards``), only after every forward chain;
 - a full ``simplify`` comes last, after no rewrite or one.
 """
 
@@ -194,15 +194,21 @@ def substitute_symbols(definitions: dict[sp.Symbol, sp.Basic], before: sp.Basic,
                 origin="symbol definition", needs_target=after is not None)
 
 
-def _helps(definition: Definition, before: sp.Basic, after: sp.Basic) -> bool:
-    """Substituting a definition can close the step only if its name occurs before and
-    fewer times after (it was unfolded)."""
+def _count(definition: Definition, e: sp.Basic) -> int:
+    """How often the defined name occurs in ``e``."""
     name = definition.lhs.func if isinstance(definition.lhs, AppliedUndef) else definition.lhs
+    return sum(1 for n in sp.preorder_traversal(e)
+               if n == name or getattr(n, "func", None) == name)
 
-    def count(e):
-        return sum(1 for n in sp.preorder_traversal(e)
-                   if n == name or getattr(n, "func", None) == name)
-    return count(before) > count(after)
+
+def _occurs(definition: Definition, e: sp.Basic) -> bool:
+    return _count(definition, e) > 0
+
+
+def _helps(definition: Definition, before: sp.Basic, after: sp.Basic) -> bool:
+    """Substituting a definition in the line before can close the step only if its name
+    occurs there and fewer times in the line written (it was unfolded)."""
+    return _count(definition, before) > _count(definition, after)
 
 
 def backwards(rule: Rule) -> Rule:
@@ -315,14 +321,23 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                     seen.add(found[1])
                     next_frontier.append((found[1], (*rules, rewrite), (*node[2], *found[0])))
         frontier = next_frontier
-    # Then rewrites of the line written, read back to a line near the start (an integral
-    # written on the right evaluated there): only where reading forwards found nothing.
+    # Where reading forwards found nothing: a function the document defines, in both lines,
+    # unfolded in both; then rewrites of the line written, read back to a line near the
+    # start (an integral written on the right evaluated there).
+    in_both = [substitute(d) for d in definitions if _occurs(d, before) and _occurs(d, after)]
+    for unfold in in_both:
+        if (found := attempt([unfold, backwards(unfold)])):
+            return found
     written = [backwards(r) for r in rewrites if r.sites and _holds_site(r, after)]
     for node in near_start:
         for final in written:
             if (found := attempt([final], node)):
                 return found
-    # Last, a full simplify (algebra) after no rewrite or one: costly, and says the least.
+    # Last, a full simplify: after unfolding a definition in both lines, or after no rewrite
+    # or one (algebra): costly, and says the least.
+    for unfold in in_both:
+        if (found := attempt([unfold, backwards(unfold)], thorough=True)):
+            return found
     for node in near_start:
         if (found := attempt([algebra], node, thorough=True)):
             return found
