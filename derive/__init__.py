@@ -14,7 +14,7 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "check": "derive.checker", "check_derivation": "derive.checker",
+    "check": "derive.notebook", "check_derivation": "derive.checker",
     "StepResult": "derive.checker",
     "Definition": "derive.derivation", "Derivation": "derive.derivation",
     "Step": "derive.derivation",

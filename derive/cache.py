@@ -18,10 +18,13 @@ place of the numeric check only; the kernel must then reach the stored status ag
 Only VERIFIED and REFUTED verdicts are stored: UNPROVEN may be a timeout, which depends on
 the machine, and it is what the author is working on, so it is always re-checked.
 
-The folder (``.derive_cache/`` in the project, like ``.pytest_cache/``) holds one JSON file
-per verdict. A file is trusted only if it parses, carries its own key, its digest matches,
-and the kernel, deciding afresh from the stored symbolic and numeric evidence, reaches the
-stored status; anything else is a corrupt entry: reported, ignored, and rewritten.
+The folder (``.derive_cache/`` in the project, like ``.pytest_cache/``, with a ``.gitignore``
+of ``*`` so it is never committed) holds one JSON file per verdict. A file is trusted only
+if it parses, carries its own key, its digest (an HMAC-SHA256 under a secret of this user's
+kept outside the project: ``derive.warm.user_secret``, so that no one who can only edit the
+project's files can forge one) matches, and the kernel, from its own symbolic verdict and
+the stored numeric evidence, reaches the stored status; anything else is a corrupt entry:
+reported, ignored, and rewritten.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import dataclasses
 import enum
 import functools
 import hashlib
+import hmac
 import inspect
 import json
 import os
@@ -58,17 +62,17 @@ from derive.kernel import (
     SymbolicVerdict,
     Verdict,
 )
+from derive.warm import CACHE_DIR_NAME, NoSecret, find_project_root, mac
 
 __all__ = ["CACHE_DIR_NAME", "Uncacheable", "VerdictCache", "decode_verdict", "encode_verdict",
-           "find_project_root", "step_key"]
+           "find_project_root", "step_key"]  # the folder's name and root: derive.warm's
 
-CACHE_DIR_NAME = ".derive_cache"
-FORMAT = 1  # bump when the layout of an entry changes
-PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "pytest.ini", "tox.ini", ".git")
+FORMAT = 2  # bump when the layout of an entry changes (2: the digest is a keyed MAC)
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
 # derive's modules (and packages, ending in /) that only show or schedule verdicts: editing
 # them keeps the cache valid. Every other source file of derive is part of every key.
-NOT_IN_VERDICTS = ("cli.py", "explain.py", "pytest_plugin.py", "runner.py", "report/")
+NOT_IN_VERDICTS = ("cli.py", "explain.py", "notebook.py", "pytest_plugin.py", "runner.py",
+                   "warm.py", "report/")
 
 
 class Uncacheable(Exception):
@@ -349,24 +353,14 @@ def decode_verdict(data: object) -> object:
 
 
 def _digest(key: str, payload: object) -> str:
-    text = json.dumps(payload, sort_keys=True, allow_nan=True)
-    return hashlib.sha256(f"{key}\n{text}".encode()).hexdigest()
+    """The entry's MAC: HMAC-SHA256 under the user's secret (``derive.warm.user_secret``),
+    which no one who can only edit the project's files knows."""
+    return mac("verdict", key, json.dumps(payload, sort_keys=True, allow_nan=True))
+
 
 
 # ---------------------------------------------------------------------------------------
 # The folder.
-
-
-def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` that looks like a project root (has a
-    pyproject.toml, setup.cfg, .git, ...); ``start`` itself if there is none."""
-    start = start.resolve()
-    if start.is_file():
-        start = start.parent
-    for folder in (start, *start.parents):
-        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
-            return folder
-    return start
 
 
 _README = """# derive verdict cache
@@ -410,8 +404,10 @@ class VerdictCache:
             entry = json.loads(text)
             if entry["format"] != FORMAT or entry["key"] != key:
                 raise ValueError("it belongs to another key or format")
-            if entry["digest"] != _digest(key, [entry["verdict"], entry["seconds"]]):
-                raise ValueError("its digest does not match its contents")
+            expected = _digest(key, [entry["verdict"], entry["seconds"]])
+            if not hmac.compare_digest(str(entry["digest"]), expected):
+                raise ValueError("its digest does not match its contents (edited, or "
+                                 "written under another user's secret)")
             verdict = decode_verdict(entry["verdict"])
             seconds = float(entry["seconds"])
             if not isinstance(verdict, Verdict) or verdict.status not in CACHED_STATUSES:
@@ -424,6 +420,9 @@ class VerdictCache:
             self.warnings.append(f"{path}: corrupt cache entry ignored ({e}); the step was "
                                  f"checked afresh and the entry rewritten")
             return None
+        except NoSecret as e:
+            self.warnings.append(f"{e}; checking afresh")
+            return None
         return verdict, seconds
 
     def put(self, key: str, verdict: Verdict, seconds: float, what: str = "") -> bool:
@@ -433,10 +432,11 @@ class VerdictCache:
             return False
         try:
             payload = [encode_verdict(verdict), float(seconds)]
-        except Uncacheable:
+            digest = _digest(key, payload)
+        except (Uncacheable, NoSecret):
             return False
         entry = {"format": FORMAT, "key": key, "step": what, "verdict": payload[0],
-                 "seconds": payload[1], "digest": _digest(key, payload)}
+                 "seconds": payload[1], "digest": digest}
         path = self._path(key)
         try:
             self._prepare()

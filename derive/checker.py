@@ -215,8 +215,3 @@ def check_derivation(derivation: Derivation, seed: int = DEFAULT_SEED,
     wanted = set(only) if only is not None else None
     return [check_entry(derivation, e, seed, instances) for e in derivation.entries
             if wanted is None or e.label in wanted]
-
-
-def check(derivations: Iterable[Derivation], seed: int = DEFAULT_SEED,
-          instances: int = DEFAULT_INSTANCES) -> list[StepResult]:
-    return [r for d in derivations for r in check_derivation(d, seed, instances)]

@@ -18,6 +18,7 @@ import json
 import math
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,8 +134,13 @@ def _configure_check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", action="append", metavar="LABEL", default=[],
                         help="check only the steps with this label, or DERIVATION::LABEL "
                              "(repeatable)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="a table per derivation (default), or one JSON document")
+    parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                        help="a table per derivation (default), one JSON document, or "
+                             "GitHub Actions annotations (::error file=...,line=...::...) "
+                             "for each step that is not as expected")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="documents with no derivation in them are fine, not a usage "
+                             "error (for hooks that pass every changed file)")
     parser.add_argument("--ignore-expectations", action="store_true",
                         help="judge wrong twins as ordinary steps: they must then be VERIFIED")
     parser.add_argument("--no-cache", action="store_true",
@@ -202,13 +208,17 @@ def _run_check(args: argparse.Namespace) -> int:
     from derive.loader import load_paths
     from derive.runner import Settings, run
 
+    started = time.perf_counter()
     cache = _cache_for(args)
     loaded = load_paths(args.paths, args.chapter)
-    if args.format == "text":
+    args.reading_seconds = time.perf_counter() - started
+    if args.format != "json":
         _print_document_reports(loaded)
     if args.chapter is not None:
         args.jobs = 1  # worker processes reload whole files, not one chapter of them
     if not any(derivations for _, derivations in loaded):
+        if args.allow_empty and all(is_document(path) for path, _ in loaded):
+            return _unread_is_unproven(loaded, EXIT_OK, args)
         if loaded and all(is_document(path) for path, _ in loaded):
             raise UsageError(f"no derivation read in {', '.join(args.paths)}: no display "
                              f"holds a chain of equations that could be read (see above)")
@@ -245,8 +255,71 @@ def _run_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_as_json(checked, args, status), indent=2))
     else:
-        _print_summary(checked, args)
+        if args.format == "github":
+            _print_annotations(checked, args, {str(path): ds for path, ds in loaded})
+        _print_summary(checked, args, time.perf_counter() - started)
+    if cache is not None and status in (EXIT_OK, EXIT_REFUTED):
+        _store_run(args, loaded, checked, status)
     return status
+
+
+def _store_run(args: argparse.Namespace, loaded, checked: list[Checked], status: int) -> None:
+    """Keep this run's output as a warm run would print it (every row from the cache), for
+    ``derive.warm`` to replay before SymPy is even imported. Only for runs whose every
+    verdict the step cache keeps (VERIFIED or REFUTED)."""
+    import contextlib
+    import dataclasses
+    import io
+
+    from derive import warm
+
+    if any(c.result.verdict.status is Status.UNPROVEN for c in checked):
+        return
+    as_cached = [dataclasses.replace(c, cached=True) for c in checked]
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        if args.format != "json":
+            _print_document_reports(loaded)
+        if args.format == "text":
+            table = _TablePrinter(loaded, args, Progress(sys.stderr, False))
+            for c in as_cached:
+                table.add(c)
+        elif args.format == "github":
+            _print_annotations(as_cached, args, {str(path): ds for path, ds in loaded})
+        else:
+            print(json.dumps(_as_json(as_cached, args, status), indent=2))
+    summary = "" if args.format == "json" else _summary(
+        as_cached, args, f"{warm.TOTAL}s in all (every verdict from the cache)")
+    warm.store(args.argv, [path for path, _ in loaded], output.getvalue(), summary, status)
+
+
+def _annotation_escape(text: str, in_property: bool = False) -> str:
+    """GitHub's workflow-command escaping: % and line breaks always, : and , in a property."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if in_property else text
+
+
+def _print_annotations(checked: list[Checked], args: argparse.Namespace,
+                       in_file: dict[str, Sequence[Derivation]]) -> None:
+    """``::error file=F,line=L,title=T::message`` for each step that is not as expected
+    (REFUTED, UNPROVEN, or a wrong twin no longer refuted): GitHub shows it on that line."""
+    from derive.explain import headline, replay_commands, where
+
+    for c in checked:
+        r = c.result
+        if _counts_as_expected(r, args.ignore_expectations):
+            continue
+        location = r.entry.location
+        file, line = (where(location).rsplit(":", 1) if location is not None
+                      else (str(c.path), "1"))
+        detail = r.verdict.numeric.detail if r.verdict.status is Status.REFUTED and \
+            r.verdict.numeric.detail else r.verdict.symbolic.detail
+        replay = replay_commands(c.path, r.derivation, r.entry, r.verdict.numeric.seed
+                                 or args.seed, args.instances, in_file.get(str(c.path), ()))[0]
+        message = f"{headline(r)}\n{detail}\nreplay: {replay}"
+        title = f"derive: {r.derivation.name}::{r.label} {r.verdict.status.value}"
+        print(f"::error file={_annotation_escape(file, True)},line={line},"
+              f"title={_annotation_escape(title, True)}::{_annotation_escape(message)}")
 
 
 def _by_derivation(checked: list[Checked]) -> list[tuple[Path, list[StepResult]]]:
@@ -355,20 +428,27 @@ def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.
     sys.stdout.flush()
 
 
-def _print_summary(checked: list, args: argparse.Namespace) -> None:
+def _print_summary(checked: list, args: argparse.Namespace, total: float) -> None:
+    """The counts, and the time of the whole run: reading the files (for documents, also
+    the search for their rules) and checking."""
+    seconds = sum(c.result.seconds for c in checked if not c.cached)
+    cached = sum(c.cached for c in checked)
+    from_cache = f", {cached} from the cache" if cached else ""
+    print(_summary(checked, args, f"{total:.2f}s in all ({args.reading_seconds:.2f}s reading "
+                                  f"and searching, {seconds:.2f}s checking{from_cache})"))
+
+
+def _summary(checked: list, args: argparse.Namespace, timing: str) -> str:
     results = [c.result for c in checked]
     counts = {s: sum(r.verdict.status is s for r in results) for s in Status}
     twins = sum(r.entry.expect == "refuted" and r.expected for r in results)
     unexpected = sum(not _counts_as_expected(r, args.ignore_expectations) for r in results)
-    cached = sum(c.cached for c in checked)
-    seconds = sum(r.seconds for c, r in zip(checked, results, strict=True) if not c.cached)
     parts = [f"{counts[Status.VERIFIED]} verified", f"{counts[Status.REFUTED]} refuted"
              + (f" ({twins} as expected)" if twins and not args.ignore_expectations else ""),
              f"{counts[Status.UNPROVEN]} unproven"]
     tail = "all as expected" if not unexpected else f"{unexpected} not as expected"
-    from_cache = f", {cached} from the cache" if cached else ""
-    print(f"{len(results)} steps: {', '.join(parts)}; {tail}; {seconds:.2f}s of checking"
-          f"{from_cache} (seed {args.seed}, {args.instances} instances per step)")
+    return (f"{len(results)} steps: {', '.join(parts)}; {tail}; {timing} "
+            f"(seed {args.seed}, {args.instances} instances per step)")
 
 
 def _num(x: float | None) -> float | None:
@@ -480,10 +560,41 @@ def rule_check_status(rule: Rule) -> tuple[bool, str]:
     return True, f"none of its own ({rule.origin}): the kernel checks each step that uses it"
 
 
+# Rules a step cites that are made for it from what the proof states: not in the registry
+# (each is one per definition or model), but citable all the same.
+RULE_MAKERS = {
+    "substitute": ("substitute(DEFINITION)", "f(x) := body  (relation :=)",
+                   "every application of the defined function replaced by its body",
+                   "d.define(..., by=substitute(q_def)) for q_def = d.let(q(y), ..., "
+                   "label=\"5.28\"); in a document: % by: substitute 5.28"),
+    "reparametrise": ("reparametrise(OLD, NEW, VARIABLES)",
+                      "argmin_OLD F(OLD) := argmin_VARIABLES F(NEW)  (relation :=)",
+                      "every OLD replaced by NEW; the objective depends on VARIABLES",
+                      "d.define(ArgMin(..., phi), by=reparametrise(theta, f[x[i], phi], "
+                      "[phi])): a modelling assumption, the book's 5.31"),
+}
+
+
+def _print_rule_maker(name: str) -> None:
+    from derive import rules
+
+    call, statement, conditions, use = RULE_MAKERS[name]
+    summary = (getattr(rules, name).__doc__ or "").strip().split("\n")[0].rstrip(":") + "."
+    print(f"{call}  (made from a definition or model: an assumption, not a proved equality)")
+    print(f"    {summary}")
+    print(f"    statement: {statement}")
+    print(f"    side conditions: {conditions}")
+    print(f"    use: {use}")
+    print("    own check: the kernel checks that it is applied exactly, at each step")
+
+
 def _run_rules(args: argparse.Namespace) -> int:
     """Exit status 1 if some rule's own check fails."""
     from derive.rules import lookup, registry
 
+    if args.name in RULE_MAKERS:
+        _print_rule_maker(args.name)
+        return EXIT_OK
     rules = [lookup(args.name)] if args.name else sorted(registry().values(),
                                                          key=lambda r: r.name)
     all_passed = True
@@ -499,6 +610,9 @@ def _run_rules(args: argparse.Namespace) -> int:
         print(f"    own check: {how}")
         if rule.aliases:
             print(f"    also called: {', '.join(rule.aliases)}")
+    if not args.name:
+        for name in RULE_MAKERS:
+            _print_rule_maker(name)
     return EXIT_OK if all_passed else EXIT_REFUTED
 
 
@@ -534,6 +648,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # the run cache's key
     try:
         return args.run(args)
     except DeriveError as e:

@@ -206,8 +206,8 @@ def _stored(tmp_path) -> tuple[VerdictCache, str, Path]:
 
 
 def _tamper_status(text: str) -> str:
-    # Claim REFUTED without changing the evidence (and fix the digest up, as a forger would
-    # have to): the kernel, deciding afresh, does not reach it.
+    # Claim REFUTED without changing the evidence, and fix the digest up as only someone
+    # with this user's secret could: the kernel, deciding afresh, still does not reach it.
     from derive.cache import _digest
 
     entry = json.loads(text)
@@ -284,7 +284,7 @@ def test_clear_removes_every_entry(tmp_path):
 
 
 def test_the_plugin_names_the_cache_folder_as_the_cache_does():
-    from derive import pytest_plugin
+    import derive_pytest_plugin
     from derive.cache import CACHE_DIR_NAME
 
-    assert pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME
+    assert derive_pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME

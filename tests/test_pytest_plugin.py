@@ -13,7 +13,8 @@ from helpers import PROOF_HEADER as HEADER
 # do not import SymPy and derive afresh each time.
 import derive.cache
 import derive.explain
-import derive.pytest_plugin
+import derive.latex
+import derive.numeric
 import derive.runner  # noqa: F401
 
 pytest_plugins = ["pytester"]
@@ -38,8 +39,10 @@ FAST = ["--derive-instances", "40", "-p", "no:cacheprovider", "-p", "no:hypothes
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> pytest.Pytester:
+def project(pytester: pytest.Pytester, monkeypatch) -> pytest.Pytester:
     pytester.makepyprojecttoml("[tool.pytest.ini_options]\naddopts = '-ra'\n")
+    # runs in subprocesses import this checkout's derive, not the one an install names
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
     return pytester
 
 
@@ -216,3 +219,61 @@ def test_bad_options_are_usage_errors(project, option):
     result = project.runpytest(*FAST, *option)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*must be*"])
+
+
+def _plugin_options() -> list[str]:
+    """Load the plugin as its entry point does; an install made before the plugin left the
+    package still names ``derive.pytest_plugin`` there, so name the module itself."""
+    from importlib.metadata import entry_points
+
+    (point,) = [p for p in entry_points(group="pytest11") if p.name == "derive"] or [None]
+    if point is not None and point.value == "derive_pytest_plugin":
+        return []
+    return ["-p", "no:derive", "-p", "derive_pytest_plugin"]
+
+
+def test_a_run_without_proofs_imports_neither_derive_nor_sympy(project, monkeypatch):
+    """derive installed costs a project without proofs nothing: the plugin is a top-level
+    module that imports derive only when it collects a proof file."""
+    write(project, "tests/test_plain.py", """
+        import sys
+
+        def test_nothing_of_derive_is_loaded():
+            loaded = sorted(m for m in sys.modules if m == "sympy" or m.split(".")[0] == "derive")
+            print("LOADED", loaded)
+            assert loaded == []
+        """)
+    root = str(Path(__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", root)
+    result = project.runpytest_subprocess("-s", "-p", "no:cacheprovider", *_plugin_options())
+    result.assert_outcomes(passed=1)
+    assert "LOADED []" in result.stdout.str()
+    # the plugin was loaded all the same: its options are there
+    help_text = project.runpytest_subprocess("--help", *_plugin_options()).stdout.str()
+    assert "--derive-seed" in help_text
+
+
+def test_a_proof_file_named_on_the_command_line_is_collected_wherever_it_is(project):
+    """The replay derive prints, pytest FILE::DERIVATION::LABEL, works outside proofs/."""
+    write(project, "elsewhere/toy.py", TOY)
+    write(project, "elsewhere/helper.py", "VALUE = 1\n")  # imports no derive: not a proof
+    result = project.runpytest(*FAST, "elsewhere/toy.py::wrong::5.1b", "elsewhere/helper.py")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*pytest elsewhere/toy.py::wrong::5.1b --derive-seed *"])
+    # not named: not collected (a project's other modules stay pytest's)
+    project.runpytest(*FAST, "elsewhere").assert_outcomes()
+
+
+def test_a_document_named_on_the_command_line_is_collected(project):
+    write(project, "notes/post.md", """
+        # A post
+
+        $$
+        \\log(u v) = \\log(u) + \\log(v)
+        $$
+
+        <!-- derive: positive u, v -->
+        """)
+    result = project.runpytest(*FAST, "notes/post.md", "--collect-only", "-q")
+    result.stdout.fnmatch_lines(["notes/post.md::post_L4::L4"])
+    project.runpytest(*FAST, "notes/post.md::post_L4::L4").assert_outcomes(passed=1)

@@ -19,7 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PROOF = ROOT / "proofs" / "udl_5_27_to_5_31.py"
 PROOF_SHOWN = "proofs/udl_5_27_to_5_31.py"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-REFERENCE = ROOT.parent / "shared" / "reference" / "UDL_Equations.tex"
+# The book's LaTeX, never copied into the repository: beside the checkout, or in /work/shared.
+REFERENCE = next((shared / "reference" / "UDL_Equations.tex"
+                  for shared in (ROOT.parent / "shared", Path("/work/shared"))
+                  if (shared / "reference" / "UDL_Equations.tex").exists()),
+                 ROOT.parent / "shared" / "reference" / "UDL_Equations.tex")
 UPDATE = os.environ.get("DERIVE_UPDATE_SNAPSHOTS") == "1"
 
 

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from test_report_fixtures import ROOT, wrong_items
@@ -102,3 +103,35 @@ def test_korean_report_has_no_english_words_outside_user_text_and_math(results):
     text = re.sub(r"^(title|tags|lang):.*$", "", text, flags=re.M)
     words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"derive", "density", "eps", "argmin", "argmax"}
     assert not words, f"English words left in the Korean report: {sorted(words)}"
+
+
+def _seed_post():
+    for shared in (ROOT / ".." / "shared", Path("/work/shared")):
+        post = shared / "seed" / "000_86771fc8b7dc4c48.txt"
+        if post.is_file():
+            return post
+    return None
+
+
+def test_the_seed_posts_korean_report_keeps_every_word_korean(tmp_path):
+    """The Korean blogger's own post, reported in Korean: derive's words (headings,
+    verdicts, rule names, side conditions, how each rule was found) are all Korean; what
+    is left in Latin letters is mathematics, code (rule names as `derive rules` lists
+    them, file names) or the author's own text."""
+    post = _seed_post()
+    if post is None:
+        pytest.skip("the seed post is not in ../shared/seed")
+    copy = tmp_path / "post.md"
+    copy.write_text(post.read_text(encoding="utf-8"), encoding="utf-8")
+    items = [(path, d, check_derivation(d, instances=100)) for path, ds in load_paths([copy])
+             for d in ds]
+    md = render(items, "md", "ko")
+    text = re.sub(r"\$\$.*?\$\$", "", md, flags=re.S)
+    text = re.sub(r"`[^`]*`", "", text)
+    text = re.sub(r"^(title|tags|lang):.*$", "", text, flags=re.M)
+    for _, d, _ in items:
+        text = text.replace(escape_markdown(d.title), "").replace(escape_markdown(d.source), "")
+    words = set(re.findall(r"[A-Za-z]{3,}", text)) - {"derive", "density", "eps", "argmin",
+                                                       "argmax"}
+    assert not words, f"English words left in the Korean report: {sorted(words)}"
+    assert "탐색으로 찾은 규칙" in md and "검증 근거" in md

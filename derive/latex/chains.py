@@ -55,6 +55,10 @@ class DocumentReport:
     chains: int = 0
     steps: int = 0
     searched: dict[str, str] = field(default_factory=dict)  # step label -> rules found
+    # (derivation, label) -> the name the author gave the line (\hat\theta in
+    # \hat\theta = argmin[...]), for reports that print the lines as written; the label of
+    # the derivation's first line for a name before it
+    names: dict[tuple[str, str], sp.Expr] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (f"{self.path}: {self.displays} displays, {self.read} read, "
@@ -192,11 +196,12 @@ class _Builder:
         if named and self._continues(sides[0], sides[1]):
             if self.current is None:
                 self.current = self._start(*self.pending)
+                self.report.names[(self.current.name, self.current.label)] = self.current_name
                 self.pending = None
             links = [(self.current.last, sides[1], chain.lines[1])]
             links += [(sides[k], sides[k + 1], chain.lines[k + 1])
                       for k in range(1, len(sides) - 1)]
-            self._steps(self.current, links, read)
+            self._steps(self.current, links, read, sides[0])
             self.current_name = sides[0]
             return
         self.finish()
@@ -224,6 +229,8 @@ class _Builder:
                 self.definitions[display.label] = definition
                 self.report.definitions += 1
         derivation = self._start(sides[first], display, chain.lines[first])
+        if named:
+            self.report.names[(derivation.name, derivation.label)] = sides[0]
         links = [(sides[k], sides[k + 1], chain.lines[k + 1])
                  for k in range(first, len(sides) - 1)]
         self._steps(derivation, links, read)
@@ -254,14 +261,17 @@ class _Builder:
         return (_is_optimum_name(name) and _is_optimum_name(self.current_name)
                 and search.reparametrisation(last, first) is not None)
 
-    def _steps(self, derivation: Derivation, links, read: ReadEquation) -> None:
+    def _steps(self, derivation: Derivation, links, read: ReadEquation,
+               name: sp.Expr | None = None) -> None:
         labels = self._labels(read.display, len(links))
         taken = {e.label for e in derivation.entries}
-        for (before, after, line), label in zip(links, labels, strict=True):
+        for k, ((before, after, line), label) in enumerate(zip(links, labels, strict=True)):
             while label in taken:
                 label += "'"
             taken.add(label)
             self._step(derivation, before, after, line, label, read)
+            if k == 0 and name is not None:
+                self.report.names[(derivation.name, label)] = name
 
     def _step(self, derivation: Derivation, before, after, line: int, label: str,
               read: ReadEquation) -> None:

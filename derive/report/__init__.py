@@ -24,14 +24,14 @@ from pathlib import Path
 
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult, check_derivation
 from derive.derivation import Derivation
-from derive.report.content import build_report
+from derive.report.content import Options, build_report
 from derive.report.language import LANGUAGES, language
 from derive.report.markdown import render_markdown
 from derive.report.pdf import ReportError, compile_pdf
 from derive.report.printer import STYLES, to_latex
 from derive.report.tex import render_tex, tex_engine
 
-__all__ = ["FORMATS", "ReportError", "add_report_command", "add_report_option", "render",
+__all__ = ["FORMATS", "Options", "ReportError", "add_report_command", "add_report_option", "render",
            "report_after_check", "report_command", "to_latex", "write_report"]
 
 FORMATS = {".tex": "tex", ".pdf": "pdf", ".md": "md"}
@@ -47,13 +47,14 @@ def _shown_path(path: Path | str) -> str:
         return str(path)
 
 
-def render(items: Sequence[Item], fmt: str, lang: str = "en", style: str = "book") -> str:
+def render(items: Sequence[Item], fmt: str, lang: str = "en", style: str = "book",
+           options: Options | None = None) -> str:
     """The report of ``items`` (file, derivation, results) as ``tex`` or ``md`` text."""
     if style not in STYLES:
         raise ReportError(f"no report style {style!r}; choose one of {', '.join(STYLES)}")
     shown = [(_shown_path(path), d, results) for path, d, results in items]
     target = "mathjax" if fmt == "md" else "tex"
-    report = build_report(shown, language(lang), style, target)
+    report = build_report(shown, language(lang), style, target, options=options)
     return render_markdown(report) if fmt == "md" else render_tex(report)
 
 
@@ -81,15 +82,15 @@ def _write(path: Path, text: str) -> None:
 
 
 def write_report(items: Sequence[Item], out: Path | str, lang: str = "en",
-                 style: str = "book") -> Path:
+                 style: str = "book", options: Options | None = None) -> Path:
     """Write the report of ``items`` to ``out``, its format from the suffix. A PDF that
     cannot be compiled raises ReportError, with the LaTeX written beside it."""
     out = Path(out)
     fmt = _check_output(out)
     if fmt == "md":
-        _write(out, render(items, "md", lang, style))
+        _write(out, render(items, "md", lang, style, options))
         return out
-    tex = render(items, "tex", lang, style)
+    tex = render(items, "tex", lang, style, options)
     if fmt == "tex":
         _write(out, tex)
         return out
@@ -121,6 +122,12 @@ def _options(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     parser.add_argument(f"--{prefix}style", choices=STYLES, default="book",
                         help="book: the notation of the book (log[x], Pr(y|theta), "
                              "argmin in roman); plain: log(x), p(y | theta) (default book)")
+    parser.add_argument("--title", metavar="TEXT",
+                        help="the report's title (default: the derivation's, or the "
+                             "document's front-matter title or first heading)")
+    parser.add_argument("--verbose-evidence", action="store_true",
+                        help="also list side conditions that hold trivially (1 > 0, 0 is "
+                             "free of theta, an expression equal to itself)")
 
 
 def add_report_command(subparsers) -> argparse.ArgumentParser:
@@ -149,6 +156,10 @@ def add_report_option(check: argparse.ArgumentParser) -> None:
     _options(check, "report-")
 
 
+def _report_options(args: argparse.Namespace) -> Options:
+    return Options(args.title, args.verbose_evidence, args.instances)
+
+
 def report_command(args: argparse.Namespace) -> int:
     """``derive report``: check, then write the report; the exit status is the check's."""
     from derive.cli import exit_status
@@ -160,11 +171,12 @@ def report_command(args: argparse.Namespace) -> int:
              for path, derivations in load_paths(args.paths) for d in derivations]
     if not items:
         raise ReportError(f"no derivation found in {', '.join(args.paths)}")
+    options = _report_options(args)
     if args.output:
-        written = write_report(items, args.output, args.lang, args.style)
+        written = write_report(items, args.output, args.lang, args.style, options)
         print(f"derive: wrote {written}", file=sys.stderr)
     else:
-        sys.stdout.write(render(items, "tex", args.lang, args.style))
+        sys.stdout.write(render(items, "tex", args.lang, args.style, options))
     return exit_status([r for _, _, rs in items for r in rs])
 
 
@@ -172,5 +184,6 @@ def report_after_check(args: argparse.Namespace,
                        results: Sequence[tuple[Path, Sequence[StepResult]]]) -> None:
     """``derive check ... --report OUT``: the report of the results just checked."""
     items = [(path, rs[0].derivation, rs) for path, rs in results if rs]
-    written = write_report(items, args.report, args.report_lang, args.report_style)
+    written = write_report(items, args.report, args.report_lang, args.report_style,
+                           _report_options(args))
     print(f"derive: wrote {written}", file=sys.stderr)

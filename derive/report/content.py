@@ -8,8 +8,10 @@ every writer escapes. Mathematics is LaTeX from the printer, whose names are esc
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +19,19 @@ from pathlib import Path
 import sympy as sp
 
 from derive import __version__
-from derive.checker import StepResult
+from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Step
+from derive.explain import replay_commands
 from derive.identities import identities
-from derive.kernel import ConditionResult, Numeric, Relation, Status, Symbolic
+from derive.kernel import ConditionResult, Message, Numeric, Relation, Status, Symbolic
+from derive.loader import is_document
+from derive.report.documents import document_title, named_sides
+from derive.report.language import EN as EN_LANGUAGE
 from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
 
-__all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Report", "Section",
-           "Segment", "build_report"]
+__all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Options", "Report",
+           "Section", "Segment", "build_report"]
 
 Rich = list[Segment]  # ("text", words) | ("math", LaTeX math) | ("code", as the checker wrote it)
 
@@ -42,6 +48,7 @@ class ChainLine:
     state: str  # "verified", "refuted", "unproven"
     hint: str  # the rule names, in words of the tables (or a user rule's own name)
     tag: str | None = None  # the book's equation number, on the last line of its block
+    named: bool = False  # lhs is the author's name for the result (\hat\theta =), not a line
 
 
 @dataclass
@@ -49,6 +56,7 @@ class ConditionRow:
     holds: bool | None
     statement: Rich
     how: Rich
+    trivial: bool = False  # holds whatever the step: a number is positive, 0 is free of θ
 
 
 @dataclass
@@ -65,11 +73,14 @@ class Evidence:
     state: str
     verdict: str  # in words: the outcome, with what it rests on
     rules: list[tuple[str, Rich]]  # (name, statement)
-    conditions: list[ConditionRow]
+    conditions: list[ConditionRow]  # those shown: trivial ones only with verbose evidence
     symbolic: Rich
     numeric: Rich
-    note: str = ""
+    note: Rich = field(default_factory=list)  # the author's note, or how a rule was found
     counterexample: Counterexample | None = None
+    state_word: str = "VERIFIED"  # the key of the status's word in the tables
+    left_out: Rich = field(default_factory=list)  # says how many trivial ones are left out
+    replay: str = ""  # the command that checks this step again, alone (when it is not fine)
 
 
 @dataclass
@@ -121,23 +132,101 @@ def _error(x: float | None) -> str:
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?\Z")
+
+
+def _is_number(text: str) -> bool:
+    return _NUMBER.match(text.strip()) is not None
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a report is written: its title (None: from the derivation or the document),
+    whether side conditions that hold trivially are shown, and the settings it was checked
+    with (for the replay commands)."""
+
+    title: str | None = None
+    verbose_evidence: bool = False
+    instances: int = DEFAULT_INSTANCES
+
+
 class _Builder:
     def __init__(self, derivation: Derivation, results: Sequence[StepResult], file: str,
-                 lang: Language, style: str, target: str):
+                 lang: Language, style: str, target: str, options: Options,
+                 neighbours: Sequence[Derivation]):
         self.derivation, self.results, self.file = derivation, results, file
         self.lang, self.words, self.style, self.target = lang, lang.words, style, target
+        self.options, self.neighbours = options, neighbours
         expressions: list[sp.Basic] = [derivation.first]
         for entry in derivation.entries:
             expressions += [entry.after] if isinstance(entry, Step) else [entry.lhs, entry.rhs]
         self.bold = parameters(expressions)
+        self.expressions = expressions
+        self._known: dict[str, sp.Basic] | None = None  # the derivation's, by text
+        self.result: StepResult | None = None  # the step whose evidence is being written
+        self._step_known: dict[str, sp.Basic] | None = None
 
     def math(self, expr: sp.Basic) -> str:
         return to_latex(expr, self.style, self.target, self.bold)
 
-    def message(self, message) -> Rich:
+    @staticmethod
+    def _by_text(roots) -> dict[str, sp.Basic]:
+        known: dict[str, sp.Basic] = {}
+        for root in roots:
+            for node in sp.preorder_traversal(root):
+                known.setdefault(_text(node), node)
+                if isinstance(node, sp.core.function.AppliedUndef):
+                    # "every q replaced": a function named alone
+                    known.setdefault(node.func.__name__, sp.Symbol(node.func.__name__))
+        return known
+
+    def lookup(self, text: str) -> sp.Basic | None:
+        """The subexpression of the step whose text is ``text`` (its sides, what its rules
+        proposed, its conditions' subjects), found when a message quotes it; printed to text
+        only then, and once per derivation (printing every node is not cheap)."""
+        if self._known is None:
+            self._known = self._by_text(self.expressions)
+        found = self._known.get(text)
+        if found is not None or self.result is None:
+            return found
+        if self._step_known is None:
+            r = self.result
+            symbolic = r.verdict.symbolic
+            roots = [line for _, line in getattr(symbolic, "trace", ()) if line is not None]
+            roots += [e for pair in getattr(symbolic, "substitution", ()) for e in pair]
+            for c in symbolic.conditions:
+                roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
+            self._step_known = self._by_text(roots)
+        return self._step_known.get(text)
+
+    def typeset(self, text: str) -> Segment:
+        """An expression a message quotes, as math if the step holds it (or it is a
+        number), else as the checker wrote it."""
+        text = text.strip()
+        if text in ("argmin", "argmax"):
+            return ("text", text)
+        parts = [part.strip() for part in text.split(",")]
+        if all(_is_number(part) for part in parts):
+            return ("math", ", ".join(parts))
+        found = [self.lookup(part) for part in parts]
+        if all(f is not None for f in found):
+            return ("math", ", ".join(self.math(f) for f in found))
+        # a product the rules formed on the way (an integrand after a factor was pulled
+        # out): typeset from its factors when the step holds each of them
+        factors = [self.lookup(f) for f in _top_level_factors(text)]
+        if len(factors) > 1 and all(f is not None for f in factors):
+            return ("math", self.math(sp.Mul(*factors, evaluate=False)))
+        return ("code", text)
+
+    def message(self, message: str | Message) -> Rich:
+        """A message of the checker in the report's language: a ``Message`` by its key
+        (``derive.report.messages``: its expressions typeset), a plain string by the tables'
+        patterns, with each expression it quotes typeset when the step holds it."""
         segments, _ = translate(message, self.lang)
-        return [("math", self.math(value)) if kind == "expr" else (kind, value)
-                for kind, value in segments]
+        keyed = isinstance(message, Message)
+        return [("math", self.math(value)) if kind == "expr"
+                else self.typeset(value) if kind == "code" and not keyed
+                else (kind, value) for kind, value in segments]
 
     # -- the chain ------------------------------------------------------------------------
 
@@ -154,21 +243,35 @@ class _Builder:
                 section.definitions.append(ChainLine(
                     r.label, self.math(r.entry.lhs), "=", True, self.math(r.entry.rhs),
                     _state(r), w["definition"], r.entry.equation))
+        names = named_sides(self.derivation)
+        previous_name = names.get(self.derivation.label)
         for k, r in enumerate(steps):
             step: Step = r.entry
             last_of_block = k + 1 == len(steps) or steps[k + 1].entry.equation != step.equation
             lhs = self.math(step.before) if k == 0 else ""
-            section.chain.append(ChainLine(step.label, lhs, _relation_symbol(step),
-                                           step.relation is Relation.DEFINE,
-                                           self.math(step.after),
-                                           _state(r), self.hint(r),
-                                           step.equation if last_of_block else None))
+            name = names.get(step.label)
+            tag = step.equation if last_of_block and not _LINE_LABEL.match(step.equation) \
+                else None
+            line = ChainLine(step.label, lhs, _relation_symbol(step),
+                             step.relation is Relation.DEFINE, self.math(step.after),
+                             _state(r), self.hint(r), tag)
+            if k == 0 and previous_name is not None:
+                # \hat\theta = argmin[...] as the author wrote it: the name, then the lines
+                section.chain.append(ChainLine(self.derivation.label, self.math(previous_name),
+                                               "=", False, lhs, "verified", "", None, True))
+                line.lhs = ""
+            if name is not None and k > 0 and name != previous_name:
+                line.lhs, line.named = self.math(name), True  # a new name: \hat\phi = ...
+            previous_name = name if name is not None else previous_name
+            section.chain.append(line)
         section.evidence = [self.evidence(r) for r in self.results]
         return section
 
     def rule_name(self, rule) -> str:
         if rule.name in self.lang.rules:
             return self.lang.rules[rule.name].name
+        if rule.origin == "search":  # a document's step no rule was found for
+            return self.words["no_rule_found"]
         family = rule.name.split("(", 1)[0]
         if family == "substitute":
             return self.words["substitute"].format(label=rule.name[len(family) + 1:-1])
@@ -216,11 +319,14 @@ class _Builder:
         return [("code", rule.statement)]
 
     def condition(self, c: ConditionResult) -> ConditionRow:
+        row = self._condition(c)
+        row.trivial = c.holds is True and _trivially_true(c)
+        return row
+
+    def _condition(self, c: ConditionResult) -> ConditionRow:
         cond = c.condition
-        if cond.kind == "positive":
-            statement: Rich = [("math", rf"{self.math(cond.subject[0])} > 0")]
-        elif cond.kind == "nonzero":
-            statement = [("math", rf"{self.math(cond.subject[0])} \neq 0")]
+        if cond.kind in _SIGNS:
+            statement: Rich = [("math", rf"{self.math(cond.subject[0])} {_SIGNS[cond.kind]}")]
         elif cond.kind == "equal":
             statement = [("math", rf"{self.math(cond.subject[0])} = {self.math(cond.subject[1])}")]
         elif cond.kind == "free_of":
@@ -233,6 +339,7 @@ class _Builder:
         return ConditionRow(c.holds, statement, self.message(c.how))
 
     def evidence(self, r: StepResult) -> Evidence:
+        self.result, self._step_known = r, None
         v, w = r.verdict, self.words
         symbolic: Rich = [("text", w[v.symbolic.status.value])]
         if v.symbolic.status is not Symbolic.PROVED:
@@ -245,22 +352,44 @@ class _Builder:
                                    seed=("text", str(n.seed)))
             numeric += [("text", "; ")] + self.message(n.detail)
         elif n.status is Numeric.COUNTEREXAMPLE:
-            numeric += _fill_words(w["numeric_counterexample"],
-                                   instances=("text", str(n.instances)),
-                                   seed=("text", str(n.seed)))
+            numeric += _fill_words(w["numeric_counterexample"], seed=("text", str(n.seed)))
             numeric += [("text", "; ")] + self.message(n.detail)
         else:
             numeric += self.message(n.detail)
+        seed = (n.counterexample or {}).get("seed", n.seed)
+        replay = replay_commands(self.file, self.derivation, r.entry, seed,
+                                 self.options.instances, self.neighbours)[0]
         counterexample = None
         if n.counterexample:
             ce = n.counterexample
             counterexample = Counterexample(
                 _pairs(ce.get("instance", {})), _pairs(ce.get("values", {})),
-                self.message(str(ce.get("detail", ""))),
-                f"derive check {self.file} --only {r.label} --seed {ce.get('seed', n.seed)}")
-        return Evidence(r.label, _state(r), self.verdict(r), self.rules(r),
-                        [self.condition(c) for c in v.symbolic.conditions], symbolic, numeric,
-                        r.entry.note, counterexample)
+                self.message(ce.get("detail", "")), replay)
+        rows = [self.condition(c) for c in v.symbolic.conditions]
+        shown = [row for row in rows if self.options.verbose_evidence or not row.trivial]
+        fine = r.expected and v.status is Status.VERIFIED
+        return Evidence(r.label, _state(r), self.verdict(r), self.rules(r), shown, symbolic,
+                        numeric, self.note(r.entry.note), counterexample, v.status.value,
+                        self.left_out(len(rows) - len(shown)), "" if fine else replay)
+
+    def note(self, note: str) -> Rich:
+        """The step's note: derive's own (how a document's rule was found) in the report's
+        language, an author's as written."""
+        note = _note(note).strip()
+        if not note:
+            return []
+        segments, read = translate(note, self.lang)
+        if not read:
+            return [("text", note)]
+        # rule names, counts and seconds: as the checker wrote them
+        return [("code", v) if k == "code" and not _is_number(v) else ("text", v)
+                for k, v in segments]
+
+    def left_out(self, count: int) -> Rich:
+        if not count:
+            return []
+        return _fill_words(self.words["trivial_left_out"], count=("text", str(count)),
+                           option=("code", "--verbose-evidence"))
 
     def verdict(self, r: StepResult) -> str:
         w, v = self.words, r.verdict
@@ -278,6 +407,72 @@ class _Builder:
         if v.status is Status.UNPROVEN and rests:
             return f"{status}: {w['rests_join'].join(rests)}; {w['not_enough']}"
         return f"{status}: {w['rests_join'].join(rests) or w['rests_neither']}"
+
+
+# A document's step notes what was read ("read: <the expression>; <how its rule was
+# found>"); the report shows the reading typeset in the chain, so only the rest is kept.
+_READ_NOTE = re.compile(r"read: [^;]*(; |\Z)")
+
+
+def _note(note: str) -> str:
+    return _READ_NOTE.sub("", note, count=1) if note.startswith("read: ") else note
+
+
+@functools.lru_cache(maxsize=4096)
+def _text(node: sp.Basic) -> str:
+    """``str(node)``, remembered: consecutive lines, and what the rules proposed, share most
+    of their subexpressions."""
+    return str(node)
+
+
+def _top_level_factors(text: str) -> list[str]:
+    """``a*b(c*d)*e`` as ``[a, b(c*d), e]``: split at the ``*`` outside brackets."""
+    factors, depth, start = [], 0, 0
+    for k, c in enumerate(text):
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if c == "*" and depth == 0 and text[k - 1:k + 1] != "**" and text[k:k + 2] != "**":
+            factors.append(text[start:k])
+            start = k + 1
+    return [*factors, text[start:]]
+
+
+# derive's own labels for a document's unnumbered displays (L48: the display on line 48)
+# name steps in the evidence, but are no equation numbers of the author's.
+_LINE_LABEL = re.compile(r"L\d+'*\Z")
+
+
+def _plain_number(e: object) -> bool:
+    """A number written out (1, -1, 1/2, sqrt(2)/2, pi): not a definite integral or sum,
+    which has no free symbols either but is what a condition is about (∫ q log q dy is
+    free of θ is the point of dropping it)."""
+    return (isinstance(e, sp.Basic) and e.is_number is True
+            and not e.has(sp.Integral, sp.Sum, sp.Product, sp.Derivative, sp.Limit)
+            and not any(isinstance(f, sp.core.function.AppliedUndef)
+                        for f in sp.preorder_traversal(e)))
+
+
+# The side conditions about the sign or kind of one expression, as math.
+_SIGNS = {"positive": "> 0", "nonnegative": r"\geq 0", "nonzero": r"\neq 0"}
+
+
+def _trivially_true(c: ConditionResult) -> bool:
+    """A side condition that holds whatever the step says: about numbers only (1 > 0, the
+    exponent -1 is real), 0 free of θ, an expression equal to itself."""
+    cond = c.condition
+    if cond.kind in ("positive", "nonnegative", "nonzero", "real", "integer", "finite",
+                     "free_of"):
+        return bool(cond.subject) and _plain_number(cond.subject[0])
+    if cond.kind == "equal":
+        return len(cond.subject) == 2 and cond.subject[0] == cond.subject[1]
+    statement = cond.statement
+    if isinstance(statement, Message):
+        values = [value for _, value in statement.args]
+        return bool(values) and all(isinstance(v, (int, float)) or _plain_number(v)
+                                    for v in values)
+    segments, read = translate(str(statement), EN_LANGUAGE)
+    quoted = [value for kind, value in segments if kind == "code"]
+    return read and bool(quoted) and all(_is_number(value) for value in quoted)
 
 
 def _pairs(mapping: dict) -> list[tuple[str, str]]:
@@ -303,14 +498,33 @@ def _fill_words(template: str, **holes: Segment) -> Rich:
 
 def build_report(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResult]]],
                  lang: Language, style: str = "book", target: str = "tex",
-                 seed: int | None = None) -> Report:
+                 seed: int | None = None, options: Options | None = None) -> Report:
     """The report of checked derivations: ``items`` are (file, derivation, its results)."""
-    sections = [_Builder(d, results, str(path), lang, style, target).section()
+    options = options or Options()
+    in_file: dict[str, list[Derivation]] = {}
+    for path, d, _ in items:
+        in_file.setdefault(str(path), []).append(d)
+    sections = [_Builder(d, results, str(path), lang, style, target, options,
+                         in_file[str(path)]).section()
                 for path, d, results in items]
-    titles = [d.title or d.name for _, d, _ in items]
-    title = titles[0] if len(titles) == 1 else lang.words["report_title"]
+    title = options.title or _title(items, lang)
     numerics = [r.verdict.numeric for _, _, rs in items for r in rs]
     seed = seed if seed is not None else next((n.seed for n in numerics if n.seed is not None),
                                               None)
     footer = lang.words["seed_line"].format(version=__version__, seed=seed)
     return Report(title, lang, sections, footer)
+
+
+def _title(items: Sequence[tuple[Path | str, Derivation, Sequence[StepResult]]],
+           lang: Language) -> str:
+    """The title of the derivation, of the document (its front matter's title, or its
+    first heading) when everything comes from one document, else a generic one."""
+    files = {str(path) for path, _, _ in items}
+    if len(files) == 1:
+        (file,) = files
+        if is_document(file):
+            found = document_title(Path(file))
+            if found:
+                return found
+    titles = [d.title or d.name for _, d, _ in items]
+    return titles[0] if len(titles) == 1 else lang.words["report_title"]

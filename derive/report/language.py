@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "language",
-           "translate"]
+__all__ = ["EN", "KO", "LANGUAGES", "MESSAGES", "Language", "RuleText", "Segment", "fill",
+           "language", "translate"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,9 @@ _MESSAGE_PATTERNS = (
     ("well_formed", r"well formed \(a definition: an assumption, not a claim\)"),
     ("side_condition_fails", r"side condition fails: (.+)"),
     ("side_condition_unshown", r"side condition not shown: (.+)"),
+    ("search_found_none", r"the rule does not apply: no rule or chain of up to (\d+) rules in "
+                          r"the library justifies it \(searched (\d+) attempts\); name one "
+                          r"with a `% by: rule` comment, or add the rule"),
     ("rule_does_not_apply", r"the rule does not apply: (.+)"),
     ("timeout", r"timeout: (.+)"),
     ("too_deep", r"the expression is too deeply nested"),
@@ -119,6 +122,12 @@ _MESSAGE_PATTERNS = (
     ("different_variables", r"the two sides optimise over different variables"),
     ("one_side_optimises", r"one side is an argmin/argmax and the other is not"),
     ("the_objectives", r"the objectives: (.+)"),
+    # how a document's step got its rule (its note)
+    ("found_by_search_define", r"rule found by search: (.+) \((\d+) attempts?\); read as := "
+                               r"\(a definition or modelling assumption applied\)"),
+    ("found_by_search", r"rule found by search: (.+) \((\d+) attempts?\)"),
+    ("justified_by_author", r"justified by the author: (.+)"),
+    ("none_found", r"no justification given, none found"),
     ("artefacts_discarded", r"(\d+) float artefacts? discarded \(not confirmed at (\d+) digits\)"),
     ("checked_where_read", r"checked where (.+) \((.+)\): declare (.+)"),
     ("checked_where_sign", r"checked where (.+); at (.+) (?:both sides are|the left side is|"
@@ -178,7 +187,11 @@ _EN_WORDS = {
     "counterexample": "counterexample",
     "not applicable": "not applicable",
     "numeric_passed": "{instances} random instances, worst error {error}, seed {seed}",
-    "numeric_counterexample": "found after {instances} instances, seed {seed}",
+    "numeric_counterexample": "found on a random instance (seed {seed}); shown at the "
+                              "simplest instance found",
+    "no_rule_found": "no rule found",
+    "trivial_left_out": "{count} side condition(s) that hold trivially left out "
+                        "({option} shows them)",
     "numeric_not_applicable": "not applicable",
     "no_conditions": "none",
     "definition": "definition",
@@ -230,7 +243,9 @@ _KO_WORDS = {
     "counterexample": "반례",
     "not applicable": "해당 없음",
     "numeric_passed": "무작위 사례 {instances}개, 최대 오차 {error}, 시드 {seed}",
-    "numeric_counterexample": "사례 {instances}개 만에 발견, 시드 {seed}",
+    "numeric_counterexample": "무작위 사례에서 발견함 (시드 {seed}); 찾은 가장 단순한 사례로 보임",
+    "no_rule_found": "규칙을 찾지 못함",
+    "trivial_left_out": "자명하게 성립하는 부수 조건 {count}개는 생략함 ({option}로 모두 보기)",
     "numeric_not_applicable": "해당 없음",
     "no_conditions": "없음",
     "definition": "정의",
@@ -403,6 +418,14 @@ _EN_MESSAGES = {
     "different_variables": "the two sides optimise over different variables",
     "one_side_optimises": "one side is an argmin or argmax and the other is not",
     "the_objectives": "the objectives: {0}",
+    "found_by_search_define": "rule found by search: {0} ({1} attempts); read as := (a "
+                              "definition or modelling assumption applied)",
+    "found_by_search": "rule found by search: {0} ({1} attempts)",
+    "justified_by_author": "justified by the author: {0}",
+    "none_found": "no justification given, none found",
+    "search_found_none": "the rule does not apply: no rule or chain of up to {0} rules in the "
+                         "library justifies it (searched {1} attempts); name one with a "
+                         "`% by: rule` comment, or add the rule",
     "artefacts_discarded": "{0} float artefacts discarded (not confirmed at {1} digits)",
     "checked_where_read": "checked where {0} ({1}): declare {2}",
     "checked_where_sign": "checked where {0}; at {1} a side is undefined: declare {2}",
@@ -490,6 +513,14 @@ _KO_MESSAGES = {
     "different_variables": "양변이 서로 다른 변수에 대해 최적화함",
     "one_side_optimises": "한쪽만 argmin 또는 argmax임",
     "the_objectives": "목적 함수: {0}",
+    "found_by_search_define": "탐색으로 찾은 규칙: {0} ({1}번 시도); := 로 읽음 (정의나 모델링 "
+                              "가정을 적용)",
+    "found_by_search": "탐색으로 찾은 규칙: {0} ({1}번 시도)",
+    "justified_by_author": "저자가 밝힌 근거: {0}",
+    "none_found": "근거가 주어지지 않았고 찾지도 못함",
+    "search_found_none": "규칙이 적용되지 않음: 라이브러리의 규칙을 {0}개까지 이어 보아도 이 "
+                         "단계를 정당화하지 못함 ({1}번 탐색); 「% by: 규칙」 주석으로 규칙을 "
+                         "밝히거나 규칙을 추가하세요",
     "artefacts_discarded": "부동소수점 오차 {0}건 버림 ({1}자리 정밀도로 확인되지 않음)",
     "checked_where_read": "{0}인 곳에서 확인함 ({1}): {2}로 선언하세요",
     "checked_where_sign": "{0}인 곳에서 확인함; {1}이면 한쪽이 정의되지 않음: {2}로 선언하세요",
@@ -556,23 +587,30 @@ def translate(message, lang: Language) -> tuple[list[Segment], bool]:
             if k in NESTED.get(key, ()):
                 # A list of messages joined by "; ", each translated in turn.
                 segments = []
-                for n, part in enumerate(captured.split("; ")):
+                parts = captured.split("; ")
+                whole, ok = translate(captured, lang)
+                if ok:  # one message that holds "; " itself
+                    parts, segments = [], whole
+                for n, part in enumerate(parts):
                     translated_part, ok = translate(part, lang)
                     translated &= ok
-                    segments += ([("text", "; ")] if n else []) + translated_part
+                    # a part no pattern reads stays as the checker wrote it
+                    segments += ([("text", "; ")] if n else []) + (
+                        translated_part if ok else [("code", part)])
                 captures.append(segments)
             else:
                 captures.append([("code", captured)])
-        return _fill(lang.messages[key], captures), translated
+        return fill(lang.messages[key], {str(k): c for k, c in enumerate(captures)}), translated
     return [("text", message)], False
 
 
-def _fill(template: str, captures: list[list[Segment]]) -> list[Segment]:
+def fill(template: str, holes: dict[str, list[Segment]]) -> list[Segment]:
+    """``template`` with each ``{name}`` (or ``{0}``) replaced by the segments of that hole."""
     out: list[Segment] = []
-    for piece in re.split(r"(\{\d+\})", template):
-        hole = re.fullmatch(r"\{(\d+)\}", piece)
-        if hole:
-            out.extend(captures[int(hole.group(1))])
+    for piece in re.split(r"(\{\w+\})", template):
+        hole = re.fullmatch(r"\{(\w+)\}", piece)
+        if hole and hole.group(1) in holes:
+            out.extend(holes[hole.group(1)])
         elif piece:
             out.append(("text", piece))
     return out

@@ -1,11 +1,22 @@
-"""The Markdown writer: a report for a Jekyll blog and for GitHub, which both render ``$$``.
+"""The Markdown writer: a report for a Jekyll blog (kramdown), for GitHub and for CommonMark.
 
 Front matter (title, tags, lang), then for each derivation its chain in one
-``$$\\begin{aligned}...\\end{aligned}$$`` block, each line with its rules in ``\\text{}`` under it
-and the book's equation number, and the evidence as a Markdown table. Only what MathJax
-and GitHub know is used: no ``\\tag`` (MathJax refuses it inside ``aligned``), no
-``\\mbox{\\bf ...}`` (the printer's ``mathjax`` target), and ``\\text{}`` holds only plain
-words. Everything users wrote is escaped for Markdown, HTML and Liquid.
+``$$\\begin{aligned}...\\end{aligned}$$`` block, each line with its rules beside it, then the
+evidence: a compact table (step, verdict, rules) that fits a 700 px blog column, and under it
+a list per step (rules and their statements, side conditions, symbolic and numeric results,
+counterexample, replay).
+
+The math form, chosen to survive every renderer a blog post meets: all math, inline or
+displayed, is written ``$$...$$``. kramdown (Jekyll's default, with or without its GFM
+parser) reads ``$$...$$`` inside a paragraph or a table cell as inline math and keeps it
+verbatim; a ``$$`` block alone as display math. GFM and CommonMark renderers that know no
+math read it as text, so the TeX is written with nothing Markdown acts on
+(``derive.report.text.portable_math``: ``\\cr`` for ``\\\\``, ``\\thinspace`` for ``\\,``,
+``\\vert`` for ``|``, subscripts that cannot open emphasis), and MathJax 3 or KaTeX finds it
+intact in the HTML. Only what MathJax and KaTeX know is used: no ``\\tag`` (MathJax refuses
+it inside ``aligned``), no ``\\mbox{\\bf ...}`` (the printer's ``mathjax`` target), and
+``\\text{}`` holds only plain words. No code span holds a ``|``. Everything users wrote is
+escaped for Markdown, HTML and Liquid.
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ from __future__ import annotations
 import re
 
 from derive.report.content import ChainLine, Evidence, Report, Rich, Section
-from derive.report.text import escape_markdown, escape_yaml, markdown_math
+from derive.report.text import escape_markdown, escape_yaml, portable_math
 
 __all__ = ["render_markdown"]
 
@@ -22,37 +33,42 @@ _COLOUR = {"refuted": "red", "unproven": "orange"}
 _HOLDS = {True: "✓", False: "✗", None: "?"}
 _STATE = {"verified": "✓", "refuted": "✗", "unproven": "?"}
 # What MathJax's \text{} shows as it is: letters (any script), digits, spaces, punctuation
-# that is not TeX's. Anything else in a user's rule name becomes a space.
-_NOT_PLAIN = re.compile(r"[^\w\s.,;:()'+=/\[\]-]")
+# that is neither TeX's nor Markdown's. Anything else in a user's rule name becomes a space.
+_NOT_PLAIN = re.compile(r"[^\w\s.,;:()'+=/\[\]-]|_")
 
 
 def _plain_text(text: str) -> str:
     return " ".join(_NOT_PLAIN.sub(" ", text).split())
 
 
-def _code(value: str, in_table: bool) -> str:
-    value = value.replace("`", "'")
+def math(latex: str) -> str:
+    return f"$${portable_math(latex)}$$"
+
+
+def code(value: str) -> str:
+    """A code span that shows ``value``: no backquote closes it, no pipe splits a table
+    (a pipe is shown as the look-alike ∣), no Liquid tag runs."""
+    value = value.replace("`", "'").replace("|", "∣")
     while "{{" in value or "{%" in value:
         value = value.replace("{{", "{\u200b{").replace("{%", "{\u200b%")
-    if in_table:
-        value = value.replace("|", r"\|")
     return f"`{value}`"
 
 
-def rich(segments: Rich, in_table: bool = False) -> str:
+def rich(segments: Rich) -> str:
     out = []
     for kind, value in segments:
         if kind == "math":
-            math = markdown_math(value)
-            out.append("$" + (math.replace("|", r"\|") if in_table else math) + "$")
+            out.append(math(value))
         elif kind == "code":
-            out.append(_code(value, in_table))
+            out.append(code(value))
         else:
             out.append(escape_markdown(value))
     return "".join(out)
 
 
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
+    """``lhs &= rhs \\quad (5.30) && \\text{[5.30b] rules}``: the rules beside their line,
+    in the row's last column."""
     relation = rf"\overset{{\mathrm{{def}}}}{{{line.relation}}}" if line.assumed else line.relation
     rhs = line.rhs
     hint = _plain_text(f"[{line.label}] {line.hint}")
@@ -65,79 +81,90 @@ def _row(line: ChainLine, words: dict, chain: bool) -> str:
         rhs = rf"{{\color{{{colour}}}{rhs}}}"
         hint = _plain_text(words["mark_" + line.state]) + " " + hint
     tag = rf"\quad ({_plain_text(line.tag)})" if line.tag else ""
+    beside = rf" &&\qquad \text{{{hint}}}" if line.hint else ""
     first, lhs = "", line.lhs
-    if chain and line.lhs:  # a row of its own, as in the LaTeX writer
+    if chain and line.lhs and not line.named:  # a row of its own, as in the LaTeX writer
         first, lhs = rf" &\mathrel{{\phantom{{=}}}} {line.lhs} \\" + "\n", ""
-    return markdown_math(first + rf"{lhs} &{relation} {rhs}{tag} \\" + "\n"
-                         rf" &\qquad \text{{{hint}}}")
+    return first + rf"{lhs} &{relation} {rhs}{tag}{beside}"
 
 
 def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
     rows = " \\\\\n".join(_row(line, words, chain) for line in lines)
-    return f"$$\n\\begin{{aligned}}\n{rows}\n\\end{{aligned}}\n$$\n"
+    body = "\n".join(portable_math(row) for row in
+                     f"\\begin{{aligned}}\n{rows}\n\\end{{aligned}}".split("\n"))
+    return f"$$\n{body}\n$$\n"
 
 
 def _evidence_table(evidence: list[Evidence], words: dict) -> str:
-    heads = [words[k] for k in ("step", "verdict", "rule", "conditions", "symbolic", "numeric")]
+    heads = [words[k] for k in ("step", "verdict", "rule")]
     lines = ["| " + " | ".join(escape_markdown(h) for h in heads) + " |",
              "|" + "---|" * len(heads)]
     for e in evidence:
-        rules = "<br>".join(f"{escape_markdown(name)}: {rich(statement, True)}"
-                            for name, statement in e.rules)
-        conditions = "<br>".join(
-            f"{_HOLDS[c.holds]} {rich(c.statement, True)}: {rich(c.how, True)}"
-            for c in e.conditions) or escape_markdown(words["no_conditions"])
-        verdict = f"{_STATE[e.state]} {escape_markdown(e.verdict)}"
+        verdict = f"{_STATE[e.state]} {escape_markdown(words[e.state_word])}"
         if e.state != "verified":
             verdict = f"**{verdict}**"
-        cells = [escape_markdown(e.label), verdict, rules, conditions,
-                 rich(e.symbolic, True), rich(e.numeric, True)]
-        lines.append("| " + " | ".join(cells) + " |")
+        rules = ", ".join(escape_markdown(name) for name, _ in e.rules)
+        lines.append(f"| {escape_markdown(e.label)} | {verdict} | {rules} |")
     return "\n".join(lines) + "\n"
 
 
-def _counterexample(e: Evidence, words: dict) -> str:
+def _details(e: Evidence, words: dict) -> str:
+    """One step's evidence as a list: short lines that wrap in a narrow column."""
+    heading = f"{_STATE[e.state]} {escape_markdown(words['step'])} {escape_markdown(e.label)}"
+    out = [f"**{heading}**: {escape_markdown(e.verdict)}\n"]
+    items = [f"- **{escape_markdown(words['rule'])}**: "
+             + "; ".join(f"{escape_markdown(name)}: {rich(statement)}"
+                         for name, statement in e.rules)]
+    if e.conditions:
+        items.append(f"- **{escape_markdown(words['conditions'])}**:")
+        items += [f"  - {_HOLDS[c.holds]} {rich(c.statement)}: {rich(c.how)}"
+                  for c in e.conditions]
+    if e.left_out:
+        items.append(f"- {rich(e.left_out)}")
+    items.append(f"- **{escape_markdown(words['symbolic'])}**: {rich(e.symbolic)}")
+    items.append(f"- **{escape_markdown(words['numeric'])}**: {rich(e.numeric)}")
+    if e.note:
+        items.append(f"- **{escape_markdown(words['note'])}**: {rich(e.note)}")
     ce = e.counterexample
-    heading = escape_markdown(words["counterexample_heading"].format(label=e.label))
-    items = [f"- {escape_markdown(words['instance'])}: "
-             + "; ".join(f"{_code(k, False)} = {_code(v, False)}" for k, v in ce.instance),
-             f"- {escape_markdown(words['values'])}: "
-             + "; ".join(f"{_code(k, False)} = {_code(v, False)}" for k, v in ce.values),
-             f"- {rich(ce.detail)}",
-             f"- {escape_markdown(words['replay'])}: {_code(ce.replay, False)}"]
-    return f"#### ✗ {heading}\n\n" + "\n".join(items) + "\n"
+    if ce is not None:
+        items.append(f"- **{escape_markdown(words['instance'])}**: "
+                     + "; ".join(f"{code(k)} = {code(v)}" for k, v in ce.instance))
+        items.append(f"- **{escape_markdown(words['values'])}**: "
+                     + "; ".join(f"{code(k)} = {code(v)}" for k, v in ce.values))
+        items.append(f"- {rich(ce.detail)}")
+    if e.replay:
+        items.append(f"- **{escape_markdown(words['replay'])}**: {code(e.replay)}")
+    return "".join(out) + "\n" + "\n".join(items) + "\n"
 
 
-def _section(s: Section, words: dict) -> str:
-    out = [f"## {escape_markdown(s.title)}\n"]
+def _section(s: Section, words: dict, heading: str) -> str:
+    out = [f"{heading} {escape_markdown(s.title)}\n"] if heading else []
     facts = []
     if s.source:
         facts.append(f"**{escape_markdown(words['source'])}**: {escape_markdown(s.source)}")
-    facts.append(f"**{escape_markdown(words['derivation'])}**: {_code(s.name, False)} "
-                 f"({escape_markdown(words['file'])} {_code(s.file, False)})")
+    facts.append(f"**{escape_markdown(words['derivation'])}**: {code(s.name)} "
+                 f"({escape_markdown(words['file'])} {code(s.file)})")
     facts.append(escape_markdown(s.summary))
     out.append("  \n".join(facts) + "\n")
+    sub = "#" * (len(heading) + 1) if heading else "##"
     if s.definitions:
-        out.append(f"### {escape_markdown(words['definitions'])}\n")
+        out.append(f"{sub} {escape_markdown(words['definitions'])}\n")
         out.append(_display(s.definitions, words, chain=False))
     if s.chain:
-        out.append(f"### {escape_markdown(words['chain'])}\n")
+        out.append(f"{sub} {escape_markdown(words['chain'])}\n")
         out.append(_display(s.chain, words, chain=len(s.chain) > 1))
-    out.append(f"### {escape_markdown(words['evidence'])}\n")
+    out.append(f"{sub} {escape_markdown(words['evidence'])}\n")
     out.append(_evidence_table(s.evidence, words))
-    out.extend(_counterexample(e, words) for e in s.evidence if e.counterexample)
-    notes = [e for e in s.evidence if e.note]
-    if notes:
-        out.append("\n".join(f"- **{escape_markdown(e.label)}** "
-                             f"({escape_markdown(words['note'])}): {escape_markdown(e.note)}"
-                             for e in notes) + "\n")
+    out.extend(_details(e, words) for e in s.evidence)
     return "\n".join(out)
 
 
 def render_markdown(report: Report) -> str:
-    """The report as Markdown with Jekyll front matter."""
+    """The report as Markdown with Jekyll front matter (the title is the post's title: a
+    single derivation's section needs no heading of its own)."""
     words = report.lang.words
     front = (f"---\ntitle: {escape_yaml(report.title)}\ntags: [derive, derivation]\n"
              f"lang: {report.lang.code}\n---\n")
-    body = "\n".join(_section(s, words) for s in report.sections)
+    heading = "##" if len(report.sections) > 1 else ""
+    body = "\n".join(_section(s, words, heading) for s in report.sections)
     return f"{front}\n{body}\n{escape_markdown(report.footer)}\n"

@@ -264,7 +264,8 @@ class BookLatexPrinter(LatexPrinter):
     def _print_KL(self, expr: KL) -> str:
         q, p = (self._kl_side(d, expr.variable) for d in (expr.q, expr.p))
         if self.book:
-            return rf"D_{{KL}}\bigl[{q}||{p}\bigr]"
+            bars = r"\Vert " if self.mathjax else "||"  # Markdown: no | (a table's cell ends)
+            return rf"D_{{KL}}\bigl[{q}{bars}{p}\bigr]"
         return rf"D_{{\mathrm{{KL}}}}\left({q} \,\Vert\, {p}\right)"
 
     def _kl_side(self, density: sp.Expr, variable: sp.Symbol) -> str:

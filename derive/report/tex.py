@@ -1,10 +1,11 @@
 """The LaTeX writer: a standalone amsmath document of a report.
 
 Each derivation: its title and source, its definitions (assumptions) in a display, then the
-chain as one ``align`` display, a line per step as the book's ``eqnarray`` prints it, the
-book's equation number as the tag of the last line of its block (the book tags 5.29 once,
-on the second of its two lines), and under each line its rules in small type (beside it,
-they would run off the page). Then the
+chain as one ``align`` display, a line per step as the book's ``eqnarray`` prints it, with
+its rules beside it in small grey type as a margin note (``\tag*``, so amsmath sets it on
+the line's own row when it fits and flush right just under it when it does not, never
+where it could be read as the next line's), followed by the book's equation number on the
+last line of its block (the book tags 5.29 once, on the second of its two lines). Then the
 evidence of each step in a table. A refuted line is red with a cross over its relation, an
 unproven one orange with a question mark, a definition or modelling assumption is marked
 ``def`` over its relation: none reads as a proved equality.
@@ -35,7 +36,7 @@ _PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \definecolor{hint}{gray}{0.35}
 %% A formula wider than its table column is scaled down to fit, not cut off.
 \newcommand{\fitmath}[1]{\resizebox{\ifdim\width>\linewidth\linewidth\else\width\fi}{!}{$#1$}}
-\newcommand{\hint}[1]{\intertext{\vspace*{-0.9\abovedisplayskip}\hspace*{2em}\parbox[t]{\dimexpr\linewidth-2em}{\raggedright\footnotesize\color{hint}#1}\vspace*{-0.6\belowdisplayskip}}}
+\newcommand{\hint}[1]{\parbox[t]{0.3\linewidth}{\raggedleft\footnotesize\color{hint}#1}}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{4pt}
 """
@@ -52,7 +53,7 @@ def rich(segments: Rich) -> str:
         if kind == "math":
             out.append(f"${value}$")
         elif kind == "code":
-            out.append(rf"\texttt{{{escape_tex(value)}}}")
+            out.append(rf"\texttt{{{escape_tex(value, code=True)}}}")
         else:
             out.append(escape_tex(value))
     return "".join(out)
@@ -69,10 +70,10 @@ def _relation(line: ChainLine) -> str:
 
 
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
-    """The line as the book prints it (``lhs &= rhs``, tagged), then its rules in small
-    grey type on a row of their own under it: beside it they would run off the page. In
-    a chain of several steps the first expression has a row of its own, so that a wide one
-    cannot push the lines after it, and their rules, off the page."""
+    r"""The line as the book prints it (``lhs &= rhs``), its rules beside it and the
+    equation number after them, in one ``\tag*``. In a chain of several steps the first
+    expression has a row of its own (unless the author named it: ``\hat\theta = ...``), so
+    that a wide one cannot push the lines after it off the page."""
     rhs = line.rhs if line.state not in _MARK else rf"{{\color{{{line.state}}}{line.rhs}}}"
     hint = escape_tex(f"[{line.label}] {line.hint}")
     if line.assumed:
@@ -80,14 +81,14 @@ def _row(line: ChainLine, words: dict, chain: bool) -> str:
     if line.state in _MARK:
         mark = escape_tex(words["mark_" + line.state])
         hint = rf"\textcolor{{{line.state}}}{{\textbf{{{mark}}}}} " + hint
-    tag = rf"\tag{{{escape_tex(line.tag)}}}" if line.tag else r"\notag"
+    number = rf"~({escape_tex(line.tag)})" if line.tag else ""
+    tag = rf"\tag*{{\hint{{{hint}}}{number}}}" if line.hint else (
+        rf"\tag*{{{number}}}" if number else r"\notag")
     first = ""
     lhs = line.lhs
-    if chain and line.lhs:
+    if chain and line.lhs and not line.named:
         first, lhs = rf" &\mathrel{{\phantom{{=}}}} {line.lhs} \notag \\" + "\n", ""
-    # The rules go under the line, as wide as the page: \intertext wraps a long one.
-    return (first + rf"{lhs} &{_relation(line)} {rhs} {tag} \\" + "\n"
-            rf"\hint{{{hint}}} \notag")  # \notag: the row after \intertext has no number
+    return first + rf"{lhs} &{_relation(line)} {rhs} {tag}"
 
 
 def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
@@ -106,20 +107,23 @@ def _evidence(e: Evidence, words: dict) -> str:
         rows.append((words["rule"], rf"{escape_tex(name)}: {_fit(statement)}"))
     conditions = [rf"{_HOLDS[c.holds]}~{_fit(c.statement)} --- {rich(c.how)}"
                   for c in e.conditions]
+    if e.left_out:
+        conditions.append(rich(e.left_out))
     rows.append((words["conditions"], r" \newline ".join(conditions)
                  or escape_tex(words["no_conditions"])))
     rows.append((words["symbolic"], rich(e.symbolic)))
     rows.append((words["numeric"], rich(e.numeric)))
     if e.note:
-        rows.append((words["note"], escape_tex(e.note)))
+        rows.append((words["note"], rich(e.note)))
     if e.counterexample:
         ce = e.counterexample
         instance = "; ".join(rf"\texttt{{{escape_tex(k)}}} = \texttt{{{escape_tex(v)}}}"
                              for k, v in ce.instance)
         values = "; ".join(rf"\texttt{{{escape_tex(k)}}} = \texttt{{{escape_tex(v)}}}"
                            for k, v in ce.values)
-        rows += [(words["instance"], instance), (words["values"], values),
-                 (words["replay"], rf"\texttt{{{escape_tex(ce.replay)}}}")]
+        rows += [(words["instance"], instance), (words["values"], values)]
+    if e.replay:
+        rows.append((words["replay"], rf"\texttt{{{escape_tex(e.replay, code=True)}}}"))
     body = "\n".join(rf"\textbf{{{escape_tex(k)}}} & {v} \\" for k, v in rows)
     rule_colour = rf"\arrayrulecolor{{{colour}}}" if colour else ""
     return (f"\\subsubsection*{{{heading}}}\n{{\\small{rule_colour}\n"
