@@ -35,10 +35,11 @@ def integral(integrand, variable=y, low=-oo, high=oo):
     return sp.Integral(integrand, (variable, low, high))
 
 
-def one_step(before, after, by, relation="=", instances=300, seed=1) -> StepResult:
+def one_step(before, after, by, relation="=", instances=300, seed=1,
+             hypotheses=()) -> StepResult:
     """Check the single step before -> after, as a derivation of one step."""
     d = Derivation("t", before)
-    (d.eq if relation == "=" else d.define)(after, by=by, label="s")
+    (d.eq if relation == "=" else d.define)(after, by=by, label="s", hypotheses=hypotheses)
     (result,) = check_derivation(d, seed=seed, instances=instances)
     return result
 

@@ -15,6 +15,8 @@ condition, then compares the last line with the line written. The closed set:
     Evaluate(path)                   a derivative, or a definite integral in closed form
     Bound(to, relation, path)        the expression there is <= (<, >=, >) ``to``: the kernel
                                      shows the difference nonnegative (positive)
+    Converse(certificates)           the line written, under the certificates, reaches the
+                                     line so far (equalities read from their other end)
 
 A schema that is a bound (Jensen, log x <= x - 1), or a Bound, applied inside a line bounds
 the whole line only through positions that keep or reverse order: a sum's terms, a factor
@@ -31,7 +33,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
-from derive.kernel.equality import cancelled
+from derive.kernel.equality import cancelled, differentiable
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
@@ -118,8 +120,17 @@ class Bound:
     path: Path = ()
 
 
+@dataclass(frozen=True)
+class Converse:
+    """Equality read from its other end: the line written, under ``certificates`` applied
+    to it in turn, reaches the line so far (an integral written on the right evaluated, a
+    variance written on the right unfolded, a definition folded back)."""
+
+    certificates: tuple = ()
+
+
 Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Evaluate
-               | Bound)
+               | Bound | Converse)
 
 INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
 
@@ -179,6 +190,8 @@ def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
 
 
 def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
+    if isinstance(c, Converse):
+        return _converse(c, line, after)
     if isinstance(c, Rewrite):
         new, conditions = instance(c.schema, line, c.path, dict(c.binding))
         if c.schema.relation is Relation.EQUAL:
@@ -254,6 +267,28 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
     raise CertificateError(f"{c!r} is not a certificate the kernel knows")
 
 
+_CONVERTIBLE = (Rewrite, Algebra, Evaluate, Define)
+
+
+def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
+    """From the line written back to ``line``: equal values (or the same optimisers, or a
+    definition) read backwards are the same; a bound read backwards would point the other
+    way, so none is taken."""
+    if not c.certificates or not all(isinstance(inner, _CONVERTIBLE) for inner in c.certificates):
+        raise CertificateError("a converse takes one or more rewrites, algebraic steps, "
+                               "evaluations or definitions")
+    back, conditions, claims = after, [], set()
+    for inner in c.certificates:
+        back, more, claim, relation = _interpret(inner, back, line)
+        if relation is not Relation.EQUAL:
+            raise CertificateError("a converse shows equalities only: a bound read from the "
+                                   "line written bounds it, not the line before")
+        conditions.extend(more)
+        claims.add(claim)
+    claim = Claim.DEFINITION if Claim.DEFINITION in claims else Claim.VALUES
+    return after, (*conditions, cond.equal(line, back)), claim, Relation.EQUAL
+
+
 def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
     """What the schema puts at the position: its right side, instantiated."""
     return instance(c.schema, at(line, c.path), (), dict(c.binding))[0]
@@ -268,6 +303,10 @@ def _evaluated(node: sp.Basic) -> sp.Basic:
     closed form (no deltas, steps, pieces or unknown functions, whose SymPy integration is
     not to be trusted); never one whose result is conditional or unevaluated."""
     if isinstance(node, sp.Derivative):
+        if not differentiable(node):
+            raise CertificateError(f"{node} differentiates an integral or an infinite sum "
+                                   f"that depends on the variable: use the fundamental "
+                                   f"theorem of calculus, whose conditions the kernel checks")
         return node.doit(deep=False)
     if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
         if node.function.has(*_UNSAFE_TO_INTEGRATE):
@@ -373,6 +412,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         return _unknown("judge.no_certificate", "no certificate was proposed")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
+    meeting = []  # where a converse met the line so far: the step's closing equality too
     for k, c in enumerate(certificates, 1):
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
@@ -391,8 +431,16 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
             numeric_left = line
         if isinstance(c, Reparametrise):
             substitution.append((c.old, c.new))
-        if isinstance(c, Rewrite) and c.schema.trust == "numeric":
-            numeric_premises.append(c.schema.name)
+        if isinstance(c, Converse):
+            meeting.append(more[-1])
+        for used in c.certificates if isinstance(c, Converse) else (c,):
+            if isinstance(used, Rewrite) and used.schema.trust == "numeric":
+                numeric_premises.append(used.schema.name)
+            if isinstance(used, Define) and isinstance(used.lhs, sp.Symbol):
+                # a symbol defined (xbar := sum x_n / N): the numbers put its definition
+                # in both lines, as for a modelling substitution
+                substitution.append((used.lhs, used.rhs))
+    substitution = _resolved(substitution)
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
@@ -410,9 +458,11 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     failed = [r for r in results if r.holds is False]
     unshown = [r for r in results if r.holds is None]
     if (len(failed) == 1 and not unshown and failed[0].condition.kind == "equal"
-            and alpha_equal(failed[0].condition.subject[1], after)):
-        # Everything else holds, so the line compared equals the line before; it differs
-        # from the line written by a nonzero constant: a symbolic counterexample.
+            and (alpha_equal(failed[0].condition.subject[1], after)
+                 or failed[0].condition in meeting)):
+        # Everything else holds, so the line compared equals the line before (and, where a
+        # converse met it, the other side equals the line written); they differ by a
+        # nonzero constant: a symbolic counterexample.
         reached = failed[0].condition.subject[0]
         return SymbolicVerdict(Symbolic.REFUTED, say(
             "judge.refuted", f"the certificates lead to {reached}, which differs from the "
@@ -443,6 +493,15 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
 
 
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+
+
+def _resolved(substitution: list) -> list:
+    """Substitutions written with one another (h_2 := f_2[h_1], h_1 := f_1[x]) written out,
+    so that applying them at once applies them all."""
+    resolved = dict(substitution)
+    for _ in range(len(resolved)):
+        resolved = {old: new.xreplace(resolved) for old, new in resolved.items()}
+    return list(resolved.items())
 
 
 def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):
@@ -498,7 +557,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
         f"a claim)", name=name), results, claim=Claim.DEFINITION)
 
 
-__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Define",
+__all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
            "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
            "unfold"]

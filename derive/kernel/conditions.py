@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive.kernel.equality import equal_values
+from derive.kernel.equality import differentiable, equal_values
 from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity, sig
 from derive.kernel.signs import sign
 from derive.kernel.verdicts import DeriveError, Message, say
@@ -141,6 +141,10 @@ def is_continuous(e: Expr, z: sp.Symbol) -> tuple[bool | None, str]:
         return _all_continuous(e.args, z)
     if isinstance(e, NormalDensity) and sign(e.args[2], "positive"):
         return _all_continuous(e.args, z)
+    if isinstance(e, sp.Derivative) and differentiable(e):
+        taken = e.doit(deep=False)  # a derivative is continuous where its value is
+        if not taken.has(sp.Derivative):
+            return is_continuous(taken, z)
     head = type(e).__name__
     return None, f"{head} is not among the functions known to be continuous"
 

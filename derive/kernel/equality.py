@@ -28,15 +28,30 @@ def canonical(e: Expr) -> Expr:
     every finite sum; infinite ones are left alone) and sums of 1 counted."""
     e = alpha_normal(e)
     if e.has(sp.Derivative):  # differentiating is safe, unlike integrating
-        e = e.replace(lambda n: isinstance(n, sp.Derivative), lambda n: n.doit(deep=False))
+        e = e.replace(lambda n: isinstance(n, sp.Derivative) and differentiable(n),
+                      lambda n: n.doit(deep=False))
     e = sp.expand(e)
     if e.has(sp.log):
         e = sp.expand(e.replace(lambda n: isinstance(n, sp.log), _split_log))
     if not e.has(sp.Sum):
         return e
     e = sp.expand(e.replace(lambda n: isinstance(n, sp.Sum), _split_finite_sum))
-    # A sum pulled out of another keeps its nested name: named afresh, Sum(a_j)/Sum(a_k) is 1.
+    # a sum pulled out of another keeps its inner name: named afresh, it meets its equals
     return sp.expand(alpha_normal(e))
+
+
+def differentiable(derivative: sp.Derivative) -> bool:
+    """Can the kernel take this derivative itself? Not through an integral or an infinite
+    sum that depends on the variable: SymPy differentiates those by Leibniz's rule, under
+    the integral sign, without the conditions that takes (continuity, domination), so they
+    are left to the schemas that state them (the fundamental theorem of calculus)."""
+    variables = set(derivative.variables)
+    for n in sp.preorder_traversal(derivative.expr):
+        infinite_sum = isinstance(n, sp.Sum) and not all(
+            b.is_finite for limit in n.limits for b in limit[1:])
+        if (isinstance(n, sp.Integral) or infinite_sum) and n.free_symbols & variables:
+            return False
+    return True
 
 
 def _split_log(node: sp.log) -> Expr:
@@ -136,5 +151,6 @@ def cancelled(before: Expr, after: Expr) -> list[Expr]:
     return sorted((d for d in denominators(before) if alpha_normal(d) not in kept), key=str)
 
 __all__ = [
-    "cancelled", "canonical", "cheaply", "denominators", "difference_is_zero", "equal_values",
+    "cancelled", "canonical", "cheaply", "denominators", "difference_is_zero", "differentiable",
+    "equal_values",
 ]

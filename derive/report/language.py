@@ -305,6 +305,20 @@ _EN_RULES = {
     "sum_and_max_term": RuleText("a sum and its largest term"),
     "termwise_bound": RuleText("termwise bound"),
     "split_integral": RuleText("split an integral of a sum"),
+    "change_of_variable": RuleText("linear change of variable"),
+    "definite_integral": RuleText("definite integral in closed form"),
+    "differentiate": RuleText("differentiation"),
+    "expectation_algebra": RuleText("expectations unfolded on both sides"),
+    "expectation_as_integral": RuleText("expectation as an integral"),
+    "expectation_linearity": RuleText("linearity of expectation"),
+    "fundamental_theorem": RuleText("fundamental theorem of calculus"),
+    "independence": RuleText("expectation of independent factors"),
+    "integration_by_parts": RuleText("integration by parts"),
+    "normal_density": RuleText("normal density in closed form"),
+    "rescale_objective": RuleText("drop constants and positive factors"),
+    "sigmoid_definition": RuleText("definition of the sigmoid"),
+    "softmax_shift": RuleText("shift invariance of softmax"),
+    "variance_definition": RuleText("definition of the variance"),
 }
 
 _KO_RULES = {
@@ -342,6 +356,20 @@ _KO_RULES = {
     "sum_and_max_term": RuleText("합과 가장 큰 항"),
     "termwise_bound": RuleText("항별 부등식"),
     "split_integral": RuleText("합의 적분 나누기"),
+    "change_of_variable": RuleText("선형 변수 변환"),
+    "definite_integral": RuleText("정적분의 닫힌 꼴"),
+    "differentiate": RuleText("미분"),
+    "expectation_algebra": RuleText("양변의 기댓값 전개"),
+    "expectation_as_integral": RuleText("적분으로 쓴 기댓값"),
+    "expectation_linearity": RuleText("기댓값의 선형성"),
+    "fundamental_theorem": RuleText("미적분학의 기본 정리"),
+    "independence": RuleText("독립인 인수의 기댓값"),
+    "integration_by_parts": RuleText("부분 적분"),
+    "normal_density": RuleText("정규 밀도의 닫힌 꼴"),
+    "rescale_objective": RuleText("상수와 양의 인수 제거"),
+    "sigmoid_definition": RuleText("시그모이드의 정의"),
+    "softmax_shift": RuleText("소프트맥스의 평행 이동 불변성"),
+    "variance_definition": RuleText("분산의 정의"),
 }
 _EN_RULES["algebra"] = RuleText("algebra", r"a = b \quad (a - b \text{ simplifies to } 0)")
 

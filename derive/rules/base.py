@@ -68,6 +68,9 @@ class Rule:
     needs_target: bool = False  # chooses what to rewrite by looking at the line written
     self_check: str = ""  # how the rule itself was checked (identities: their own check)
     searched: bool = True  # tried by the search for unannotated steps (bounds are cited)
+    # The kinds of node the rule works on: a search tries it only on lines holding one
+    # (empty: anywhere). A cheap structural test; it never decides whether the rule fits.
+    sites: tuple[type, ...] = ()
 
     def __call__(self, before: sp.Basic, target: sp.Basic | None = None,
                  context: Context = Context()) -> tuple[Certificate, ...]:

@@ -7,7 +7,10 @@ and under which conditions, is the kernel's.
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.kernel import Affine, Flip, Monotone, canonical
 from derive.kernel.objects import OptimisationSet
@@ -59,15 +62,83 @@ drop_constant = register(Rule(
     r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
     ("c free of every optimisation variable",), _drop_constant,
     "an additive term free of the optimisation variables changes no optimiser",
-    aliases=("drop additive constant", "drop_additive_constant"), needs_target=True))
+    aliases=("drop additive constant", "drop_additive_constant"), needs_target=True,
+    sites=(OptimisationSet,)))
+
+
+def _dependent_functions(e: sp.Basic, variables) -> set:
+    """The applications of unknown functions (densities, models) in ``e`` that depend on
+    the variables: an objective affine in another depends on them through the same ones."""
+    return {n for n in sp.preorder_traversal(e)
+            if isinstance(n, AppliedUndef) and n.free_symbols & set(variables)}
+
+
+@functools.lru_cache(maxsize=256)  # the rules that drop constants and factors all ask it
+def scale_between(f: sp.Basic, g: sp.Basic, variables: tuple) -> sp.Basic | None:
+    """The c with F = c G + d, if there is one: the ratio of the derivatives of F and G in
+    an optimisation variable G depends on (free of the variables when F is affine in G).
+    None when G depends on none of them."""
+    if _dependent_functions(f, variables) != _dependent_functions(g, variables):
+        # not affine: they depend on the variables through different functions; the plain
+        # quotient lets the kernel say what the factor depends on
+        return f / g if g.free_symbols & set(variables) else None
+    f, g = canonical(f), canonical(g)
+    for v in variables:
+        dg = canonical(sp.diff(g, v))
+        if dg == 0:
+            continue
+        ratio = sp.cancel(sp.together(canonical(sp.diff(f, v)) / dg))
+        if ratio.free_symbols & set(variables):
+            ratio = sp.factor_terms(ratio)
+        return ratio
+    return None
+
+
+def affine_change(before: OptimisationSet, target: OptimisationSet) -> Affine:
+    """argmin F = argmin G with F = c G + d: c and d computed, not searched (the kernel
+    checks that c > 0, that both are free of the variables, and that F = c G + d)."""
+    scale = scale_between(before.objective, target.objective, before.variables)
+    if scale is None:
+        raise RuleDoesNotApply(f"{before.objective} is not affine in {target.objective} "
+                               f"(they depend on {', '.join(map(str, before.variables))} "
+                               f"through different functions, or the second not at all)")
+    if scale == 1:
+        offset = _difference(before.objective, target.objective, before.variables)
+    else:
+        offset = sp.expand(canonical(before.objective - scale * target.objective))
+    return Affine(scale, offset, target)
+
+
+def _rescale_objective(before, target, context: Context):
+    before, target = _optimisation("rescale_objective", before, target)
+    if target is None:
+        raise RuleDoesNotApply("rescale_objective reads the new objective from the line "
+                               "written: use it last")
+    change = affine_change(before, target)
+    if change.scale == 1 and change.offset == 0:
+        raise RuleDoesNotApply("rescale_objective: the objectives are equal, nothing is "
+                               "dropped (a rule that says how they are equal says more)")
+    return [change]
+
+
+rescale_objective = register(Rule(
+    "rescale_objective",
+    r"\mathop{\rm argmin}_{\theta}\bigl[c\,F(\theta) + d\bigr] = "
+    r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
+    ("c > 0", "c and d free of every optimisation variable"), _rescale_objective,
+    "constants and positive factors free of the optimisation variables dropped at once "
+    "(the factor is the ratio of the derivatives of the two objectives)",
+    aliases=("drop constants and factors", "affine change of the objective"),
+    needs_target=True, sites=(OptimisationSet,)))
 
 
 def _drop_positive_factor(before, target, context: Context):
     before, target = _optimisation("drop_positive_factor", before, target)
     if target is not None:
-        scale = before.objective / target.objective
-        if scale.free_symbols & set(before.variables):
-            scale = sp.simplify(scale, doit=False)
+        scale = scale_between(before.objective, target.objective, before.variables)
+        if scale is None:
+            raise RuleDoesNotApply(f"drop_positive_factor: {before.objective} is not a "
+                                   f"multiple of {target.objective}")
     else:
         scale = _factors_free_of(before.objective, before.variables)
         target = before.with_objective(before.objective / scale)
@@ -82,7 +153,7 @@ drop_positive_factor = register(Rule(
     r"\mathop{\rm argmin}_{\theta}\bigl[F(\theta)\bigr]",
     ("c > 0", "c free of every optimisation variable"), _drop_positive_factor,
     "a positive factor free of the optimisation variables changes no optimiser",
-    aliases=("drop positive factor", "drop_factor"), needs_target=True))
+    aliases=("drop positive factor", "drop_factor"), needs_target=True, sites=(OptimisationSet,)))
 
 
 def _monotone_transform(before, target, context: Context):
@@ -109,7 +180,7 @@ monotone_transform = register(Rule(
     _monotone_transform,
     "a strictly increasing transform (log, exp) of the objective changes no optimiser",
     aliases=("strictly increasing transform", "log transform", "take the log"),
-    needs_target=True))
+    needs_target=True, sites=(OptimisationSet,)))
 
 
 def _argmax_to_argmin(before, target, context: Context):
@@ -121,6 +192,7 @@ argmax_to_argmin = register(Rule(
     "argmax_to_argmin",
     r"\mathop{\rm argmax}_{\theta}\bigl[F(\theta)\bigr] = \mathop{\rm argmin}_{\theta}\bigl[-F(\theta)\bigr]",
     (), _argmax_to_argmin, "maximising F is minimising -F",
-    aliases=("argmax as argmin", "negate")))
+    aliases=("argmax as argmin", "negate"), sites=(OptimisationSet,)))
 
-__all__ = ["argmax_to_argmin", "drop_constant", "drop_positive_factor", "monotone_transform"]
+__all__ = ["affine_change", "argmax_to_argmin", "drop_constant", "drop_positive_factor",
+           "monotone_transform", "rescale_objective", "scale_between"]

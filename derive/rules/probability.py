@@ -121,22 +121,24 @@ drop_independent_condition = site_rule(
     "drop_independent_condition", r"Pr(z|\phi) = Pr(z) \quad (z \perp \phi)",
     ["the independence is declared: hypotheses=[Independent(z, phi)]"], [_independent],
     "condition declared independent", "a condition the variable is declared independent of "
-    "is dropped (a prior free of the parameters)", aliases=("independence",))
+    "is dropped (a prior free of the parameters)")
 
 
 def _normalised(node, path: Path, context: Context, target):
     if isinstance(node, sp.Integral) and len(node.limits) == 1 and \
             tuple(node.limits[0][1:]) == (-oo, oo):
         z = node.limits[0][0]
-        if isinstance(node.function, AppliedDensity) and node.function.args[0] == z:
-            yield at_site(AXIOMS["density_integrates_to_one"], path, z=z,
+        # any integrand over the whole line: whether it is a density of z is the kernel's
+        # condition to decide, not this finder's
+        yield at_site(AXIOMS["density_integrates_to_one"], path, z=z,
                           p=abstract(node.function, [z]))
 
 
 density_integrates_to_one = site_rule(
     "density_integrates_to_one", r"\int q(z)\,dz = 1", ["q a density of z"], [_normalised],
     "integral of a density", "a density integrates to one over its variable",
-    aliases=("normalisation", "normalization"))
+    aliases=("normalisation", "normalization", "density_normalised",
+             "a density integrates to one"))
 
 
 def _split(node, path: Path, context: Context, target):

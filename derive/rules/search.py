@@ -4,10 +4,18 @@ The search proposes; the kernel judges. A chain is accepted only when the kernel
 step with it, and ``derive check`` judges it again afterwards, so the search can miss a
 justification but never invent one.
 
-Its budget counts attempts (each kernel judgement, each rewrite explored), never seconds,
-so a document gets the same verdicts on a loaded laptop and on an idle server. Cheap
-attempts come first: candidates are judged with the canonical form alone (no ``simplify``),
-definitions are tried only where they can help, and a full ``simplify`` comes last.
+Its budget counts attempts (each chain judged, each rewrite explored), never seconds, so a
+document gets the same verdicts on a loaded laptop and on an idle server. Cheap attempts
+come first, and expensive ones only where they can help:
+
+- a rule is tried only on lines holding the kind of node it works on (``Rule.sites``);
+- a chain is handed to the kernel only once the line it reaches equals the line written by
+  the canonical form alone (no ``simplify``, no integration): most chains fail that test,
+  and it costs a fraction of a judgement;
+- a definition is substituted only where its name occurs, and fewer times in the line
+  written (otherwise it cannot close the step); in both lines, and rewrites of the line
+  written read back (``backwards``), only after every forward chain;
+- a full ``simplify`` comes last, after no rewrite or one.
 """
 
 from __future__ import annotations
@@ -19,15 +27,16 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive import guard, kernel
-from derive.checker import propose
-from derive.derivation import Definition, Step
-from derive.kernel import Claim, Define, Relation, Symbolic
+from derive.derivation import Definition
+from derive.identities import identities
+from derive.kernel import Claim, Converse, Define, Relation, Symbolic
 from derive.kernel.objects import OptimisationSet
 from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
+from derive.rules.optimisation import affine_change
 from derive.rules.substitution import reparametrise, substitute
 
-__all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "find_rules", "name_objective",
+__all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "backwards", "find_rules", "name_objective",
            "reparametrisation", "substitute_symbols", "unjustified"]
 
 SEARCH_BUDGET = 300  # attempts per step: kernel judgements and rewrites explored
@@ -59,35 +68,62 @@ def _relation(claim: Claim) -> Relation:
     return Relation.DEFINE if claim is Claim.DEFINITION else Relation.EQUAL
 
 
-def _proved(before, after, rules: Sequence[Rule], thorough: bool) -> Claim | None:
-    """The claim of ``rules`` if the kernel proves the step with them, else None."""
-    for relation in (Relation.EQUAL, Relation.DEFINE):
-        step = Step("search", before, after, relation, tuple(rules))
-        try:
-            certificates = [c for _, cs in propose(step) for c in cs]
+def _apply(line: sp.Basic, after: sp.Basic, rules: Sequence[Rule]):
+    """The certificates ``rules`` propose in turn from ``line`` (as ``derive check`` runs
+    them: the last one sees the line written) and the line they reach."""
+    context, certificates = Context(), []
+    for k, rule in enumerate(rules):
+        last = k == len(rules) - 1
+        proposed = rule(line, after if last else None, context)
+        if not proposed:
+            raise RuleDoesNotApply(f"{rule.name} proposed nothing")
+        for certificate in proposed:
+            line = kernel.advance(line, certificate, after)
+        certificates.extend(proposed)
+    return certificates, line
+
+
+def _equal_at_a_glance(a: sp.Basic, b: sp.Basic) -> bool:
+    """Equal by the kernel's canonical form alone (no simplify): never wrong, often short."""
+    with kernel.cheaply():
+        return kernel.equal_values(a, b)[0] is True
+
+
+def _plausible(certificates: Sequence, line: sp.Basic, after: sp.Basic) -> bool:
+    """Could the kernel accept these certificates? The cheap part of its judgement: the
+    line reached equals the line written at a glance, and an affine change of an objective
+    keeps its scale and offset free of the variables. (The kernel judges it all afresh.)"""
+    for c in certificates:
+        if isinstance(c, kernel.Affine) and isinstance(after, OptimisationSet) and (
+                (c.scale.free_symbols | c.offset.free_symbols) & set(after.variables)):
+            return False
+    return _equal_at_a_glance(line, after)
+
+
+def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: bool
+            ) -> Claim | None:
+    """The claim the kernel proves the step with from ``certificates`` (which lead to
+    ``line``), else None."""
+    if not thorough and not _plausible(certificates, line, after):
+        return None  # the kernel could not close it either: spare it the judgement
+    try:
+        for relation in (Relation.EQUAL, Relation.DEFINE):
             if thorough:
                 verdict = kernel.judge(before, after, relation, certificates)
             else:
                 with kernel.cheaply():
                     verdict = kernel.judge(before, after, relation, certificates)
-        except guard.CheckTimeout:
-            raise
-        except Exception:  # noqa: BLE001
-            # does not apply, or a rule or SymPy failed on it (SymPy's simplify can raise
-            # StopIteration): none of these is a proof, and only a proof is accepted
-            return None
-        if verdict.status is Symbolic.PROVED:
-            return verdict.claim
-        if verdict.claim is not Claim.DEFINITION:
-            return None
+            if verdict.status is Symbolic.PROVED:
+                return verdict.claim
+            if verdict.claim is not Claim.DEFINITION:
+                return None
+    except guard.CheckTimeout:
+        raise
+    except Exception:  # noqa: BLE001
+        # SymPy's simplify can raise (StopIteration, ...): that is no proof, and only a
+        # proof is accepted
+        return None
     return None
-
-
-def _cheaply_equal(a: sp.Basic, b: sp.Basic) -> bool:
-    if isinstance(a, OptimisationSet) or isinstance(b, OptimisationSet):
-        return (type(a) is type(b) and set(a.variables) == set(b.variables)
-                and _cheaply_equal(a.objective, b.objective))
-    return kernel.alpha_equal(a, b) or sp.expand(a - b) == 0
 
 
 def reparametrisation(before: sp.Basic, after: sp.Basic) -> Rule | None:
@@ -110,109 +146,231 @@ def reparametrisation(before: sp.Basic, after: sp.Basic) -> Rule | None:
     return reparametrise(old[0], match[wild], new)
 
 
-def substitute_symbols(definitions: dict[sp.Symbol, sp.Basic], before: sp.Basic) -> Rule | None:
-    """Replace the symbols a document defined (``h_1 = f_1[x, phi_1]``) by their definitions,
-    repeatedly (h_2 is written with h_1): an assumption, shown as :=."""
-    used = {s: v for s, v in definitions.items() if s in before.free_symbols}
+def _unfolding(definitions: dict[sp.Symbol, sp.Basic], line: sp.Basic) -> list[Define]:
+    """Definitions that replace every defined symbol in ``line``, repeatedly (h_2 is
+    written with h_1)."""
+    certificates = []
+    for _ in range(len(definitions) + 1):
+        present = [s for s in definitions if s in line.free_symbols]
+        if not present:
+            break
+        for symbol in present:
+            certificate = Define(symbol, definitions[symbol], str(symbol))
+            certificates.append(certificate)
+            line = kernel.advance(line, certificate)
+    return certificates
+
+
+def substitute_symbols(definitions: dict[sp.Symbol, sp.Basic], before: sp.Basic,
+                       after: sp.Basic | None = None) -> Rule | None:
+    """Replace the symbols a document defined (``h_1 = f_1[x, phi_1]``, ``\\bar x =
+    \\frac1N\\sum_n x_n``) by their definitions: in the line before, and, given the line
+    written, in it too (read back from it), so the two meet in between. An assumption,
+    shown as :=."""
+    definitions = dict(definitions)  # as they stand now: later displays may redefine them
+    lines = [before] if after is None else [before, after]
+    used = {s: v for s, v in definitions.items() if any(s in e.free_symbols for e in lines)}
     if not used:
         return None
     names = ", ".join(f"{s} := {v}" for s, v in used.items())
 
     def propose_definitions(expr, target, context: Context):
-        certificates, line = [], expr
-        for _ in range(len(definitions) + 1):
-            present = [s for s in definitions if s in line.free_symbols]
-            if not present:
-                break
-            for symbol in present:
-                certificate = Define(symbol, definitions[symbol], str(symbol))
-                certificates.append(certificate)
-                line = kernel.advance(line, certificate)
-        return certificates
+        forward = _unfolding(definitions, expr)
+        if after is None:
+            return forward
+        line = expr
+        for certificate in forward:
+            line = kernel.advance(line, certificate)
+        backward = _unfolding(definitions, target)
+        written = target
+        for certificate in backward:
+            written = kernel.advance(written, certificate)
+        algebra = [] if line == written else [kernel.Algebra(written)]
+        return [*forward, *algebra, *([Converse(tuple(backward))] if backward else [])]
 
-    return Rule(f"substitute({names})", names, ("every occurrence replaced",),
+    both = "" if after is None else " in both lines"
+    return Rule(f"substitute({names}){both}", names, ("every occurrence replaced",),
                 propose_definitions, "substitute the symbols the document defined",
-                origin="symbol definition")
+                origin="symbol definition", needs_target=after is not None)
+
+
+def _count(definition: Definition, e: sp.Basic) -> int:
+    """How often the defined name occurs in ``e``."""
+    name = definition.lhs.func if isinstance(definition.lhs, AppliedUndef) else definition.lhs
+    return sum(1 for n in sp.preorder_traversal(e)
+               if n == name or getattr(n, "func", None) == name)
+
+
+def _occurs(definition: Definition, e: sp.Basic) -> bool:
+    return _count(definition, e) > 0
 
 
 def _helps(definition: Definition, before: sp.Basic, after: sp.Basic) -> bool:
-    """Substituting a definition can close the step only if its name occurs before and
-    fewer times after (it was unfolded)."""
-    name = definition.lhs.func if isinstance(definition.lhs, AppliedUndef) else definition.lhs
-    def count(e):
-        return sum(1 for n in sp.preorder_traversal(e)
-                   if n == name or getattr(n, "func", None) == name)
-    return count(before) > count(after)
+    """Substituting a definition in the line before can close the step only if its name
+    occurs there and fewer times in the line written (it was unfolded)."""
+    return _count(definition, before) > _count(definition, after)
+
+
+def backwards(rule: Rule) -> Rule:
+    """``rule`` applied to the line written, read back to the line before (an integral or a
+    variance written on the right evaluated there): equalities read from their other end."""
+    def propose(before, target, context: Context):
+        if target is None:
+            raise RuleDoesNotApply(f"{rule.name} in the line written: there is none here")
+        return [Converse(tuple(rule(target, None, context)))]
+
+    return Rule(f"{rule.name} (in the line written)", rule.statement, rule.side_conditions,
+                propose, f"{rule.summary}, in the line written", origin=rule.origin,
+                needs_target=True, sites=rule.sites)
+
+
+def _sites(rule: Rule) -> tuple[type, ...]:
+    """The kinds of node a rule works on: its own, or an identity's left side's head."""
+    if rule.sites:
+        return rule.sites
+    ident = identities().get(rule.name)
+    if ident is not None and ident.rule is rule and ident.lhs.args:
+        return (ident.lhs.func,)
+    return ()
+
+
+def _holds_site(rule: Rule, *lines: sp.Basic) -> bool:
+    """Does any of the lines hold a node the rule works on? (A rule with no sites may work
+    anywhere.)"""
+    sites = _sites(rule)
+    if not sites:
+        return True
+    return any(isinstance(n, sites) for e in lines for n in sp.preorder_traversal(e))
 
 
 def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definition],
                budget: int = SEARCH_BUDGET,
                symbol_definitions: dict[sp.Symbol, sp.Basic] | None = None) -> Found | None:
-    """The first rule or chain of rules (substitutions, then single rules, then chains of
-    up to MAX_DEPTH rewrites closed by a rule that reads the target) the kernel accepts,
-    within ``budget`` attempts."""
+    """The first rule or chain of rules the kernel accepts, within ``budget`` attempts:
+    definitions and modelling substitutions first, then single rules, then chains of up to
+    MAX_DEPTH rewrites closed by equality at a glance or by a rule that reads the line
+    written, then a rewrite of the line written read back, and last a full simplify."""
     spent = _Budget(budget)
 
-    def attempt(rules: Sequence[Rule], thorough: bool = False) -> Found | None:
+    def attempt(rules: Sequence[Rule], start=(before, (), ()), thorough: bool = False
+                ) -> Found | None:
+        """Judge ``rules`` after the chain that led to ``start`` = (line, rules, its
+        certificates)."""
         if not spent.spend():
             return None
-        claim = _proved(before, after, rules, thorough)
-        return None if claim is None else Found(tuple(rules), _relation(claim), spent.tried)
+        line, done, certificates = start
+        try:
+            more, line = _apply(line, after, rules)
+        except guard.CheckTimeout:
+            raise
+        except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
+            return None
+        claim = _proved(before, after, [*certificates, *more], line, thorough)
+        return None if claim is None else Found((*done, *rules), _relation(claim), spent.tried)
 
+    algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
+    if before == after and (found := attempt([algebra])):
+        return found  # the same line written twice
     for definition in definitions:
         if _helps(definition, before, after) and (found := attempt([substitute(definition)])):
             return found
     rule = reparametrisation(before, after)
     if rule is not None and (found := attempt([rule])):
         return found
-    rule = substitute_symbols(symbol_definitions or {}, before)
-    if rule is not None:
-        for chain in ([rule], [rule, registry()["algebra"]]):
+    symbols = symbol_definitions or {}
+    for rule in (substitute_symbols(symbols, before), substitute_symbols(symbols, before, after)):
+        if rule is None:
+            continue
+        for chain in ([rule], [rule, algebra]) if not rule.needs_target else ([rule],):
             if (found := attempt(chain)):
                 return found
     library = sorted((r for r in registry().values() if r.searched), key=lambda r: r.name)
-    algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
-    finals = [r for r in library if r.needs_target]
     rewrites = [r for r in library if not r.needs_target and r is not algebra]
-    frontier: list[tuple[sp.Basic, tuple[Rule, ...]]] = [(before, ())]
+    # rules that read the line written; the three that drop constants and factors from an
+    # objective share one computation, so only the one that names what it drops is tried
+    finals = [r for r in library if r.needs_target and r.name not in _AFFINE]
+    frontier = [(before, (), ())]  # (line, rules, their certificates)
     seen = {before}
-    near_start: list[tuple[Rule, ...]] = []
+    near_start = []
     for depth in range(MAX_DEPTH + 1):
         next_frontier = []
-        for current, rules in frontier:
-            # equal at a glance: the rules so far close it; with none, only the same line
-            # written twice is closed by algebra now (a named rule says more, so it goes first)
-            if (rules or current == after) and _cheaply_equal(current, after):
-                if (found := attempt(rules or [algebra])):
-                    return found
+        for node in frontier:
+            current, rules, _ = node
+            # equal at a glance: the rules so far close it (with none, a named rule says
+            # more than algebra, which comes last)
+            if rules and _equal_at_a_glance(current, after):
+                if spent.spend() and (claim := _proved(before, after, node[2], current, False)):
+                    return Found(rules, _relation(claim), spent.tried)
+            affine = _affine_rule(current, after)
+            if affine is not None and (found := attempt([affine], node)):
+                return found
             for final in finals:
-                if (found := attempt([*rules, final])):
+                if _holds_site(final, current, after) and (found := attempt([final], node)):
                     return found
             if depth <= 1:
-                near_start.append(rules)
+                near_start.append(node)
             if depth == MAX_DEPTH:
                 continue
             for rewrite in rewrites:
+                if not _holds_site(rewrite, current):
+                    continue
                 if not spent.spend():
                     return None
-                result = _rewritten(current, rewrite)
-                if result is not None and result not in seen:
-                    seen.add(result)
-                    next_frontier.append((result, (*rules, rewrite)))
+                found = _rewritten(current, rewrite)
+                if found is not None and found[1] not in seen:
+                    seen.add(found[1])
+                    next_frontier.append((found[1], (*rules, rewrite), (*node[2], *found[0])))
         frontier = next_frontier
-    # Last, a full simplify (algebra) after no rewrite or one: costly, and says the least.
-    for rules in near_start:
-        if (found := attempt([*rules, algebra], thorough=True)):
+    # Where reading forwards found nothing: a function the document defines, in both lines,
+    # unfolded in both; then rewrites of the line written, read back to a line near the
+    # start (an integral written on the right evaluated there).
+    in_both = [substitute(d) for d in definitions if _occurs(d, before) and _occurs(d, after)]
+    for unfold in in_both:
+        if (found := attempt([unfold, backwards(unfold)])):
+            return found
+    written = [backwards(r) for r in rewrites if r.sites and _holds_site(r, after)]
+    for node in near_start:
+        for final in written:
+            if (found := attempt([final], node)):
+                return found
+    # Last, a full simplify: after unfolding a definition in both lines, or after no rewrite
+    # or one (algebra): costly, and says the least.
+    for unfold in in_both:
+        if (found := attempt([unfold, backwards(unfold)], thorough=True)):
+            return found
+    for node in near_start:
+        if (found := attempt([algebra], node, thorough=True)):
             return found
     return None
 
 
-def _rewritten(line: sp.Basic, rule: Rule) -> sp.Basic | None:
+_AFFINE = ("drop_constant", "drop_positive_factor", "rescale_objective")
+
+
+def _affine_rule(line: sp.Basic, after: sp.Basic) -> Rule | None:
+    """For argmin F = argmin G: the rule that names the affine change F = c G + d, computed
+    once: dropping a constant (c = 1), a factor (d = 0), or both; None if there is none."""
+    if not (isinstance(line, OptimisationSet) and isinstance(after, OptimisationSet)
+            and type(line) is type(after) and set(line.variables) == set(after.variables)):
+        return None
     try:
-        certificates = rule(line, None, Context())
-        for certificate in certificates:
-            line = kernel.advance(line, certificate)
-        return line
+        change = affine_change(line, after)
+    except Exception:  # noqa: BLE001  (not affine, or SymPy could not tell)
+        # neither depends on the variables: every point optimises both
+        free = not (line.objective.free_symbols | after.objective.free_symbols) & set(
+            line.variables)
+        return registry()["drop_constant"] if free else None
+    if change.scale == 1 and change.offset == 0:
+        return None
+    name = ("drop_constant" if change.scale == 1 else
+            "drop_positive_factor" if change.offset == 0 else "rescale_objective")
+    return registry()[name]
+
+
+def _rewritten(line: sp.Basic, rule: Rule):
+    """The certificates ``rule`` proposes on ``line`` and the line they lead to, or None."""
+    try:
+        return _apply(line, None, [rule])
     except guard.CheckTimeout:
         raise
     except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)

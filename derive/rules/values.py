@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.kernel import AXIOMS, Algebra, Path
+from derive.kernel import AXIOMS, KL, Algebra, Path
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 from derive.rules.sites import Finder, abstract, at_site, exhaust, factors, single_limit
 
@@ -15,20 +15,21 @@ oo = sp.oo
 
 
 def _value_rule(name: str, statement: str, side_conditions, finders: list[Finder],
-                what: str, summary: str = "", aliases=()) -> Rule:
-    """A rule that applies its finders everywhere they fit."""
+                what: str, summary: str = "", aliases=(), sites=()) -> Rule:
+    """A rule that applies its finders everywhere they fit (on nodes of the kinds
+    ``sites``, which a search looks for before trying it)."""
 
     def propose(before, target, context: Context):
         return exhaust(before, finders, what)
 
     return register(Rule(name, statement, tuple(side_conditions), propose, summary,
-                         tuple(aliases)))
+                         tuple(aliases), sites=tuple(sites)))
 
 
 # -- KL divergence -------------------------------------------------------------------------
 
 def _kl(node, path: Path):
-    if type(node).__name__ != "KL":
+    if not isinstance(node, KL):
         return None
     z = node.variable
     return at_site(AXIOMS["kl_definition"], path, z=z, q=abstract(node.q, [z]),
@@ -39,7 +40,8 @@ kl_definition = _value_rule(
     "kl_definition",
     r"D_{KL}\bigl[q||p\bigr] = \int_{-\infty}^{\infty} q(z)\log\left[\frac{q(z)}{p(z)}\right]dz",
     ["q and p are densities of z"], [_kl], "KL divergence",
-    "the definition of the Kullback-Leibler divergence", aliases=("kl", "KL definition"))
+    "the definition of the Kullback-Leibler divergence", aliases=("kl", "KL definition"),
+    sites=(KL,))
 
 
 # -- logarithms ----------------------------------------------------------------------------
@@ -62,7 +64,8 @@ log_of_product = _value_rule(
     "log_of_product", r"\log\bigl[a^{m} b^{n}\bigr] = m\log[a] + n\log[b]",
     ["a > 0 and b > 0", "m, n real"], [_log_of_product, _log_of_power], "log of a product",
     "log of a product, quotient or power: a sum of logs (positivity required)",
-    aliases=("log_product", "log_quotient", "log of a product", "log of a quotient"))
+    aliases=("log_product", "log_quotient", "log of a product", "log of a quotient"),
+    sites=(sp.log,))
 
 
 def _log_of_exp(node, path: Path):
@@ -73,7 +76,8 @@ def _log_of_exp(node, path: Path):
 
 log_of_exp = _value_rule(
     "log_of_exp", r"\log\bigl[\exp[x]\bigr] = x", ["x real"], [_log_of_exp],
-    "log of an exponential", "log and exp are inverse on the reals", aliases=("log_exp",))
+    "log of an exponential", "log and exp are inverse on the reals", aliases=("log_exp",),
+    sites=(sp.log,))
 
 
 def _log_of_finite_product(node, path: Path):
@@ -90,7 +94,7 @@ log_of_finite_product = _value_rule(
     "log_of_finite_product",
     r"\log\Bigl[\prod_{i=1}^{I} a_i\Bigr] = \sum_{i=1}^{I}\log[a_i]",
     ["every a_i > 0", "finite product"], [_log_of_finite_product], "log of a finite product",
-    aliases=("log_prod", "log of a prod"))
+    aliases=("log_prod", "log of a prod"), sites=(sp.Product,))
 
 
 # -- integrals and sums --------------------------------------------------------------------
@@ -133,7 +137,7 @@ integral_linearity = _value_rule(
     ["a, b free of z", "each integral converges"],
     [_linearity(sp.Integral, "integral_of_sum", "integral_of_multiple", "z")], "integral",
     "linearity of the integral: split sums, pull out constants",
-    aliases=("linearity", "linearity of integrals"))
+    aliases=("linearity", "linearity of integrals"), sites=(sp.Integral,))
 
 sum_linearity = _value_rule(
     "sum_linearity",
@@ -141,7 +145,7 @@ sum_linearity = _value_rule(
     ["a, b free of i", "finite sum"],
     [_linearity(sp.Sum, "sum_of_sum", "sum_of_multiple", "i")], "sum",
     "linearity of a finite sum: split sums, pull out constants",
-    aliases=("linearity of sums",))
+    aliases=("linearity of sums",), sites=(sp.Sum,))
 
 
 def _swap_sum_integral(node, path: Path):
@@ -166,7 +170,7 @@ swap_sum_integral = _value_rule(
     ["finite sum", "h free of i", "bounds of the sum free of z", "each integral converges"],
     [_swap_sum_integral], "integral of a finite sum",
     "a finite sum and an integral commute (h moves into the sum)",
-    aliases=("swap sum and integral", "exchange sum and integral"))
+    aliases=("swap sum and integral", "exchange sum and integral"), sites=(sp.Integral,))
 
 
 def _dirac(node, path: Path):
@@ -203,7 +207,7 @@ dirac_sifting = _value_rule(
     "dirac_sifting", r"\int_{-\infty}^{\infty} g(z)\,\delta[z-c]\,dz = g(c)",
     ["g continuous at c", "c free of z", "the integral runs over the whole line"],
     [_dirac], "delta integral", "the sifting property of the Dirac delta",
-    aliases=("sifting", "Dirac sifting"))
+    aliases=("sifting", "Dirac sifting"), sites=(sp.DiracDelta,))
 
 
 # -- algebra -------------------------------------------------------------------------------
