@@ -1,4 +1,14 @@
-"""Double-exponential quadrature rules: tanh-sinh on a finite piece, exp-sinh on a half line.
+"""Quadrature rules: the trapezoid rule on a sinh-mapped line for smooth integrands;
+double-exponential rules, tanh-sinh on a finite piece and exp-sinh on a half line, for
+any other; adaptive Gauss-Kronrod for confirmation.
+
+An integrand analytic on the whole line, whose narrow parts all have a known width (see
+``compile.analytic``), is integrated by the trapezoid rule in t with y = c + L sinh(t):
+for analytic integrands that decay, the trapezoid rule converges geometrically (its error
+roughly squares when the step halves), so the difference between two levels bounds the
+error of the finer one; the step is sized so that every feature is resolved at the first
+level. Far fewer nodes than splitting at every feature: the map's nodes are spaced
+evenly near the features and geometrically in the tails.
 
 An integral is split at the points where its integrand has a feature (a nascent delta's
 centre, a kink, a Gaussian's mean: see ``compile.features``), and each piece is integrated by
@@ -30,9 +40,9 @@ HALF_LINE_T = (-4.5, 3.2)  # exp-sinh: from e^-70 to e^19 (2e8) scale units from
 EXTREME = 0.85  # of the t range: nodes beyond sit on an end or in a far tail
 
 
-def _t_nodes(level: int, t_low: float, t_high: float) -> np.ndarray:
+def _t_nodes(level: int, t_low: float, t_high: float, first_step: float = FIRST_STEP) -> np.ndarray:
     """The nodes new at ``level``: multiples of h at level 0, odd multiples of h after."""
-    h = FIRST_STEP / 2**level
+    h = first_step / 2**level
     if level == 0:
         j = np.arange(math.ceil(t_low / h), math.floor(t_high / h) + 1)
     else:
@@ -64,6 +74,13 @@ def exp_sinh(level: int) -> tuple[np.ndarray, np.ndarray]:
     weight = 0.5 * math.pi * np.cosh(t) * distance
     h = FIRST_STEP / 2**level
     return distance, weight * h
+
+
+def sinh_trapezoid(level: int, t_max: float, first_step: float) -> tuple[np.ndarray, float]:
+    """The trapezoid rule in t on [-t_max, t_max] for y = c + L sinh(t): the nodes new at
+    ``level`` (the step halves at each level, and every level reuses the nodes before)
+    and the step h, the weight of every node of that level (times L cosh t)."""
+    return _t_nodes(level, -t_max, t_max, first_step), first_step / 2**level
 
 
 def exact_rule(level: int, kind: str, mp) -> list[tuple]:
