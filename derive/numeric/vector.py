@@ -600,7 +600,8 @@ class VectorCompiler(Compiler):
             if k == len(bounds):
                 return np.asarray(point(env), dtype=float)
             index, low_f, high_f = bounds[k]
-            lo, hi = np.rint(np.asarray(low_f(env), dtype=float)), np.rint(np.asarray(high_f(env), dtype=float))
+            lo = np.rint(np.asarray(low_f(env), dtype=float))
+            hi = np.rint(np.asarray(high_f(env), dtype=float))
             start, count, _ = _karr(lo, hi)
             size = int(np.max(count)) if np.size(count) else 0
             ax = axis + 1 + k
