@@ -21,11 +21,13 @@ import numpy as np
 import sympy as sp
 
 from derive.kernel import Claim, Numeric, NumericVerdict, Relation
-from derive.notation import OptimisationSet
+from derive.notation import KL, OptimisationSet
 from derive.numeric import exact, vector
-from derive.numeric.concrete import NotEvaluable, Params
+from derive.numeric import instances as instances_module
+from derive.numeric.concrete import MODEL_SHAPES, NotEvaluable, Params
 from derive.numeric.domain import Domain, read_signs
 from derive.numeric.instances import (
+    MAX_TERMS,
     Instances,
     Roles,
     draw_parameters,
@@ -432,13 +434,41 @@ def _roles_of(plan: Plan) -> Roles:
     return roles
 
 
+def _light(expr: sp.Basic) -> bool:
+    """No integral, no delta, and only sums whose bounds are sampled integers or small
+    numbers: its arrays are (instances x a few sum terms), whatever the chunk."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Integral, KL, sp.DiracDelta)):
+            return False
+        if isinstance(node, (sp.Sum, sp.Product)):
+            for _, low, high in node.limits:
+                if not all(b.is_Integer and abs(b) <= MAX_TERMS or isinstance(b, sp.Symbol)
+                           for b in (low, high)):
+                    return False
+    return True
+
+
+def chunk_size(plan: Plan, roles: Roles, instances: int) -> int:
+    """Instances evaluated at once. A step with integrals or long sums: CHUNK (its arrays
+    are instances x quadrature nodes x sum terms). Any other: as few chunks as let each
+    family of conditional densities and each model shape take its turn, since Python's
+    work per chunk is then most of the cost."""
+    exprs = [plan.left, plan.right, *(e for _, e in plan.deferred)]
+    if not all(_light(e) for e in exprs):
+        return CHUNK
+    turns = (len(instances_module.FAMILIES) if roles.conditional else 1) * (
+        len(MODEL_SHAPES) if roles.models else 1)
+    return max(CHUNK, -(-instances // turns))
+
+
 def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
     roles = _roles_of(plan)
     check = Check(plan, roles)
     domain = Domain(forced=dict(roles.sign_of))
+    size = chunk_size(plan, roles, instances)
     worst, done, chunk, discarded, confirmations, drawn = 0.0, 0, 0, 0, 0, 0
     while done < instances and drawn < DRAW_FACTOR * instances:
-        n = min(CHUNK, instances - done)
+        n = min(size, instances - done)
         inst = sample(roles, rng, n, chunk)
         chunk += 1
         drawn += n

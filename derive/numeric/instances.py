@@ -114,6 +114,8 @@ class Roles:
 
     scalars: set[sp.Symbol] = field(default_factory=set)
     data: dict[sp.Symbol, int] = field(default_factory=dict)  # label -> how many indices
+    # label -> the largest index any occurrence can reach (``data_reach``), None if unknown
+    data_length: dict[sp.Symbol, int | None] = field(default_factory=dict)
     densities: dict[object, int] = field(default_factory=dict)  # density -> its dimension
     conditional: set[object] = field(default_factory=set)  # conditional densities
     regression: dict[object, int] = field(default_factory=dict)  # given k numbers as conditions
@@ -168,6 +170,7 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                 roles.scalars.add(node)
     for expr in exprs:
         _numeric_uses(expr, as_number)
+        data_reach(expr, {}, roles.data_length)
     for theta, density in sole_condition.items():
         if theta in as_number:  # Pr(x_2|x_1) where x_1 is a number elsewhere: a regression
             roles.regression[density] = max(roles.regression.get(density, 1), 1)
@@ -175,6 +178,48 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
             roles.parameter_of[theta] = density
     roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
     return roles
+
+
+def _largest(e: sp.Expr, ranges: dict) -> int | None:
+    """The largest value an index expression can take, or None if it cannot be told:
+    an integer, a sampled integer symbol (at most MAX_I), a sum's index (its upper bound),
+    either plus an integer."""
+    if e.is_Integer:
+        return int(e)
+    if isinstance(e, sp.Symbol):
+        if e in ranges:
+            return ranges[e]
+        return MAX_I if e.is_integer else None
+    if isinstance(e, sp.Add):
+        constant, rest = e.as_coeff_Add()
+        top = _largest(rest, ranges)
+        return None if top is None or not constant.is_Integer else top + int(constant)
+    return None
+
+
+def data_reach(expr: sp.Basic, ranges: dict, out: dict) -> None:
+    """For every data array, the largest index its occurrences in ``expr`` can reach, so
+    only that many values are drawn (None: MAX_TERMS, as many as any sum may take);
+    ``ranges``: the largest value of each index of the sums around ``expr``."""
+    if isinstance(expr, sp.Indexed):
+        reach = [_largest(i, ranges) for i in expr.indices]
+        known = None if any(r is None for r in reach) else max(reach)
+        label = expr.base.label
+        if label in out:
+            known = None if out[label] is None or known is None else max(out[label], known)
+        out[label] = known
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        inner = dict(ranges)
+        for index, _, high in reversed(expr.limits):  # the last limit is the outermost
+            inner[index] = _largest(high, inner)
+        data_reach(expr.function, inner, out)
+        for _, low, high in expr.limits:
+            data_reach(low, ranges, out)
+            data_reach(high, ranges, out)
+        return
+    for a in expr.args:
+        if isinstance(a, sp.Basic):
+            data_reach(a, ranges, out)
 
 
 def _numeric_uses(expr: sp.Basic, out: set) -> None:
@@ -237,7 +282,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     for s in sorted(roles.scalars, key=str):
         inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
     for label, rank in sorted(roles.data.items(), key=lambda kv: str(kv[0])):
-        shape = (n, MAX_TERMS) if rank == 1 else (n, MAX_TERMS_2D, MAX_TERMS_2D)
+        reach = roles.data_length.get(label)
+        if rank == 1:
+            shape = (n, MAX_TERMS if reach is None else min(max(reach, 1), MAX_TERMS))
+        else:
+            side = MAX_TERMS_2D if reach is None else min(max(reach, 1), MAX_TERMS_2D)
+            shape = (n, side, side)
         if isinstance(label, BinaryLabel):
             inst.data[label] = rng.integers(0, 2, shape).astype(float)
         elif isinstance(label, ClassLabel):
