@@ -58,8 +58,8 @@ def identity(rng) -> tuple[str, sp.Expr, sp.Expr]:
         n = int(rng.integers(0, 4))
         pdf = sp.exp(-y / s) / s
         return "exponential", sp.Integral(y**n * pdf, (y, 0, sp.oo)), sp.factorial(n) * s**n
-    if family == 3:  # a Beta density's mass and mean
-        a, b = (sp.Float(10.0 ** rng.uniform(-0.3, 2), 17) for _ in range(2))
+    if family == 3:  # a Beta density's mass and mean; 1/B(a, b) beyond float range for large a, b
+        a, b = (sp.Float(10.0 ** rng.uniform(-0.3, 3), 17) for _ in range(2))
         pdf = y ** (a - 1) * (1 - y) ** (b - 1) / sp.beta(a, b)
         which = int(rng.integers(0, 2))
         return "beta", sp.Integral(y**which * pdf, (y, 0, 1)), [1, a / (a + b)][which]

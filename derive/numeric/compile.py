@@ -396,5 +396,5 @@ class Compiler:
 
     def constant(self, number: sp.Expr) -> Node:
         v = self.ops.number(number)
-        pair = self.ops.log_pair_of_number(v)
+        pair = self.ops.log_pair_of_number(v, number)
         return Node(lambda env: v, lambda env: pair)

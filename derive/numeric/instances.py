@@ -63,14 +63,34 @@ class Instances:
             dict(self.model_shape),
             {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()})
 
+    def stacked(self, other: Instances) -> Instances:
+        """These instances followed by ``other``'s (the same step drawn with other values of
+        some of its parameters: the second setting of an order check), as one chunk, so
+        each side is evaluated once for both."""
+        def both(a, b):
+            return np.concatenate([a, b])
+        return Instances(
+            self.n + other.n,
+            {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
+            {s: both(v, other.data[s]) for s, v in self.data.items()},
+            {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
+             for d, m in self.mixtures.items()},
+            dict(self.family),
+            {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
+             for d, r in self.regressions.items()},
+            dict(self.model_shape),
+            {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
+                                                          strict=True)), p.family)
+             for s, p in self.params.items()})
+
     def describe(self, row: int) -> dict:
         """Instance ``row`` in plain numbers, for a counterexample."""
         out: dict = {}
-        for s, v in sorted(self.scalars.items(), key=lambda kv: str(kv[0])):
+        for s, v in sorted(self.scalars.items(), key=lambda kv: by_name(kv[0])):
             out[str(s)] = plain_number(v[row])
         bounds = [abs(v[row]) for s, v in self.scalars.items() if s.is_integer]
         length = int(min(max(bounds), MAX_TERMS)) if bounds else MAX_I
-        for s, v in sorted(self.data.items(), key=lambda kv: str(kv[0])):
+        for s, v in sorted(self.data.items(), key=lambda kv: by_name(kv[0])):
             if v.ndim == 3:
                 side = min(length, MAX_TERMS_2D)
                 out[str(s)] = [[plain_number(x) for x in r[:side]] for r in v[row][:side]]
@@ -97,6 +117,12 @@ class Instances:
 
 def _vector(v: np.ndarray) -> str:
     return str(plain_number(v[0])) if len(v) == 1 else f"({', '.join(str(plain_number(x)) for x in v)})"
+
+
+def by_name(x) -> str:
+    """The order things are drawn in: by name (a Symbol's name is what it prints as, and
+    reading it is much cheaper than printing it)."""
+    return x.name if isinstance(x, sp.Symbol) else str(x)
 
 
 def plain_number(x) -> float | int | str:
@@ -279,9 +305,9 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     """A chunk of ``n`` instances. The family of each conditional density and the shape of
     each model change from chunk to chunk, so every check sees all of them."""
     inst = Instances(n)
-    for s in sorted(roles.scalars, key=str):
+    for s in sorted(roles.scalars, key=by_name):
         inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
-    for label, rank in sorted(roles.data.items(), key=lambda kv: str(kv[0])):
+    for label, rank in sorted(roles.data.items(), key=lambda kv: by_name(kv[0])):
         reach = roles.data_length.get(label)
         if rank == 1:
             shape = (n, MAX_TERMS if reach is None else min(max(reach, 1), MAX_TERMS))
@@ -294,7 +320,7 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
             inst.data[label] = rng.integers(1, MAX_I + 1, shape).astype(float)
         else:
             inst.data[label] = np.round(rng.uniform(-3.0, 3.0, shape), 3)
-    for d, dimension in sorted(roles.densities.items(), key=lambda kv: str(kv[0])):
+    for d, dimension in sorted(roles.densities.items(), key=lambda kv: by_name(kv[0])):
         k = MIXTURE_COMPONENTS
         weights = rng.uniform(0.2, 1.0, (n, k))
         weights[rng.uniform(size=(n, k)) < 0.3] = 0.0
@@ -302,12 +328,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
         weights /= weights.sum(axis=1, keepdims=True)
         inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, k, dimension)),
                             rng.uniform(0.5, 2.0, (n, k, dimension)))
-    for k, d in enumerate(sorted(roles.conditional, key=str)):
+    for k, d in enumerate(sorted(roles.conditional, key=by_name)):
         inst.family[d] = FAMILIES[(chunk_number + k) % len(FAMILIES)]
-    for d, conditions in sorted(roles.regression.items(), key=lambda kv: str(kv[0])):
+    for d, conditions in sorted(roles.regression.items(), key=lambda kv: by_name(kv[0])):
         inst.regressions[d] = (rng.uniform(-1.5, 1.5, (n, conditions + 1)),
                                rng.uniform(-1.5, 1.5, (n, conditions + 1)))
-    for k, f in enumerate(sorted(roles.models, key=str)):
+    for k, f in enumerate(sorted(roles.models, key=by_name)):
         inst.model_shape[f] = MODEL_SHAPES[(chunk_number // len(FAMILIES) + k) % len(MODEL_SHAPES)]
     draw_parameters(roles, inst, rng)
     return inst
@@ -323,11 +349,11 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
     def drawn(symbol) -> bool:
         return wanted is None or symbol in wanted
 
-    for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
+    for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(theta):
             fam = inst.family[d]
             inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
-    for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
+    for phi, f in sorted(roles.weights_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(phi):
             consumer = roles.models.get(f)
             outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
@@ -335,5 +361,5 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
                 outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
             inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
     if wanted is not None:
-        for s in sorted(wanted & roles.scalars, key=str):
+        for s in sorted(wanted & roles.scalars, key=by_name):
             inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0])

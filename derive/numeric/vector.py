@@ -142,8 +142,14 @@ class FloatOps:
         return float(e)
 
     @staticmethod
-    def log_pair_of_number(v: float):
-        return (math.log(abs(v)) if v else -math.inf), float(np.sign(v))
+    def log_pair_of_number(v: float, number: sp.Expr):
+        """(log|v|, sign v) of a constant; from SymPy where the float over- or underflows
+        (1/B(a, b) for large a and b), so products with it can be taken in log space."""
+        if v and math.isfinite(v):
+            return math.log(abs(v)), float(np.sign(v))
+        if number == 0:
+            return -math.inf, 0.0
+        return float(sp.log(sp.Abs(number)).evalf(30)), float(sp.sign(number))
 
     @staticmethod
     def log_of_value(value):
@@ -174,6 +180,8 @@ class FloatOps:
     @staticmethod
     def log_from_pair(lv, sv):
         """log of the value s e^l: undefined (NaN) for a negative value."""
+        if isinstance(sv, float) and sv == 1.0:  # a density's: positive everywhere
+            return lv
         return np.where(sv > 0, lv, np.where(sv == 0, -np.inf, np.nan))
 
     @staticmethod
@@ -229,9 +237,18 @@ class FloatOps:
                 with np.errstate(all="ignore"):
                     return np.power(b_value(env), e)
 
+        if exponent.is_integer:
+            # sign**k for a sign in {-1, 0, 1} (NaN stays NaN)
+            def sign_of_power(sb):
+                return sb if k % 2 else sb * sb
+        else:
+            def sign_of_power(sb):
+                return np.where(sb > 0, 1.0, np.where(sb == 0, 0.0, np.nan))
+
         def log(env):
             lb, sb = b_log(env)
-            return self.power_log(lb, sb, e)
+            with np.errstate(all="ignore"):
+                return e * lb, sign_of_power(sb)
         return Node(value, log, True)
 
 
@@ -250,6 +267,23 @@ def _unary(f, log_of=None):
         logf = _quiet(log_of)
         return Node(value, lambda env: (logf(av(env)), 1.0), True)
     return make
+
+
+def _columns(table: np.ndarray, cols, ndim: int) -> np.ndarray:
+    """``table[:, cols]`` for column numbers that are the same for every instance and vary
+    along one axis at most (a sum's index from a common first term): one take instead of
+    a gather per instance; NaN outside the table."""
+    cols = np.asarray(cols)
+    shape = [table.shape[0]] + [1] * (ndim - 1)
+    varying = [a for a in range(1, cols.ndim) if cols.shape[a] > 1]
+    flat = cols.reshape(-1)
+    picked = table[:, np.clip(flat, 0, table.shape[1] - 1).astype(int)]
+    valid = (flat >= 0) & (flat < table.shape[1])
+    if not np.all(valid):
+        picked = np.where(valid, picked, np.nan)
+    if varying:
+        shape[varying[0]] = len(flat)
+    return picked.reshape(shape)
 
 
 def _abs(args):
@@ -358,6 +392,9 @@ class VectorCompiler(Compiler):
             if table is None:
                 raise NotEvaluable(f"no data for {e}")
             cols = [np.rint(np.asarray(ix(env), dtype=float)) - 1 for ix in indices]
+            if len(cols) == 1 and (np.ndim(cols[0]) == 0 or (
+                    np.shape(cols[0])[0] == 1 and sum(d > 1 for d in np.shape(cols[0])) <= 1)):
+                return _columns(table, cols[0], env.ndim)
             rows = np.arange(env.n).reshape((-1,) + (1,) * (env.ndim - 1))
             arrays = np.broadcast_arrays(rows, *cols)
             valid = np.ones(arrays[0].shape, dtype=bool)
@@ -407,7 +444,11 @@ class VectorCompiler(Compiler):
             lo = None if low_v is None else np.rint(np.asarray(low_v(env), dtype=float))
             hi = None if high_v is None else np.rint(np.asarray(high_v(env), dtype=float))
             if lo is not None and hi is not None:
-                start, count, sign = _karr(lo, hi)
+                if np.size(lo) == 1 and np.all(hi >= lo - 1):
+                    # forward on every instance, from a common first term (1 to I)
+                    start, count, sign = lo, hi - lo + 1, 1.0
+                else:
+                    start, count, sign = _karr(lo, hi)
                 size = int(np.max(count)) if np.size(count) else 0
                 if size > MAX_SUM_TERMS:
                     raise NotEvaluable(f"a sum or product over {index} of more than "
@@ -940,7 +981,9 @@ def _de_integrate(env: Env, var, axis: int, body, pieces, rows, total, absolute)
             f = np.broadcast_to(f, np.broadcast_shapes(f.shape, w.shape))
             shape = [1] * f.ndim
             shape[axis] = size
-            lost = ~np.isfinite(f) & extreme.reshape(shape)
+            # a zero-length piece (a cut on an end), or a node on an end or in a far tail
+            # where the integrand is not finite: no contribution
+            lost = (~np.isfinite(f) & extreme.reshape(shape)) | (w == 0)
             f = np.where(lost, 0.0, f)
             part = np.sum(f * w, axis=axis, keepdims=True)
             part_abs = np.sum(np.abs(f) * w, axis=axis, keepdims=True)
