@@ -37,6 +37,12 @@ MIN_LEVEL = 2  # converged no earlier than level 2: levels 0 and 1 can both miss
 MAX_LEVEL = 6  # h = 1/128 at the last level
 FINITE_T = 3.5  # tanh-sinh: nodes within 5e-23 of the piece's length from its ends
 HALF_LINE_T = (-4.5, 3.2)  # exp-sinh: from e^-70 to e^19 (2e8) scale units from the end
+# Where every end of every piece is a point where the integrand is analytic (a feature of
+# known width, not a kink or a singularity), the nodes need not come so close to the ends:
+# the integrand there is finite, and what lies closer than 1e-13 of the piece's length
+# (e^-26 scale units on a half line) is below every tolerance.
+ANALYTIC_FINITE_T = 3.0
+ANALYTIC_HALF_LINE_LOW = -3.5
 EXTREME = 0.85  # of the t range: nodes beyond sit on an end or in a far tail
 
 
@@ -52,28 +58,35 @@ def _t_nodes(level: int, t_low: float, t_high: float, first_step: float = FIRST_
 
 
 @cache
-def tanh_sinh(level: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For the new nodes of ``level`` on a piece [a, b]: the side (-1: measured from a,
-    +1: from b, 0: the middle), the distance from that end in units of (b - a)/2, and the
-    weight in the same units (times h)."""
-    t = _t_nodes(level, -FINITE_T, FINITE_T)
+def tanh_sinh(level: int, t_max: float = FINITE_T) -> tuple[np.ndarray, ...]:
+    """For the new nodes of ``level`` on a piece [a, b], by the end they are measured from:
+    (distances from a, their weights, distances from b, their weights, the weight of the
+    middle node or 0 when this level has none, which nodes are extreme), distances and
+    weights in units of (b - a)/2 (weights times h), the nodes from a first, then the middle
+    one, then those from b."""
+    t = _t_nodes(level, -t_max, t_max)
     u = 0.5 * math.pi * np.sinh(np.abs(t))
     with np.errstate(over="ignore"):
         distance = 2.0 / (np.exp(2.0 * u) + 1.0)
-        weight = 0.5 * math.pi * np.cosh(t) / np.cosh(u) ** 2
-    h = FIRST_STEP / 2**level
-    return np.sign(t), distance, weight * h
+        weight = 0.5 * math.pi * np.cosh(t) / np.cosh(u) ** 2 * (FIRST_STEP / 2**level)
+    extreme = np.abs(t) > EXTREME * t_max
+    low, high = t < 0, t > 0
+    middle = float(weight[t == 0][0]) if np.any(t == 0) else 0.0
+    order = np.concatenate([np.flatnonzero(low), np.flatnonzero(t == 0), np.flatnonzero(high)])
+    return distance[low], weight[low], distance[high], weight[high], middle, extreme[order]
 
 
 @cache
-def exp_sinh(level: int) -> tuple[np.ndarray, np.ndarray]:
+def exp_sinh(level: int, t_low: float = HALF_LINE_T[0]) -> tuple[np.ndarray, ...]:
     """For the new nodes of ``level`` on a half line from an end p: the distance from p (in
-    units of the scale) and the weight (times h)."""
-    t = _t_nodes(level, *HALF_LINE_T)
+    units of the scale), the weight (times h), and which nodes are extreme."""
+    bounds = (t_low, HALF_LINE_T[1])
+    t = _t_nodes(level, *bounds)
     distance = np.exp(0.5 * math.pi * np.sinh(t))
     weight = 0.5 * math.pi * np.cosh(t) * distance
     h = FIRST_STEP / 2**level
-    return distance, weight * h
+    extreme = (t > EXTREME * bounds[1]) | (t < EXTREME * bounds[0])
+    return distance, weight * h, extreme
 
 
 def sinh_trapezoid(level: int, t_max: float, first_step: float) -> tuple[np.ndarray, float]:
@@ -103,14 +116,6 @@ def exact_rule(level: int, kind: str, mp) -> list[tuple]:
                 nodes.append((0, d, mp.pi / 2 * mp.cosh(t) * d * h, extreme))
         _EXACT_RULES[key] = nodes
     return _EXACT_RULES[key]
-
-
-def extreme_nodes(level: int, kind: str) -> np.ndarray:
-    """Which new nodes of ``level`` sit on a piece's end or in its far tail: a non-finite
-    integrand there (evaluated where it underflows, or at the end itself) counts as 0."""
-    bounds = (-FINITE_T, FINITE_T) if kind == "finite" else HALF_LINE_T
-    t = _t_nodes(level, *bounds)
-    return (t > EXTREME * bounds[1]) | (t < EXTREME * bounds[0])
 
 
 _EXACT_RULES: dict = {}
