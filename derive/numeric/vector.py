@@ -40,7 +40,7 @@ MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral nodes x sum
 # The sinh trapezoid rule for smooth whole-line integrals (``_sinh_integrate``):
 SINH_RESOLUTION = 1.2  # nodes at most this many widths apart near every feature at the first
 #                        level; the step halves until two levels agree (usually 3 times)
-SINH_MAX_NODES = 96  # nodes at the first level; instances needing more are split instead
+SINH_MAX_NODES = 160  # nodes at the first level; instances needing more are split instead
 SINH_MAX_LEVEL = 4  # the step halved at most 4 times; instances not converged are split instead
 REACH = 40.0  # widths past the widest feature the nodes reach (a Gaussian there: e^-800)
 TAIL = 0.1  # the outermost nodes must be under this many tolerances of the integral of |f|
