@@ -610,6 +610,8 @@ class VectorCompiler(Compiler):
                     return None
                 all_points.append(np.broadcast_to(params.values[fam.location], shape)[..., None])
                 all_widths.append(np.broadcast_to(fam.width(params.values), shape)[..., None])
+            if not all_widths:  # nothing of known width (an integrand free of the variable)
+                return None
             return np.concatenate(all_points, axis=-1), np.concatenate(all_widths, axis=-1)
         return points_and_widths
 
