@@ -10,9 +10,9 @@ error of the finer one; the step is sized so that every feature is resolved at t
 level. Far fewer nodes than splitting at every feature: the map's nodes are spaced
 evenly near the features and geometrically in the tails.
 
-An integral is split at the points where its integrand has a feature (a nascent delta's
-centre, a kink, a Gaussian's mean: see ``compile.features``), and each piece is integrated by
-a double-exponential rule. These rules cluster their nodes at both ends of a piece at every
+Any other integral is split at the points where its integrand has a feature (a nascent
+delta's centre, a kink, a Gaussian's mean: see ``compile.features``), and each piece is
+integrated by a double-exponential rule. These rules cluster their nodes at both ends of a piece at every
 scale at once, so a feature of width 1e-3 or 1e3 sitting on a split point is resolved
 without being told its width, and an endpoint singularity (a Beta density's) is integrable.
 

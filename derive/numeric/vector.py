@@ -1,10 +1,14 @@
 """The float backend: compiled expressions evaluated with NumPy on a chunk of instances.
 
-Axis 0 runs over instances; a binder nested under k others owns axis k + 1. Integrals are
-split at their integrand's features and taken by double-exponential quadrature, level by
-level until the estimated error is below ``QUADRATURE_TOLERANCE`` of the integral of |f|
-(an integral that does not converge is NaN: that instance cannot be evaluated). Dirac deltas
-are nascent deltas (Gaussians) of the environment's width ``eps``."""
+Axis 0 runs over instances; a binder nested under k others owns axis k + 1. A whole-line
+integral whose integrand is analytic with features of known widths (``compile.analytic``)
+is taken by the sinh trapezoid rule sized to those widths (``_sinh_integrate``); every other
+integral, and every instance the sinh rule does not settle, is split at its integrand's
+features and taken by double-exponential quadrature (``_de_integrate``). Both go level by
+level, each level only on the instances not yet converged, until the estimated error is
+below ``QUADRATURE_TOLERANCE`` of the integral of |f| (an integral that does not converge
+is NaN: that instance cannot be evaluated). Dirac deltas are nascent deltas (Gaussians) of
+the environment's width ``eps``."""
 
 from __future__ import annotations
 
