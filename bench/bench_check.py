@@ -265,6 +265,24 @@ print(json.dumps({"numeric": numeric, "wall": time.perf_counter() - start}))
 """
 
 
+STEP_5_30C = """
+import json, statistics
+from derive.loader import load_file
+from derive import check_derivation
+d = {d.name: d for d in load_file("proofs/udl_5_27_to_5_31.py")}["kl_to_nll"]
+times = [check_derivation(d, only=["5.30c"])[0].verdict.numeric.seconds for _ in range(REPEATS)]
+print(json.dumps({"5.30c": statistics.median(times)}))
+"""
+
+
+def step_5_30c_of(tree: Path, repeats: int) -> float:
+    """The median numeric seconds of 5.30c in ``tree``, in a fresh process from its root."""
+    out = subprocess.run([sys.executable, "-c", STEP_5_30C.replace("REPEATS", str(repeats))],
+                         check=True, capture_output=True, text=True, cwd=tree,
+                         env={**os.environ, "PYTHONPATH": str(tree)})
+    return json.loads(out.stdout.strip().splitlines()[-1])["5.30c"]
+
+
 def numeric_time_of(tree: Path) -> dict:
     """Every step of ``tree``'s proofs/ checked afresh in a fresh process run from that
     tree's root (so it imports its own derive): summed numeric seconds, and wall time."""
@@ -299,6 +317,16 @@ def against_tree(old: Path, repeats: int) -> None:
     new, before = (statistics.median(numeric[k]) for k in trees)
     print(f"  numeric time, this tree / {old}: {new / before:.2f}x; wall: "
           f"{statistics.median(walls['this tree']) / statistics.median(walls[str(old)]):.2f}x")
+    hand = []
+    for _ in range(20):
+        start = time.perf_counter()
+        hand_written_5_30c()
+        hand.append(time.perf_counter() - start)
+    h = statistics.median(hand)
+    for name, tree in trees.items():
+        t = step_5_30c_of(tree, 20)
+        print(f"  5.30c numeric in {name:<20} {t * 1e3:6.2f} ms, hand-written NumPy "
+              f"{h * 1e3:.2f} ms: {t / h:.1f}x")
 
 
 def main() -> None:
