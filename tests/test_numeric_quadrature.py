@@ -49,6 +49,29 @@ def test_smooth_integrands_with_known_widths_are_told_from_kinks_poles_and_logs_
     assert not analytic(q(y) / (1 + y**2), y)  # a divisor that is no density
     assert not analytic(sp.sin(1000 * y) * q(y), y)  # an oscillation of unknown frequency
     assert not analytic(q(2 * y), y)  # a density of unknown scale in y
+    assert analytic(q(y) * Pr(y, theta), y) and analytic(q(y) ** 2, y)
+    assert not analytic(q(y) ** 100, y)  # ten times narrower than q's components
+    assert not analytic(q(y) * p(y) * Pr(y, theta), y)
+
+
+def test_a_high_power_of_a_density_is_split_at_its_means_and_integrated():
+    # q^40 peaks at q's means with widths s/sqrt(40): resolved by the split rule
+    expr = integral(q(y) ** 40)
+    roles = num.read_roles([expr])
+    inst = num.sample(roles, np.random.default_rng(5), 3, 0)
+    values = num.evaluate(expr, inst, roles, None)
+    for row in range(3):
+        w, m, s = (a[row, :, 0] if a.ndim == 3 else a[row] for a in inst.mixtures[q])
+        assert abs(values[row] - _power_integral(_mixture_pdf(w, m, s), m, s)) <= 1e-9 * values[row]
+
+
+def _power_integral(pdf, means, scales) -> float:
+    """The integral of pdf^40 by mpmath in 50 digits, split around every mean."""
+    line = sorted({float(c + d * w) for c, w in zip(means, scales, strict=True)
+                   for d in (-1, -0.3, 0, 0.3, 1)})
+    with mpmath.workdps(50):
+        return float(mpmath.quad(lambda t: pdf(t) ** 40, [-mpmath.inf, *line, mpmath.inf],
+                                 maxdegree=10))
 
 
 def test_a_gaussian_exponent_and_a_scaled_delta_give_their_widths():

@@ -164,6 +164,8 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     enclosing sums, which a conditional density's parameters must not depend on."""
     if not isinstance(e, sp.Basic) or not e.has(var) or e == var:
         return True
+    if isinstance(e, (sp.Mul, sp.Pow)) and _narrow_factors(e, var) > MAX_NARROW_FACTORS:
+        return False  # a product of narrow parts is narrower than any of them
     if isinstance(e, (sp.Add, sp.Mul)):
         return all(analytic(a, var, bound) for a in e.args)
     if isinstance(e, sp.Pow):
@@ -190,6 +192,20 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     if isinstance(e, AppliedDensity):
         return e.args == (var,)
     return False
+
+
+NARROW = (AppliedDensity, sp.exp, sp.DiracDelta)  # the heads whose widths ``features`` tells
+MAX_NARROW_FACTORS = 2  # their product has a width 1/sqrt(sum 1/w_i^2): at least w/sqrt(2)
+
+
+def _narrow_factors(e: sp.Basic, var: sp.Symbol) -> int:
+    """How many narrow factors (densities, exponentials, deltas of var, a power counting as
+    many as its exponent) a product or power multiplies together."""
+    if isinstance(e, sp.Mul):
+        return sum(_narrow_factors(a, var) for a in e.args)
+    if isinstance(e, sp.Pow) and e.base.has(var) and e.exp.is_Integer and e.exp > 0:
+        return int(e.exp) * _narrow_factors(e.base, var)
+    return int(isinstance(e, NARROW) and e.has(var))
 
 
 def _positive_analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset) -> bool:
