@@ -218,3 +218,22 @@ def test_both_settings_of_an_order_check_in_one_chunk_are_the_two_settings():
     assert np.allclose(values[:7], num.evaluate(nll, a, roles, None))
     assert np.allclose(values[7:], num.evaluate(nll, b, roles, None))
     assert not np.allclose(values[:7], values[7:])
+
+
+def test_what_both_sides_share_is_computed_once_with_the_same_values_and_scale(monkeypatch):
+    cross = integral(q(y) * sp.log(p(y)))
+    left, right = integral(q(y) * sp.log(q(y))) - cross, -cross  # 5.29b's two objectives
+    roles = num.read_roles([left, right])
+    inst = num.sample(roles, np.random.default_rng(6), 20, 0)
+    sides = num.Sides(left, right, roles, {})
+    alone = [vector.log_values_of(node, ndim, inst, None)
+             for node, ndim in ((sides.left, sides.ndim_left), (sides.right, sides.ndim_right))]
+    integrals = []
+    sinh = vector._sinh_integrate
+    monkeypatch.setattr(vector, "_sinh_integrate",
+                        lambda env, *args: integrals.append(1) or sinh(env, *args))
+    shared_left, shared_right, scale, _ = sides.pairs(inst)
+    assert len(integrals) == 2  # the cross-entropy once, not once per side
+    for shared, (pair, _) in zip((shared_left, shared_right), alone, strict=True):
+        assert np.array_equal(shared[0], pair[0]) and np.array_equal(shared[1], pair[1])
+    assert np.allclose(scale, alone[0][1] + alone[1][1], rtol=1e-15)

@@ -201,15 +201,18 @@ class Sides:
         """Both sides as (log|v|, sign) on every instance, the scale their difference is
         relative to, and where the nascent-delta gap between them does not shrink as eps
         does (a disagreement); with deltas, the values extrapolated to eps = 0."""
+        ndim = max(self.ndim_left, self.ndim_right)
         if not self.has_delta:
-            left, left_scale = vector.log_values_of(self.left, self.ndim_left, inst, None)
-            right, right_scale = vector.log_values_of(self.right, self.ndim_right, inst, None)
+            env = vector.Env(inst, ndim)
+            left, left_scale = vector.log_values_in(env, self.left)
+            right, right_scale = vector.log_values_in(env, self.right)
             return left, right, left_scale + right_scale, False
         tol = vector.DELTA_QUADRATURE_TOLERANCE
         series, scale = [], 0.0
         for eps in EPSILONS:
-            left, left_scale = vector.log_values_of(self.left, self.ndim_left, inst, eps, tol)
-            right, right_scale = vector.log_values_of(self.right, self.ndim_right, inst, eps, tol)
+            env = vector.Env(inst, ndim, eps, tol)
+            left, left_scale = vector.log_values_in(env, self.left)
+            right, right_scale = vector.log_values_in(env, self.right)
             series.append((_value(left), _value(right)))
             scale = np.maximum(scale, left_scale + right_scale)
         first = relative_error(*series[0])

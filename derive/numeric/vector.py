@@ -17,7 +17,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from derive.notation import sig
+from derive.notation import KL, sig
 from derive.numeric import quadrature as quad
 from derive.numeric.compile import (
     Compiler,
@@ -51,6 +51,31 @@ TAIL = 0.1  # the outermost nodes must be under this many tolerances of the inte
 MAX_SUM_TERMS = 20000  # the most terms of a finite sum or product
 INFINITE_TERMS = 4000  # terms of an infinite series taken before its tail is judged
 SERIES_TOLERANCE = 1e-13  # the last tenth of the terms, relative to the sum of |terms|
+
+
+SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL)
+
+
+def _shared(expr: sp.Basic, node: Node) -> Node:
+    """``node`` computed once per environment: outside every binder, a sum or an integral
+    that both sides of a step contain (5.30c's sum of log-likelihoods, 5.29b's cross-
+    entropy) is the same numbers on both, so the second side reads the first side's. What
+    the integrals in it add to the environment's scale is kept and added again."""
+    def kept(kind, compute):
+        def evaluate(env):
+            hit = env.memo.get((kind, expr))
+            if hit is None:
+                before = env.scale
+                hit = (compute(env), env.scale - before)
+                env.memo[(kind, expr)] = hit
+            else:
+                env.scale = env.scale + hit[1]
+            return hit[0]
+        return evaluate
+    value = kept("value", node.value)
+    # a logarithm taken from the value (not in log space) is taken from the value kept
+    log = kept("log", node.log if node.native else FloatOps.log_of_value(value))
+    return Node(value, log, node.native)
 
 
 def _mixture_column(density, column: int):
@@ -358,6 +383,12 @@ class VectorCompiler(Compiler):
 
     def functions(self) -> dict:
         return FUNCTIONS
+
+    def compile(self, expr: sp.Basic, level: int = 0) -> Node:
+        node = super().compile(expr, level)
+        if level == 0 and isinstance(expr, sp.Basic) and expr.has(*SHARED_HEADS):
+            return _shared(expr, node)
+        return node
 
     def symbol(self, s: sp.Symbol) -> Node:
         def value(env):
@@ -1068,10 +1099,16 @@ def log_values_of(node: Node, ndim: int, inst: Instances, eps: float | None,
     """((log|value|, sign), scale) on every instance of the chunk: the scale is the sum of
     the integrals of |f| of its integrals outside every binder (a difference of integrals is
     compared relative to it, not to its own small value)."""
-    env = Env(inst, ndim, eps, tolerance)
+    return log_values_in(Env(inst, ndim, eps, tolerance), node)
+
+
+def log_values_in(env: Env, node: Node):
+    """``log_values_of`` in a given environment: two sides evaluated in one environment
+    compute what they share once (``_shared``)."""
+    env.scale = 0.0
     with np.errstate(all="ignore"):
         lv, sv = node.log(env)
-    shape = (inst.n,) + (1,) * (ndim - 1)
-    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(inst.n)
-    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(inst.n),
-             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(inst.n)), scale)
+    shape = (env.n,) + (1,) * (env.ndim - 1)
+    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(env.n)
+    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(env.n),
+             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(env.n)), scale)
