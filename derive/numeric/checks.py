@@ -103,9 +103,11 @@ def _pair_order(pa, pb, tol: float, scale=0.0) -> np.ndarray:
     floor: two likelihoods of 1e-6000 (in log space) are ordered like any others."""
     (la, sa), (lb, sb) = pa, pb
     with np.errstate(all="ignore"):
-        if _in_float_range(la, lb):
-            sign = np.sign(sa * np.exp(la) - sb * np.exp(lb))
-            return np.where(_pair_error(pa, pb, scale, floor=0.0) <= tol, 0.0, sign)
+        if _in_float_range(la, lb):  # as below, in value space
+            va, vb = sa * np.exp(la), sb * np.exp(lb)
+            d = va - vb
+            bound = tol * np.maximum(np.maximum(np.abs(va), np.abs(vb)), scale)
+            return np.where(np.abs(d) <= bound, 0.0, np.sign(d))
         same = np.where(sa > 0, np.sign(la - lb), np.where(sa < 0, np.sign(lb - la), 0.0))
         sign = np.where(sa == sb, same, np.sign(sa - sb))
         return np.where(_pair_error(pa, pb, scale, floor=0.0) <= tol, 0.0, sign)
