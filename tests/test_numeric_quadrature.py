@@ -29,11 +29,9 @@ def _mixture_pdf(w, m, s):
 
 
 def _cross_entropy(fq, fp, cuts):
-    """The integral of q log p, and of its absolute value, by mpmath in 30 digits."""
-    with mpmath.workdps(30):
-        line = [-mpmath.inf, *cuts, mpmath.inf]
-        return (mpmath.quad(lambda t: fq(t) * mpmath.log(fp(t)), line),
-                mpmath.quad(lambda t: abs(fq(t) * mpmath.log(fp(t))), line))
+    """The integral of q log p by mpmath in 20 digits, split at the components' means."""
+    with mpmath.workdps(20):
+        return mpmath.quad(lambda t: fq(t) * mpmath.log(fp(t)), [-mpmath.inf, *cuts, mpmath.inf])
 
 
 # -- which integrals the sinh rule takes, and how accurately ---------------------------------
@@ -87,14 +85,14 @@ def test_a_gaussian_exponent_and_a_scaled_delta_give_their_widths():
 def test_smooth_whole_line_integrals_agree_with_mpmath_to_the_quadrature_tolerance():
     expr = integral(q(y) * sp.log(p(y)))
     roles = num.read_roles([expr])
-    inst = num.sample(roles, np.random.default_rng(4), 40, 0)
+    inst = num.sample(roles, np.random.default_rng(4), 3, 0)
     values = num.evaluate(expr, inst, roles, None)
-    for row in range(0, 40, 8):
+    for row in range(3):
         qw, qm, qs = (a[row, :, 0] if a.ndim == 3 else a[row] for a in inst.mixtures[q])
         pw, pm, ps = (a[row, :, 0] if a.ndim == 3 else a[row] for a in inst.mixtures[p])
         cuts = sorted(set(map(float, np.concatenate([qm, pm]))))
-        exact, magnitude = _cross_entropy(_mixture_pdf(qw, qm, qs), _mixture_pdf(pw, pm, ps), cuts)
-        assert abs(values[row] - float(exact)) <= 1e-9 * float(magnitude)
+        exact = _cross_entropy(_mixture_pdf(qw, qm, qs), _mixture_pdf(pw, pm, ps), cuts)
+        assert abs(values[row] - float(exact)) <= 1e-9 * abs(float(exact))
 
 
 def test_most_smooth_instances_take_the_sinh_rule_and_the_rest_the_split_rule(monkeypatch):
