@@ -15,14 +15,18 @@ instances that respect the declared assumptions, with its own meaning for every 
 - an abstract model ``f[x, phi]`` a random concrete model whose output is such parameters;
 - sums and products over any bounds (SymPy's convention when the upper is below the lower;
   an infinite series summed until its tail is negligible); integrals over finite
-  intervals, half lines or the whole line, bounds in either order, by adaptive quadrature
-  with an error estimate, split where the integrand has a feature; ``KL`` by its definition;
+  intervals, half lines or the whole line, bounds in either order, by quadrature with an
+  error estimate: a smooth whole-line integrand by the trapezoid rule on a sinh-mapped line
+  sized to the widths of its features, any other split where it has a feature and taken by
+  adaptive double-exponential rules; ``KL`` by its definition;
 - Dirac deltas as nascent deltas (Gaussians of width eps) at shrinking eps: the gap must
   shrink, and its Richardson extrapolation to eps = 0 must be under tolerance. SymPy's delta
   integration is never used (it is what ``dirac_sifting`` is checked against).
 
-Each side is compiled once per check (``compile``), for the float backend (``vector``) and,
-when a disagreement needs it, for the high-precision one (``exact``). Logs of products and of
+Each side is compiled once per check (``compile``; kept for the plans checked last), for the
+float backend (``vector``) and, when a disagreement needs it, for the high-precision one
+(``exact``). A step without integrals is evaluated in one chunk per family of conditional
+densities; the two parameter settings of an order check in one stacked chunk. Logs of products and of
 densities are taken in log space. An instance where a side is undefined, or beyond float
 range, is left out, and the verdict says where the step was checked. A float disagreement
 refutes only once confirmed at the same instance in high precision; one that is not is

@@ -51,11 +51,18 @@ class Node:
 class Feature:
     """A point where an integrand has a feature (a delta's centre, a kink, a Gaussian's
     mean), as an expression; ``limits`` are the sums inside the integrand whose indices it
-    depends on: the point is taken for every index in their range."""
+    depends on: the point is taken for every index in their range.
+
+    ``kind`` says how wide the feature is: "gaussian" (exp of a quadratic: ``width`` is its
+    standard deviation), "delta" (a nascent delta: ``width`` times the delta's eps),
+    "density" (an abstract density: its components' means, their scales the widths), or
+    "kink" (a kink, a pole or a log's root: no width, the integrand is not analytic there)."""
 
     point: sp.Expr
     limits: tuple = ()
     density: object = None  # or an abstract density of the variable: its components' means
+    kind: str = "kink"
+    width: sp.Expr | None = None
 
 
 BINDERS = (sp.Integral, sp.Sum, sp.Product, Maximum)
@@ -63,29 +70,36 @@ KINKS = (sp.DiracDelta, sp.Abs, sp.Heaviside, sp.sign, sp.log)
 MAX_FEATURES = 8  # feature expressions per integral (each maybe taken over a sum's range)
 
 
-def _linear_root(u: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
-    """The root of u in var when u is linear in var (a + b var, b free of var)."""
+def _linear_root(u: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(root, slope) of u in var when u is linear in var (a + b var, b free of var)."""
     try:
         slope = sp.diff(u, var)
         if slope == 0 or slope.has(var) or slope.has(sp.Derivative):
             return None
-        return sp.simplify(-u.subs(var, 0) / slope, doit=False)
+        return sp.simplify(-u.subs(var, 0) / slope, doit=False), slope
     except (TypeError, ValueError, NotImplementedError):
         return None
 
 
-def _quadratic_centre(u: sp.Expr, var: sp.Symbol) -> sp.Expr | None:
-    """The centre -b/(2a) when u = a var^2 + b var + c (a Gaussian's exponent)."""
+def _polynomial(u: sp.Expr, var: sp.Symbol) -> sp.Poly | None:
+    """u as a polynomial in var with coefficients free of var, or None."""
     try:
         poly = sp.Poly(sp.expand(u), var)
     except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
         return None
-    if poly.degree() != 2:
+    if any(c.has(var) for c in poly.all_coeffs()):
+        return None
+    return poly
+
+
+def _gaussian(u: sp.Expr, var: sp.Symbol) -> tuple[sp.Expr, sp.Expr] | None:
+    """(centre -b/(2a), width 1/sqrt(2|a|)) when u = a var^2 + b var + c (a Gaussian's
+    exponent: the width is its standard deviation)."""
+    poly = _polynomial(u, var)
+    if poly is None or poly.degree() != 2:
         return None
     a, b = poly.coeff_monomial(var**2), poly.coeff_monomial(var)
-    if a.has(var) or b.has(var):
-        return None
-    return -b / (2 * a)
+    return -b / (2 * a), 1 / sp.sqrt(2 * sp.Abs(a))
 
 
 def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
@@ -96,21 +110,28 @@ def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
     def visit(e: sp.Basic, limits: tuple, inner_vars: frozenset):
         if not isinstance(e, sp.Basic) or not e.has(var):
             return
-        point = None
+        point, kind, width = None, "kink", None
         if isinstance(e, KINKS) and e.args:
-            point = _linear_root(e.args[0], var)
+            root = _linear_root(e.args[0], var)
+            if root is not None:
+                point = root[0]
+                if isinstance(e, sp.DiracDelta):
+                    kind, width = "delta", 1 / sp.Abs(root[1])
         elif isinstance(e, sp.Pow) and not (e.exp.is_integer and e.exp.is_nonnegative):
-            point = _linear_root(e.base, var) if e.base.has(var) else None
+            root = _linear_root(e.base, var) if e.base.has(var) else None
+            point = root[0] if root is not None else None
         elif isinstance(e, sp.exp):
-            point = _quadratic_centre(e.args[0], var)
+            gaussian = _gaussian(e.args[0], var)
+            if gaussian is not None:
+                (point, width), kind = gaussian, "gaussian"
         if isinstance(e, AppliedDensity) and not isinstance(e, AppliedConditionalDensity) \
                 and len(e.args) == 1 and e.args[0] == var:
-            feature = Feature(sp.Integer(0), (), e.func)
+            feature = Feature(sp.Integer(0), (), e.func, "density")
             if feature not in found:
                 found.append(feature)
         if point is not None and not (point.free_symbols & inner_vars):
             used = tuple(lim for lim in limits if lim[0] in point.free_symbols)
-            feature = Feature(point, used)
+            feature = Feature(point, used, None, kind, width)
             if feature not in found:
                 found.append(feature)
         if isinstance(e, (sp.Sum, sp.Product, Maximum)):
@@ -124,6 +145,80 @@ def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
 
     visit(integrand, (), frozenset())
     return found[:MAX_FEATURES]
+
+
+def family_conditions(integrand: sp.Expr, var: sp.Symbol) -> list[tuple[object, sp.Expr]]:
+    """(density, parameter vector) of every conditional density of ``var`` in the
+    integrand, Pr(var|theta): its family's location and scale are features too."""
+    return sorted({(e.func, e.condition[0]) for e in sp.preorder_traversal(integrand)
+                   if isinstance(e, AppliedConditionalDensity) and e.variable == var},
+                  key=str)
+
+
+def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> bool:
+    """Is ``e`` an analytic function of ``var`` on the whole real line, whose every narrow
+    part is a feature of known width (``features``: a Gaussian's exponent, a nascent
+    delta, an abstract density's components; a conditional density's family)? Such an
+    integrand is resolved by a grid sized to those widths. Anything else (a kink, a pole,
+    a log's root, an oscillation of unknown frequency, a nested integral, a model of var)
+    is not: it is integrated by splitting at its features. ``bound``: the indices of
+    enclosing sums, which a conditional density's parameters must not depend on."""
+    if not isinstance(e, sp.Basic) or not e.has(var) or e == var:
+        return True
+    if isinstance(e, (sp.Mul, sp.Pow)) and _narrow_factors(e, var) > MAX_NARROW_FACTORS:
+        return False  # a product of narrow parts is narrower than any of them
+    if isinstance(e, (sp.Add, sp.Mul)):
+        return all(analytic(a, var, bound) for a in e.args)
+    if isinstance(e, sp.Pow):
+        if e.exp.has(var):
+            return False
+        if e.exp.is_integer and e.exp.is_nonnegative:
+            return analytic(e.base, var, bound)
+        return _positive_analytic(e.base, var, bound)
+    if isinstance(e, sp.exp):
+        poly = _polynomial(e.args[0], var)
+        return poly is not None and poly.degree() <= 2
+    if isinstance(e, sp.log):
+        return _positive_analytic(e.args[0], var, bound)
+    if isinstance(e, sp.DiracDelta):
+        return len(e.args) == 1 and _linear_root(e.args[0], var) is not None
+    if isinstance(e, (sp.Sum, sp.Product)):
+        if any(b.has(var) for lim in e.limits for b in lim[1:]):
+            return False
+        return analytic(e.function, var, bound | {lim[0] for lim in e.limits})
+    if isinstance(e, AppliedConditionalDensity):
+        condition = e.condition
+        return (e.variable == var and len(condition) == 1
+                and isinstance(condition[0], sp.Symbol) and condition[0] not in bound)
+    if isinstance(e, AppliedDensity):
+        return e.args == (var,)
+    return False
+
+
+NARROW = (AppliedDensity, sp.exp, sp.DiracDelta)  # the heads whose widths ``features`` tells
+MAX_NARROW_FACTORS = 2  # their product has a width 1/sqrt(sum 1/w_i^2): at least w/sqrt(2)
+
+
+def _narrow_factors(e: sp.Basic, var: sp.Symbol) -> int:
+    """How many narrow factors (densities, exponentials, deltas of var, a power counting as
+    many as its exponent) a product or power multiplies together."""
+    if isinstance(e, sp.Mul):
+        return sum(_narrow_factors(a, var) for a in e.args)
+    if isinstance(e, sp.Pow) and e.base.has(var) and e.exp.is_Integer and e.exp > 0:
+        return int(e.exp) * _narrow_factors(e.base, var)
+    return int(isinstance(e, NARROW) and e.has(var))
+
+
+def _positive_analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset) -> bool:
+    """Analytic (as ``analytic``) and positive on the whole line: a density, an
+    exponential, or products and powers of them (the argument of a log, a divisor)."""
+    if not e.has(var):
+        return True
+    if isinstance(e, sp.Mul):
+        return all(_positive_analytic(a, var, bound) for a in e.args)
+    if isinstance(e, sp.Pow):
+        return not e.exp.has(var) and _positive_analytic(e.base, var, bound)
+    return isinstance(e, (AppliedDensity, sp.exp)) and analytic(e, var, bound)
 
 
 def depth(expr: sp.Basic, substitution: dict) -> int:
@@ -318,5 +413,5 @@ class Compiler:
 
     def constant(self, number: sp.Expr) -> Node:
         v = self.ops.number(number)
-        pair = self.ops.log_pair_of_number(v)
+        pair = self.ops.log_pair_of_number(v, number)
         return Node(lambda env: v, lambda env: pair)

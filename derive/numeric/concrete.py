@@ -46,13 +46,19 @@ class Family:
     link: Callable[..., tuple]  # (raw model outputs, xp) -> parameters
     logpdf: Callable[..., object]  # (y, *parameters, xp=...) -> log density
     location: int = 0  # which parameter is the location (a feature of the density)
+    scale: int | None = None  # which parameter is the scale (None: the scale is 1)
+
+    def width(self, params: Sequence):
+        """How wide the density is at these parameters: its scale parameter (a Gaussian's
+        standard deviation, a logistic's scale), which a quadrature grid must resolve."""
+        return 1.0 if self.scale is None else params[self.scale]
 
 
 FAMILIES = (
     Family("Gaussian(mean, variance learned)", ("mu", "sigma"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.5, 2.0, n)),
            lambda raw, xp=np: (_bounded_mean(raw[0], xp), 0.5 + 1.5 * sigmoid(raw[1], xp)),
-           gauss_logpdf),
+           gauss_logpdf, scale=1),
     Family("Gaussian(mean learned, variance 1)", ("mu",),
            lambda rng, n: (rng.uniform(-2, 2, n),),
            lambda raw, xp=np: (_bounded_mean(raw[0], xp),),
@@ -60,7 +66,7 @@ FAMILIES = (
     Family("logistic(location, scale learned)", ("mu", "s"),
            lambda rng, n: (rng.uniform(-2, 2, n), rng.uniform(0.3, 0.6, n)),
            lambda raw, xp=np: (_bounded_mean(raw[0], xp), 0.3 + 0.3 * sigmoid(raw[1], xp)),
-           logistic_logpdf),
+           logistic_logpdf, scale=1),
 )
 
 # A conditional density given several conditions, or conditions used as numbers elsewhere

@@ -107,7 +107,7 @@ class ExactOps:
         return mpmath.mpf(sp.Float(sp.N(e, mp.dps + 10), mp.dps + 10)._mpf_)
 
     @staticmethod
-    def log_pair_of_number(v):
+    def log_pair_of_number(v, number: sp.Expr):
         return (real_log(abs(v)), _sign(v))
 
     @staticmethod

@@ -64,14 +64,34 @@ class Instances:
             dict(self.model_shape),
             {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()})
 
+    def stacked(self, other: Instances) -> Instances:
+        """These instances followed by ``other``'s (the same step drawn with other values of
+        some of its parameters: the second setting of an order check), as one chunk, so
+        each side is evaluated once for both."""
+        def both(a, b):
+            return np.concatenate([a, b])
+        return Instances(
+            self.n + other.n,
+            {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
+            {s: both(v, other.data[s]) for s, v in self.data.items()},
+            {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
+             for d, m in self.mixtures.items()},
+            dict(self.family),
+            {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
+             for d, r in self.regressions.items()},
+            dict(self.model_shape),
+            {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
+                                                          strict=True)), p.family)
+             for s, p in self.params.items()})
+
     def describe(self, row: int) -> dict:
         """Instance ``row`` in plain numbers, for a counterexample."""
         out: dict = {}
-        for s, v in sorted(self.scalars.items(), key=lambda kv: str(kv[0])):
+        for s, v in sorted(self.scalars.items(), key=lambda kv: by_name(kv[0])):
             out[str(s)] = plain_number(v[row])
         bounds = [abs(v[row]) for s, v in self.scalars.items() if s.is_integer]
         length = int(min(max(bounds), MAX_TERMS)) if bounds else MAX_I
-        for s, v in sorted(self.data.items(), key=lambda kv: str(kv[0])):
+        for s, v in sorted(self.data.items(), key=lambda kv: by_name(kv[0])):
             if v.ndim == 3:
                 side = min(length, MAX_TERMS_2D)
                 out[str(s)] = [[plain_number(x) for x in r[:side]] for r in v[row][:side]]
@@ -100,6 +120,12 @@ def _vector(v: np.ndarray) -> str:
     return str(plain_number(v[0])) if len(v) == 1 else f"({', '.join(str(plain_number(x)) for x in v)})"
 
 
+def by_name(x) -> str:
+    """The order things are drawn in: by name (a Symbol's name is what it prints as, and
+    reading it is much cheaper than printing it)."""
+    return x.name if isinstance(x, sp.Symbol) else str(x)
+
+
 def plain_number(x) -> float | int | str:
     """A number as a person reads it: integers as integers, six significant digits;
     "inf"/"nan" as text, so the JSON output stays JSON."""
@@ -115,6 +141,8 @@ class Roles:
 
     scalars: set[sp.Symbol] = field(default_factory=set)
     data: dict[sp.Symbol, int] = field(default_factory=dict)  # label -> how many indices
+    # label -> the largest index any occurrence can reach (``data_reach``), None if unknown
+    data_length: dict[sp.Symbol, int | None] = field(default_factory=dict)
     densities: dict[object, int] = field(default_factory=dict)  # density -> its dimension
     conditional: set[object] = field(default_factory=set)  # conditional densities
     regression: dict[object, int] = field(default_factory=dict)  # given k numbers as conditions
@@ -169,6 +197,7 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                 roles.scalars.add(node)
     for expr in exprs:
         _numeric_uses(expr, as_number)
+        data_reach(expr, {}, roles.data_length)
     for theta, density in sole_condition.items():
         if theta in as_number:  # Pr(x_2|x_1) where x_1 is a number elsewhere: a regression
             roles.regression[density] = max(roles.regression.get(density, 1), 1)
@@ -176,6 +205,48 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
             roles.parameter_of[theta] = density
     roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
     return roles
+
+
+def _largest(e: sp.Expr, ranges: dict) -> int | None:
+    """The largest value an index expression can take, or None if it cannot be told:
+    an integer, a sampled integer symbol (at most MAX_I), a sum's index (its upper bound),
+    either plus an integer."""
+    if e.is_Integer:
+        return int(e)
+    if isinstance(e, sp.Symbol):
+        if e in ranges:
+            return ranges[e]
+        return MAX_I if e.is_integer else None
+    if isinstance(e, sp.Add):
+        constant, rest = e.as_coeff_Add()
+        top = _largest(rest, ranges)
+        return None if top is None or not constant.is_Integer else top + int(constant)
+    return None
+
+
+def data_reach(expr: sp.Basic, ranges: dict, out: dict) -> None:
+    """For every data array, the largest index its occurrences in ``expr`` can reach, so
+    only that many values are drawn (None: MAX_TERMS, as many as any sum may take);
+    ``ranges``: the largest value of each index of the sums around ``expr``."""
+    if isinstance(expr, sp.Indexed):
+        reach = [_largest(i, ranges) for i in expr.indices]
+        known = None if any(r is None for r in reach) else max(reach)
+        label = expr.base.label
+        if label in out:
+            known = None if out[label] is None or known is None else max(out[label], known)
+        out[label] = known
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        inner = dict(ranges)
+        for index, _, high in reversed(expr.limits):  # the last limit is the outermost
+            inner[index] = _largest(high, inner)
+        data_reach(expr.function, inner, out)
+        for _, low, high in expr.limits:
+            data_reach(low, ranges, out)
+            data_reach(high, ranges, out)
+        return
+    for a in expr.args:
+        if isinstance(a, sp.Basic):
+            data_reach(a, ranges, out)
 
 
 def _numeric_uses(expr: sp.Basic, out: set) -> None:
@@ -235,10 +306,15 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
     """A chunk of ``n`` instances. The family of each conditional density and the shape of
     each model change from chunk to chunk, so every check sees all of them."""
     inst = Instances(n)
-    for s in sorted(roles.scalars, key=str):
+    for s in sorted(roles.scalars, key=by_name):
         inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
-    for label, rank in sorted(roles.data.items(), key=lambda kv: str(kv[0])):
-        shape = (n, MAX_TERMS) if rank == 1 else (n, MAX_TERMS_2D, MAX_TERMS_2D)
+    for label, rank in sorted(roles.data.items(), key=lambda kv: by_name(kv[0])):
+        reach = roles.data_length.get(label)
+        if rank == 1:
+            shape = (n, MAX_TERMS if reach is None else min(max(reach, 1), MAX_TERMS))
+        else:
+            side = MAX_TERMS_2D if reach is None else min(max(reach, 1), MAX_TERMS_2D)
+            shape = (n, side, side)
         if isinstance(label, BinaryLabel):
             inst.data[label] = rng.integers(0, 2, shape).astype(float)
         elif isinstance(label, ClassLabel):
@@ -247,7 +323,7 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
             inst.data[label] = np.round(rng.uniform(0.2, 3.0, shape), 3)
         else:
             inst.data[label] = np.round(rng.uniform(-3.0, 3.0, shape), 3)
-    for d, dimension in sorted(roles.densities.items(), key=lambda kv: str(kv[0])):
+    for d, dimension in sorted(roles.densities.items(), key=lambda kv: by_name(kv[0])):
         k = MIXTURE_COMPONENTS
         weights = rng.uniform(0.2, 1.0, (n, k))
         weights[rng.uniform(size=(n, k)) < 0.3] = 0.0
@@ -255,12 +331,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
         weights /= weights.sum(axis=1, keepdims=True)
         inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, k, dimension)),
                             rng.uniform(0.5, 2.0, (n, k, dimension)))
-    for k, d in enumerate(sorted(roles.conditional, key=str)):
+    for k, d in enumerate(sorted(roles.conditional, key=by_name)):
         inst.family[d] = FAMILIES[(chunk_number + k) % len(FAMILIES)]
-    for d, conditions in sorted(roles.regression.items(), key=lambda kv: str(kv[0])):
+    for d, conditions in sorted(roles.regression.items(), key=lambda kv: by_name(kv[0])):
         inst.regressions[d] = (rng.uniform(-1.5, 1.5, (n, conditions + 1)),
                                rng.uniform(-1.5, 1.5, (n, conditions + 1)))
-    for k, f in enumerate(sorted(roles.models, key=str)):
+    for k, f in enumerate(sorted(roles.models, key=by_name)):
         inst.model_shape[f] = MODEL_SHAPES[(chunk_number // len(FAMILIES) + k) % len(MODEL_SHAPES)]
     draw_parameters(roles, inst, rng)
     return inst
@@ -276,11 +352,11 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
     def drawn(symbol) -> bool:
         return wanted is None or symbol in wanted
 
-    for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: str(kv[0])):
+    for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(theta):
             fam = inst.family[d]
             inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
-    for phi, f in sorted(roles.weights_of.items(), key=lambda kv: str(kv[0])):
+    for phi, f in sorted(roles.weights_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(phi):
             consumer = roles.models.get(f)
             outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
@@ -288,5 +364,5 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
                 outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
             inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
     if wanted is not None:
-        for s in sorted(wanted & roles.scalars, key=str):
+        for s in sorted(wanted & roles.scalars, key=by_name):
             inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0])

@@ -1,10 +1,14 @@
 """The float backend: compiled expressions evaluated with NumPy on a chunk of instances.
 
-Axis 0 runs over instances; a binder nested under k others owns axis k + 1. Integrals are
-split at their integrand's features and taken by double-exponential quadrature, level by
-level until the estimated error is below ``QUADRATURE_TOLERANCE`` of the integral of |f|
-(an integral that does not converge is NaN: that instance cannot be evaluated). Dirac deltas
-are nascent deltas (Gaussians) of the environment's width ``eps``."""
+Axis 0 runs over instances; a binder nested under k others owns axis k + 1. A whole-line
+integral whose integrand is analytic with features of known widths (``compile.analytic``)
+is taken by the sinh trapezoid rule sized to those widths (``_sinh_integrate``); every other
+integral, and every instance the sinh rule does not settle, is split at its integrand's
+features and taken by double-exponential quadrature (``_de_integrate``). Both go level by
+level, each level only on the instances not yet converged, until the estimated error is
+below ``QUADRATURE_TOLERANCE`` of the integral of |f| (an integral that does not converge
+is NaN: that instance cannot be evaluated). Dirac deltas are nascent deltas (Gaussians) of
+the environment's width ``eps``."""
 
 from __future__ import annotations
 
@@ -14,9 +18,17 @@ import numpy as np
 import sympy as sp
 
 from derive.kernel.objects import Maximum
-from derive.notation import sig
+from derive.notation import KL, sig
 from derive.numeric import quadrature as quad
-from derive.numeric.compile import Compiler, Feature, Node, depth, features
+from derive.numeric.compile import (
+    Compiler,
+    Feature,
+    Node,
+    analytic,
+    depth,
+    family_conditions,
+    features,
+)
 from derive.numeric.concrete import (
     REGRESSION,
     NotEvaluable,
@@ -30,9 +42,51 @@ from derive.numeric.instances import MAX_I, MIXTURE_COMPONENTS, Instances, Roles
 QUADRATURE_TOLERANCE = 1e-10  # relative to the integral of |f|
 DELTA_QUADRATURE_TOLERANCE = 1e-8  # with nascent deltas, checked to 1e-4 after extrapolation
 MAX_ELEMENTS = 2e7  # the largest array one chunk may need (integral nodes x sums x chunk)
+# The sinh trapezoid rule for smooth whole-line integrals (``_sinh_integrate``):
+SINH_RESOLUTION = 1.2  # nodes at most this many widths apart near every feature at the first
+#                        level; the step halves until two levels agree (usually 3 times)
+SINH_MAX_NODES = 160  # nodes at the first level; instances needing more are split instead
+SINH_MAX_LEVEL = 4  # the step halved at most 4 times; instances not converged are split instead
+REACH = 40.0  # widths past the widest feature the nodes reach (a Gaussian there: e^-800)
+TAIL = 0.1  # the outermost nodes must be under this many tolerances of the integral of |f|
 MAX_SUM_TERMS = 20000  # the most terms of a finite sum or product
 INFINITE_TERMS = 4000  # terms of an infinite series taken before its tail is judged
 SERIES_TOLERANCE = 1e-13  # the last tenth of the terms, relative to the sum of |terms|
+
+
+SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL)
+
+
+def _shared(expr: sp.Basic, node: Node) -> Node:
+    """``node`` computed once per environment: outside every binder, a sum or an integral
+    that both sides of a step contain (5.30c's sum of log-likelihoods, 5.29b's cross-
+    entropy) is the same numbers on both, so the second side reads the first side's. What
+    the integrals in it add to the environment's scale is kept and added again."""
+    def kept(kind, compute):
+        def evaluate(env):
+            hit = env.memo.get((kind, expr))
+            if hit is None:
+                before = env.scale
+                hit = (compute(env), env.scale - before)
+                env.memo[(kind, expr)] = hit
+            else:
+                env.scale = env.scale + hit[1]
+            return hit[0]
+        return evaluate
+    value = kept("value", node.value)
+    # a logarithm taken from the value (not in log space) is taken from the value kept
+    log = kept("log", node.log if node.native else FloatOps.log_of_value(value))
+    return Node(value, log, node.native)
+
+
+def _mixture_column(density, column: int):
+    """A closure giving, for an abstract density's Gaussian mixture, its components'
+    means (column 1) or scales (column 2), shape (n, 1..., components)."""
+    def values(env):
+        v = env.inst.mixtures[density][column][:, :, 0]
+        return v.reshape((-1,) + (1,) * (env.ndim - 1) + (v.shape[1],))
+    values.width = MIXTURE_COMPONENTS
+    return values
 
 
 class Env:
@@ -50,6 +104,19 @@ class Env:
         self.sizes = [1] * ndim
         self.sizes[0] = inst.n
         self.scale = 0.0  # the integrals of |f| of the integrals outside every binder
+        self.memo: dict = {}  # per density, its last arguments and log values (``mixture``)
+
+    def restrict(self, rows: np.ndarray) -> Env:
+        """The same evaluation on the instances ``rows`` only (those an integral still
+        refines), with every binding open so far."""
+        sub = Env.__new__(Env)
+        sub.inst, sub.n, sub.ndim, sub.eps = self.inst.pick(rows), len(rows), self.ndim, self.eps
+        sub.tolerance = self.tolerance
+        sub.values = {s: _rows_of(v, rows, self.n) for s, v in self.values.items()}
+        sub.sizes = list(self.sizes)
+        sub.sizes[0] = len(rows)
+        sub.scale, sub.memo = 0.0, {}
+        return sub
 
     def instance_axis(self, a: np.ndarray) -> np.ndarray:
         return a.reshape((-1,) + (1,) * (self.ndim - 1))
@@ -105,8 +172,14 @@ class FloatOps:
         return float(e)
 
     @staticmethod
-    def log_pair_of_number(v: float):
-        return (math.log(abs(v)) if v else -math.inf), float(np.sign(v))
+    def log_pair_of_number(v: float, number: sp.Expr):
+        """(log|v|, sign v) of a constant; from SymPy where the float over- or underflows
+        (1/B(a, b) for large a and b), so products with it can be taken in log space."""
+        if v and math.isfinite(v):
+            return math.log(abs(v)), float(np.sign(v))
+        if number == 0:
+            return -math.inf, 0.0
+        return float(sp.log(sp.Abs(number)).evalf(30)), float(sp.sign(number))
 
     @staticmethod
     def log_of_value(value):
@@ -137,6 +210,8 @@ class FloatOps:
     @staticmethod
     def log_from_pair(lv, sv):
         """log of the value s e^l: undefined (NaN) for a negative value."""
+        if isinstance(sv, float) and sv == 1.0:  # a density's: positive everywhere
+            return lv
         return np.where(sv > 0, lv, np.where(sv == 0, -np.inf, np.nan))
 
     @staticmethod
@@ -192,9 +267,18 @@ class FloatOps:
                 with np.errstate(all="ignore"):
                     return np.power(b_value(env), e)
 
+        if exponent.is_integer:
+            # sign**k for a sign in {-1, 0, 1} (NaN stays NaN)
+            def sign_of_power(sb):
+                return sb if k % 2 else sb * sb
+        else:
+            def sign_of_power(sb):
+                return np.where(sb > 0, 1.0, np.where(sb == 0, 0.0, np.nan))
+
         def log(env):
             lb, sb = b_log(env)
-            return self.power_log(lb, sb, e)
+            with np.errstate(all="ignore"):
+                return e * lb, sign_of_power(sb)
         return Node(value, log, True)
 
 
@@ -213,6 +297,31 @@ def _unary(f, log_of=None):
         logf = _quiet(log_of)
         return Node(value, lambda env: (logf(av(env)), 1.0), True)
     return make
+
+
+def _sum_along(x: np.ndarray, axis: int) -> np.ndarray:
+    """``np.sum(x, axis, keepdims=True)``; along a short last axis (a sum's few terms
+    beside an integral's nodes) as a product with ones, which is several times faster."""
+    if axis == x.ndim - 1 and 1 < x.shape[-1] <= 64 and x.ndim > 1:
+        return (x @ np.ones(x.shape[-1]))[..., None]
+    return np.sum(x, axis=axis, keepdims=True)
+
+
+def _columns(table: np.ndarray, cols, ndim: int) -> np.ndarray:
+    """``table[:, cols]`` for column numbers that are the same for every instance and vary
+    along one axis at most (a sum's index from a common first term): one take instead of
+    a gather per instance; NaN outside the table."""
+    cols = np.asarray(cols)
+    shape = [table.shape[0]] + [1] * (ndim - 1)
+    varying = [a for a in range(1, cols.ndim) if cols.shape[a] > 1]
+    flat = cols.reshape(-1)
+    picked = table[:, np.clip(flat, 0, table.shape[1] - 1).astype(int)]
+    valid = (flat >= 0) & (flat < table.shape[1])
+    if not np.all(valid):
+        picked = np.where(valid, picked, np.nan)
+    if varying:
+        shape[varying[0]] = len(flat)
+    return picked.reshape(shape)
 
 
 def _abs(args):
@@ -276,6 +385,12 @@ class VectorCompiler(Compiler):
     def functions(self) -> dict:
         return FUNCTIONS
 
+    def compile(self, expr: sp.Basic, level: int = 0) -> Node:
+        node = super().compile(expr, level)
+        if level == 0 and isinstance(expr, sp.Basic) and expr.has(*SHARED_HEADS):
+            return _shared(expr, node)
+        return node
+
     def symbol(self, s: sp.Symbol) -> Node:
         def value(env):
             try:
@@ -321,6 +436,9 @@ class VectorCompiler(Compiler):
             if table is None:
                 raise NotEvaluable(f"no data for {e}")
             cols = [np.rint(np.asarray(ix(env), dtype=float)) - 1 for ix in indices]
+            if len(cols) == 1 and (np.ndim(cols[0]) == 0 or (
+                    np.shape(cols[0])[0] == 1 and sum(d > 1 for d in np.shape(cols[0])) <= 1)):
+                return _columns(table, cols[0], env.ndim)
             rows = np.arange(env.n).reshape((-1,) + (1,) * (env.ndim - 1))
             arrays = np.broadcast_arrays(rows, *cols)
             valid = np.ones(arrays[0].shape, dtype=bool)
@@ -342,8 +460,12 @@ class VectorCompiler(Compiler):
             # quadrature nodes x data points), and allocation costs as much as arithmetic.
             values = u * u
             values *= -0.5 / env.eps**2
+            # exp(-u^2/(2 eps^2) - log(eps sqrt(2 pi))), its exponent at least -700: 1e-304
+            # instead of 0 is nothing next to the delta's mass, and an underflowing exp costs
+            # twice as much as any other
+            np.maximum(values, -700.0, out=values)
+            values -= math.log(env.eps * math.sqrt(2 * math.pi))
             np.exp(values, out=values)
-            values *= 1 / (env.eps * math.sqrt(2 * math.pi))
             return values
 
         def log(env):
@@ -371,7 +493,11 @@ class VectorCompiler(Compiler):
             lo = None if low_v is None else np.rint(np.asarray(low_v(env), dtype=float))
             hi = None if high_v is None else np.rint(np.asarray(high_v(env), dtype=float))
             if lo is not None and hi is not None:
-                start, count, sign = _karr(lo, hi)
+                if np.size(lo) == 1 and np.all(hi >= lo - 1):
+                    # forward on every instance, from a common first term (1 to I)
+                    start, count, sign = lo, hi - lo + 1, 1.0
+                else:
+                    start, count, sign = _karr(lo, hi)
                 size = int(np.max(count)) if np.size(count) else 0
                 if size > MAX_SUM_TERMS:
                     raise NotEvaluable(f"a sum or product over {index} of more than "
@@ -412,7 +538,7 @@ class VectorCompiler(Compiler):
                     top = np.max(np.where(mask, values, -np.inf), axis=axis, keepdims=True)
                     result = np.where((np.asarray(sign) > 0) & (top > -np.inf), top, np.nan)
                 elif is_sum:
-                    total = np.sum(np.where(mask, values, 0.0), axis=axis, keepdims=True)
+                    total = _sum_along(np.where(mask, values, 0.0), axis)
                     result = sign * total
                 else:
                     total = np.prod(np.where(mask, values, 1.0), axis=axis, keepdims=True)
@@ -472,8 +598,12 @@ class VectorCompiler(Compiler):
         body_value = self.number_of(body)
         low_v = None if low == -sp.oo else self.number_of(self.compile(low, level))
         high_v = None if high == sp.oo else self.number_of(self.compile(high, level))
-        points = [self.feature(f, axis) for f in features(body_expr, var)
-                  if not (f.point.free_symbols & {var})]
+        found = [f for f in features(body_expr, var) if not (f.point.free_symbols & {var})]
+        points = [self.feature(f, axis) for f in found]
+        smooth = None
+        if low == -sp.oo and high == sp.oo and analytic(body_expr, var) and all(
+                f.kind != "kink" for f in found):
+            smooth = self.smooth_features(found, family_conditions(body_expr, var), axis)
 
         def value(env):
             lo = None if low_v is None else np.broadcast_to(low_v(env), env_shape(env, axis))
@@ -485,6 +615,7 @@ class VectorCompiler(Compiler):
             cuts = [np.broadcast_to(p(env), env_shape(env, axis) + (p.width,))
                     for p in points]
             cuts = np.concatenate(cuts, axis=-1) if cuts else np.zeros(env_shape(env, axis) + (0,))
+            located = None if smooth is None else smooth(env, cuts)
             if lo is None and hi is None and cuts.shape[-1] == 0:
                 cuts = np.zeros(env_shape(env, axis) + (1,))
             cuts = np.where(np.isfinite(cuts), cuts, 0.0 if lo is None else lo[..., None])
@@ -494,26 +625,63 @@ class VectorCompiler(Compiler):
                 cuts = np.minimum(cuts, hi[..., None])
             cuts = np.sort(cuts, axis=-1)
             pieces = _pieces(lo, hi, cuts)
-            total, magnitude = _de_integrate(env, var, axis, body_value, pieces)
+            total, magnitude = _integrate(env, var, axis, body_value, pieces, located,
+                                          smooth is not None)
             if axis == 1:
                 env.scale = env.scale + magnitude
             return sign * total
 
         return Node(value, FloatOps.log_of_value(value))
 
+    def smooth_features(self, found: list[Feature], families: list, axis: int):
+        """For an integrand ``analytic`` on the whole line: a closure giving, from the
+        feature points ``cuts``, every feature's (points, widths), shape (outer..., width),
+        or None where a width cannot be told (then the integral is split at its features)."""
+        widths = [self.feature_width(f, axis) for f in found]
+        located = [(self.compile(theta, axis).value, func) for func, theta in families]
+
+        def points_and_widths(env, cuts):
+            shape = env_shape(env, axis)
+            all_points, all_widths = [cuts], [np.broadcast_to(w(env), shape + (w.width,))
+                                              for w in widths]
+            for theta, func in located:
+                fam, params = env.inst.family.get(func), theta(env)
+                if fam is None or not isinstance(params, Params):
+                    return None
+                all_points.append(np.broadcast_to(params.values[fam.location], shape)[..., None])
+                all_widths.append(np.broadcast_to(fam.width(params.values), shape)[..., None])
+            if not all_widths:  # nothing of known width (an integrand free of the variable)
+                return None
+            return np.concatenate(all_points, axis=-1), np.concatenate(all_widths, axis=-1)
+        return points_and_widths
+
     def feature(self, f: Feature, axis: int):
         """A closure giving the feature points of an integral at ``axis``: shape (outer...,
         1 at axis and after..., width), with NaN where a sum's index is out of range."""
         if f.density is not None:
-            func = f.density
+            return _mixture_column(f.density, 1)
+        return self.over_limits(f, f.point, axis)
 
-            def means(env):
-                m = env.inst.mixtures[func][1][:, :, 0]
-                return m.reshape((-1,) + (1,) * (env.ndim - 1) + (m.shape[1],))
-            means.width = MIXTURE_COMPONENTS
-            return means
+    def feature_width(self, f: Feature, axis: int):
+        """A closure giving the widths of the feature points ``feature`` gives, in the same
+        shape: a Gaussian's standard deviation, a nascent delta's eps (scaled as its
+        argument is), an abstract density's components' scales."""
+        if f.density is not None:
+            return _mixture_column(f.density, 2)
+        width = self.over_limits(f, f.width, axis)
+        if f.kind != "delta":
+            return width
+
+        def delta_width(env):
+            return width(env) * (np.nan if env.eps is None else env.eps)
+        delta_width.width = width.width
+        return delta_width
+
+    def over_limits(self, f: Feature, expr: sp.Expr, axis: int):
+        """``expr`` (a feature's point or width) for every index of the sums ``f.limits``
+        that it depends on, collected on the last axis."""
         level = axis + len(f.limits)
-        point = self.number_of(self.compile(f.point, level))
+        point = self.number_of(self.compile(expr, level))
         bounds = []
         for k, (index, low, high) in enumerate(f.limits):
             if low.is_infinite or high.is_infinite:
@@ -565,48 +733,46 @@ class VectorCompiler(Compiler):
     # -- densities and models ---------------------------------------------------------------
 
     def mixture(self, e, level: int) -> Node:
+        """An abstract density: a Gaussian mixture, evaluated in log space (a log-sum-exp
+        over its components, so nothing underflows on the way to its logarithm). Its value
+        and its logarithm often both occur (q log q); the logarithm at the same arguments
+        is kept in the environment and computed once."""
         func = e.func
         args = [self.number_of(self.compile(a, level)) for a in e.args]
 
-        def log(env):
+        def log_density(env):
+            ys = [a(env) for a in args]
+            kept = env.memo.get(func)
+            if kept is not None and all(a is b for a, b in zip(kept[0], ys, strict=True)):
+                return kept[1]
             mixture = env.inst.mixtures.get(func)
             if mixture is None or mixture[1].shape[2] != len(args):
                 raise NotEvaluable(f"no density for {e}")
             w, m, s = mixture
-            ys = [a(env) for a in args]
-            pairs = []
-            for k in range(w.shape[1]):
-                with np.errstate(divide="ignore"):
-                    total = np.log(env.instance_axis(w[:, k]))
-                for d, y in enumerate(ys):
-                    total = total + gauss_logpdf(y, env.instance_axis(m[:, k, d]),
-                                                 env.instance_axis(s[:, k, d]))
-                pairs.append((total, 1.0))
-            return FloatOps.log_sum(pairs)[0], 1.0
-
-        def fast_log(env):
-            # log of the value where it is positive; log-sum-exp only where it underflows
             with np.errstate(all="ignore"):
-                v = value(env)
-                lv = np.log(v)
-                bad = ~(v > 0) | ~np.isfinite(v)
-                if np.any(bad):
-                    lv = np.where(bad, log(env)[0], lv)
-            return lv, 1.0
+                exponents = []
+                for k in range(w.shape[1]):
+                    if not np.any(w[:, k] > 0):
+                        continue
+                    total = np.log(env.instance_axis(w[:, k]))
+                    for d, y in enumerate(ys):
+                        total = total + gauss_logpdf(y, env.instance_axis(m[:, k, d]),
+                                                     env.instance_axis(s[:, k, d]))
+                    exponents.append(total)
+                top = exponents[0]
+                for x in exponents[1:]:
+                    top = np.maximum(top, x)
+                total = 0.0
+                for x in exponents:
+                    total = total + np.exp(x - top)
+                lv = top + np.log(total)
+            env.memo[func] = (ys, lv)
+            return lv
 
         def value(env):
-            w, m, s = env.inst.mixtures[func]
-            ys = [a(env) for a in args]
-            total = 0.0
             with np.errstate(all="ignore"):
-                for k in range(w.shape[1]):
-                    exponent = 0.0
-                    for d, y in enumerate(ys):
-                        exponent = exponent + gauss_logpdf(y, env.instance_axis(m[:, k, d]),
-                                                           env.instance_axis(s[:, k, d]))
-                    total = total + env.instance_axis(w[:, k]) * np.exp(exponent)
-            return total
-        return Node(value, fast_log, True)
+                return np.exp(log_density(env))
+        return Node(value, lambda env: (log_density(env), 1.0), True)
 
     def conditional(self, e, level: int) -> Node:
         func = e.func
@@ -701,82 +867,214 @@ def _pieces(lo, hi, cuts) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return pieces
 
 
-def _nodes(pieces, level: int, axis: int, ndim: int):
+def _nodes(pieces, level: int, axis: int, ndim: int, analytic_ends: bool = False):
     """Every piece's new nodes at ``level`` along ``axis``, and their weights; for each node
-    also whether it is an extreme one (on an end, or in a far tail)."""
+    also whether it is an extreme one (on an end, or in a far tail). The finite pieces are
+    laid out side by side and computed at once. ``analytic_ends``: the integrand is
+    analytic at every end of every piece (``quadrature.ANALYTIC_FINITE_T``)."""
+    finite_t = quad.ANALYTIC_FINITE_T if analytic_ends else quad.FINITE_T
+    half_low = quad.ANALYTIC_HALF_LINE_LOW if analytic_ends else quad.HALF_LINE_T[0]
+    ends = [e for _, a, b in pieces for e in (a, b) if e is not None]
+    common = np.broadcast_shapes(*(np.shape(e) for e in ends)) if ends else (1,) * ndim
+    common = common + (1,) * (ndim - len(common))
+    lead = common[:axis]  # the shape of everything before the node axis
     ys, ws, extremes = [], [], []
-    shape = [1] * ndim
+
+    def laid_out(v, count):  # lead + (count,) nodes, then the axes after the node axis
+        return v.reshape(lead + (count,) + (1,) * (ndim - axis - 1))
+
     for kind, a, b in pieces:
-        if kind == "finite":
-            side, distance, weight = quad.tanh_sinh(level)
-            shape[axis] = len(distance)
-            half = (b - a) / 2
-            d = distance.reshape(shape)
-            y = np.where(side.reshape(shape) < 0, a + half * d,
-                         np.where(side.reshape(shape) > 0, b - half * d, a + half))
-            ys.append(y)
-            ws.append(half * weight.reshape(shape))
-            extremes.append(quad.extreme_nodes(level, "finite"))
-        else:
-            distance, weight = quad.exp_sinh(level)
-            shape[axis] = len(distance)
-            d = distance.reshape(shape)
-            end = a if kind == "right" else b
-            ys.append(end + d if kind == "right" else end - d)
-            ws.append(np.broadcast_to(weight.reshape(shape), np.broadcast_shapes(np.shape(end), d.shape)))
-            extremes.append(quad.extreme_nodes(level, "half"))
-    sizes = [np.shape(y)[axis] for y in ys]
-    target = np.broadcast_shapes(*(np.shape(y)[:axis] + (1,) + np.shape(y)[axis + 1:] for y in ys))
-
-    def full(a, size):
-        s = list(target)
-        s[axis] = size
-        return np.broadcast_to(a, s)
-
-    y = np.concatenate([full(v, n) for v, n in zip(ys, sizes, strict=True)], axis=axis)
-    w = np.concatenate([full(v, n) for v, n in zip(ws, sizes, strict=True)], axis=axis)
-    extreme = np.concatenate(extremes)
-    return y, w, extreme
+        if kind != "finite":
+            distance, weight, extreme = quad.exp_sinh(level, half_low)
+            end = np.broadcast_to(a if kind == "right" else b, common).reshape(lead + (1,))
+            y = end + distance if kind == "right" else end - distance
+            ys.append(laid_out(y, len(distance)))
+            ws.append(laid_out(np.broadcast_to(weight, y.shape), len(distance)))
+            extremes.append(extreme)
+    finite = [(a, b) for kind, a, b in pieces if kind == "finite"]
+    if finite:
+        from_a, w_a, from_b, w_b, middle, extreme = quad.tanh_sinh(level, finite_t)
+        a = np.stack([np.broadcast_to(a, common) for a, _ in finite], axis=-1).reshape(lead + (-1, 1))
+        b = np.stack([np.broadcast_to(b, common) for _, b in finite], axis=-1).reshape(lead + (-1, 1))
+        half = (b - a) / 2
+        parts = [a + half * from_a] + ([a + half] if middle else []) + [b - half * from_b]
+        weights = [half * w_a] + ([half * middle] if middle else []) + [half * w_b]
+        count = len(finite) * len(extreme)
+        ys.append(laid_out(np.concatenate(parts, axis=-1), count))
+        ws.append(laid_out(np.concatenate(weights, axis=-1), count))
+        extremes.append(np.tile(extreme, len(finite)))
+    y = np.concatenate(ys, axis=axis)
+    w = np.concatenate(ws, axis=axis)
+    return y, w, np.concatenate(extremes)
 
 
-def _de_integrate(env: Env, var, axis: int, body, pieces) -> np.ndarray:
-    """Double-exponential quadrature, level by level, until every instance's estimate is
-    within QUADRATURE_TOLERANCE of its integral of |f|; NaN where it never is."""
-    total = absolute = previous = last_change = None
-    converged = None
-    for level in range(quad.MAX_LEVEL + 1):
-        y, w, extreme = _nodes(pieces, level, axis, env.ndim)
-        size = y.shape[axis]
-        saved = env.open(var, y, axis, size)
+def _rows_of(value, rows: np.ndarray, n: int):
+    """``value`` at the instances ``rows`` (of ``n``): arrays that vary over instances are
+    picked, those that do not (size 1 on axis 0) are kept."""
+    if isinstance(value, Params):
+        return Params(tuple(_rows_of(a, rows, n) for a in value.values), value.family)
+    if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == n and n > 1:
+        return value[rows]
+    return value
+
+
+def _integrate(env: Env, var, axis: int, body, pieces, located, smooth: bool) -> tuple:
+    """The integral on every instance of the chunk, and its integral of |f|: by the sinh
+    trapezoid rule where the integrand is ``smooth`` with known feature widths
+    (``located`` gives their points and widths), by double-exponential quadrature on the
+    ``pieces`` for every other instance."""
+    shape = (env.n,) + tuple(env.sizes[1:axis]) + (1,) * (env.ndim - axis)
+    total, absolute = np.full(shape, np.nan), np.full(shape, np.nan)
+    rest = np.arange(env.n)
+    if located is not None:
+        done = _sinh_integrate(env, var, axis, body, *located, total, absolute)
+        rest = np.flatnonzero(~done)
+    if len(rest):
+        _de_integrate(env, var, axis, body, pieces, rest, total, absolute, smooth)
+    return total, absolute
+
+
+def _sinh_integrate(env: Env, var, axis: int, body, points, widths, total, absolute) -> np.ndarray:
+    """The trapezoid rule with y = c + L sinh(t) (``quadrature.sinh_trapezoid``) on the
+    instances whose features it can resolve within SINH_MAX_NODES: c the middle of the
+    features, L their half-spread (at least the narrowest width), the step such that the
+    nodes near every feature are at most SINH_RESOLUTION of its width apart, the range
+    REACH widths past the widest. Level by level on the instances not yet converged:
+    converged when two levels differ by at most the tolerance (of the integral of |f|),
+    every value is finite and the outermost nodes are negligible. Writes the converged
+    instances into ``total`` and ``absolute``; returns which instances they are."""
+    n = env.n
+    with np.errstate(all="ignore"):
+        present = np.isfinite(points) & np.isfinite(widths)
+        widths = np.where(present, np.abs(widths), np.nan)
+        low = np.min(np.where(present, points, np.inf), axis=-1)
+        high = np.max(np.where(present, points, -np.inf), axis=-1)
+        centre, spread = (low + high) / 2, (high - low) / 2
+        narrowest = np.min(np.where(present, widths, np.inf), axis=-1)
+        widest = np.max(np.where(present, widths, 0.0), axis=-1)
+        scale = np.maximum(spread, narrowest)
+        spacing = widths / np.sqrt(scale[..., None] ** 2 + (points - centre[..., None]) ** 2)
+        step = SINH_RESOLUTION * np.min(np.where(present, spacing, np.inf), axis=-1)
+        reach = np.arcsinh((spread + REACH * widest) / scale)
+    usable = (np.isfinite(step) & (step > 0) & np.isfinite(reach) & (narrowest > 0)
+              & np.isfinite(centre) & np.any(present, axis=-1))
+    usable = usable.reshape(n, -1).all(axis=1)
+    step, reach = step.reshape(n, -1).min(axis=1), reach.reshape(n, -1).max(axis=1)
+    done = np.zeros(n, dtype=bool)
+    if not np.any(usable):
+        return done
+    # One nested family of grids for the chunk, from the coarsest step any instance needs;
+    # each instance starts comparing levels once the step is as fine as it needs.
+    t_max = float(np.max(reach[usable]))
+    coarsest = float(np.max(step[usable]))
+    first = np.ceil(np.log2(coarsest / np.where(usable, step, coarsest))).astype(int)
+    usable &= 2 * t_max / (coarsest / 2.0**first) <= SINH_MAX_NODES
+    active = np.flatnonzero(usable)
+    if not len(active):
+        return done
+    centre = np.broadcast_to(centre, total.shape)
+    scale = np.broadcast_to(scale, total.shape)
+    sums = magnitude = None
+    for level in range(int(np.max(first[active])) + SINH_MAX_LEVEL + 1):
+        sub = env if len(active) == n else env.restrict(active)
+        t, h = quad.sinh_trapezoid(level, t_max, coarsest)
+        node_shape = [1] * env.ndim
+        node_shape[axis] = len(t)
+        t = t.reshape(node_shape)
+        c, L = centre[active], scale[active]
+        y = c + L * np.sinh(t)
+        saved = sub.open(var, y, axis, y.shape[axis])
         try:
-            f = np.asarray(body(env), dtype=float)
+            f = np.asarray(body(sub), dtype=float)
         finally:
-            env.close(var, saved, axis)
+            sub.close(var, saved, axis)
+        with np.errstate(all="ignore"):
+            g = f * (L * np.cosh(t))
+            g = np.broadcast_to(g, np.broadcast_shapes(g.shape, y.shape))
+            part = h * np.sum(g, axis=axis, keepdims=True)
+            part_abs = h * np.sum(np.abs(g), axis=axis, keepdims=True)
+            keep = np.isfinite(g).reshape(len(active), -1).all(axis=1)
+        part = np.broadcast_to(part, (len(active),) + total.shape[1:])
+        part_abs = np.broadcast_to(part_abs, (len(active),) + total.shape[1:])
+        if level == 0:
+            new_sums, new_magnitude = part, part_abs
+            with np.errstate(all="ignore"):
+                ends = np.take(g, [0, g.shape[axis] - 1], axis=axis)
+                ends = np.max(np.abs(ends), axis=axis, keepdims=True)
+                keep &= (ends <= TAIL * env.tolerance * new_magnitude).reshape(len(active), -1).all(axis=1)
+        else:
+            new_sums, new_magnitude = sums / 2 + part, magnitude / 2 + part_abs
+            with np.errstate(all="ignore"):
+                agree = np.abs(new_sums - sums) <= env.tolerance * new_magnitude
+            converged = keep & (level > first[active]) & agree.reshape(len(active), -1).all(axis=1)
+            rows = active[converged]
+            total[rows], absolute[rows] = new_sums[converged], new_magnitude[converged]
+            done[rows] = True
+            keep &= ~converged & (level < first[active] + SINH_MAX_LEVEL)
+        active, sums, magnitude = active[keep], new_sums[keep], new_magnitude[keep]
+        if not len(active):
+            break
+    return done
+
+
+def _de_integrate(env: Env, var, axis: int, body, pieces, rows, total, absolute,
+                  analytic_ends: bool = False) -> None:
+    """Double-exponential quadrature on the instances ``rows``, level by level on those not
+    yet converged, until each estimate is within the tolerance of its integral of |f|;
+    NaN where it never is. Writes into ``total`` and ``absolute``. ``analytic_ends``: the
+    integrand is analytic at the end of every piece (see ``_nodes``)."""
+    n = env.n
+    active = np.asarray(rows)
+    sums = magnitude = previous = last_change = None
+    for level in range(quad.MAX_LEVEL + 1):
+        sub = env if len(active) == n else env.restrict(active)
+        sub_pieces = [(kind, _rows_of(a, active, n), _rows_of(b, active, n))
+                      for kind, a, b in pieces]
+        y, w, extreme = _nodes(sub_pieces, level, axis, env.ndim, analytic_ends)
+        size = y.shape[axis]
+        saved = sub.open(var, y, axis, size)
+        try:
+            f = np.asarray(body(sub), dtype=float)
+        finally:
+            sub.close(var, saved, axis)
         with np.errstate(all="ignore"):
             f = np.broadcast_to(f, np.broadcast_shapes(f.shape, w.shape))
             shape = [1] * f.ndim
             shape[axis] = size
-            lost = ~np.isfinite(f) & extreme.reshape(shape)
+            # a zero-length piece (a cut on an end), or a node on an end or in a far tail
+            # where the integrand is not finite: no contribution
+            lost = (~np.isfinite(f) & extreme.reshape(shape)) | (w == 0)
             f = np.where(lost, 0.0, f)
             part = np.sum(f * w, axis=axis, keepdims=True)
             part_abs = np.sum(np.abs(f) * w, axis=axis, keepdims=True)
-        if total is None:
-            total, absolute = part, part_abs
+        part = np.broadcast_to(part, (len(active),) + total.shape[1:])
+        part_abs = np.broadcast_to(part_abs, (len(active),) + total.shape[1:])
+        if sums is None:
+            sums, magnitude = part, part_abs
         else:
-            total, absolute = total / 2 + part, absolute / 2 + part_abs
+            sums, magnitude = sums / 2 + part, magnitude / 2 + part_abs
+        keep = np.ones(len(active), dtype=bool)
         if level >= 1:
             with np.errstate(all="ignore"):
-                change = np.abs(total - previous) / (absolute + 1e-300)
+                change = np.abs(sums - previous) / (magnitude + 1e-300)
             if level >= quad.MIN_LEVEL:
                 # Past the first levels a double-exponential rule squares its relative error
                 # at each level: a change d that is shrinking leaves an error of about d^2.
                 converged = ((change <= np.sqrt(env.tolerance)) & (change <= last_change)) \
-                    | (np.abs(total - previous) <= 1e-300)
-                if np.all(converged | ~np.isfinite(total)):
-                    break
+                    | (np.abs(sums - previous) <= 1e-300)
+                settled = (converged | ~np.isfinite(sums)).reshape(len(active), -1).all(axis=1)
+                finished = active[settled]
+                total[finished] = np.where(converged[settled], sums[settled], np.nan)
+                absolute[finished] = magnitude[settled]
+                keep = ~settled
             last_change = change
-        previous = total
-    return np.where(converged, total, np.nan), absolute
+        previous = sums
+        if not np.all(keep):
+            active, sums, magnitude = active[keep], sums[keep], magnitude[keep]
+            previous, last_change = previous[keep], last_change[keep]
+        if not len(active):
+            return
+    absolute[active] = magnitude
 
 
 def compile_side(expr: sp.Expr, roles: Roles, substitution: dict) -> tuple[Node, int]:
@@ -806,10 +1104,16 @@ def log_values_of(node: Node, ndim: int, inst: Instances, eps: float | None,
     """((log|value|, sign), scale) on every instance of the chunk: the scale is the sum of
     the integrals of |f| of its integrals outside every binder (a difference of integrals is
     compared relative to it, not to its own small value)."""
-    env = Env(inst, ndim, eps, tolerance)
+    return log_values_in(Env(inst, ndim, eps, tolerance), node)
+
+
+def log_values_in(env: Env, node: Node):
+    """``log_values_of`` in a given environment: two sides evaluated in one environment
+    compute what they share once (``_shared``)."""
+    env.scale = 0.0
     with np.errstate(all="ignore"):
         lv, sv = node.log(env)
-    shape = (inst.n,) + (1,) * (ndim - 1)
-    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(inst.n)
-    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(inst.n),
-             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(inst.n)), scale)
+    shape = (env.n,) + (1,) * (env.ndim - 1)
+    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(env.n)
+    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(env.n),
+             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(env.n)), scale)
