@@ -238,3 +238,14 @@ def test_a_sum_over_values_its_index_is_declared_not_to_take_is_refused():
     after = sp.Sum(sp.log(n), (n, 0, N)) + sp.Sum(1, (n, 0, N))
     r = never_verified(one_step(before, after, sum_linearity))
     assert "declared positive" in r.verdict.symbolic.detail
+
+
+def test_a_density_conditioned_on_the_variable_makes_no_integral_converge():
+    from derive.kernel.conditions import check, integrable
+
+    z = sp.Symbol("z", real=True)
+    weighted = check(integrable(density("p")(z) * z**2, z, -oo, oo), ())
+    assert weighted.holds is True  # a density of z: finite moments, the stated assumption
+    p_given = density("p", conditional=True)
+    conditioned = check(integrable(p_given(y, z) * z**2, z, -oo, oo), ())  # p(y|z): no weight in z
+    assert conditioned.holds is not True

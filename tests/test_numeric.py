@@ -213,3 +213,15 @@ def test_definitions_of_mass_functions_are_checked_to_sum_to_one_over_their_supp
     assert wrong.verdict.status is Status.REFUTED
     assert unknown.verdict.numeric.status is Numeric.NOT_APPLICABLE
     assert "declare" in unknown.verdict.numeric.detail
+
+
+def test_the_widest_float_disagreements_are_confirmed_first():
+    """A bound tight at K = 1 (KL of one outcome is 0) flags rounding noise in float; those
+    narrow flags must not spend every high-precision confirmation before a wide one."""
+    from derive.numeric.checks import _widest_first
+    from derive.numeric.instances import Instances
+
+    K = sp.Symbol("K", integer=True, positive=True)
+    inst = Instances(4, {K: np.array([1.0, 5.0, 1.0, 3.0])})
+    err = np.array([1e-16, 0.4, 2e-16, 0.5])
+    assert _widest_first(np.arange(4), inst, err) == [3, 1, 2, 0]  # wide ones by K, then noise

@@ -160,10 +160,20 @@ def _all_continuous(args, z) -> tuple[bool | None, str]:
 def _weight_in(e: Expr, z: sp.Symbol) -> bool:
     """A density or delta of ``z`` among the factors of ``e``: it makes ``e`` integrable under
     the regularity assumption every step with integrals rests on."""
-    for f in sp.Mul.make_args(e):
-        if z in f.free_symbols and (isinstance(f, (AppliedDensity, sp.DiracDelta, NormalDensity))
-                                    or isinstance(f, sp.Sum) and f.function.has(sp.DiracDelta)):
-            return True
+    return any(_weight_of(f, z) for f in sp.Mul.make_args(e))
+
+
+def _weight_of(f: Expr, z: sp.Symbol) -> bool:
+    """Is ``f`` a density of ``z`` or a joint density of ``z`` and others (its integral over
+    z a marginal), not one conditioned on z (p(y|z) weighs nothing in z), a delta in ``z``,
+    or a sum of such deltas?"""
+    if isinstance(f, (AppliedDensity, NormalDensity)):
+        variables = f.args[0]
+        return variables == z or isinstance(variables, sp.Tuple) and z in variables
+    if isinstance(f, sp.DiracDelta):
+        return z in f.args[0].free_symbols
+    if isinstance(f, sp.Sum):
+        return any(_weight_of(g, z) for g in sp.Mul.make_args(f.function))
     return False
 
 

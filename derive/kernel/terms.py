@@ -140,7 +140,17 @@ def alpha_normal(e: sp.Basic, depth: int = 0) -> sp.Basic:
     if bound:
         e = e.xreplace({b: _canonical(depth, k, b) for k, b in enumerate(bound)})
         depth += 1
-    return e.func(*(alpha_normal(a, depth) for a in e.args))
+    args = tuple(alpha_normal(a, depth) for a in e.args)
+    if args == e.args:
+        return e
+    if isinstance(e, sp.Function):
+        # renaming changes no value: an application already evaluated is rebuilt as it is
+        # (SymPy's DiracDelta(Integral(x, (x, 0, oo))) evaluates forever)
+        try:
+            return e.func(*args, evaluate=False)
+        except TypeError:  # a function class that takes no options
+            pass
+    return e.func(*args)
 
 
 def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:

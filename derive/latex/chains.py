@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from derive import guard
 from derive.derivation import Definition, Derivation, Location
 from derive.kernel import DeriveError, Relation
 from derive.latex.document import Display, Equation
@@ -357,7 +358,7 @@ class _Builder:
         if left - right and right - left:
             own = [", ".join(map(str, sorted(side, key=str))) for side in (left - right,
                                                                           right - left)]
-            return (f"has variables on each side that the other lacks ({own[0]}; {own[1]}): "
+            return (f"has variables on each side that the other lacks ({own[0]} / {own[1]}): "
                     f"it rests on values or definitions given in the text, which derive "
                     f"does not read")
         dropped = _functions(before) - _functions(after) - {
@@ -399,13 +400,18 @@ class _Builder:
             if defined is not None:
                 available = [defined]
             named = self._named_in_chain(before, after, label, location)
-            found = (search.Found((named,), Relation.DEFINE, 1) if named is not None else
-                     search.find_rules(before, after, available, self.search_budget,
-                                       self.symbol_definitions))
+            stopped = ""
+            try:
+                with guard.time_limit():  # only a guard against SymPy hanging: budgets decide
+                    found = (search.Found((named,), Relation.DEFINE, 1) if named is not None
+                             else search.find_rules(before, after, available,
+                                                    self.search_budget, self.symbol_definitions))
+            except guard.CheckTimeout as e:
+                found, stopped = None, f" (the search was stopped: {e})"
             if found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
-                          f"justifies it (searched {self.search_budget} attempts); name one "
-                          f"with a `% by: rule` comment, or add the rule")
+                          f"justifies it (searched {self.search_budget} attempts){stopped}; "
+                          f"name one with a `% by: rule` comment, or add the rule")
                 rules = (search.unjustified(reason),)
                 note = "no justification given, none found"
             else:

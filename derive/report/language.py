@@ -138,6 +138,23 @@ _MESSAGE_PATTERNS = (
                               r"those were left out"),
     ("bound_holds", r"the bound (.+) holds"),
     ("bound_fails", r"the bound (.+) does not hold: the left side is (.+), the right side (.+)"),
+    # why a document's step is proved or unproven, never refuted (derive.latex.chains)
+    ("read_as_define", r"read as := \(a definition or modelling assumption applied\)"),
+    ("candidate_link", r"a candidate link between displays \(the same left side\): a step if "
+                       r"proved, otherwise not linked"),
+    ("never_refuted", r"(.+): proved or unproven, never refuted"),
+    ("not_linked", r"not linked: a candidate link between displays that was not proved, so "
+                   r"not a step"),
+    ("not_refuted_step", r"not refuted: the step (.+)"),
+    ("defines_again", r"defines (.+) again \(as at line (.+)\): a new definition, or a claim "
+                      r"about the first one"),
+    ("rests_on_definition", r"rests on the definition of (.+), which derive does not apply to "
+                            r"numbers"),
+    ("variables_each_side", r"has variables on each side that the other lacks \((.+) / (.+)\): "
+                            r"it rests on values or definitions given in the text, which "
+                            r"derive does not read"),
+    ("drops_function", r"drops the function (.+): it rests on what the text says (.+) is, "
+                       r"which derive does not read"),
     ("with_notes", r"((?:[^;]|;(?! ))+); (.+)"),  # a message, then notes: each read in turn
 )
 MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
@@ -145,7 +162,8 @@ MESSAGES: tuple[tuple[str, re.Pattern], ...] = tuple(
 
 # Captures that are themselves messages, translated in turn (the rest are code).
 NESTED = {"nascent": (0,), "side_condition_unshown": (0,), "gives_not_written": (3,),
-          "gives_differs": (2,), "the_objectives": (0,), "with_notes": (0, 1)}
+          "gives_differs": (2,), "the_objectives": (0,), "with_notes": (0, 1),
+          "never_refuted": (0,), "not_refuted_step": (0,)}
 
 
 @dataclass(frozen=True)
@@ -470,6 +488,22 @@ _EN_MESSAGES = {
     "bound_holds": "the bound {0} holds",
     "bound_fails": "the bound {0} does not hold: the left side is {1}, the right side {2}",
     "with_notes": "{0}; {1}",
+    "read_as_define": "read as := (a definition or modelling assumption applied)",
+    "candidate_link": "a candidate link between displays (the same left side): a step if "
+                      "proved, otherwise not linked",
+    "never_refuted": "{0}: proved or unproven, never refuted",
+    "not_linked": "not linked: a candidate link between displays that was not proved, so not "
+                  "a step",
+    "not_refuted_step": "not refuted: the step {0}",
+    "defines_again": "defines {0} again (as at line {1}): a new definition, or a claim about "
+                     "the first one",
+    "rests_on_definition": "rests on the definition of {0}, which derive does not apply to "
+                           "numbers",
+    "variables_each_side": "has variables on each side that the other lacks ({0} / {1}): it "
+                           "rests on values or definitions given in the text, which derive "
+                           "does not read",
+    "drops_function": "drops the function {0}: it rests on what the text says {1} is, which "
+                      "derive does not read",
 }
 
 _KO_MESSAGES = {
@@ -564,6 +598,18 @@ _KO_MESSAGES = {
     "bound_holds": "부등식 {0}이 성립함",
     "bound_fails": "부등식 {0}이 성립하지 않음: 왼쪽 {1}, 오른쪽 {2}",
     "with_notes": "{0}; {1}",
+    "read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용함)",
+    "candidate_link": "표시된 식 사이에서 추론한 후보 연결 (같은 좌변): 증명되면 한 단계이고, "
+                      "아니면 연결하지 않음",
+    "never_refuted": "{0}: 증명되거나 미증명일 뿐, 반박되지 않음",
+    "not_linked": "연결하지 않음: 표시된 식 사이의 후보 연결이 증명되지 않았으므로 단계가 아님",
+    "not_refuted_step": "반박하지 않음: 이 단계는 {0}",
+    "defines_again": "{0}을(를) 다시 정의함 ({1}행에서처럼): 새 정의이거나 첫 정의에 대한 주장",
+    "rests_on_definition": "{0}의 정의에 기댐 (derive는 이 정의를 수치에 적용하지 않음)",
+    "variables_each_side": "양변에 서로 없는 변수가 있음 ({0} / {1}): 본문에 주어진 값이나 "
+                           "정의에 기대며, derive는 이를 읽지 않음",
+    "drops_function": "함수 {0}을(를) 없앰: 본문이 {1}에 대해 말하는 내용에 기대며, derive는 "
+                      "이를 읽지 않음",
 }
 
 EN = Language("en", _EN_WORDS, _EN_RULES, _EN_MESSAGES,
