@@ -91,6 +91,7 @@ def test_no_lualatex_names_the_korean_packages(udl, tmp_path, monkeypatch):
         write_report(udl, tmp_path / "udl.pdf", lang="ko")
 
 
+@pytest.mark.slow  # 80 s: every proof's report compiled twice; the default run compiles one
 @tex_tools("latexmk", "pdflatex", "lualatex")
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_report_of_every_proof_and_twin_compiles(tmp_path, lang):
