@@ -249,3 +249,9 @@ def test_a_density_conditioned_on_the_variable_makes_no_integral_converge():
     p_given = density("p", conditional=True)
     conditioned = check(integrable(p_given(y, z) * z**2, z, -oo, oo), ())  # p(y|z): no weight in z
     assert conditioned.holds is not True
+
+
+def test_a_matrix_and_a_number_are_never_equal_and_never_crash_the_kernel():
+    m = sp.ImmutableMatrix([[x, a]])
+    r = never_verified(one_step(m, x + a, algebra))  # no TypeError from Matrix - Mul
+    assert "shape" in r.verdict.symbolic.detail

@@ -127,6 +127,9 @@ def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
                                                     how=how))
     if a == b:
         return True, say("eq.same", "the same expression")
+    if getattr(a, "shape", ()) != getattr(b, "shape", ()):  # a matrix and a number, say
+        return None, say("eq.shapes", f"{a} and {b} are not of one shape: they cannot be "
+                         f"compared", a=a, b=b)
     verdict = difference_is_zero(a - b)
     if verdict is True:
         return True, say("eq.zero", "the difference simplifies to 0")

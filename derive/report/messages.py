@@ -66,6 +66,7 @@ KO: dict[str, str] = {
     "eq.zero": "차이가 0으로 정리됨",
     "eq.nonzero": "차이가 0이 아니라 {difference}",
     "eq.unshown": "차이 {difference}이 0임을 보이지 못함",
+    "eq.shapes": "{a}와 {b}는 모양이 같지 않아 비교할 수 없음",
     # the judgement of a step
     "judge.part": "{statement}: {how}",
     "judge.look_alike": "서로 다른 두 기호가 같은 이름으로 보임: 이름마다 가정을 하나로 정해 한 번만 "
@@ -117,6 +118,7 @@ EN: dict[str, str] = {
     "eq.objectives": "the objectives: {how}",
     "eq.nonzero": "the difference is {difference}, not 0",
     "eq.unshown": "the difference {difference} is not shown to be 0",
+    "eq.shapes": "{a} and {b} are not of one shape: they cannot be compared",
     "judge.part": "{statement}: {how}",
     "judge.refuted": "the certificates lead to {line}, which differs from the line written "
                      "by a nonzero constant: {how}",
