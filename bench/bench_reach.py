@@ -152,8 +152,8 @@ def main() -> int:
                     print(f"    REFUTED {r.entry.location}: {source_line(r.entry)}")
                     print(f"      read: {sp.sstr(r.entry.before, order='none')}  =  "
                           f"{sp.sstr(r.entry.after, order='none')}")
-                    print(f"      {r.verdict.symbolic.detail[:300]}")
-                    print(f"      {r.verdict.numeric.detail[:300]}")
+                    print(f"      {str(r.verdict.symbolic.detail)[:300]}")
+                    print(f"      {str(r.verdict.numeric.detail)[:300]}")
     return 0
 
 

@@ -162,3 +162,19 @@ def test_every_section_of_d2l_is_read_without_a_crash():
     for path in sorted(D2L.rglob("*.md")):
         report = load_document(path, search_budget=1).report
         assert report.read + len(report.unread) == report.displays
+
+
+def test_a_step_between_neighbouring_terms_of_a_sequence_rests_on_its_recurrence(tmp_path):
+    """UDL 18's footnote: true because alpha_t = alpha_{t-1}(1 - beta_t), which the text
+    gives in words: never refuted, UNPROVEN saying why. Its twin without alpha_{t-1}
+    (one index only) is refuted."""
+    line = (r"$$\frac{(1-\alpha_{t-1})(1-\beta_{t})+\beta_{t}}{(1-\alpha_{t})\sqrt{1-\beta_{t}}}"
+            r" =\frac{1}{\sqrt{1-\beta_{t}}}$$")
+    _, loaded = document(tmp_path, line + "\n")
+    (r,) = results(loaded)
+    assert r.verdict.status is Status.UNPROVEN
+    assert "recurrence" in r.entry.note
+    twin = r"$$\frac{(1-\alpha_{t})(1-\beta_{t})+\beta_{t}}{1-\alpha_{t}} = 1$$"
+    _, loaded = document(tmp_path, twin + "\n", "twin.md")
+    (r,) = results(loaded)
+    assert r.verdict.status is Status.REFUTED

@@ -225,3 +225,14 @@ def test_the_widest_float_disagreements_are_confirmed_first():
     inst = Instances(4, {K: np.array([1.0, 5.0, 1.0, 3.0])})
     err = np.array([1e-16, 0.4, 2e-16, 0.5])
     assert _widest_first(np.arange(4), inst, err) == [3, 1, 2, 0]  # wide ones by K, then noise
+
+
+def test_data_reached_by_a_sum_of_indices_is_drawn_that_long():
+    """x[i + j] inside sums over i <= 3 and j <= 4 reaches x[7] (an index i + j with no
+    constant term recursed for ever)."""
+    from derive.numeric.instances import _largest
+
+    j_ = sp.Symbol("j", integer=True, positive=True)
+    assert _largest(i + j_, {i: 3, j_: 4}) == 7
+    assert _largest(i + j_ - 1, {i: 3, j_: 4}) == 6
+    assert _largest(i - j_, {i: 3, j_: 4}) is None  # not told: as many as any sum may take

@@ -115,6 +115,12 @@ def difference_is_zero(d: Expr) -> bool | None:
     return None
 
 
+def _shape(e: Expr) -> tuple:
+    """A matrix's shape; () for anything else (an Indexed's shape is its array's, and
+    raises where its range is not declared)."""
+    return e.shape if isinstance(e, sp.MatrixBase) else ()
+
+
 def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
     """Are ``a`` and ``b`` equal? Between argmin/argmax sets: the same optimisation over the
     same variables of objectives equal as values (enough, not necessary: so never False)."""
@@ -127,7 +133,7 @@ def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
                                                     how=how))
     if a == b:
         return True, say("eq.same", "the same expression")
-    if getattr(a, "shape", ()) != getattr(b, "shape", ()):  # a matrix and a number, say
+    if _shape(a) != _shape(b):  # a matrix and a number, say
         return None, say("eq.shapes", f"{a} and {b} are not of one shape: they cannot be "
                          f"compared", a=a, b=b)
     verdict = difference_is_zero(a - b)

@@ -361,6 +361,12 @@ class _Builder:
             return (f"has variables on each side that the other lacks ({own[0]} / {own[1]}): "
                     f"it rests on values or definitions given in the text, which derive "
                     f"does not read")
+        recurrences = _neighbouring_terms(before) | _neighbouring_terms(after)
+        if recurrences:
+            names = ", ".join(sorted(map(str, recurrences)))
+            return (f"relates neighbouring terms of {names} (as {names}[t - 1] and {names}[t]): "
+                    f"it rests on the recurrence the text gives them, which derive does not "
+                    f"read")
         dropped = _functions(before) - _functions(after) - {
             d.lhs.func for d in self.definitions.values()}
         if dropped:
@@ -470,14 +476,29 @@ class _Builder:
 
     def _let(self, derivation: Derivation, rule: Rule) -> None:
         """Show the definition a substitution applies, once, in the derivation using it."""
-        label = re.sub(r"^\w+\((.*)\)$", r"\1", rule.name)
-        definition = self.definitions[label]
+        # substitute(5.28), or substitute(5.28) (in the line written) read backwards
+        match = re.match(r"^\w+\(([^()]*)\)", rule.name)
+        definition = self.definitions.get(match.group(1) if match else rule.name)
+        if definition is None:  # the rule carries its definition; there is none to show
+            return
+        label = definition.label
         if any(e.label == label for e in derivation.entries):
             return
         entry = derivation.let(definition.lhs, definition.rhs, label=label,
                                note=f"read: {_as_written(definition.lhs)} := "
                                     f"{_as_written(definition.rhs)}")
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+
+
+def _neighbouring_terms(e: sp.Expr) -> set[sp.Symbol]:
+    """The sequences (data arrays) ``e`` takes at two indices a whole number apart (alpha_t
+    and alpha_{t-1}): a text that writes both has usually said how they are related."""
+    indices: dict[sp.Symbol, set] = {}
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, sp.Indexed) and len(n.indices) == 1:
+            indices.setdefault(n.base.label, set()).add(n.indices[0])
+    return {label for label, found in indices.items()
+            if any((a - b).is_Integer and a != b for a in found for b in found)}
 
 
 def _value_key(e: sp.Expr) -> sp.Symbol:

@@ -219,6 +219,9 @@ def _largest(e: sp.Expr, ranges: dict) -> int | None:
         return MAX_I if e.is_integer else None
     if isinstance(e, sp.Add):
         constant, rest = e.as_coeff_Add()
+        if constant == 0:  # i + j: the sum of the largest values (any other term: unknown)
+            tops = [_largest(a, ranges) for a in e.args]
+            return None if any(t is None for t in tops) else sum(tops)
         top = _largest(rest, ranges)
         return None if top is None or not constant.is_Integer else top + int(constant)
     return None

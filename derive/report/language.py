@@ -153,6 +153,9 @@ _MESSAGE_PATTERNS = (
     ("variables_each_side", r"has variables on each side that the other lacks \((.+) / (.+)\): "
                             r"it rests on values or definitions given in the text, which "
                             r"derive does not read"),
+    ("relates_neighbours", r"relates neighbouring terms of (.+) \(as (.+)\[t - 1\] and "
+                           r"(.+)\[t\]\): it rests on the recurrence the text gives them, "
+                           r"which derive does not read"),
     ("drops_function", r"drops the function (.+): it rests on what the text says (.+) is, "
                        r"which derive does not read"),
     ("with_notes", r"((?:[^;]|;(?! ))+); (.+)"),  # a message, then notes: each read in turn
@@ -502,6 +505,9 @@ _EN_MESSAGES = {
     "variables_each_side": "has variables on each side that the other lacks ({0} / {1}): it "
                            "rests on values or definitions given in the text, which derive "
                            "does not read",
+    "relates_neighbours": "relates neighbouring terms of {0} (as {1}[t - 1] and {2}[t]): it "
+                          "rests on the recurrence the text gives them, which derive does "
+                          "not read",
     "drops_function": "drops the function {0}: it rests on what the text says {1} is, which "
                       "derive does not read",
 }
@@ -608,6 +614,8 @@ _KO_MESSAGES = {
     "rests_on_definition": "{0}의 정의에 기댐 (derive는 이 정의를 수치에 적용하지 않음)",
     "variables_each_side": "양변에 서로 없는 변수가 있음 ({0} / {1}): 본문에 주어진 값이나 "
                            "정의에 기대며, derive는 이를 읽지 않음",
+    "relates_neighbours": "{0}의 이웃한 항을 잇는 단계 ({1}[t - 1]과 {2}[t]처럼): 본문이 주는 "
+                          "점화식에 기대며, derive는 이를 읽지 않음",
     "drops_function": "함수 {0}을(를) 없앰: 본문이 {1}에 대해 말하는 내용에 기대며, derive는 "
                       "이를 읽지 않음",
 }
