@@ -178,3 +178,13 @@ def test_a_step_between_neighbouring_terms_of_a_sequence_rests_on_its_recurrence
     _, loaded = document(tmp_path, twin + "\n", "twin.md")
     (r,) = results(loaded)
     assert r.verdict.status is Status.REFUTED
+
+
+def test_neighbouring_terms_are_seen_whether_read_as_indices_or_as_names():
+    from derive.latex.chains import _neighbouring_terms
+
+    alpha, t = sp.IndexedBase("alpha"), sp.Symbol("t", integer=True)
+    assert _neighbouring_terms(alpha[t] + alpha[t - 1]) == {sp.Symbol("alpha")}
+    named = sp.symbols("alpha_t alpha_t-1")
+    assert _neighbouring_terms(named[0] / (1 - named[1])) == {sp.Symbol("alpha")}
+    assert _neighbouring_terms(alpha[t] * sp.Symbol("beta_t")) == set()  # one index each

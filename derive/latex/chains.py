@@ -493,12 +493,20 @@ class _Builder:
 def _neighbouring_terms(e: sp.Expr) -> set[sp.Symbol]:
     """The sequences (data arrays) ``e`` takes at two indices a whole number apart (alpha_t
     and alpha_{t-1}): a text that writes both has usually said how they are related."""
-    indices: dict[sp.Symbol, set] = {}
+    indices: dict = {}
     for n in sp.preorder_traversal(e):
         if isinstance(n, sp.Indexed) and len(n.indices) == 1:
             indices.setdefault(n.base.label, set()).add(n.indices[0])
+        elif isinstance(n, sp.Symbol) and (named := _SUBSCRIPTED.match(n.name)):
+            # read as names (alpha_t, alpha_t-1) where the document never indexes alpha
+            base, index, offset = named.groups()
+            indices.setdefault(sp.Symbol(base), set()).add(
+                sp.Symbol(index) + int(offset or 0))
     return {label for label, found in indices.items()
             if any((a - b).is_Integer and a != b for a in found for b in found)}
+
+
+_SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z])([+-]\d+)?$")
 
 
 def _value_key(e: sp.Expr) -> sp.Symbol:
