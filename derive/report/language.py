@@ -128,6 +128,9 @@ _MESSAGE_PATTERNS = (
     ("found_by_search", r"rule found by search: (.+) \((\d+) attempts?\)"),
     ("justified_by_author", r"justified by the author: (.+)"),
     ("none_found", r"no justification given, none found"),
+    ("read_as_define", r"read as := \(a definition or modelling assumption applied\)"),
+    ("candidate_link", r"a candidate link between displays \(the same left side\): a step if "
+                       r"proved, otherwise not linked"),
     ("artefacts_discarded", r"(\d+) float artefacts? discarded \(not confirmed at (\d+) digits\)"),
     ("checked_where_read", r"checked where (.+) \((.+)\): declare (.+)"),
     ("checked_where_sign", r"checked where (.+); at (.+) (?:both sides are|the left side is|"
@@ -212,6 +215,12 @@ _EN_WORDS = {
     "instance": "Instance",
     "values": "Values",
     "replay": "Replay",
+    "conclusion": "Conclusion",
+    "chain_proved": "proved",
+    "chain_proved_assuming": "proved (assuming {labels})",
+    "chain_not_proved": "not proved: {steps}",
+    "chain_failed_step": "step {label} {status}",
+    "chain_unchecked": "not proved: not every step was checked",
     "untranslated": "",
 }
 
@@ -267,6 +276,12 @@ _KO_WORDS = {
     "instance": "사례",
     "values": "값",
     "replay": "재현",
+    "conclusion": "결론",
+    "chain_proved": "증명됨",
+    "chain_proved_assuming": "증명됨 (가정: {labels})",
+    "chain_not_proved": "증명되지 않음: {steps}",
+    "chain_failed_step": "단계 {label} {status}",
+    "chain_unchecked": "증명되지 않음: 검증하지 않은 단계가 있음",
     "untranslated": "(영문 그대로)",
 }
 
@@ -459,6 +474,9 @@ _EN_MESSAGES = {
     "found_by_search": "rule found by search: {0} ({1} attempts)",
     "justified_by_author": "justified by the author: {0}",
     "none_found": "no justification given, none found",
+    "read_as_define": "read as := (a definition or modelling assumption applied)",
+    "candidate_link": "a candidate link between displays (the same left side): a step if "
+                      "proved, otherwise not linked",
     "search_found_none": "the rule does not apply: no rule or chain of up to {0} rules in the "
                          "library justifies it (searched {1} attempts); name one with a "
                          "`% by: rule` comment, or add the rule",
@@ -554,6 +572,9 @@ _KO_MESSAGES = {
     "found_by_search": "탐색으로 찾은 규칙: {0} ({1}번 시도)",
     "justified_by_author": "저자가 밝힌 근거: {0}",
     "none_found": "근거가 주어지지 않았고 찾지도 못함",
+    "read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용)",
+    "candidate_link": "두 수식 블록 사이의 후보 연결 (왼쪽 변이 같음): 증명되면 단계이고, 아니면 "
+                      "연결하지 않음",
     "search_found_none": "규칙이 적용되지 않음: 라이브러리의 규칙을 {0}개까지 이어 보아도 이 "
                          "단계를 정당화하지 못함 ({1}번 탐색); 「% by: 규칙」 주석으로 규칙을 "
                          "밝히거나 규칙을 추가하세요",

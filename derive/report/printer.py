@@ -210,7 +210,7 @@ class BookLatexPrinter(LatexPrinter):
 
     def _print_exp(self, expr: sp.exp, exp: str | None = None) -> str:
         if not self.book:
-            return super()._print_exp(expr, exp)
+            return super()._print_ExpBase(expr, exp)
         power = f"^{{{exp}}}" if exp else ""
         return rf"\exp{power}{self._apply(expr.args[0])}"
 
