@@ -1,5 +1,6 @@
 """``derive report`` and ``derive check --report`` on the command line, and bad outputs."""
 
+import json
 import os
 
 import pytest
@@ -83,3 +84,19 @@ def test_report_from_the_repository_root_names_the_file_relatively(monkeypatch, 
     out = tmp_path / "r.md"
     main(["report", "proofs", "-o", str(out), "--instances", "20"])
     assert "(file `proofs/udl_5_27_to_5_31.py`)" in out.read_text()
+
+
+def test_check_states_a_conclusion_in_readable_notation_and_json_keeps_its_fields(capsys):
+    proof = str(ROOT / "proofs" / "log_sum_exp_bounds.py")
+    assert main(["check", proof, "--only", "named_upper_bound::1", "--instances", "30",
+                 "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert ("conclusion: log(Sum(exp(a[k]), (k, 1, K))) <= log(K) + max_{k=1..K}[a[k]]: "
+            "proved") in out
+    assert "Maximum(" not in out
+    assert main(["check", proof, "--only", "named_upper_bound::1", "--instances", "30",
+                 "--no-cache", "--format", "json"]) == 0
+    (block,) = json.loads(capsys.readouterr().out)["derivations"]
+    conclusion = block["conclusion"]
+    assert (conclusion["relation"], conclusion["proved"]) == ("<=", True)
+    assert conclusion["last"] == "log(K) + max_{k=1..K}[a[k]]"

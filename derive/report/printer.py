@@ -7,7 +7,9 @@ must read like the page the derivation came from, so this printer writes
 - ``\\log\\bigl[x\\bigr]``, ``\\delta[y-y_{i}]``, ``\\exp\\bigl[x\\bigr]`` (square brackets
   for function application, as Prince's *Understanding Deep Learning* does);
 - ``Pr(y|\\boldsymbol{\\theta})``, ``\\mbox{\\bf f}[\\mathbf{x}_{i},\\boldsymbol{\\phi}]``,
-  ``D_{KL}\\bigl[q||p\\bigr]``, ``\\mathop{\\rm argmin}_{\\boldsymbol{\\theta}}\\left[...\\right]``;
+  ``D_{KL}\\bigl[q||p\\bigr]``, ``\\mathop{\\rm argmin}_{\\boldsymbol{\\theta}}\\left[...\\right]``,
+  ``\\max_{k}\\bigl[a_{k}\\bigr]`` (the index alone when it runs from 1 to a count K, else
+  ``\\max_{2 \\leq k \\leq K}``: ``derive.notation.maximum_subscript``);
 - parameters bold (every variable optimised over and every parameter of a model), model
   inputs bold;
 - a sum with its positive terms first (SymPy has forgotten the order the author typed, and
@@ -15,8 +17,9 @@ must read like the page the derivation came from, so this printer writes
   as ``\\frac{1}{I}\\sum``, and a density (or a mixture of deltas) in front of what it weighs.
 
 ``style="plain"`` is the common notation instead: round brackets, ``p(y \\mid \\theta)``,
-``\\operatorname*{argmin}``. ``target="mathjax"`` avoids the text-mode macros MathJax lacks
-(``\\mbox{\\bf f}`` becomes ``\\mathbf{f}``), for Markdown that GitHub renders.
+``\\operatorname*{argmin}``, ``\\max_{k} a_{k}``. ``target="mathjax"`` avoids the text-mode
+macros MathJax lacks (``\\mbox{\\bf f}`` becomes ``\\mathbf{f}``), for Markdown that GitHub
+renders.
 
 Names are user-written text: a symbol or function name that is not a plain identifier is
 printed as escaped text, so no name can inject TeX.
@@ -34,7 +37,9 @@ from derive.notation import (
     KL,
     AppliedDensity,
     AppliedModel,
+    Maximum,
     OptimisationSet,
+    maximum_subscript,
     optimisation_variables,
 )
 from derive.report.text import escape_tex
@@ -59,7 +64,7 @@ def _is_weight(factor: sp.Expr) -> bool:
 
 def _is_applied(factor: sp.Expr) -> bool:
     """A sum, an integral, or a function applied to arguments (log, exp, a density)."""
-    return isinstance(factor, (*_BIG_OPERATORS, sp.Function, OptimisationSet, KL))
+    return isinstance(factor, (*_BIG_OPERATORS, sp.Function, OptimisationSet, KL, Maximum))
 
 
 def _is_tall(expr: sp.Expr) -> bool:
@@ -193,7 +198,9 @@ class BookLatexPrinter(LatexPrinter):
         parts = []
         for k, factor in enumerate(factors):
             last = k == len(factors) - 1
-            if isinstance(factor, sp.Add) or (not last and isinstance(factor, _BIG_OPERATORS)):
+            swallows = isinstance(factor, _BIG_OPERATORS) or (
+                isinstance(factor, Maximum) and not self.book)  # the book brackets its body
+            if isinstance(factor, sp.Add) or (not last and swallows):
                 # A sum or integral with something after it would swallow it: bracket it.
                 parts.append(rf"\left({self._print(factor)}\right)")
             elif factor.is_Number and k > 0:
@@ -261,6 +268,17 @@ class BookLatexPrinter(LatexPrinter):
         operator = rf"\mathrm{{{expr.sense}}}" if self.mathjax else rf"\rm {expr.sense}"
         return rf"\mathop{{{operator}}}_{{{variables}}}\left[{body}\right]"
 
+    def _print_Maximum(self, expr: Maximum, **_) -> str:
+        """The book's \\max_{k}\\bigl[a_{k}\\bigr]; plain \\max_{k} a_{k}, a sum or product
+        bracketed."""
+        under = maximum_subscript(expr, self._print)
+        if self.book:
+            return rf"\max_{{{under}}}{self._apply(expr.function)}"
+        body = self._print(expr.function)
+        if isinstance(expr.function, (sp.Add, sp.Mul)):
+            body = rf"\left({body}\right)"
+        return rf"\max_{{{under}}} {body}"
+
     def _print_KL(self, expr: KL) -> str:
         q, p = (self._kl_side(d, expr.variable) for d in (expr.q, expr.p))
         if self.book:
@@ -298,7 +316,7 @@ class BookLatexPrinter(LatexPrinter):
 
 
 BookLatexPrinter._NOTATION = (
-    (OptimisationSet, "_print_OptimisationSet"), (KL, "_print_KL"),
+    (OptimisationSet, "_print_OptimisationSet"), (KL, "_print_KL"), (Maximum, "_print_Maximum"),
     (AppliedDensity, "_print_AppliedDensity"), (AppliedModel, "_print_AppliedModel"),
 )
 
