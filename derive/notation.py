@@ -173,8 +173,10 @@ _printing(OptimisationSet, _optimisation_str, _optimisation_latex)
 # -- KL ------------------------------------------------------------------------------------
 
 def _kl_short(self, density, printer) -> str:
-    # The book writes D_KL[q||p] when both are plain densities of the variable alone.
-    if isinstance(density, AppliedDensity) and density.args == (self.variable,):
+    # The book writes D_KL[q||p] when both are plain densities of the variable alone (and
+    # D_KL[q||Pr(z)] for a conditional density without its condition).
+    if isinstance(density, AppliedDensity) and not density.conditional \
+            and density.args == (self.variable,):
         return density.func.__name__
     return printer._print(density)
 

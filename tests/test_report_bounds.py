@@ -4,6 +4,7 @@ style and language, and each chain's conclusion with its verdict (``chain_verdic
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -12,6 +13,7 @@ from derive import Derivation
 from derive.checker import check_derivation
 from derive.cli import chain_conclusion
 from derive.report import render
+from derive.report.text import portable_math
 from derive.rules import exp_bound, log_bound, termwise_bound
 
 x = sp.Symbol("x", positive=True)
@@ -126,3 +128,39 @@ def test_a_chain_not_checked_in_full_is_not_proved(items):
     path, d, results = items[0]
     md = render([(path, d, results[:1])], "md")
     assert "not proved: not every step was checked" in _conclusion(md, "en")
+
+
+@pytest.fixture(scope="module")
+def elbo_reports():
+    from derive.loader import load_file
+
+    proof = Path(__file__).resolve().parents[1] / "proofs" / "udl_17_14_to_17_18.py"
+    items = [("proofs/udl_17_14_to_17_18.py", d, check_derivation(d, instances=50))
+             for d in load_file(proof)]
+    return {(fmt, lang, style): render(items, fmt, lang, style)
+            for fmt in ("tex", "md") for lang in ("en", "ko") for style in ("book", "plain")}
+
+
+@pytest.mark.parametrize("style", ["book", "plain"])
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("fmt", ["tex", "md"])
+def test_the_elbo_s_densities_print_as_the_book_writes_them(elbo_reports, fmt, lang, style):
+    report = elbo_reports[(fmt, lang, style)]
+    bar = "|" if style == "book" else r" \mid "
+    expected = [
+        rf"Pr(x,z{bar}\phi)",  # the joint, 17.14
+        rf"\frac{{Pr(x,z{bar}\phi)}}{{q(z{bar}\theta)}}",  # a ratio of densities, one fraction
+        rf"\bigl[q(z{bar}\theta)||Pr(z)\bigr]" if style == "book"  # the KL to the prior, 17.18
+        else rf"\left(q(z{bar}\theta) \,\Vert\, Pr(z)\right)",
+        r"\operatorname{ELBO}[\theta,\phi]" if style == "book"
+        else r"\operatorname{ELBO}{\left(\theta, \phi\right)}"]
+    if fmt == "md":  # as the Markdown writer spells TeX (no |, no \,)
+        expected = [portable_math(e.replace("||", r"\Vert ")) for e in expected]
+    for fragment in expected:
+        assert fragment in report
+    assert re.search(r"Pr\(z(\||\\vert |\\mid )\)", report) is None  # no bar before nothing
+    assert r"\left( x" not in report and "Tuple" not in report
+    conclusion = {"en": "Conclusion", "ko": "결론"}[lang]
+    proved = {"en": "proved (assuming 17.16b)", "ko": "증명됨 (가정: 17.16b)"}[lang]
+    (line,) = [row for row in report.split("\n") if conclusion in row and r"\geq" in row]
+    assert line.endswith(proved)

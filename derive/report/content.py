@@ -342,12 +342,18 @@ class _Builder:
         if known is not None and rule.origin == "built in":
             return [("math", known.statement or rule.statement)]
         family = rule.name.split("(", 1)[0]
-        if family == "substitute":
+        if family in ("substitute", "fold"):
+            # the definition applied (fold: read backwards, naming its body), wherever in
+            # the file it was declared
             label = rule.name[len(family) + 1:-1]
-            for entry in self.derivation.entries:
-                if isinstance(entry, Definition) and entry.label == label:
-                    return [("math", rf"{self.math(entry.lhs)} := {self.math(entry.rhs)}"),
-                            ("text", ": "), ("text", self.words["assumption"])]
+            for d in (self.derivation, *self.neighbours):
+                for entry in d.entries:
+                    if isinstance(entry, Definition) and entry.label == label:
+                        lhs, rhs = self.math(entry.lhs), self.math(entry.rhs)
+                        statement = rf"{lhs} := {rhs}" if family == "substitute" \
+                            else rf"{rhs} =: {lhs}"
+                        return [("math", statement), ("text", ": "),
+                                ("text", self.words["assumption"])]
         if family == "reparametrise" and r.verdict.symbolic.substitution:
             pairs = [rf"{self.math(old)} := {self.math(new)}"
                      for old, new in r.verdict.symbolic.substitution]

@@ -31,12 +31,14 @@ import re
 from collections.abc import Iterable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derive.notation import (
     KL,
     AppliedDensity,
     AppliedModel,
+    AppliedProbability,
     Maximum,
     OptimisationSet,
     maximum_subscript,
@@ -188,9 +190,12 @@ class BookLatexPrinter(LatexPrinter):
             return self._product(numerator)
         below = self._product(denominator)
         # The book's \frac{1}{I}\sum_{i=1}^{I}... and \frac{1}{\sqrt{2\pi}}\exp[...]: sums,
-        # integrals and applied functions follow the fraction instead of sitting in it.
-        applied = [f for f in numerator if _is_applied(f)]
-        above = [f for f in numerator if not _is_applied(f)]
+        # integrals and applied functions follow the fraction instead of sitting in it; but
+        # a ratio of densities is one fraction, \frac{Pr(x,z|\phi)}{q(z|\theta)}.
+        ratio = any(isinstance(f, AppliedProbability) for f in denominator)
+        applied = [f for f in numerator if _is_applied(f)
+                   and not (ratio and isinstance(f, AppliedProbability))]
+        above = [f for f in numerator if f not in applied]
         fraction = rf"\frac{{{self._product(above) or 1}}}{{{below}}}"
         return f"{fraction} {self._product(applied)}" if applied else fraction
 
@@ -287,19 +292,45 @@ class BookLatexPrinter(LatexPrinter):
         return rf"D_{{\mathrm{{KL}}}}\left({q} \,\Vert\, {p}\right)"
 
     def _kl_side(self, density: sp.Expr, variable: sp.Symbol) -> str:
-        # D_KL[q||p]: a plain density of the KL's own variable is written by its name alone.
-        if isinstance(density, AppliedDensity) and density.args == (variable,):
+        # D_KL[q||p]: a plain density of the KL's own variable is written by its name alone;
+        # a conditional one without its condition is Pr(z), as the book writes the prior.
+        if isinstance(density, AppliedDensity) and not density.conditional \
+                and density.args == (variable,):
             return self._name(density.func.__name__)
         return self._print(density)
 
-    def _print_AppliedDensity(self, expr: AppliedDensity, exp: str | None = None) -> str:
+    def _print_AppliedProbability(self, expr: AppliedProbability, exp: str | None = None) -> str:
+        """``Pr(x,z|\\phi)`` (a joint: the variables of a Tuple before the bar), ``Pr(z)``
+        (no condition: no bar), ``q(z)``; plain style ``Pr(x,z \\mid \\phi)``."""
         name = self._name(expr.func.__name__)
         power = f"^{{{exp}}}" if exp else ""
-        if expr.conditional:
-            given = ",".join(self._print(a) for a in expr.condition)
-            bar = "|" if self.book else r" \mid "
-            return rf"{name}{power}({self._print(expr.variable)}{bar}{given})"
-        return rf"{name}{power}({','.join(self._print(a) for a in expr.args)})"
+        if not expr.conditional:
+            return rf"{name}{power}({','.join(self._print(a) for a in expr.args)})"
+        first = expr.variable
+        variables = ",".join(self._print(v) for v in
+                             (first.args if isinstance(first, sp.Tuple) else (first,)))
+        if not expr.condition:
+            return rf"{name}{power}({variables})"
+        given = ",".join(self._print(a) for a in expr.condition)
+        bar = "|" if self.book else r" \mid "
+        return rf"{name}{power}({variables}{bar}{given})"
+
+    def _print_AppliedUndef(self, expr: AppliedUndef, exp: str | None = None) -> str:
+        """A function of the author's (ELBO, f) in the book's brackets: ``\\operatorname{ELBO}
+        [\\theta,\\phi]``; plain style SymPy's ``\\operatorname{ELBO}{\\left(\\theta,\\phi\\right)}``."""
+        name = expr.func.__name__
+        head = self._hprint_Function(name) if _SAFE_NAME.match(name) else self._name(name)
+        if not self.book:
+            arguments = ", ".join(self._print(a) for a in expr.args)
+            power = f"^{{{exp}}}" if exp else ""
+            return rf"{head}{power}{{\left({arguments}\right)}}"
+        power = f"^{{{exp}}}" if exp else ""
+        if len(expr.args) == 1:
+            return rf"{head}{power}{self._apply(expr.args[0])}"
+        arguments = ",".join(self._print(a) for a in expr.args)
+        if any(_is_tall(a) for a in expr.args):
+            return rf"{head}{power}\left[{arguments}\right]"
+        return rf"{head}{power}[{arguments}]"
 
     def _print_AppliedModel(self, expr: AppliedModel, exp: str | None = None) -> str:
         name = self._name(expr.func.__name__)
@@ -317,7 +348,7 @@ class BookLatexPrinter(LatexPrinter):
 
 BookLatexPrinter._NOTATION = (
     (OptimisationSet, "_print_OptimisationSet"), (KL, "_print_KL"), (Maximum, "_print_Maximum"),
-    (AppliedDensity, "_print_AppliedDensity"), (AppliedModel, "_print_AppliedModel"),
+    (AppliedProbability, "_print_AppliedProbability"), (AppliedModel, "_print_AppliedModel"),
 )
 
 
