@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import pytest
 from test_report_fixtures import PROOF, ROOT, udl_items
@@ -100,3 +101,22 @@ def test_check_states_a_conclusion_in_readable_notation_and_json_keeps_its_field
     conclusion = block["conclusion"]
     assert (conclusion["relation"], conclusion["proved"]) == ("<=", True)
     assert conclusion["last"] == "log(K) + max_{k=1..K}[a[k]]"
+
+
+BOUNDS = ("jensen", "gibbs", "log_bound", "exp_bound", "log_sum_exp_lower_bound",
+          "log_sum_exp_upper_bound", "sum_and_max_term", "cauchy_schwarz", "termwise_bound",
+          "drop_nonnegative_term")
+PROBABILITY = ("product_rule", "bayes_rule", "marginalisation", "drop_independent_condition",
+               "density_integrates_to_one", "kl_from_integral", "max_of_exp")
+
+
+def test_derive_rules_lists_the_bounds_and_the_rules_of_probability(capsys):
+    assert main(["rules"]) == 0
+    blocks = {block.split("  (", 1)[0]: block
+              for block in re.split(r"\n(?=\S)", capsys.readouterr().out)}
+    for name in BOUNDS + PROBABILITY:
+        assert name in blocks, f"derive rules does not list {name}"
+        (statement,) = re.findall(r"^    statement: (.+)$", blocks[name], re.M)
+        assert statement.strip()
+        if name in BOUNDS:  # a bound states its relation
+            assert re.search(r"\\(leq|geq)|\\Rightarrow", statement), (name, statement)
