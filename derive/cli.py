@@ -459,26 +459,56 @@ def _print_table(path: Path, d: Derivation, rows: list[Checked], args: argparse.
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
 
 
+@dataclass(frozen=True)
+class ChainVerdict:
+    """Whether a chain shows its conclusion, its first line related to its last by
+    ``Derivation.conclusion``: proved when every entry was checked and is VERIFIED; a :=
+    step is an assumption the conclusion rests on. The one verdict of a chain that
+    ``derive check`` prints and reports state."""
+
+    relation: Relation
+    unchecked: tuple[str, ...]  # the labels of entries this run did not check (--only)
+    failed: tuple[tuple[str, Status], ...]  # (label, status) of each entry not VERIFIED
+    assumed: tuple[str, ...]  # the labels of the := steps
+
+    @property
+    def proved(self) -> bool:
+        return not self.unchecked and not self.failed
+
+
+def chain_verdict(d: Derivation, results: Sequence[StepResult]) -> ChainVerdict | None:
+    """The verdict of ``d``'s chain from its entries' results; None for a chain without
+    steps."""
+    if not d.steps:
+        return None
+    checked = {r.label for r in results}
+    return ChainVerdict(
+        d.conclusion, tuple(e.label for e in d.entries if e.label not in checked),
+        tuple((r.label, r.verdict.status) for r in results
+              if r.verdict.status is not Status.VERIFIED),
+        tuple(s.label for s in d.steps if s.relation is Relation.DEFINE))
+
+
 def chain_conclusion(d: Derivation, results: Sequence[StepResult]) -> dict | None:
     """What a chain of bounds shows of its first and last lines (Lean's calc: = then <=
-    gives <=), and whether it is proved: every step checked and VERIFIED; a := step is an
-    assumption the conclusion rests on. None for a chain of equalities."""
+    gives <=), and whether it is proved (``chain_verdict``). None for a chain of
+    equalities."""
     from derive.explain import text
 
-    if d.conclusion not in _BOUNDS or not d.steps:
+    verdict = chain_verdict(d, results)
+    if verdict is None or verdict.relation not in _BOUNDS:
         return None
-    statement = f"{text(d.first)} {d.conclusion.value} {text(d.last)}"
-    checked = {r.label for r in results}
-    failed = [r for r in results if r.verdict.status is not Status.VERIFIED]
-    assumed = [s.label for s in d.steps if s.relation is Relation.DEFINE]
-    if any(e.label not in checked for e in d.entries):
+    statement = f"{text(d.first)} {verdict.relation.value} {text(d.last)}"
+    if verdict.unchecked:
         why = "not proved: not every step was checked"
-    elif failed:
-        why = "not proved: " + ", ".join(f"{r.label} {r.verdict.status.value}" for r in failed)
+    elif verdict.failed:
+        why = "not proved: " + ", ".join(f"{label} {status.value}"
+                                         for label, status in verdict.failed)
     else:
+        assumed = verdict.assumed
         why = "proved" + (f" (assuming {', '.join(assumed)})" if assumed else "")
-    return {"relation": d.conclusion.value, "first": text(d.first), "last": text(d.last),
-            "proved": why.startswith("proved"), "text": f"{statement}: {why}"}
+    return {"relation": verdict.relation.value, "first": text(d.first), "last": text(d.last),
+            "proved": verdict.proved, "text": f"{statement}: {why}"}
 
 
 def _print_summary(checked: list, args: argparse.Namespace, total: float) -> None:

@@ -18,6 +18,10 @@ Main definitions
 - ``Delta``: SymPy's ``DiracDelta``, printed ``\\delta[y-y_{i}]``.
 - ``Expectation``, ``Variance``, ``Covariance``, ``NormalDensity``: printed E[...], Var[...],
   Cov[...], N(x|mu, sigma^2).
+- ``Maximum(a[k], (k, 1, K))`` (the kernel's): printed ``max_{k=1..K}[a[k]]`` as text and
+  ``\\max_{k} a_{k}`` in LaTeX. The LaTeX names the index alone when it runs over its whole
+  range, from 1 to a count (a symbol: ``k = 1..K``), as the books write ``\\max_k``; any
+  other range is written out, ``\\max_{2 \\leq k \\leq K}``.
 
 The objects themselves, what they mean and bind, are the kernel's (``derive.kernel.objects``);
 this module gives them their printing, which is not mathematics and is not trusted.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.core.function import UndefinedFunction
+from sympy.printing.precedence import PRECEDENCE
 
 from derive.kernel.objects import (
     KL,
@@ -44,6 +49,7 @@ from derive.kernel.objects import (
     Covariance,
     DataLabel,
     Expectation,
+    Maximum,
     NormalDensity,
     OptimisationSet,
     Variance,
@@ -55,7 +61,7 @@ __all__ = [
     "AppliedDensity", "AppliedMassFunction", "AppliedModel", "AppliedModelOutput",
     "AppliedProbability", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Delta",
     "Expectation", "KL", "NormalDensity", "OptimisationSet", "Variance", "data", "density",
-    "is_density", "is_model", "mass_function", "model", "model_output",
+    "is_density", "is_model", "mass_function", "maximum_subscript", "model", "model_output",
     "optimisation_variables", "sig",
 ]
 
@@ -167,8 +173,10 @@ _printing(OptimisationSet, _optimisation_str, _optimisation_latex)
 # -- KL ------------------------------------------------------------------------------------
 
 def _kl_short(self, density, printer) -> str:
-    # The book writes D_KL[q||p] when both are plain densities of the variable alone.
-    if isinstance(density, AppliedDensity) and density.args == (self.variable,):
+    # The book writes D_KL[q||p] when both are plain densities of the variable alone (and
+    # D_KL[q||Pr(z)] for a conditional density without its condition).
+    if isinstance(density, AppliedDensity) and not density.conditional \
+            and density.args == (self.variable,):
         return density.func.__name__
     return printer._print(density)
 
@@ -277,6 +285,42 @@ def _normal_latex(self, printer, exp=None) -> str:
 _printing(NormalDensity,
           lambda self, printer: "N({}|{}, {})".format(*(printer.doprint(a) for a in self.args)),
           _normal_latex)
+
+
+# -- the largest term, max_k a_k --------------------------------------------------------------
+
+def maximum_subscript(self: Maximum, show) -> str:
+    """What stands under \\max: the index alone over its whole range (1 to a count K), else
+    the range written out; ``show`` prints an expression as LaTeX."""
+    under = []
+    for limit in self.limits:
+        index, *bounds = limit
+        if not bounds or (bounds[0] == 1 and isinstance(bounds[1], sp.Symbol)):
+            under.append(show(index))
+        else:
+            under.append(rf"{show(bounds[0])} \leq {show(index)} \leq {show(bounds[1])}")
+    return ", ".join(under)
+
+
+def _maximum_str(self, printer) -> str:
+    ranges = ", ".join(f"{printer.doprint(index)}={printer.doprint(bounds[0])}.."
+                       f"{printer.doprint(bounds[1])}" if bounds else printer.doprint(index)
+                       for index, *bounds in self.limits)
+    return f"max_{{{ranges}}}[{printer.doprint(self.function)}]"
+
+
+def _maximum_latex(self, printer, exp=None) -> str:
+    body = printer._print(self.function)
+    if isinstance(self.function, (sp.Add, sp.Mul)):
+        body = rf"\left({body}\right)"
+    shown = rf"\max_{{{maximum_subscript(self, printer._print)}}} {body}"
+    return shown if exp is None else rf"\left({shown}\right)^{{{exp}}}"
+
+
+_printing(Maximum, _maximum_str, _maximum_latex)
+# Between a product's and a power's: 2 max_k a_k needs no brackets, but max_k a_k squared
+# is (max_k a_k)^2, never max_k a_k^2.
+Maximum.precedence = (PRECEDENCE["Mul"] + PRECEDENCE["Pow"]) // 2
 
 
 # -- read from LaTeX: x^{(i)}, the i-th sample (derive.latex) ---------------------------------

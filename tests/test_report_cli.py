@@ -1,6 +1,8 @@
 """``derive report`` and ``derive check --report`` on the command line, and bad outputs."""
 
+import json
 import os
+import re
 
 import pytest
 from test_report_fixtures import PROOF, ROOT, udl_items
@@ -83,3 +85,38 @@ def test_report_from_the_repository_root_names_the_file_relatively(monkeypatch, 
     out = tmp_path / "r.md"
     main(["report", "proofs", "-o", str(out), "--instances", "20"])
     assert "(file `proofs/udl_5_27_to_5_31.py`)" in out.read_text()
+
+
+def test_check_states_a_conclusion_in_readable_notation_and_json_keeps_its_fields(capsys):
+    proof = str(ROOT / "proofs" / "log_sum_exp_bounds.py")
+    assert main(["check", proof, "--only", "named_upper_bound::1", "--instances", "30",
+                 "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert ("conclusion: log(Sum(exp(a[k]), (k, 1, K))) <= log(K) + max_{k=1..K}[a[k]]: "
+            "proved") in out
+    assert "Maximum(" not in out
+    assert main(["check", proof, "--only", "named_upper_bound::1", "--instances", "30",
+                 "--no-cache", "--format", "json"]) == 0
+    (block,) = json.loads(capsys.readouterr().out)["derivations"]
+    conclusion = block["conclusion"]
+    assert (conclusion["relation"], conclusion["proved"]) == ("<=", True)
+    assert conclusion["last"] == "log(K) + max_{k=1..K}[a[k]]"
+
+
+BOUNDS = ("jensen", "gibbs", "log_bound", "exp_bound", "log_sum_exp_lower_bound",
+          "log_sum_exp_upper_bound", "sum_and_max_term", "cauchy_schwarz", "termwise_bound",
+          "drop_nonnegative_term")
+PROBABILITY = ("product_rule", "bayes_rule", "marginalisation", "drop_independent_condition",
+               "density_integrates_to_one", "kl_from_integral", "max_of_exp")
+
+
+def test_derive_rules_lists_the_bounds_and_the_rules_of_probability(capsys):
+    assert main(["rules"]) == 0
+    blocks = {block.split("  (", 1)[0]: block
+              for block in re.split(r"\n(?=\S)", capsys.readouterr().out)}
+    for name in BOUNDS + PROBABILITY:
+        assert name in blocks, f"derive rules does not list {name}"
+        (statement,) = re.findall(r"^    statement: (.+)$", blocks[name], re.M)
+        assert statement.strip()
+        if name in BOUNDS:  # a bound states its relation
+            assert re.search(r"\\(leq|geq)|\\Rightarrow", statement), (name, statement)

@@ -138,3 +138,55 @@ def test_functions_follow_a_fraction_and_brackets_grow_around_one():
     assert out.startswith(r"\frac{\sqrt{2}}{2 \sqrt{\pi} \sigma} \exp\left[")
     assert book(sp.log(1 / sigma)) == r"\log\left[\frac{1}{\sigma}\right]"
     assert book(sp.log(sigma)) == r"\log\bigl[\sigma\bigr]"
+
+
+def test_the_largest_term_prints_as_the_book_writes_max():
+    from derive.kernel import Maximum
+
+    k = sp.Symbol("k", integer=True, positive=True)
+    K = sp.Symbol("K", integer=True, positive=True)
+    a = data("a")
+    largest = Maximum(a[k], (k, 1, K))
+    # over the index's whole range, 1 to the count K, the index alone
+    assert book(largest) == r"\max_{k}\bigl[a_{k}\bigr]"
+    assert to_latex(largest, "plain") == r"\max_{k} a_{k}"
+    assert sp.latex(largest) == r"\max_{k} {a}_{k}"  # outside reports too
+    # any other range written out
+    assert to_latex(Maximum(a[k], (k, 2, K)), "plain") == r"\max_{2 \leq k \leq K} a_{k}"
+    assert to_latex(Maximum(a[k], (k, 1, K - 1)), "plain") == r"\max_{1 \leq k \leq K - 1} a_{k}"
+    # a compound body bracketed, and the max bracketed under a power
+    assert to_latex(Maximum(a[k] + 1, (k, 1, K)), "plain") == r"\max_{k} \left(a_{k} + 1\right)"
+    assert to_latex(largest ** 2, "plain") == r"\left(\max_{k} a_{k}\right)^{2}"
+    assert book(sp.log(K) + largest) == r"\log\bigl[K\bigr] + \max_{k}\bigl[a_{k}\bigr]"
+    assert "Maximum" not in book(K * Maximum(sp.exp(a[k]), (k, 1, K)))
+    # as text (derive check's lines), the range is always written
+    assert str(sp.log(K) + largest) == "log(K) + max_{k=1..K}[a[k]]"
+    assert str(2 * largest ** 2) == "2*(max_{k=1..K}[a[k]])**2"
+
+
+def test_joint_and_unconditioned_densities_print_as_the_book_writes_them():
+    x = sp.Symbol("x", real=True)
+    joint, prior = Pr(sp.Tuple(x, z), phi), Pr(z)
+    assert book(joint) == r"Pr(x,z|\phi)"
+    assert to_latex(joint, "plain") == r"Pr(x,z \mid \phi)"
+    assert book(prior) == to_latex(prior, "plain") == "Pr(z)"  # no bar without a condition
+    assert sp.latex(joint) == r"Pr(x,z|\phi)" and str(joint) == "Pr(x, z|phi)"
+    # a conditional density without its condition is not shortened to its name in a KL
+    qz = density("q", conditional=True)(z, theta)
+    assert book(KL(qz, prior, z)) == r"D_{KL}\bigl[q(z|\theta)||Pr(z)\bigr]"
+    assert sp.latex(KL(qz, prior, z)) == r"D_{KL}\bigl[q(z|\theta)||Pr(z)\bigr]"
+    assert book(KL(q(z), p(z), z)) == r"D_{KL}\bigl[q||p\bigr]"  # plain densities still are
+    # a ratio of densities is one fraction (UDL 17.14-17.18); 1/I stays in front of a sum
+    assert book(sp.log(joint / qz)) == r"\log\left[\frac{Pr(x,z|\phi)}{q(z|\theta)}\right]"
+    assert book(sp.Mul(qz, joint / qz, evaluate=False)) == \
+        r"q(z|\theta) \frac{Pr(x,z|\phi)}{q(z|\theta)}"
+    assert book(sp.Sum(Pr(Y[i], theta), (i, 1, I)) / I).startswith(r"\frac{1}{I} \sum")
+
+
+def test_a_function_of_the_author_takes_the_book_s_brackets():
+    elbo = sp.Function("ELBO")
+    assert book(elbo(theta, phi)) == r"\operatorname{ELBO}[\theta,\phi]"
+    assert to_latex(elbo(theta, phi), "plain") == r"\operatorname{ELBO}{\left(\theta, \phi\right)}"
+    assert book(sp.Function("g")(y)) == r"g\bigl[y\bigr]"
+    out = book(sp.Function(r"x}\input{evil")(y))
+    assert r"\input" not in out and out.count("{") == out.count("}")

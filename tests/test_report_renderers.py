@@ -239,7 +239,7 @@ def test_a_message_with_a_key_is_translated_and_its_expressions_typeset():
     row = builder.condition(ConditionResult(Condition("density", (), statement), True,
                                             Message("how.assumptions", "from the declared "
                                                     "assumptions")))
-    assert row.statement == [("math", r"q{\left(i \right)}"), ("text", "은 "), ("math", "i"),
+    assert row.statement == [("math", r"q\bigl[i\bigr]"), ("text", "은 "), ("math", "i"),
                              ("text", "의 확률 밀도")]
     assert row.how == [("text", "선언된 가정으로부터")]
     unknown = builder.message(Message("a_key_no_table_has", "in English", ()))

@@ -30,7 +30,7 @@ from derive.report.language import EN as EN_LANGUAGE
 from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
 
-__all__ = ["ChainLine", "ConditionRow", "Counterexample", "Evidence", "Options", "Report",
+__all__ = ["ChainLine", "Conclusion", "ConditionRow", "Counterexample", "Evidence", "Options", "Report",
            "Section", "Segment", "build_report"]
 
 Rich = list[Segment]  # ("text", words) | ("math", LaTeX math) | ("code", as the checker wrote it)
@@ -49,6 +49,15 @@ class ChainLine:
     hint: str  # the rule names, in words of the tables (or a user rule's own name)
     tag: str | None = None  # the book's equation number, on the last line of its block
     named: bool = False  # lhs is the author's name for the result (\hat\theta =), not a line
+
+
+@dataclass
+class Conclusion:
+    """What the chain shows of its first line and its last (``line``: its relation the
+    chain's, its state "verified" only when the chain is proved), and its verdict in words."""
+
+    line: ChainLine
+    verdict: Rich
 
 
 @dataclass
@@ -92,6 +101,7 @@ class Section:
     summary: str
     definitions: list[ChainLine] = field(default_factory=list)
     chain: list[ChainLine] = field(default_factory=list)
+    conclusion: Conclusion | None = None
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -109,17 +119,17 @@ def _state(result: StepResult) -> str:
 
 
 # How each relation is printed; one the report does not know is an error, never an "=".
-_RELATION_SYMBOLS = {"=": "=", ":=": "=", "<=": r"\leq", ">=": r"\geq"}
+# (A bare < or > is safe in Markdown too: the writer spells it \lt, \gt there.)
+_RELATION_SYMBOLS = {"=": "=", ":=": "=", "<=": r"\leq", ">=": r"\geq", "<": "<", ">": ">"}
 
 
-def _relation_symbol(step: Step) -> str:
-    symbol = _RELATION_SYMBOLS.get(step.relation.value)
+def _relation_symbol(relation: Relation, where: str) -> str:
+    symbol = _RELATION_SYMBOLS.get(relation.value)
     if symbol is None:
         from derive.report.pdf import ReportError
 
-        raise ReportError(f"step {step.label}: reports do not know the relation "
-                          f"{step.relation.value!r} yet; add it to _RELATION_SYMBOLS in "
-                          f"derive/report/content.py")
+        raise ReportError(f"{where}: reports do not know the relation {relation.value!r} "
+                          f"yet; add it to _RELATION_SYMBOLS in derive/report/content.py")
     return symbol
 
 
@@ -252,7 +262,8 @@ class _Builder:
             name = names.get(step.label)
             tag = step.equation if last_of_block and not _LINE_LABEL.match(step.equation) \
                 else None
-            line = ChainLine(step.label, lhs, _relation_symbol(step),
+            line = ChainLine(step.label, lhs, _relation_symbol(step.relation,
+                                                               f"step {step.label}"),
                              step.relation is Relation.DEFINE, self.math(step.after),
                              _state(r), self.hint(r), tag)
             if k == 0 and previous_name is not None:
@@ -264,8 +275,35 @@ class _Builder:
                 line.lhs, line.named = self.math(name), True  # a new name: \hat\phi = ...
             previous_name = name if name is not None else previous_name
             section.chain.append(line)
+        section.conclusion = self.conclusion()
         section.evidence = [self.evidence(r) for r in self.results]
         return section
+
+    def conclusion(self) -> Conclusion | None:
+        """The chain's first line, related to its last as the chain shows, and the chain's
+        verdict as ``derive check`` gives it (``chain_verdict``: never decided here)."""
+        from derive.cli import chain_verdict
+
+        d, w = self.derivation, self.words
+        verdict = chain_verdict(d, self.results)
+        if verdict is None:
+            return None
+        symbol = _relation_symbol(verdict.relation, f"the conclusion of {d.name}")
+        if verdict.proved:
+            state = "verified"
+            words: Rich = [("text", w["chain_proved"])]
+            if verdict.assumed:
+                words = _fill_words(w["chain_proved_assuming"],
+                                    labels=("text", ", ".join(verdict.assumed)))
+        else:
+            refuted = any(status is Status.REFUTED for _, status in verdict.failed)
+            state = "refuted" if refuted else "unproven"
+            failed = ", ".join(w["chain_failed_step"].format(label=label, status=w[status.value])
+                               for label, status in verdict.failed)
+            words = [("text", w["chain_unchecked"] if verdict.unchecked
+                      else w["chain_not_proved"].format(steps=failed))]
+        line = ChainLine("", self.math(d.first), symbol, False, self.math(d.last), state, "")
+        return Conclusion(line, words)
 
     def rule_name(self, rule) -> str:
         if rule.name in self.lang.rules:
@@ -304,12 +342,18 @@ class _Builder:
         if known is not None and rule.origin == "built in":
             return [("math", known.statement or rule.statement)]
         family = rule.name.split("(", 1)[0]
-        if family == "substitute":
+        if family in ("substitute", "fold"):
+            # the definition applied (fold: read backwards, naming its body), wherever in
+            # the file it was declared
             label = rule.name[len(family) + 1:-1]
-            for entry in self.derivation.entries:
-                if isinstance(entry, Definition) and entry.label == label:
-                    return [("math", rf"{self.math(entry.lhs)} := {self.math(entry.rhs)}"),
-                            ("text", ": "), ("text", self.words["assumption"])]
+            for d in (self.derivation, *self.neighbours):
+                for entry in d.entries:
+                    if isinstance(entry, Definition) and entry.label == label:
+                        lhs, rhs = self.math(entry.lhs), self.math(entry.rhs)
+                        statement = rf"{lhs} := {rhs}" if family == "substitute" \
+                            else rf"{rhs} =: {lhs}"
+                        return [("math", statement), ("text", ": "),
+                                ("text", self.words["assumption"])]
         if family == "reparametrise" and r.verdict.symbolic.substitution:
             pairs = [rf"{self.math(old)} := {self.math(new)}"
                      for old, new in r.verdict.symbolic.substitution]

@@ -128,6 +128,9 @@ _MESSAGE_PATTERNS = (
     ("found_by_search", r"rule found by search: (.+) \((\d+) attempts?\)"),
     ("justified_by_author", r"justified by the author: (.+)"),
     ("none_found", r"no justification given, none found"),
+    ("read_as_define", r"read as := \(a definition or modelling assumption applied\)"),
+    ("candidate_link", r"a candidate link between displays \(the same left side\): a step if "
+                       r"proved, otherwise not linked"),
     ("artefacts_discarded", r"(\d+) float artefacts? discarded \(not confirmed at (\d+) digits\)"),
     ("checked_where_read", r"checked where (.+) \((.+)\): declare (.+)"),
     ("checked_where_sign", r"checked where (.+); at (.+) (?:both sides are|the left side is|"
@@ -139,9 +142,6 @@ _MESSAGE_PATTERNS = (
     ("bound_holds", r"the bound (.+) holds"),
     ("bound_fails", r"the bound (.+) does not hold: the left side is (.+), the right side (.+)"),
     # why a document's step is proved or unproven, never refuted (derive.latex.chains)
-    ("read_as_define", r"read as := \(a definition or modelling assumption applied\)"),
-    ("candidate_link", r"a candidate link between displays \(the same left side\): a step if "
-                       r"proved, otherwise not linked"),
     ("never_refuted", r"(.+): proved or unproven, never refuted"),
     ("not_linked", r"not linked: a candidate link between displays that was not proved, so "
                    r"not a step"),
@@ -233,6 +233,12 @@ _EN_WORDS = {
     "instance": "Instance",
     "values": "Values",
     "replay": "Replay",
+    "conclusion": "Conclusion",
+    "chain_proved": "proved",
+    "chain_proved_assuming": "proved (assuming {labels})",
+    "chain_not_proved": "not proved: {steps}",
+    "chain_failed_step": "step {label} {status}",
+    "chain_unchecked": "not proved: not every step was checked",
     "untranslated": "",
 }
 
@@ -288,6 +294,12 @@ _KO_WORDS = {
     "instance": "사례",
     "values": "값",
     "replay": "재현",
+    "conclusion": "결론",
+    "chain_proved": "증명됨",
+    "chain_proved_assuming": "증명됨 (가정: {labels})",
+    "chain_not_proved": "증명되지 않음: {steps}",
+    "chain_failed_step": "단계 {label} {status}",
+    "chain_unchecked": "증명되지 않음: 검증하지 않은 단계가 있음",
     "untranslated": "(영문 그대로)",
 }
 
@@ -480,6 +492,9 @@ _EN_MESSAGES = {
     "found_by_search": "rule found by search: {0} ({1} attempts)",
     "justified_by_author": "justified by the author: {0}",
     "none_found": "no justification given, none found",
+    "read_as_define": "read as := (a definition or modelling assumption applied)",
+    "candidate_link": "a candidate link between displays (the same left side): a step if "
+                      "proved, otherwise not linked",
     "search_found_none": "the rule does not apply: no rule or chain of up to {0} rules in the "
                          "library justifies it (searched {1} attempts); name one with a "
                          "`% by: rule` comment, or add the rule",
@@ -491,9 +506,6 @@ _EN_MESSAGES = {
     "bound_holds": "the bound {0} holds",
     "bound_fails": "the bound {0} does not hold: the left side is {1}, the right side {2}",
     "with_notes": "{0}; {1}",
-    "read_as_define": "read as := (a definition or modelling assumption applied)",
-    "candidate_link": "a candidate link between displays (the same left side): a step if "
-                      "proved, otherwise not linked",
     "never_refuted": "{0}: proved or unproven, never refuted",
     "not_linked": "not linked: a candidate link between displays that was not proved, so not "
                   "a step",
@@ -594,6 +606,9 @@ _KO_MESSAGES = {
     "found_by_search": "탐색으로 찾은 규칙: {0} ({1}번 시도)",
     "justified_by_author": "저자가 밝힌 근거: {0}",
     "none_found": "근거가 주어지지 않았고 찾지도 못함",
+    "read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용)",
+    "candidate_link": "두 수식 블록 사이의 후보 연결 (왼쪽 변이 같음): 증명되면 단계이고, 아니면 "
+                      "연결하지 않음",
     "search_found_none": "규칙이 적용되지 않음: 라이브러리의 규칙을 {0}개까지 이어 보아도 이 "
                          "단계를 정당화하지 못함 ({1}번 탐색); 「% by: 규칙」 주석으로 규칙을 "
                          "밝히거나 규칙을 추가하세요",
@@ -604,9 +619,6 @@ _KO_MESSAGES = {
     "bound_holds": "부등식 {0}이 성립함",
     "bound_fails": "부등식 {0}이 성립하지 않음: 왼쪽 {1}, 오른쪽 {2}",
     "with_notes": "{0}; {1}",
-    "read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용함)",
-    "candidate_link": "표시된 식 사이에서 추론한 후보 연결 (같은 좌변): 증명되면 한 단계이고, "
-                      "아니면 연결하지 않음",
     "never_refuted": "{0}: 증명되거나 미증명일 뿐, 반박되지 않음",
     "not_linked": "연결하지 않음: 표시된 식 사이의 후보 연결이 증명되지 않았으므로 단계가 아님",
     "not_refuted_step": "반박하지 않음: 이 단계는 {0}",

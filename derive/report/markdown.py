@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from derive.report.content import ChainLine, Evidence, Report, Rich, Section
+from derive.report.content import ChainLine, Conclusion, Evidence, Report, Rich, Section
 from derive.report.text import escape_markdown, escape_yaml, portable_math
 
 __all__ = ["render_markdown"]
@@ -66,19 +66,25 @@ def rich(segments: Rich) -> str:
     return "".join(out)
 
 
+def _relation(line: ChainLine) -> str:
+    """The relation, with a mark over it: def (an assumption), a cross (refuted), ?."""
+    if line.state in _MARK:
+        marked = rf"\overset{{{_MARK[line.state]}}}{{{line.relation}}}"
+        return rf"\mathrel{{\color{{{_COLOUR[line.state]}}}{marked}}}"
+    if line.assumed:
+        return rf"\overset{{\mathrm{{def}}}}{{{line.relation}}}"
+    return line.relation
+
+
 def _row(line: ChainLine, words: dict, chain: bool) -> str:
     """``lhs &= rhs \\quad (5.30) && \\text{[5.30b] rules}``: the rules beside their line,
     in the row's last column."""
-    relation = rf"\overset{{\mathrm{{def}}}}{{{line.relation}}}" if line.assumed else line.relation
-    rhs = line.rhs
+    relation, rhs = _relation(line), line.rhs
     hint = _plain_text(f"[{line.label}] {line.hint}")
     if line.assumed:
         hint += " " + _plain_text(f"({words['assumed']})")
     if line.state in _MARK:
-        colour = _COLOUR[line.state]
-        marked = rf"\overset{{{_MARK[line.state]}}}{{{line.relation}}}"
-        relation = rf"\mathrel{{\color{{{colour}}}{marked}}}"
-        rhs = rf"{{\color{{{colour}}}{rhs}}}"
+        rhs = rf"{{\color{{{_COLOUR[line.state]}}}{rhs}}}"
         hint = _plain_text(words["mark_" + line.state]) + " " + hint
     tag = rf"\quad ({_plain_text(line.tag)})" if line.tag else ""
     beside = rf" &&\qquad \text{{{hint}}}" if line.hint else ""
@@ -93,6 +99,17 @@ def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
     body = "\n".join(portable_math(row) for row in
                      f"\\begin{{aligned}}\n{rows}\n\\end{{aligned}}".split("\n"))
     return f"$$\n{body}\n$$\n"
+
+
+def _conclusion(conclusion: Conclusion, words: dict) -> str:
+    """``**Conclusion**: $$first \\leq last$$: proved``; a chain not proved has its
+    relation marked, as in the chain, and its verdict in bold."""
+    line = conclusion.line
+    statement = math(f"{line.lhs} {_relation(line)} {line.rhs}")
+    verdict = rich(conclusion.verdict)
+    if line.state != "verified":
+        verdict = f"**{_STATE[line.state]} {verdict}**"
+    return f"**{escape_markdown(words['conclusion'])}**: {statement}: {verdict}\n"
 
 
 def _evidence_table(evidence: list[Evidence], words: dict) -> str:
@@ -153,6 +170,8 @@ def _section(s: Section, words: dict, heading: str) -> str:
     if s.chain:
         out.append(f"{sub} {escape_markdown(words['chain'])}\n")
         out.append(_display(s.chain, words, chain=len(s.chain) > 1))
+    if s.conclusion is not None:
+        out.append(_conclusion(s.conclusion, words))
     out.append(f"{sub} {escape_markdown(words['evidence'])}\n")
     out.append(_evidence_table(s.evidence, words))
     out.extend(_details(e, words) for e in s.evidence)

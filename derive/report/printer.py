@@ -7,7 +7,9 @@ must read like the page the derivation came from, so this printer writes
 - ``\\log\\bigl[x\\bigr]``, ``\\delta[y-y_{i}]``, ``\\exp\\bigl[x\\bigr]`` (square brackets
   for function application, as Prince's *Understanding Deep Learning* does);
 - ``Pr(y|\\boldsymbol{\\theta})``, ``\\mbox{\\bf f}[\\mathbf{x}_{i},\\boldsymbol{\\phi}]``,
-  ``D_{KL}\\bigl[q||p\\bigr]``, ``\\mathop{\\rm argmin}_{\\boldsymbol{\\theta}}\\left[...\\right]``;
+  ``D_{KL}\\bigl[q||p\\bigr]``, ``\\mathop{\\rm argmin}_{\\boldsymbol{\\theta}}\\left[...\\right]``,
+  ``\\max_{k}\\bigl[a_{k}\\bigr]`` (the index alone when it runs from 1 to a count K, else
+  ``\\max_{2 \\leq k \\leq K}``: ``derive.notation.maximum_subscript``);
 - parameters bold (every variable optimised over and every parameter of a model), model
   inputs bold;
 - a sum with its positive terms first (SymPy has forgotten the order the author typed, and
@@ -15,8 +17,9 @@ must read like the page the derivation came from, so this printer writes
   as ``\\frac{1}{I}\\sum``, and a density (or a mixture of deltas) in front of what it weighs.
 
 ``style="plain"`` is the common notation instead: round brackets, ``p(y \\mid \\theta)``,
-``\\operatorname*{argmin}``. ``target="mathjax"`` avoids the text-mode macros MathJax lacks
-(``\\mbox{\\bf f}`` becomes ``\\mathbf{f}``), for Markdown that GitHub renders.
+``\\operatorname*{argmin}``, ``\\max_{k} a_{k}``. ``target="mathjax"`` avoids the text-mode
+macros MathJax lacks (``\\mbox{\\bf f}`` becomes ``\\mathbf{f}``), for Markdown that GitHub
+renders.
 
 Names are user-written text: a symbol or function name that is not a plain identifier is
 printed as escaped text, so no name can inject TeX.
@@ -28,13 +31,17 @@ import re
 from collections.abc import Iterable
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
 from derive.notation import (
     KL,
     AppliedDensity,
     AppliedModel,
+    AppliedProbability,
+    Maximum,
     OptimisationSet,
+    maximum_subscript,
     optimisation_variables,
 )
 from derive.report.text import escape_tex
@@ -59,7 +66,7 @@ def _is_weight(factor: sp.Expr) -> bool:
 
 def _is_applied(factor: sp.Expr) -> bool:
     """A sum, an integral, or a function applied to arguments (log, exp, a density)."""
-    return isinstance(factor, (*_BIG_OPERATORS, sp.Function, OptimisationSet, KL))
+    return isinstance(factor, (*_BIG_OPERATORS, sp.Function, OptimisationSet, KL, Maximum))
 
 
 def _is_tall(expr: sp.Expr) -> bool:
@@ -183,9 +190,12 @@ class BookLatexPrinter(LatexPrinter):
             return self._product(numerator)
         below = self._product(denominator)
         # The book's \frac{1}{I}\sum_{i=1}^{I}... and \frac{1}{\sqrt{2\pi}}\exp[...]: sums,
-        # integrals and applied functions follow the fraction instead of sitting in it.
-        applied = [f for f in numerator if _is_applied(f)]
-        above = [f for f in numerator if not _is_applied(f)]
+        # integrals and applied functions follow the fraction instead of sitting in it; but
+        # a ratio of densities is one fraction, \frac{Pr(x,z|\phi)}{q(z|\theta)}.
+        ratio = any(isinstance(f, AppliedProbability) for f in denominator)
+        applied = [f for f in numerator if _is_applied(f)
+                   and not (ratio and isinstance(f, AppliedProbability))]
+        above = [f for f in numerator if f not in applied]
         fraction = rf"\frac{{{self._product(above) or 1}}}{{{below}}}"
         return f"{fraction} {self._product(applied)}" if applied else fraction
 
@@ -193,7 +203,9 @@ class BookLatexPrinter(LatexPrinter):
         parts = []
         for k, factor in enumerate(factors):
             last = k == len(factors) - 1
-            if isinstance(factor, sp.Add) or (not last and isinstance(factor, _BIG_OPERATORS)):
+            swallows = isinstance(factor, _BIG_OPERATORS) or (
+                isinstance(factor, Maximum) and not self.book)  # the book brackets its body
+            if isinstance(factor, sp.Add) or (not last and swallows):
                 # A sum or integral with something after it would swallow it: bracket it.
                 parts.append(rf"\left({self._print(factor)}\right)")
             elif factor.is_Number and k > 0:
@@ -210,7 +222,7 @@ class BookLatexPrinter(LatexPrinter):
 
     def _print_exp(self, expr: sp.exp, exp: str | None = None) -> str:
         if not self.book:
-            return super()._print_exp(expr, exp)
+            return super()._print_ExpBase(expr, exp)
         power = f"^{{{exp}}}" if exp else ""
         return rf"\exp{power}{self._apply(expr.args[0])}"
 
@@ -261,6 +273,17 @@ class BookLatexPrinter(LatexPrinter):
         operator = rf"\mathrm{{{expr.sense}}}" if self.mathjax else rf"\rm {expr.sense}"
         return rf"\mathop{{{operator}}}_{{{variables}}}\left[{body}\right]"
 
+    def _print_Maximum(self, expr: Maximum, **_) -> str:
+        """The book's \\max_{k}\\bigl[a_{k}\\bigr]; plain \\max_{k} a_{k}, a sum or product
+        bracketed."""
+        under = maximum_subscript(expr, self._print)
+        if self.book:
+            return rf"\max_{{{under}}}{self._apply(expr.function)}"
+        body = self._print(expr.function)
+        if isinstance(expr.function, (sp.Add, sp.Mul)):
+            body = rf"\left({body}\right)"
+        return rf"\max_{{{under}}} {body}"
+
     def _print_KL(self, expr: KL) -> str:
         q, p = (self._kl_side(d, expr.variable) for d in (expr.q, expr.p))
         if self.book:
@@ -269,19 +292,45 @@ class BookLatexPrinter(LatexPrinter):
         return rf"D_{{\mathrm{{KL}}}}\left({q} \,\Vert\, {p}\right)"
 
     def _kl_side(self, density: sp.Expr, variable: sp.Symbol) -> str:
-        # D_KL[q||p]: a plain density of the KL's own variable is written by its name alone.
-        if isinstance(density, AppliedDensity) and density.args == (variable,):
+        # D_KL[q||p]: a plain density of the KL's own variable is written by its name alone;
+        # a conditional one without its condition is Pr(z), as the book writes the prior.
+        if isinstance(density, AppliedDensity) and not density.conditional \
+                and density.args == (variable,):
             return self._name(density.func.__name__)
         return self._print(density)
 
-    def _print_AppliedDensity(self, expr: AppliedDensity, exp: str | None = None) -> str:
+    def _print_AppliedProbability(self, expr: AppliedProbability, exp: str | None = None) -> str:
+        """``Pr(x,z|\\phi)`` (a joint: the variables of a Tuple before the bar), ``Pr(z)``
+        (no condition: no bar), ``q(z)``; plain style ``Pr(x,z \\mid \\phi)``."""
         name = self._name(expr.func.__name__)
         power = f"^{{{exp}}}" if exp else ""
-        if expr.conditional:
-            given = ",".join(self._print(a) for a in expr.condition)
-            bar = "|" if self.book else r" \mid "
-            return rf"{name}{power}({self._print(expr.variable)}{bar}{given})"
-        return rf"{name}{power}({','.join(self._print(a) for a in expr.args)})"
+        if not expr.conditional:
+            return rf"{name}{power}({','.join(self._print(a) for a in expr.args)})"
+        first = expr.variable
+        variables = ",".join(self._print(v) for v in
+                             (first.args if isinstance(first, sp.Tuple) else (first,)))
+        if not expr.condition:
+            return rf"{name}{power}({variables})"
+        given = ",".join(self._print(a) for a in expr.condition)
+        bar = "|" if self.book else r" \mid "
+        return rf"{name}{power}({variables}{bar}{given})"
+
+    def _print_AppliedUndef(self, expr: AppliedUndef, exp: str | None = None) -> str:
+        """A function of the author's (ELBO, f) in the book's brackets: ``\\operatorname{ELBO}
+        [\\theta,\\phi]``; plain style SymPy's ``\\operatorname{ELBO}{\\left(\\theta,\\phi\\right)}``."""
+        name = expr.func.__name__
+        head = self._hprint_Function(name) if _SAFE_NAME.match(name) else self._name(name)
+        if not self.book:
+            arguments = ", ".join(self._print(a) for a in expr.args)
+            power = f"^{{{exp}}}" if exp else ""
+            return rf"{head}{power}{{\left({arguments}\right)}}"
+        power = f"^{{{exp}}}" if exp else ""
+        if len(expr.args) == 1:
+            return rf"{head}{power}{self._apply(expr.args[0])}"
+        arguments = ",".join(self._print(a) for a in expr.args)
+        if any(_is_tall(a) for a in expr.args):
+            return rf"{head}{power}\left[{arguments}\right]"
+        return rf"{head}{power}[{arguments}]"
 
     def _print_AppliedModel(self, expr: AppliedModel, exp: str | None = None) -> str:
         name = self._name(expr.func.__name__)
@@ -298,8 +347,8 @@ class BookLatexPrinter(LatexPrinter):
 
 
 BookLatexPrinter._NOTATION = (
-    (OptimisationSet, "_print_OptimisationSet"), (KL, "_print_KL"),
-    (AppliedDensity, "_print_AppliedDensity"), (AppliedModel, "_print_AppliedModel"),
+    (OptimisationSet, "_print_OptimisationSet"), (KL, "_print_KL"), (Maximum, "_print_Maximum"),
+    (AppliedProbability, "_print_AppliedProbability"), (AppliedModel, "_print_AppliedModel"),
 )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from derive.report.content import ChainLine, Evidence, Report, Rich, Section
+from derive.report.content import ChainLine, Conclusion, Evidence, Report, Rich, Section
 from derive.report.language import KO
 from derive.report.text import escape_tex
 
@@ -96,6 +96,19 @@ def _display(lines: list[ChainLine], words: dict, chain: bool) -> str:
     return f"\\begin{{align}}\n{rows}\n\\end{{align}}\n"
 
 
+def _conclusion(conclusion: Conclusion, words: dict) -> str:
+    """``Conclusion: first \\leq last: proved``, the formula scaled down to the line if it
+    is wider; a chain not proved has its relation marked, as in the chain, and its verdict
+    in colour."""
+    line = conclusion.line
+    verdict = rich(conclusion.verdict)
+    if line.state != "verified":
+        mark = r"$\times$" if line.state == "refuted" else "?"
+        verdict = rf"\textcolor{{{line.state}}}{{{mark}~{verdict}}}"
+    statement = rf"\fitmath{{{line.lhs} {_relation(line)} {line.rhs}}}"
+    return rf"\textbf{{{escape_tex(words['conclusion'])}}}: {statement}: {verdict}" + "\n"
+
+
 def _evidence(e: Evidence, words: dict) -> str:
     colour = {"refuted": "refuted", "unproven": "unproven"}.get(e.state)
     heading = escape_tex(f"{words['step']} {e.label}: {e.verdict}")
@@ -151,6 +164,8 @@ def _section(s: Section, words: dict) -> str:
     if s.chain:
         out.append(f"\\subsection*{{{escape_tex(words['chain'])}}}\n")
         out.append(_display(s.chain, words, chain=len(s.chain) > 1))
+    if s.conclusion is not None:
+        out.append(_conclusion(s.conclusion, words))
     out.append(f"\\subsection*{{{escape_tex(words['evidence'])}}}\n")
     out.extend(_evidence(e, words) for e in s.evidence)
     return "\n".join(out)
