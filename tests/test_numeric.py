@@ -236,3 +236,18 @@ def test_data_reached_by_a_sum_of_indices_is_drawn_that_long():
     assert _largest(i + j_, {i: 3, j_: 4}) == 7
     assert _largest(i + j_ - 1, {i: 3, j_: 4}) == 6
     assert _largest(i - j_, {i: 3, j_: 4}) is None  # not told: as many as any sum may take
+
+
+def test_a_derivative_has_a_numeric_meaning_where_it_has_a_closed_form():
+    from derive.rules import differentiate
+
+    x = sp.Symbol("x", real=True)
+    right = one_step(sp.Derivative(x**3 + x, x), 3 * x**2 + 1, differentiate)
+    assert right.verdict.status is Status.VERIFIED
+    assert right.verdict.numeric.status is Numeric.PASSED
+    wrong = one_step(sp.Derivative(x**3 + x, x), x**2 + 1, differentiate)  # twin
+    assert wrong.verdict.status is Status.REFUTED
+    assert wrong.verdict.numeric.status is Numeric.COUNTEREXAMPLE
+    g = sp.Function("g")  # of an unknown function: no number to compute, and no guess
+    unknown = one_step(sp.Derivative(g(x) + x, x), sp.Derivative(g(x), x) + 1, differentiate)
+    assert unknown.verdict.numeric.status is Numeric.NOT_APPLICABLE

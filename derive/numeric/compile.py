@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from derive.kernel.objects import Maximum
 from derive.notation import (
@@ -267,6 +268,8 @@ class Compiler:
                                  level)
         if isinstance(expr, sp.Integral):
             return self.integral(expr, level)
+        if isinstance(expr, sp.Derivative):
+            return self.compile(derivative_value(expr), level)
         if isinstance(expr, (sp.Sum, sp.Product, Maximum)):
             return self.reduction(expr, level)
         if isinstance(expr, sp.Add):
@@ -415,3 +418,20 @@ class Compiler:
         v = self.ops.number(number)
         pair = self.ops.log_pair_of_number(v, number)
         return Node(lambda env: v, lambda env: pair)
+
+
+def derivative_value(derivative: sp.Derivative) -> sp.Expr:
+    """The derivative taken in closed form by SymPy, where its body is elementary in the
+    variables (no integral, sum, delta or unknown function of them: SymPy would move a
+    derivative under an integral sign without its conditions, or leave it unevaluated)."""
+    variables = set(derivative.variables)
+    for n in sp.preorder_traversal(derivative.expr):
+        if isinstance(n, (sp.Integral, sp.Sum, sp.Product, sp.DiracDelta, sp.Derivative,
+                          AppliedUndef)) and n.free_symbols & variables:
+            raise NotEvaluable(f"derivatives through {type(n).__name__} are not evaluated: "
+                               f"{derivative}")
+    value = derivative.doit()
+    if value.has(sp.Derivative):
+        raise NotEvaluable(f"no closed form for the derivative {derivative}")
+    return value
+
