@@ -188,3 +188,18 @@ def test_neighbouring_terms_are_seen_whether_read_as_indices_or_as_names():
     named = sp.symbols("alpha_t alpha_t-1")
     assert _neighbouring_terms(named[0] / (1 - named[1])) == {sp.Symbol("alpha")}
     assert _neighbouring_terms(alpha[t] * sp.Symbol("beta_t")) == set()  # one index each
+
+
+@pytest.mark.parametrize("rhs, status", [
+    (r"\frac{1 - \exp(-2x)}{1 + \exp(-2x)}", Status.VERIFIED),
+    (r"\frac{1 - \exp(-x)}{1 + \exp(-2x)}", Status.REFUTED),  # twin: one exponent halved
+])
+def test_an_identity_of_a_known_function_is_a_claim_checked_as_a_step(tmp_path, rhs, status):
+    _, loaded = document(tmp_path, f"$$\\operatorname{{tanh}}(x) = {rhs}$$\n")
+    (r,) = results(loaded)
+    assert r.verdict.status is status
+
+
+def test_a_new_name_stated_is_a_definition_not_a_claim(tmp_path):
+    _, loaded = document(tmp_path, r"$$\mathrm{sig}(z) = \frac{1}{1+\exp(-z)}$$" + "\n")
+    assert loaded.report.definitions == 1 and results(loaded) == []

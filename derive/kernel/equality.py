@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import sympy as sp
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from derive.kernel.objects import OptimisationSet
 from derive.kernel.signs import sign
@@ -112,6 +113,11 @@ def difference_is_zero(d: Expr) -> bool | None:
         return True
     if s.is_number and s.is_zero is False:
         return False
+    if s.has(HyperbolicFunction):  # tanh x = (1 - e^{-2x})/(1 + e^{-2x}): in exps, exactly
+        in_exps = s.replace(lambda n: isinstance(n, HyperbolicFunction),
+                            lambda n: n.rewrite(sp.exp))
+        if sp.simplify(in_exps, doit=False) == 0:
+            return True
     return None
 
 

@@ -97,8 +97,8 @@ def _is_name(e: sp.Expr) -> bool:
         return True
     if isinstance(e, sp.Pow) and isinstance(e.base, sp.Symbol) and e.exp.is_Integer:
         return True  # sigma^2 = ...: names a variance
-    if isinstance(e, sp.Function) and e.args and all(isinstance(a, sp.Symbol) for a in e.args):
-        return True  # sig[z] = 1/(1 + exp[-z]): a known function, stated
+    # A known function's left side (tanh(x) = ..., sig[z] = ...) names nothing new: the
+    # display claims an identity of that function, checked as a step.
     return isinstance(e, AppliedUndef)
 
 
