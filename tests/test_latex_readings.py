@@ -229,3 +229,16 @@ def test_a_delta_of_a_divergent_integral_ends_with_a_verdict(tmp_path):
     found = verdicts(tmp_path, r"$$\delta(\int_{0}^{\infty} x\,dx) = 0$$")
     (r,) = found.values()
     assert r.verdict.status is not Status.VERIFIED
+
+
+@pytest.mark.parametrize("latex", [r"(f * g)(i)", r"a * b"])
+def test_a_star_between_operands_is_refused_not_read_as_a_product(latex):
+    """d2l writes the convolution (f * g)(i); it was read as the product f g i."""
+    with pytest.raises(LatexError) as info:
+        tex(latex)
+    assert info.value.code == "ambiguous-operator" and r"\cdot" in str(info.value)
+
+
+def test_a_product_written_with_cdot_is_still_read():
+    a, b = sp.symbols("a b", real=True)
+    assert sp.simplify(tex(r"a \cdot b") - a * b) == 0

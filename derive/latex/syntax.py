@@ -38,6 +38,13 @@ class Unreadable(Exception):
         self.code, self.pos = code, pos
 
 
+def _star_refused(pos: int) -> Unreadable:
+    """``f * g`` between two operands: a convolution in signal processing and CNN texts, a
+    product in others. No reading is safe, so none is guessed."""
+    return Unreadable("ambiguous-operator", "is * a product or a convolution? write \\cdot "
+                      "or \\times for a product; a convolution has no reading", pos)
+
+
 # ---------------------------------------------------------------------------------------
 # The tree.
 
@@ -772,9 +779,11 @@ class Parser:
         factors: list[tuple[str, Node]] = [("", self.juxtaposition())]
         while True:
             t = self.peek()
-            if t.text in (r"\cdot", r"\times", "/", "*"):
+            if t.text == "*":
+                raise _star_refused(t.pos)
+            if t.text in (r"\cdot", r"\times", "/"):
                 self.k += 1
-                op = {r"\cdot": "cdot", r"\times": "times", "/": "div", "*": "cdot"}[t.text]
+                op = {r"\cdot": "cdot", r"\times": "times", "/": "div"}[t.text]
                 factors.append((op, self.juxtaposition()))
                 continue
             break
@@ -1813,9 +1822,11 @@ class Parser:
         while True:
             save = self.k
             t = self.peek()
-            if t.text in (r"\cdot", r"\times", "/", "*"):
+            if t.text == "*":
+                raise _star_refused(t.pos)
+            if t.text in (r"\cdot", r"\times", "/"):
                 self.k += 1
-                op = {r"\cdot": "cdot", r"\times": "times", "/": "div", "*": "cdot"}[t.text]
+                op = {r"\cdot": "cdot", r"\times": "times", "/": "div"}[t.text]
                 factor = self.juxtaposition()
             elif self._starts_factor():
                 op, factor = "implicit", self.factor()
