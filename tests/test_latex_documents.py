@@ -313,13 +313,15 @@ def test_report_of_a_document(tmp_path):
     assert "5.28" in text and "5.27" in text and "verified" in text
 
 
-def test_other_relations_are_read_and_skipped(tmp_path):
-    path = write(tmp_path, "notes.md", r"$$ a \leq b = c $$", "", r"$$ \log[x] \approx x - 1 $$")
+def test_bounds_are_steps_and_other_relations_are_read_and_skipped(tmp_path):
+    path = write(tmp_path, "notes.md", r"$$ a \leq b = c $$", "", r"$$ \log[x] \approx x - 1 $$",
+                 "", r"$$ a \leq b \geq c $$")
     report = load_document(path).report
-    assert report.read == 2 and report.steps == 0
+    assert report.read == 3 and report.steps == 2  # a <= b, b = c
     assert [s.split(": ", 1)[1] for s in report.skipped] == [
-        r"the relation \leq (derive checks = and := chains)",
-        r"the relation \approx (derive checks = and := chains)"]
+        r"the relation \approx (derive checks chains of =, :=, \leq, <, \geq and >)",
+        r"bounds in opposite directions (\leq, \geq) show nothing about the chain's ends: "
+        r"write each direction as its own chain"]
 
 
 def test_an_unread_display_is_never_a_pass(tmp_path, capsys):

@@ -29,7 +29,7 @@ from sympy.core.function import AppliedUndef
 
 from derive import guard
 from derive.derivation import Definition, Derivation, Location
-from derive.kernel import DeriveError, Relation
+from derive.kernel import DeriveError, Relation, compose
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.notation import AppliedDensity, OptimisationSet
@@ -38,6 +38,26 @@ from derive.rules.base import Rule, UnknownRule, lookup
 from derive.rules.substitution import substitute
 
 __all__ = ["DocumentReport", "ReadEquation", "build_derivations"]
+
+
+# The relations a chain may be written with, as the reader spells them.
+_RELATIONS = {"=": Relation.EQUAL, ":=": Relation.DEFINE, r"\leq": Relation.LE,
+              "<": Relation.LT, r"\geq": Relation.GE, ">": Relation.GT}
+
+
+def _unchecked(relations, shown: Relation = Relation.EQUAL) -> str | None:
+    r"""Why a chain written with ``relations`` (after a chain that has shown ``shown``) is
+    not checked, or None: a relation derive has no meaning for (``\approx``,
+    ``\propto``), or bounds in opposite directions, which show nothing about the ends."""
+    other = [r for r in relations if r not in _RELATIONS]
+    if other:
+        return (f"the relation {other[0]} (derive checks chains of =, :=, \\leq, <, \\geq "
+                f"and >)")
+    for r in relations:
+        if (shown := compose(shown, _RELATIONS[r])) is None:
+            return (f"bounds in opposite directions ({', '.join(relations)}) show nothing "
+                    f"about the chain's ends: write each direction as its own chain")
+    return None
 
 
 @dataclass
@@ -221,13 +241,13 @@ class _Builder:
         if not chain.relations:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: no relation")
             return
-        other = [r for r in chain.relations if r not in ("=", ":=")]
-        if other:
+        if (why := _unchecked(chain.relations)) is not None:
             self.finish()
-            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: the relation {other[0]}"
-                                       f" (derive checks = and := chains)")
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: {why}")
             return
         named = _is_name(sides[0])
+        if named and chain.relations[0] not in ("=", ":="):
+            named = False  # L[phi] <= ... bounds what L names; it does not define it
         if display.introduced_by == "definition" and not named:
             self.finish()
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: introduced by "
@@ -239,8 +259,8 @@ class _Builder:
                 self.report.names[(self.current.name, self.current.label)] = self.current_name
                 self.pending = None
             # a link derive infers (the same left side again): a candidate, never refuted
-            links = [(self.current.last, sides[1], chain.lines[1], True)]
-            links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
+            links = [(self.current.last, sides[1], chain.lines[1], True, chain.relations[0])]
+            links += [(sides[k], sides[k + 1], chain.lines[k + 1], False, chain.relations[k])
                       for k in range(1, len(sides) - 1)]
             self._steps(self.current, links, read, sides[0])
             self.current_name = sides[0]
@@ -274,7 +294,7 @@ class _Builder:
         derivation = self._start(sides[first], display, chain.lines[first])
         if named:
             self.report.names[(derivation.name, derivation.label)] = sides[0]
-        links = [(sides[k], sides[k + 1], chain.lines[k + 1], False)
+        links = [(sides[k], sides[k + 1], chain.lines[k + 1], False, chain.relations[k])
                  for k in range(first, len(sides) - 1)]
         self._steps(derivation, links, read)
         self.current, self.current_name = derivation, sides[0] if named else None
@@ -287,17 +307,16 @@ class _Builder:
                                        f"that was not read or holds no chain")
             self.finish()
             return
-        other = [r for r in chain.relations if r not in ("=", ":=")]
-        if other:
+        shown = self.current.conclusion if self.current is not None else Relation.EQUAL
+        if (why := _unchecked(chain.relations, shown)) is not None:
             self.finish()
-            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: the relation {other[0]}"
-                                       f" (derive checks = and := chains)")
+            self.report.skipped.append(f"{self.path}:{chain.lines[0]}: {why}")
             return
         if self.current is None:
             self.current = self._start(*self.pending)
             self.pending = None
-        links = [(self.current.last, sides[0], chain.lines[0], False)]
-        links += [(sides[k], sides[k + 1], chain.lines[k + 1], False)
+        links = [(self.current.last, sides[0], chain.lines[0], False, chain.relations[0])]
+        links += [(sides[k], sides[k + 1], chain.lines[k + 1], False, chain.relations[k + 1])
                   for k in range(len(sides) - 1)]
         self._steps(self.current, links, read)
 
@@ -330,12 +349,13 @@ class _Builder:
                name: sp.Expr | None = None) -> None:
         labels = self._labels(read.display, len(links))
         taken = {e.label for e in derivation.entries}
-        for k, ((before, after, line, candidate), label) in enumerate(
+        for k, ((before, after, line, candidate, relation), label) in enumerate(
                 zip(links, labels, strict=True)):
             while label in taken:
                 label += "'"
             taken.add(label)
-            self._step(derivation, before, after, line, label, read, candidate)
+            self._step(derivation, before, after, line, label, read, candidate,
+                       _RELATIONS[relation])
             if k == 0 and name is not None:
                 self.report.names[(derivation.name, label)] = name
 
@@ -389,16 +409,18 @@ class _Builder:
         return e
 
     def _step(self, derivation: Derivation, before, after, line: int, label: str,
-              read: ReadEquation, candidate: bool = False) -> None:
+              read: ReadEquation, candidate: bool = False,
+              written: Relation = Relation.EQUAL) -> None:
         context = "" if candidate else self._context(before, after)
         location = Location(self.path, line)
         where = f"{location}: step {label}"
         given = read.equation.justifications.get(line)
-        relation = Relation.EQUAL
+        bound = written not in (Relation.EQUAL, Relation.DEFINE)
+        relation = written if bound else Relation.EQUAL
         available = [d for d in self.definitions.values()]
         if given:
             rules = _named_rules(given, self.definitions, where)
-            if any(r.origin == "definition" for r in rules):
+            if any(r.origin == "definition" for r in rules) and not bound:
                 relation = Relation.DEFINE
             note = f"justified by the author: {given}"
         else:
@@ -406,15 +428,23 @@ class _Builder:
             if defined is not None:
                 available = [defined]
             named = self._named_in_chain(before, after, label, location)
-            stopped = ""
+            stopped, unshown = "", []
             try:
                 with guard.time_limit():  # only a guard against SymPy hanging: budgets decide
                     found = (search.Found((named,), Relation.DEFINE, 1) if named is not None
                              else search.find_rules(before, after, available,
-                                                    self.search_budget, self.symbol_definitions))
+                                                    self.search_budget, self.symbol_definitions,
+                                                    written=relation, unshown=unshown))
             except guard.CheckTimeout as e:
                 found, stopped = None, f" (the search was stopped: {e})"
-            if found is None:
+            if found is None and unshown:
+                # The nearest chain reaches the line written; the kernel cannot show its side
+                # conditions: the step cites it, so that its verdict says what to declare.
+                rules = unshown[0]
+                names = ", ".join(r.name for r in rules)
+                note = (f"no proof found; the nearest, {names}, reaches the line written but "
+                        f"its side conditions are not shown")
+            elif found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
                           f"justifies it (searched {self.search_budget} attempts){stopped}; "
                           f"name one with a `% by: rule` comment, or add the rule")
@@ -430,7 +460,9 @@ class _Builder:
         for rule in rules:
             if rule.origin in ("definition", "naming"):
                 self._let(derivation, rule)
-        adder = derivation.define if relation is Relation.DEFINE else derivation.eq
+        adder = {Relation.EQUAL: derivation.eq, Relation.DEFINE: derivation.define,
+                 Relation.LE: derivation.le, Relation.LT: derivation.lt,
+                 Relation.GE: derivation.ge, Relation.GT: derivation.gt}[relation]
         if context:
             note += f"; {context}: proved or unproven, never refuted"
         elif candidate:

@@ -246,6 +246,8 @@ class SymbolTable:
     def function_class(self, kind: str, name: str, conditional: bool = False):
         """The class of the named density, mass function, model or function, made once:
         SymPy's assumption machinery makes building one slow, and one name is one class."""
+        if kind == "density":
+            conditional = True  # one name is one law: Pr(z) and Pr(x|z) are one class
         found = self.classes.get((kind, name, conditional))
         if found is None:
             make = {"density": lambda: density(name, conditional=conditional),
@@ -776,14 +778,14 @@ class Reader:
         if any(isinstance(i, S.Chain) for i in items):
             return self._probability_of_values(node, function_name, condition)
         variables = self._arguments(group)
-        if condition is not None:
-            if len(variables) != 1:
-                # Pr(x, z|phi): the density of the pair (x, z) given phi
-                variables = [sp.Tuple(*variables)]
-            given = [self.value(c) for c in condition]
-            return self.table.function_class("density", function_name, True)(*variables,
-                                                                              *given)
-        return self.table.function_class("density", function_name)(*variables)
+        if len(variables) != 1:
+            # Pr(x, z|phi), Pr(x, z): the density of the pair (x, z)
+            variables = [sp.Tuple(*variables)]
+        given = [self.value(c) for c in condition] if condition is not None else []
+        # One name is one law, with or without conditions (the book's Pr(z) is the
+        # marginal of the Pr(x, z|phi) beside it): one class, whose arguments after the
+        # first are the conditions.
+        return self.table.function_class("density", function_name)(*variables, *given)
 
     def _probability_of_values(self, node: S.Juxtaposed, function_name: str,
                                condition: list[S.Node] | None) -> sp.Expr:

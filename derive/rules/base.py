@@ -67,7 +67,12 @@ class Rule:
     origin: str = "built in"
     needs_target: bool = False  # chooses what to rewrite by looking at the line written
     self_check: str = ""  # how the rule itself was checked (identities: their own check)
-    searched: bool = True  # tried by the search for unannotated steps (bounds are cited)
+    searched: bool = True  # tried by the search for unannotated steps
+    # The search tries a bound rule only for a step written with <=, <, >= or >.
+    bound: bool = False
+    # Chooses among several sites by the line written when it has it, and works without it
+    # too: the search tries it both as a rewrite and as the rule that closes a step.
+    reads_target: bool = False
     # The kinds of node the rule works on: a search tries it only on lines holding one
     # (empty: anywhere). A cheap structural test; it never decides whether the rule fits.
     sites: tuple[type, ...] = ()

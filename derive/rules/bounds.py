@@ -69,7 +69,9 @@ def choose(before, target, finders: Sequence[SiteFinder], context: Context, what
         if reaches(kernel.advance(before, c), target):
             return [c]
     line, chosen = before, []
-    for _ in range(len(candidates)):
+    # one certificate per position found, and at least two: one that prepares a site (an
+    # integrand written as the sum the line written splits), then the site's own
+    for _ in range(max(len(candidates), 2)):
         step = _candidates(line, finders, context, target)
         if not step:
             break
@@ -81,13 +83,18 @@ def choose(before, target, finders: Sequence[SiteFinder], context: Context, what
 
 
 def site_rule(name: str, statement: str, side_conditions: Sequence[str],
-              finders: Sequence[SiteFinder], what: str, summary: str, aliases=()) -> Rule:
+              finders: Sequence[SiteFinder], what: str, summary: str, aliases=(),
+              sites: Sequence[type] = (), bound: bool = False) -> Rule:
+    """A rule that proposes a schema at a site its finders recognise, chosen by the line
+    written when there is one. With ``sites`` (the kinds of node it works on) the search
+    tries it, only on lines holding one (a bound rule only for a step written with a
+    bound); without, it is cited (``by=``), never searched."""
     def propose(before, target, context: Context):
         return choose(before, target, finders, context, what)
 
-    # Cited, not searched: each would cost the search's budget on every step it explores.
     return register(Rule(name, statement, tuple(side_conditions), propose, summary,
-                         tuple(aliases), searched=False))
+                         tuple(aliases), searched=bool(sites), sites=tuple(sites),
+                         bound=bound, reads_target=True))
 
 
 def _splits(body: sp.Basic) -> list[tuple[sp.Basic, sp.Basic]]:
@@ -191,7 +198,8 @@ jensen = site_rule(
      "integral form: against a density of z, both integrals converge"],
     [_jensen_outside, _jensen_inside], "Jensen site (g of an average, or an average of g)",
     "Jensen's inequality, finite, integral and expectation forms",
-    aliases=("Jensen", "jensen_inequality", "Jensen's inequality"))
+    aliases=("Jensen", "jensen_inequality", "Jensen's inequality"),
+    sites=(sp.Sum, sp.Integral, Expectation), bound=True)
 
 
 # -- Gibbs -------------------------------------------------------------------------------
@@ -217,7 +225,7 @@ gibbs = site_rule(
     r"D_{KL}\bigl[q||p\bigr] \geq 0, \quad \sum_k p_k\log\left[\frac{p_k}{q_k}\right] \geq 0",
     ["q and p densities of z", "finite form: p_k, q_k > 0, each summing to 1"], [_gibbs],
     "KL divergence", "Gibbs' inequality: the KL divergence is nonnegative",
-    aliases=("kl_nonnegative", "Gibbs", "Gibbs' inequality"))
+    aliases=("kl_nonnegative", "Gibbs", "Gibbs' inequality"), sites=(KL,), bound=True)
 
 
 # -- elementary bounds -------------------------------------------------------------------
@@ -239,7 +247,8 @@ def _log_bound(node, path: Path, context: Context, target):
 
 log_bound = site_rule(
     "log_bound", r"\log[x] \leq x - 1", ["x > 0"], [_log_bound], "log, or x - 1",
-    "the log lies below its tangent at 1", aliases=("log_at_most_x_minus_1",))
+    "the log lies below its tangent at 1", aliases=("log_at_most_x_minus_1",),
+    sites=(sp.log,), bound=True)
 
 
 def _exp_bound(node, path: Path, context: Context, target):
@@ -252,7 +261,8 @@ def _exp_bound(node, path: Path, context: Context, target):
 
 exp_bound = site_rule(
     "exp_bound", r"e^{x} \geq 1 + x", ["x real"], [_exp_bound], "exp, or 1 + x",
-    "the exponential lies above its tangent at 0", aliases=("exp_at_least_1_plus_x",))
+    "the exponential lies above its tangent at 0", aliases=("exp_at_least_1_plus_x",),
+    sites=(sp.exp,), bound=True)
 
 
 def _log_sum_exp(node) -> tuple | None:
@@ -301,14 +311,15 @@ log_sum_exp_lower_bound = site_rule(
     "log_sum_exp_lower_bound", r"\log\sum_{k=1}^{K} e^{a_k} \geq \max_k a_k",
     ["a_k real", "at least one term"],
     [_lse_finder("log_sum_exp_at_least_max", _maximum)], "log-sum-exp",
-    "log-sum-exp is at least the largest of its arguments", aliases=("lse_lower",))
+    "log-sum-exp is at least the largest of its arguments", aliases=("lse_lower",),
+    sites=(sp.Sum,), bound=True)
 
 log_sum_exp_upper_bound = site_rule(
     "log_sum_exp_upper_bound", r"\log\sum_{k=1}^{K} e^{a_k} \leq \max_k a_k + \log K",
     ["a_k real", "at least one term"],
     [_lse_finder("log_sum_exp_at_most_max_plus_log_count", _maximum_plus_log_count)],
     "log-sum-exp", "log-sum-exp is at most the largest argument plus the log of their number",
-    aliases=("lse_upper",))
+    aliases=("lse_upper",), sites=(sp.Sum,), bound=True)
 
 
 def _sum_and_max(node, path: Path, context: Context, target):
@@ -324,7 +335,8 @@ sum_and_max_term = site_rule(
     r"\max_k a_k \leq \sum_{k=1}^{K} a_k \leq K \max_k a_k",
     ["a finite sum of at least one term", "at least: nonnegative terms"], [_sum_and_max],
     "finite sum", "a sum lies between its largest term (terms nonnegative) and K times it",
-    aliases=("sum_at_least_max_term", "sum_at_most_count_times_max"))
+    aliases=("sum_at_least_max_term", "sum_at_most_count_times_max"), sites=(sp.Sum,),
+    bound=True)
 
 
 def _max_of_exp(node, path: Path, context: Context, target):
@@ -336,7 +348,8 @@ def _max_of_exp(node, path: Path, context: Context, target):
 
 max_of_exp = site_rule(
     "max_of_exp", r"\max_k e^{a_k} = e^{\max_k a_k}", ["a_k real", "at least one term"],
-    [_max_of_exp], "max of exponentials", "exp is increasing, so it commutes with max")
+    [_max_of_exp], "max of exponentials", "exp is increasing, so it commutes with max",
+    sites=(Maximum,))
 
 
 def _cauchy_schwarz(node, path: Path, context: Context, target):
@@ -361,7 +374,8 @@ cauchy_schwarz = site_rule(
     "cauchy_schwarz",
     r"\Bigl(\sum_k a_k b_k\Bigr)^2 \leq \Bigl(\sum_k a_k^2\Bigr)\Bigl(\sum_k b_k^2\Bigr)",
     ["a_k, b_k real", "finite sums"], [_cauchy_schwarz], "square of a sum of products",
-    "the Cauchy-Schwarz inequality for finite sums", aliases=("Cauchy-Schwarz",))
+    "the Cauchy-Schwarz inequality for finite sums", aliases=("Cauchy-Schwarz",),
+    sites=(sp.Sum,), bound=True)
 
 
 # -- bounds where the line written differs -----------------------------------------------
@@ -428,7 +442,7 @@ drop_nonnegative_term = register(Rule(
     ("the dropped terms are shown nonnegative (or nonpositive: then <=)",),
     _drop_nonnegative_term, "dropping a nonnegative term makes a sum no larger",
     aliases=("drop nonnegative term", "drop_nonpositive_term"), needs_target=True,
-    searched=False))
+    bound=True))
 
 
 def _termwise_bound(before, target, context: Context):
@@ -444,7 +458,7 @@ termwise_bound = register(Rule(
      "integrands, finite sums, expectations)"),
     _termwise_bound, "a term replaced by one shown larger (or smaller), under monotone "
     "positions", aliases=("monotonicity", "termwise", "bound"), needs_target=True,
-    searched=False))
+    bound=True))
 
 
 __all__ = ["cauchy_schwarz", "choose", "drop_nonnegative_term", "exp_bound", "gibbs",

@@ -12,8 +12,11 @@ it is known); the kernel checks the instance and every side condition.
 
 from __future__ import annotations
 
+import itertools
+
 import sympy as sp
 
+from derive import kernel
 from derive.kernel import AXIOMS, Path
 from derive.kernel.objects import AppliedConditionalDensity, AppliedDensity, Independent
 from derive.rules.base import Context
@@ -55,7 +58,8 @@ product_rule = site_rule(
     "product_rule", r"Pr(x, z) = Pr(z|x)\,Pr(x)",
     ["one joint law Pr, with the same conditions throughout"], [_product],
     "joint density Pr(a, b|...)", "the product rule: a joint density is a conditional "
-    "times a marginal (either way round)", aliases=("chain_rule_of_probability",))
+    "times a marginal (either way round)", aliases=("chain_rule_of_probability",),
+    sites=(AppliedConditionalDensity,))
 
 
 def _bayes(node, path: Path, context: Context, target):
@@ -102,7 +106,8 @@ marginalisation = site_rule(
     "marginalisation", r"Pr(x) = \int Pr(x, z)\,dz", ["one joint law Pr", "over the whole line"],
     [_marginalisation], "marginal or joint density", "marginalisation: integrating a joint "
     "density over one variable gives the marginal of the other (read either way)",
-    aliases=("marginalization", "sum rule", "law of total probability"))
+    aliases=("marginalization", "sum rule", "law of total probability"),
+    sites=(AppliedConditionalDensity,))
 
 
 def _independent(node, path: Path, context: Context, target):
@@ -138,25 +143,43 @@ density_integrates_to_one = site_rule(
     "density_integrates_to_one", r"\int q(z)\,dz = 1", ["q a density of z"], [_normalised],
     "integral of a density", "a density integrates to one over its variable",
     aliases=("normalisation", "normalization", "density_normalised",
-             "a density integrates to one"))
+             "a density integrates to one"), sites=(sp.Integral,))
 
 
 def _split(node, path: Path, context: Context, target):
-    if isinstance(node, sp.Integral) and len(node.limits) == 1 and len(node.limits[0]) == 3 \
-            and isinstance(node.function, sp.Add):
-        z, low, high = node.limits[0]
+    if not (isinstance(node, sp.Integral) and len(node.limits) == 1
+            and len(node.limits[0]) == 3):
+        return
+    z, low, high = node.limits[0]
+    if isinstance(node.function, sp.Add):
         terms = node.function.args
         for j, first in enumerate(terms):
             rest = sp.Add(*(t for k, t in enumerate(terms) if k != j))
             yield at_site(AXIOMS["integral_of_sum"], path, z=z, lo=low, hi=high,
                           f=abstract(first, [z]), g=abstract(rest, [z]))
+    elif target is not None:
+        # The line written splits this integral into integrals over the same range whose
+        # integrands add up to this one (the book's log split and integral split in one
+        # line): write the integrand as that sum first (the kernel checks it is), then split.
+        pieces = [i.function for i in sp.preorder_traversal(target)
+                  if isinstance(i, sp.Integral) and i.limits == node.limits]
+        for size in range(min(len(pieces), _MOST_PIECES), 1, -1):
+            for chosen in itertools.combinations(pieces, size):
+                total = sp.Add(*chosen)
+                with kernel.cheaply():
+                    if kernel.equal_values(total, node.function)[0] is True:
+                        yield kernel.Algebra(total, (*path, 0))
+                        return
+
+
+_MOST_PIECES = 4  # integrals of the line written an integral may be split into
 
 
 split_integral = site_rule(
     "split_integral", r"\int (f + g)\,dz = \int f\,dz + \int g\,dz",
     ["each integral converges"], [_split], "integral of a sum",
     "linearity of the integral, split where the line written splits it and nowhere else",
-    aliases=("integral_of_sum",))
+    aliases=("integral_of_sum",), sites=(sp.Integral,))
 
 
 def _kl_from_integral(node, path: Path, context: Context, target):
@@ -180,7 +203,8 @@ kl_from_integral = site_rule(
     "kl_from_integral",
     r"\int q(z)\log\left[\frac{p(z)}{q(z)}\right]dz = -D_{KL}\bigl[q||p\bigr]",
     ["q and p densities of z"], [_kl_from_integral], "integral of q log(p/q) or q log(q/p)",
-    "the KL divergence read back from its integral", aliases=("fold_kl", "kl_fold"))
+    "the KL divergence read back from its integral", aliases=("fold_kl", "kl_fold"),
+    sites=(sp.Integral,))
 
 
 __all__ = ["bayes_rule", "density_integrates_to_one", "drop_independent_condition",

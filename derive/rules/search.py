@@ -62,9 +62,14 @@ class _Budget:
         return True
 
 
-def _relation(claim: Claim) -> Relation:
+_BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
+
+
+def _relation(claim: Claim, written: Relation) -> Relation:
     # A substitution is an assumption: the step is recorded as := (shown so), never as a
-    # proved equality, whatever sign the document printed.
+    # proved equality, whatever sign the document printed. A bound stays the bound written.
+    if written in _BOUNDS:
+        return written
     return Relation.DEFINE if claim is Claim.DEFINITION else Relation.EQUAL
 
 
@@ -100,14 +105,17 @@ def _plausible(certificates: Sequence, line: sp.Basic, after: sp.Basic) -> bool:
     return _equal_at_a_glance(line, after)
 
 
-def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: bool
-            ) -> Claim | None:
+def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: bool,
+            written: Relation = Relation.EQUAL, unshown: list | None = None) -> Claim | None:
     """The claim the kernel proves the step with from ``certificates`` (which lead to
-    ``line``), else None."""
+    ``line``), else None. A step written with a bound is judged with that bound only.
+    Certificates that reach the line written but whose side conditions the kernel cannot
+    show are appended to ``unshown``, with the kernel's judgement."""
     if not thorough and not _plausible(certificates, line, after):
         return None  # the kernel could not close it either: spare it the judgement
+    relations = (written,) if written in _BOUNDS else (Relation.EQUAL, Relation.DEFINE)
     try:
-        for relation in (Relation.EQUAL, Relation.DEFINE):
+        for relation in relations:
             if thorough:
                 verdict = kernel.judge(before, after, relation, certificates)
             else:
@@ -115,6 +123,8 @@ def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: boo
                     verdict = kernel.judge(before, after, relation, certificates)
             if verdict.status is Symbolic.PROVED:
                 return verdict.claim
+            if unshown is not None and _only_conditions_unshown(verdict):
+                unshown.append(verdict)
             if verdict.claim is not Claim.DEFINITION:
                 return None
     except guard.CheckTimeout:
@@ -124,6 +134,12 @@ def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: boo
         # proof is accepted
         return None
     return None
+
+
+def _only_conditions_unshown(verdict) -> bool:
+    """The certificates reach the line written; only side conditions are not shown."""
+    return verdict.detail.key == "judge.condition_unshown" and all(
+        r.holds is True for r in verdict.conditions if r.condition.kind == "equal")
 
 
 def reparametrisation(before: sp.Basic, after: sp.Basic) -> Rule | None:
@@ -245,11 +261,17 @@ def _holds_site(rule: Rule, *lines: sp.Basic) -> bool:
 
 def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definition],
                budget: int = SEARCH_BUDGET,
-               symbol_definitions: dict[sp.Symbol, sp.Basic] | None = None) -> Found | None:
+               symbol_definitions: dict[sp.Symbol, sp.Basic] | None = None,
+               written: Relation = Relation.EQUAL,
+               unshown: list[tuple[Rule, ...]] | None = None) -> Found | None:
     """The first rule or chain of rules the kernel accepts, within ``budget`` attempts:
     definitions and modelling substitutions first, then single rules, then chains of up to
     MAX_DEPTH rewrites closed by equality at a glance or by a rule that reads the line
-    written, then a rewrite of the line written read back, and last a full simplify."""
+    written, then a rewrite of the line written read back, and last a full simplify. A
+    step ``written`` with a bound (<=, <, >=, >) is judged with it, and the bound rules
+    (Jensen, the tangent bounds, termwise bounds...) are tried as well. Chains that reach
+    the line written but whose side conditions the kernel cannot show are appended to
+    ``unshown`` (the first is the nearest to a proof: it can say what to declare)."""
     spent = _Budget(budget)
 
     def attempt(rules: Sequence[Rule], start=(before, (), ()), thorough: bool = False
@@ -265,8 +287,13 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             raise
         except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
             return None
-        claim = _proved(before, after, [*certificates, *more], line, thorough)
-        return None if claim is None else Found((*done, *rules), _relation(claim), spent.tried)
+        refused: list = []
+        claim = _proved(before, after, [*certificates, *more], line, thorough, written,
+                        refused)
+        if refused and unshown is not None:
+            unshown.append((*done, *rules))
+        return None if claim is None else Found((*done, *rules), _relation(claim, written),
+                                                spent.tried)
 
     algebra = registry()["algebra"]  # rewrites nothing: the kernel compares the two lines
     if before == after and (found := attempt([algebra])):
@@ -284,23 +311,29 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         for chain in ([rule], [rule, algebra]) if not rule.needs_target else ([rule],):
             if (found := attempt(chain)):
                 return found
-    library = sorted((r for r in registry().values() if r.searched), key=lambda r: r.name)
+    library = sorted((r for r in registry().values()
+                      if r.searched and (written in _BOUNDS or not r.bound)),
+                     key=lambda r: r.name)
     rewrites = [r for r in library if not r.needs_target and r is not algebra]
     # rules that read the line written; the three that drop constants and factors from an
     # objective share one computation, so only the one that names what it drops is tried
-    finals = [r for r in library if r.needs_target and r.name not in _AFFINE]
+    finals = [r for r in library if (r.needs_target or r.reads_target)
+              and r.name not in _AFFINE]
     frontier = [(before, (), ())]  # (line, rules, their certificates)
     seen = {before}
     near_start = []
     for depth in range(MAX_DEPTH + 1):
+        if depth == 2 and _equal_at_a_glance(before, after) and (found := attempt([algebra])):
+            return found  # one named rule says more than algebra; two or more say less
         next_frontier = []
         for node in frontier:
             current, rules, _ = node
             # equal at a glance: the rules so far close it (with none, a named rule says
             # more than algebra, which comes last)
             if rules and _equal_at_a_glance(current, after):
-                if spent.spend() and (claim := _proved(before, after, node[2], current, False)):
-                    return Found(rules, _relation(claim), spent.tried)
+                if spent.spend() and (claim := _proved(before, after, node[2], current, False,
+                                                       written)):
+                    return Found(rules, _relation(claim, written), spent.tried)
             affine = _affine_rule(current, after)
             if affine is not None and (found := attempt([affine], node)):
                 return found
