@@ -194,7 +194,7 @@ def test_the_variance_of_a_sum_is_never_verified_as_the_sum_of_variances(tmp_pat
     (r"\{x | x > 0\}", "set"),
     (r"x \in \mathcal{B}", "set"),
     (r"\lim_{n \to \infty} a_n", "limit"),
-    (r"\|\mathbf{x}\|^2", "norm"),
+    (r"\|\mathbf{x}\|_{2,1}^2", "norm"),
     (r"\mathbf{a} \odot \mathbf{b}", "linear-algebra"),
 ])
 def test_constructs_without_a_reading_are_refused_by_name(latex, code):

@@ -34,6 +34,8 @@ from derive.notation import (
     Covariance,
     DataLabel,
     Expectation,
+    FrobeniusNorm,
+    Norm,
     NormalDensity,
     SampleIndexed,
     Variance,
@@ -1186,8 +1188,7 @@ class Reader:
 
     def _Bars(self, node: S.Bars) -> sp.Expr:
         if node.double:
-            raise _Refused("norm", "a norm \\|x\\|: derive has no object for norms yet",
-                           node.pos)
+            return self._norm(node)
         inner = node.body.inner if isinstance(node.body, S.Grouped) else node.body
         if isinstance(inner, S.Name) and inner.font == "cal":
             raise _Refused("set", "the size of a set |\\mathcal{B}|", node.pos)
@@ -1199,6 +1200,25 @@ class Reader:
             raise _Refused("evaluation", "|...|_{...}: a value at a point, which derive does "
                            "not read", node.pos)
         return sp.Abs(body, evaluate=False)
+
+    def _norm(self, node: S.Bars) -> sp.Expr:
+        """``\\|x\\|`` (the norm the text means), ``\\|x\\|_2``, ``\\|x\\|_p``,
+        ``\\|x\\|_\\infty``, ``\\|A\\|_F``: opaque norms, one per order written."""
+        body = self.value(node.body)
+        if node.sub is None:
+            return Norm(body)
+        if _label(node.sub.text) == "F":
+            return FrobeniusNorm(body)
+        items = node.sub.items or []
+        if len(items) == 1 and isinstance(items[0], (S.Number, S.Constant, S.Name)) and (
+                not isinstance(items[0], S.Name) or items[0].plain()):
+            order = self.value(items[0])
+            if order.is_Integer and order.is_positive or order is sp.oo or \
+                    isinstance(order, sp.Symbol):
+                return Norm(body, order)
+        raise _Refused("norm", f"a norm with the subscript {node.sub.text}: derive reads "
+                       f"\\|x\\|, \\|x\\|_2, \\|x\\|_p, \\|x\\|_\\infty and \\|A\\|_F",
+                       node.pos)
 
     def _Matrix(self, node: S.Matrix) -> sp.Expr:
         return sp.ImmutableMatrix([[self.value(cell) for cell in row] for row in node.rows])

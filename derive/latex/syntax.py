@@ -877,6 +877,11 @@ class Parser:
                 node.inner.sub = self._subscript()
                 node = node.inner
                 continue
+            if t.text == "_" and isinstance(node, Power) and isinstance(node.base, Bars) and \
+                    node.base.double and node.base.sub is None:
+                self.k += 1  # \|x\|^2_2: TeX takes the scripts in either order
+                node.base.sub = self._subscript()
+                continue
             if t.text == "_":
                 raise self.error("subscript", "a subscript after brackets (an entry of a "
                                  "vector or matrix expression): derive has no reading for it",
