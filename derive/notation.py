@@ -20,6 +20,8 @@ Main definitions
   Cov[...], N(x|mu, sigma^2).
 - ``Norm(x)``, ``Norm(x, 2)``, ``FrobeniusNorm(A)``: a norm of a vector or matrix, printed
   ``\\left\\|x\\right\\|_{2}``; opaque: real and nonnegative, nothing more.
+- ``SetElement(V, i)``: the i-th element of a finite set V in some enumeration of it, so
+  that a sum over the set is a sum over i = 1..|V|; printed ``{\\mathcal{V}}_{i}``; opaque.
 - ``Maximum(a[k], (k, 1, K))`` (the kernel's): printed ``max_{k=1..K}[a[k]]`` as text and
   ``\\max_{k} a_{k}`` in LaTeX. The LaTeX names the index alone when it runs over its whole
   range, from 1 to a count (a symbol: ``k = 1..K``), as the books write ``\\max_k``; any
@@ -393,3 +395,21 @@ def _norm_str(self, printer) -> str:
 _printing(Norm, _norm_str, lambda self, printer, exp=None: _power(
     rf"\left\|{printer._print(self.args[0])}\right\|{_norm_order(self, printer)}", exp))
 __all__ += ["FrobeniusNorm", "Norm"]
+
+
+# -- read from LaTeX: the elements of a finite set (derive.latex) -------------------------------
+
+class SetElement(sp.Function):
+    """``SetElement(V, i)``: the i-th element of the finite set V in some enumeration of it,
+    for i = 1..|V|, each element once; so ``\\sum_{v \\in V} f(v)`` is the sum over i of
+    ``f(SetElement(V, i))``, exactly, whatever the set holds. Opaque: nothing is known of an
+    element (not that it is 1, 2, ...: a sum over a subset is never a sum over 1..|V|)."""
+
+    nargs = 2
+
+
+_printing(SetElement,
+          lambda self, printer: f"{printer.doprint(self.args[0])}[{printer.doprint(self.args[1])}]",
+          lambda self, printer, exp=None: _power(
+              rf"{{{printer._print(self.args[0])}}}_{{{printer._print(self.args[1])}}}", exp))
+__all__ += ["SetElement"]
