@@ -343,6 +343,9 @@ def _magnitude(e: sp.Expr) -> float:
     return 0.0
 
 
+_MEASURED = (sp.Rational, sp.Pow, sp.factorial, sp.Add, sp.Mul)  # what _magnitude sizes
+
+
 def _value_bound(e: sp.Expr) -> float | None:
     """|e| for a number built from literals, if it is small enough to know."""
     digits = _magnitude(e)
@@ -404,7 +407,9 @@ class Reader:
     def value(self, node: S.Node) -> sp.Expr:
         method = getattr(self, "_" + type(node).__name__)
         result = method(node)
-        if result.is_number and _magnitude(result) > MAX_MAGNITUDE:
+        # only what _magnitude measures: asking a sum or an integral is_number walks it
+        if isinstance(result, _MEASURED) and result.is_number and \
+                _magnitude(result) > MAX_MAGNITUDE:
             raise _Refused("huge-number", "a number with more than "
                            f"{MAX_MAGNITUDE} digits: derive never computes it", node.pos)
         return result
@@ -1159,6 +1164,15 @@ class Reader:
         function of it (a symbol would differentiate to 0)."""
         if name.sample is not None:
             raise _Refused("derivative", "the derivative of a superscripted quantity", name.pos)
+        # the variable itself is the variable: d/dx f(x) is never of f(x(x)), dx/dx is 1
+        enclosing, self.differentiating = self.differentiating, []
+        try:
+            itself = self._Name(name)
+        finally:
+            self.differentiating = enclosing
+        variables = [v for v in variables if v != itself]
+        if not variables:
+            return itself
         extra: list[sp.Expr] = []
         label = ""
         if name.sub is not None:
