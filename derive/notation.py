@@ -18,6 +18,10 @@ Main definitions
 - ``Delta``: SymPy's ``DiracDelta``, printed ``\\delta[y-y_{i}]``.
 - ``Expectation``, ``Variance``, ``Covariance``, ``NormalDensity``: printed E[...], Var[...],
   Cov[...], N(x|mu, sigma^2).
+- ``Norm(x)``, ``Norm(x, 2)``, ``FrobeniusNorm(A)``: a norm of a vector or matrix, printed
+  ``\\left\\|x\\right\\|_{2}``; opaque: real and nonnegative, nothing more.
+- ``SetElement(V, i)``: the i-th element of a finite set V in some enumeration of it, so
+  that a sum over the set is a sum over i = 1..|V|; printed ``{\\mathcal{V}}_{i}``; opaque.
 - ``Maximum(a[k], (k, 1, K))`` (the kernel's): printed ``max_{k=1..K}[a[k]]`` as text and
   ``\\max_{k} a_{k}`` in LaTeX. The LaTeX names the index alone when it runs over its whole
   range, from 1 to a count (a symbol: ``k = 1..K``), as the books write ``\\max_k``; any
@@ -344,3 +348,68 @@ _printing(SampleIndexed,
           + (f"[{', '.join(printer.doprint(i) for i in self.indices[1:])}]" if len(self.indices) > 1 else ""),
           _sample_latex)
 __all__ += ["SampleIndexed"]
+
+
+# -- read from LaTeX: norms (derive.latex) -----------------------------------------------------
+
+class Norm(sp.Function):
+    """A norm of a vector or matrix as texts write it: ``Norm(x)`` is ||x|| (whichever norm
+    the text means), ``Norm(x, p)`` the p-norm ||x||_p (p a number, a symbol or oo). Opaque:
+    a real, nonnegative scalar function of its argument and nothing more, so no identity of
+    norms (the triangle inequality, homogeneity) is taken for granted, and none can make a
+    false line true; ``Norm(x)`` is never ``Norm(x, 2)``, as a text may mean another norm."""
+
+    nargs = (1, 2)
+
+    def _eval_is_commutative(self):
+        return True  # a scalar, even of noncommuting vectors
+
+    def _eval_is_real(self):
+        return True
+
+    def _eval_is_nonnegative(self):
+        return True
+
+
+class FrobeniusNorm(Norm):
+    """The Frobenius norm ||A||_F of a matrix: another norm than any p-norm of it."""
+
+    nargs = 1
+
+
+def _norm_order(self, printer) -> str:
+    if isinstance(self, FrobeniusNorm):
+        return r"_{\mathrm{F}}"
+    return f"_{{{printer._print(self.args[1])}}}" if len(self.args) == 2 else ""
+
+
+def _norm_str(self, printer) -> str:
+    order = ""
+    if isinstance(self, FrobeniusNorm):
+        order = "_F"
+    elif len(self.args) == 2:
+        order = f"_{printer.doprint(self.args[1])}"
+    return f"||{printer.doprint(self.args[0])}||{order}"
+
+
+_printing(Norm, _norm_str, lambda self, printer, exp=None: _power(
+    rf"\left\|{printer._print(self.args[0])}\right\|{_norm_order(self, printer)}", exp))
+__all__ += ["FrobeniusNorm", "Norm"]
+
+
+# -- read from LaTeX: the elements of a finite set (derive.latex) -------------------------------
+
+class SetElement(sp.Function):
+    """``SetElement(V, i)``: the i-th element of the finite set V in some enumeration of it,
+    for i = 1..|V|, each element once; so ``\\sum_{v \\in V} f(v)`` is the sum over i of
+    ``f(SetElement(V, i))``, exactly, whatever the set holds. Opaque: nothing is known of an
+    element (not that it is 1, 2, ...: a sum over a subset is never a sum over 1..|V|)."""
+
+    nargs = 2
+
+
+_printing(SetElement,
+          lambda self, printer: f"{printer.doprint(self.args[0])}[{printer.doprint(self.args[1])}]",
+          lambda self, printer, exp=None: _power(
+              rf"{{{printer._print(self.args[0])}}}_{{{printer._print(self.args[1])}}}", exp))
+__all__ += ["SetElement"]

@@ -194,7 +194,7 @@ def test_the_variance_of_a_sum_is_never_verified_as_the_sum_of_variances(tmp_pat
     (r"\{x | x > 0\}", "set"),
     (r"x \in \mathcal{B}", "set"),
     (r"\lim_{n \to \infty} a_n", "limit"),
-    (r"\|\mathbf{x}\|^2", "norm"),
+    (r"\|\mathbf{x}\|_{2,1}^2", "norm"),
     (r"\mathbf{a} \odot \mathbf{b}", "linear-algebra"),
 ])
 def test_constructs_without_a_reading_are_refused_by_name(latex, code):
@@ -242,3 +242,20 @@ def test_a_star_between_operands_is_refused_not_read_as_a_product(latex):
 def test_a_product_written_with_cdot_is_still_read():
     a, b = sp.symbols("a b", real=True)
     assert sp.simplify(tex(r"a \cdot b") - a * b) == 0
+
+
+def test_the_variable_of_a_derivative_never_depends_on_itself(tmp_path):
+    """d2l writes dy/dx and dx/dx in one section: x was read as a quantity x(x), so d/dx f(x)
+    became d/dx f(x(x)) and the quotient rule's two sides were of different functions."""
+    path = tmp_path / "calculus.md"
+    path.write_text("$$a = \\frac{dy}{dx} = \\frac{dx}{dx} y$$\n\n"
+                    "$$b = \\frac{d}{dx} f(x) = \\frac{d}{dx}\\left(x f(x)\\right)$$\n")
+    document = load_document(path, search_budget=20)
+    assert not document.report.unread
+    steps = [e for d in document.derivations for e in d.entries if hasattr(e, "candidate")]
+    f = sp.Function("f", real=True)
+    assert sp.Derivative(x, x, evaluate=False) in steps[0].after.args  # dx/dx, not of x(x)
+    assert steps[1].before == sp.Derivative(f(x), x, evaluate=False)
+    for step in steps:
+        assert not any(isinstance(n, sp.core.function.AppliedUndef) and n.func.__name__ == "x"
+                       for n in sp.preorder_traversal(step.after))

@@ -13,7 +13,8 @@ into SymPy (``reader.py``) with the roles the whole document gives each name. Ev
 built unevaluated: ``((f-\mu)+(\mu-y))^2`` is checked and rendered back as written. What has
 no reading is refused with a stable reason code, the line, a caret and what to do:
 ``cases``, ``matrix`` (a determinant or array), ``ellipsis`` (``\ldots`` in a sequence),
-``set``, ``limit``, ``norm``, ``linear-algebra`` (``\odot``, ``\det``), ``sum`` (over a set),
+``set``, ``limit``, ``norm`` (of an order it does not know), ``linear-algebra`` (``\odot``,
+``\det``), ``sum`` (over a condition), ``ambiguous-superscript`` (``f^{(n)}(x)``),
 ``optimum-value`` (``\max_x``), ``probability-of-event`` (``P(X > 1)``),
 ``conditional-expectation``, ``ambiguous-application``, ``huge-number``, ``too-long``,
 ``too-deep``, ``syntax``, ``unknown-command``... (``derive check --format json`` lists them).
@@ -43,6 +44,10 @@ Roles, from the whole document before any display is read
   symbols, never commuted; ``\mathbf{A}^\top``, ``\mathbf{A}^T`` transposes;
   ``\mathbf{u}\cdot\mathbf{v}`` the dot product u^T v; two vectors side by side are refused.
   An argmin over theta of a function of bold theta (the book's font slip) is over bold theta.
+- Norms: ``\|x\|``, ``\lVert x\rVert``, ``||x||`` (the norm the text means), ``\|x\|_2``,
+  ``\|x\|^2_2``, ``\|x\|_p``, ``\|x\|_\infty``, ``\|A\|_F``: opaque norms, real and
+  nonnegative, one per order written (no norm identity is taken for granted); ``|x|`` of a
+  scalar is its absolute value, of a vector refused.
 - Derivatives are unevaluated: ``\frac{d}{dx}``, ``\frac{df}{dx}`` (f a quantity depending
   on x, never a symbol that would differentiate to 0), ``\frac{\partial^2 f}{\partial x
   \partial y}``, ``f'(x)``, ``\partial_x f``, ``\nabla_{\mathbf w} L``, ``\nabla f(\mathbf x)``.
@@ -55,7 +60,10 @@ Roles, from the whole document before any display is read
   mentions the index joins it (``\sum_i a + b_i`` is sum_i (a + b_i), ``\sum_i a_i + b`` is
   (sum_i a_i) + b); in a ``\prod`` the body ends at the first factor that does not mention
   the index (``\prod_i p(x_i|y) p(y)``). ``\sum_d`` runs over d = 1..D (N_d when the document
-  uses D for something else); ``\sum_{s_{t+1}}`` over every value of s_{t+1}.
+  uses D for something else); ``\sum_{s_{t+1}}`` over every value of s_{t+1};
+  ``\sum_{i \in \mathcal{V}} x_i`` over the elements V_1..V_|V| of the set (nothing known of
+  them: a subset is not 1..|V|), ``|\mathcal{V}|`` their number. ``f^{(n)}(x)`` (a derivative,
+  or the function of the n-th example?) is refused.
 - ``\int_a^b ... dz`` runs to its differential; ``\int_x``, ``\int_{\mathbb{R}}``, and
   ``\int p(x) ... dx`` without limits are over every value; ``\int f(x) dx`` is indefinite.
 - ``\mathop{\rm argmin}_{\theta}[F]``, ``\underset{\theta}{\text{argmin}}[F]``,

@@ -137,25 +137,13 @@ def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
     """Every display of the document, in order; with ``chapter``, the others are found
     (and numbered) but not split into equations: reading one chapter of a book reads it."""
     text = source.text
-    # Comments first: they may hold declarations, and nothing inside them is math.
-    comments: list[tuple[int, str]] = []
-    for m in _HTML_COMMENT.finditer(text) if source.markdown else ():
-        comments.append((_line_of(text, m.start()), m.group(1).strip()))
-    masked = text
-    for m in _COMMENT.finditer(text):
-        comments.append((_line_of(text, m.start()), m.group(0)[1:].strip()))
+    comments, masked, chapters, spans = _scan(text, source.markdown)
     _declarations(source, comments)
-    if source.markdown:
-        masked = _mask_markdown(masked)
-    else:
-        masked = _COMMENT.sub(lambda m: " " * len(m.group(0)), masked)
     source.masked = masked
-    chapters = _chapters(masked) if not source.markdown else []
-    spans = _display_spans(masked, source.markdown)
     displays = []
     numbers: dict[int | None, int] = {}
-    for start, end, environment, numbered in sorted(spans):
-        in_chapter = sum(1 for c in chapters if c < start) or None
+    for start, end, environment, numbered in spans:
+        in_chapter = bisect.bisect_left(chapters, start) or None
         display = Display(_line_of(text, start), _line_of(text, end), environment, numbered,
                           None, in_chapter)
         if chapter is None or in_chapter == chapter:
@@ -171,6 +159,25 @@ def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
             display.label = f"L{display.start_line}"
         displays.append(display)
     return displays
+
+
+@functools.lru_cache(maxsize=4)
+def _scan(text: str, markdown: bool) -> tuple[tuple, str, list[int], list]:
+    """What the whole text holds, whichever chapter is read: its comments (by line), the
+    text with comments (and Markdown code) blanked, where chapters start, and the display
+    spans in order. Kept for the last few texts: a book is read one chapter at a time."""
+    # Comments first: they may hold declarations, and nothing inside them is math.
+    comments: list[tuple[int, str]] = []
+    for m in _HTML_COMMENT.finditer(text) if markdown else ():
+        comments.append((_line_of(text, m.start()), m.group(1).strip()))
+    for m in _COMMENT.finditer(text):
+        comments.append((_line_of(text, m.start()), m.group(0)[1:].strip()))
+    if markdown:
+        masked = _mask_markdown(text)
+    else:
+        masked = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+    chapters = _chapters(masked) if not markdown else []
+    return tuple(comments), masked, chapters, sorted(_display_spans(masked, markdown))
 
 
 _OPENING = re.compile(r"(\$\$?|\\\[|\\begin\{[A-Za-z*]+\}(\{[^}]*\})?)\s*$")

@@ -34,8 +34,11 @@ from derive.notation import (
     Covariance,
     DataLabel,
     Expectation,
+    FrobeniusNorm,
+    Norm,
     NormalDensity,
     SampleIndexed,
+    SetElement,
     Variance,
     density,
     mass_function,
@@ -342,6 +345,9 @@ def _magnitude(e: sp.Expr) -> float:
     return 0.0
 
 
+_MEASURED = (sp.Rational, sp.Pow, sp.factorial, sp.Add, sp.Mul)  # what _magnitude sizes
+
+
 def _value_bound(e: sp.Expr) -> float | None:
     """|e| for a number built from literals, if it is small enough to know."""
     digits = _magnitude(e)
@@ -381,7 +387,8 @@ class Reader:
         self.source = source  # the display's text; a position plus offset is the file's
         self.offset = offset
         self.file_text = source if file_text is None else file_text
-        self.bound: dict[str, sp.Symbol] = {}  # summation indices in scope, by letter
+        # summation indices in scope, by letter (an element of a set, over a set)
+        self.bound: dict[str, sp.Expr] = {}
         self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
         self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
         self.first_line = bisect.bisect_right(_line_starts(self.file_text), offset)
@@ -402,7 +409,9 @@ class Reader:
     def value(self, node: S.Node) -> sp.Expr:
         method = getattr(self, "_" + type(node).__name__)
         result = method(node)
-        if result.is_number and _magnitude(result) > MAX_MAGNITUDE:
+        # only what _magnitude measures: asking a sum or an integral is_number walks it
+        if isinstance(result, _MEASURED) and result.is_number and \
+                _magnitude(result) > MAX_MAGNITUDE:
             raise _Refused("huge-number", "a number with more than "
                            f"{MAX_MAGNITUDE} digits: derive never computes it", node.pos)
         return result
@@ -720,6 +729,15 @@ class Reader:
     def _application(self, node: S.Juxtaposed) -> sp.Expr:
         name, group = node.name, node.group
         key = role_key(name)
+        if name.sample is not None:
+            # d2l writes both: f^{(n)}(x) = d^n f/dx^n, and l^{(i)}(w, b) the loss on the
+            # i-th example; read as f(x), the superscript was lost
+            where = _display_name(name)
+            raise _Refused("ambiguous-superscript", f"is {where}^{{({name.sample.text})}}(...) "
+                           f"a derivative of {where} of order {name.sample.text}, or the "
+                           f"function of the {name.sample.text}-th example? derive reads "
+                           f"neither: write \\frac{{d^n {where}}}{{dx^n}}, or name it "
+                           f"{where}_{{{name.sample.text}}}", node.pos)
         if node.power is not None:
             label = _label(_power_text(self.source, node.power))
         else:
@@ -1021,6 +1039,13 @@ class Reader:
         saved, saved_names = dict(self.bound), dict(self.bound_names)
         try:
             for index, low, high in node.indices:
+                if node.over is not None:
+                    # \sum_{i \in \mathcal{V}} f(i): over the elements V_1..V_|V| of the set
+                    position = self.table.index(index.letter + "prime" * index.primes)
+                    self.bound[index.letter + "'" * index.primes] = SetElement(
+                        self._set(node.over), position)
+                    limits.append((position, sp.Integer(1), self._set_size(node.over)))
+                    continue
                 if index.font not in ("", "bold") or index.sample is not None or (
                         low is not None and (index.sub or index.accents or index.star)):
                     raise _Refused("sum", "the index of a sum is a letter, or a variable summed "
@@ -1048,6 +1073,17 @@ class Reader:
         finally:
             self.bound, self.bound_names = saved, saved_names
         return kind(body, *limits)
+
+    def _set(self, name: S.Name) -> sp.Symbol:
+        """A finite set named by a calligraphic letter: a symbol of no number kind."""
+        sub = f"_{_label(name.sub.text)}" if name.sub is not None else ""
+        return sp.Symbol(f"{name.letter}cal{sub}")
+
+    def _set_size(self, name: S.Name) -> sp.Symbol:
+        """``|\\mathcal{V}|``: the number of elements of the set, a count."""
+        size = f"N_{self._set(name).name}"
+        self.table.counts.add(size)
+        return self.table.symbol(size)
 
     def _count_of(self, letter: str) -> str:
         """The upper bound of ``\\sum_d`` (over every d): D, the textbooks' count of d's,
@@ -1130,6 +1166,15 @@ class Reader:
         function of it (a symbol would differentiate to 0)."""
         if name.sample is not None:
             raise _Refused("derivative", "the derivative of a superscripted quantity", name.pos)
+        # the variable itself is the variable: d/dx f(x) is never of f(x(x)), dx/dx is 1
+        enclosing, self.differentiating = self.differentiating, []
+        try:
+            itself = self._Name(name)
+        finally:
+            self.differentiating = enclosing
+        variables = [v for v in variables if v != itself]
+        if not variables:
+            return itself
         extra: list[sp.Expr] = []
         label = ""
         if name.sub is not None:
@@ -1188,11 +1233,13 @@ class Reader:
 
     def _Bars(self, node: S.Bars) -> sp.Expr:
         if node.double:
-            raise _Refused("norm", "a norm \\|x\\|: derive has no object for norms yet",
-                           node.pos)
+            return self._norm(node)
         inner = node.body.inner if isinstance(node.body, S.Grouped) else node.body
         if isinstance(inner, S.Name) and inner.font == "cal":
-            raise _Refused("set", "the size of a set |\\mathcal{B}|", node.pos)
+            if inner.accents or inner.primes or inner.star or inner.sample or inner.label:
+                raise _Refused("set", "the size of a set |...| with a mark on its name",
+                               node.pos)
+            return self._set_size(inner)
         body = self.value(node.body)
         if not body.is_commutative:
             raise _Refused("linear-algebra", "|...| of a vector or matrix: a norm or a "
@@ -1201,6 +1248,25 @@ class Reader:
             raise _Refused("evaluation", "|...|_{...}: a value at a point, which derive does "
                            "not read", node.pos)
         return sp.Abs(body, evaluate=False)
+
+    def _norm(self, node: S.Bars) -> sp.Expr:
+        """``\\|x\\|`` (the norm the text means), ``\\|x\\|_2``, ``\\|x\\|_p``,
+        ``\\|x\\|_\\infty``, ``\\|A\\|_F``: opaque norms, one per order written."""
+        body = self.value(node.body)
+        if node.sub is None:
+            return Norm(body)
+        if _label(node.sub.text) == "F":
+            return FrobeniusNorm(body)
+        items = node.sub.items or []
+        if len(items) == 1 and isinstance(items[0], (S.Number, S.Constant, S.Name)) and (
+                not isinstance(items[0], S.Name) or items[0].plain()):
+            order = self.value(items[0])
+            if order.is_Integer and order.is_positive or order is sp.oo or \
+                    isinstance(order, sp.Symbol):
+                return Norm(body, order)
+        raise _Refused("norm", f"a norm with the subscript {node.sub.text}: derive reads "
+                       f"\\|x\\|, \\|x\\|_2, \\|x\\|_p, \\|x\\|_\\infty and \\|A\\|_F",
+                       node.pos)
 
     def _Matrix(self, node: S.Matrix) -> sp.Expr:
         return sp.ImmutableMatrix([[self.value(cell) for cell in row] for row in node.rows])

@@ -190,6 +190,7 @@ class BigOp(Node):
     kind: str
     indices: list[tuple[Name, Node | None, Node | None]]
     body: Node
+    over: Name | None = None  # \\sum_{i \\in \\mathcal{V}}: the finite set its one index runs over
 
 
 @dataclass(eq=False)
@@ -876,6 +877,11 @@ class Parser:
                 self.k += 1  # {\mathbf{v}}_i
                 node.inner.sub = self._subscript()
                 node = node.inner
+                continue
+            if t.text == "_" and isinstance(node, Power) and isinstance(node.base, Bars) and \
+                    node.base.double and node.base.sub is None:
+                self.k += 1  # \|x\|^2_2: TeX takes the scripts in either order
+                node.base.sub = self._subscript()
                 continue
             if t.text == "_":
                 raise self.error("subscript", "a subscript after brackets (an entry of a "
@@ -1782,6 +1788,7 @@ class Parser:
         kind = t.text[1:]
         high = None
         spec_node = None
+        over = None
         while self.tokens[self.k].text in ("_", "^") or self.tokens[self.k].text == r"\limits":
             mark = self.tokens[self.k].text
             self.k += 1
@@ -1790,10 +1797,16 @@ class Parser:
             if mark == "^":
                 high = self._script_argument()
             else:
-                spec_node = self._index_spec(self._limit_tokens(), t)
+                tokens = self._limit_tokens()
+                over = self._set_of_index(tokens)
+                spec_node = self._index_spec(tokens[:-len(over[1])] if over else tokens, t)
         if spec_node is None:
             raise self.error("sum", f"\\{kind} without an index (\\{kind}_{{i=1}}^{{n}})", t)
         indices = spec_node
+        if over is not None and (high is not None or len(indices) != 1 or
+                                 indices[0][0].sub is not None or indices[0][0].font):
+            raise self.error("sum", f"\\{kind} over a set with an upper bound, or with an "
+                             f"index that is not one letter", t)
         if high is not None:
             if len(indices) != 1:
                 raise self.error("sum", f"\\{kind} over several indices with one upper bound", t)
@@ -1806,7 +1819,28 @@ class Parser:
             body = self._bigop_body({index.letter for index, _, _ in indices})
         else:
             body = self._bigop_body(None)
-        return BigOp(t.pos, kind, indices, body)
+        return BigOp(t.pos, kind, indices, body, over[0] if over else None)
+
+    def _set_of_index(self, tokens: list[Token]) -> tuple[Name, list[Token]] | None:
+        """``i \\in \\mathcal{V}``, ``i \\in \\mathcal{B}_t`` under a sum: the set, a
+        calligraphic letter (optionally subscripted), and its tokens with the \\in. Any other
+        set or condition is left to ``_index_spec``, which refuses it."""
+        texts = [x.text for x in tokens]
+        if texts.count(r"\in") != 1:
+            return None
+        at = texts.index(r"\in")
+        if not (tokens[0].kind == "letter" and all(x == "'" for x in texts[1:at])):
+            return None  # (u, i) \in \mathcal{K}: a pair, refused below
+        written = tokens[at + 1:]
+        sub = Parser([*written, Token("end", "", tokens[-1].pos + 1)], self.source)
+        try:
+            name, power, transpose = sub.name()
+        except Unreadable:
+            return None
+        if name.font != "cal" or name.accents or name.primes or name.star or name.sample \
+                or name.label or power is not None or transpose or sub.peek().kind != "end":
+            return None
+        return name, tokens[at:]
 
     def _bigop_body(self, letters: set[str] | None) -> Node:
         """The body of a sum or product: the factor that follows, then every factor after
