@@ -290,8 +290,12 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         refused: list = []
         claim = _proved(before, after, [*certificates, *more], line, thorough, written,
                         refused)
-        if refused and unshown is not None:
-            unshown.append((*done, *rules))
+        if refused and unshown is not None and not done and len(rules) == 1 and not any(
+                isinstance(c, Converse) for c in more):
+            # one rule, read forwards, that reaches the line written: the nearest to a
+            # proof, whose unshown condition says what to declare (a chain that rewrites
+            # both lines to one thing under conditions it cannot show says nothing)
+            unshown.append(tuple(rules))
         return None if claim is None else Found((*done, *rules), _relation(claim, written),
                                                 spent.tried)
 
