@@ -390,7 +390,7 @@ def implies(shown: Relation, claimed: Relation) -> bool:
 # Judging a step.
 
 
-def _unknown(key: str, text: str, conditions=(), claim: Claim | None = None,
+def unknown(key: str, text: str, conditions=(), claim: Claim | None = None,
              **args) -> SymbolicVerdict:
     """Not proved. ``claim`` is what the certificates would establish: the numbers test it."""
     return SymbolicVerdict(Symbolic.UNKNOWN, say(key, text, **args), tuple(conditions),
@@ -403,13 +403,13 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     try:
         refuse_look_alikes(before, after)
     except LookAlikeSymbols as e:
-        return _unknown("judge.look_alike", str(e))
+        return unknown("judge.look_alike", str(e))
     try:
         refuse_binders_out_of_range(before, after)
     except DeriveError as e:
-        return _unknown("judge.binder_range", str(e))
+        return unknown("judge.binder_range", str(e))
     if not certificates:
-        return _unknown("judge.no_certificate", "no certificate was proposed")
+        return unknown("judge.no_certificate", "no certificate was proposed")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
     meeting = []  # where a converse met the line so far: the step's closing equality too
@@ -417,11 +417,11 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
         except (CertificateError, SchemaError) as e:
-            return _unknown("judge.does_not_apply", f"certificate {k} ({type(c).__name__}) "
+            return unknown("judge.does_not_apply", f"certificate {k} ({type(c).__name__}) "
                             f"does not apply: {e}", which=k, why=str(e))
         composed = compose(shown, step_relation)
         if composed is None:
-            return _unknown("judge.opposite_bounds", "the certificates bound the line in "
+            return unknown("judge.opposite_bounds", "the certificates bound the line in "
                             "opposite directions")
         shown = composed
         conditions.extend(more)
@@ -475,7 +475,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         key = "judge.condition_fails" if failed else "judge.condition_unshown"
         word = "side condition fails" if failed else "side condition not shown"
         return dataclasses.replace(
-            _unknown(key, f"{word}: " + "; ".join(map(str, parts)), results, claim=claim,
+            unknown(key, f"{word}: " + "; ".join(map(str, parts)), results, claim=claim,
                      parts=parts),
             substitution=tuple(substitution), numeric_left=numeric_left)
     status = Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED
@@ -535,7 +535,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
         refuse_look_alikes(lhs, rhs)
         name = defined_function(lhs, rhs)
     except (CertificateError, LookAlikeSymbols) as e:
-        return _unknown("definition.malformed", str(e))
+        return unknown("definition.malformed", str(e))
     conditions = []
     for node in sp.preorder_traversal(rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
@@ -550,7 +550,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     if bad:
         parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
                           statement=r.condition.statement, how=r.how) for r in bad)
-        return _unknown("definition.condition", "; ".join(map(str, parts)), results,
+        return unknown("definition.condition", "; ".join(map(str, parts)), results,
                         parts=parts)
     return SymbolicVerdict(Symbolic.PROVED, say(
         "definition.well_formed", f"a well-formed definition of {name} (an assumption, not "
@@ -558,6 +558,6 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
 
 
 __all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
-           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
+           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance", "unknown",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
            "unfold"]
