@@ -339,8 +339,7 @@ def decode_verdict(data: object) -> object:
     if "__enum__" in data:
         return _ENUMS[data["__enum__"]][data["name"]]
     if "__message__" in data:
-        return Message(data["__message__"], data["text"],
-                       tuple((name, arg) for name, arg in data["args"]))
+        return Message(data["__message__"], tuple((name, arg) for name, arg in data["args"]))
     if "__tuple__" in data:
         return tuple(decode_verdict(v) for v in data["__tuple__"])
     if "__dataclass__" in data:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import guard, kernel
+from derive import guard, kernel, messages  # noqa: F401  (messages: the words of the verdicts)
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.guard import CheckTimeout
 from derive.kernel import (
@@ -104,14 +104,13 @@ def _why_stopped(entry: Entry, e: Exception) -> SymbolicVerdict:
     """Why a step's check stopped before the kernel judged it, in words: UNPROVEN whatever
     the reason (this only words it; the verdict is the kernel's ``unknown``)."""
     if isinstance(e, RuleDoesNotApply):
-        return kernel.unknown("check.does_not_apply", f"the rule does not apply: {e}", why=str(e))
+        return kernel.unknown("check.does_not_apply", why=str(e))
     if isinstance(e, CheckTimeout):
-        return kernel.unknown("check.timeout", f"timeout: {e}")
+        return kernel.unknown("check.timeout", why=str(e))
     if isinstance(e, RecursionError):
-        return kernel.unknown("check.too_deep", "the expression is too deeply nested")
-    names = getattr(entry, "rule_names", "")
-    return kernel.unknown("check.rule_failed", f"rule {names} failed: {type(e).__name__}: {e}",
-                          rule=names)
+        return kernel.unknown("check.too_deep")
+    return kernel.unknown("check.rule_failed", rule=getattr(entry, "rule_names", ""),
+                          error=f"{type(e).__name__}: {e}")
 
 
 def _definition_numeric(d: Definition, seed: int, instances: int,

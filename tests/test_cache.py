@@ -145,7 +145,7 @@ def _stringified(m):
     """A message as the cache keeps it: its arguments as the text they print."""
     if not isinstance(m, Message):
         return m
-    return Message(m.key, m.text, tuple((name, str(arg)) for name, arg in m.args))
+    return Message(m.key, tuple((name, str(arg)) for name, arg in m.args))
 
 
 def _as_stored(v: Verdict) -> Verdict:

@@ -33,28 +33,13 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
+from derive.kernel import terms, verdicts
 from derive.kernel.equality import cancelled, differentiable
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
-from derive.kernel.terms import (
-    Path,
-    alpha_equal,
-    at,
-    instantiate,
-    refuse_binders_out_of_range,
-    refuse_look_alikes,
-    replace_at,
-)
-from derive.kernel.verdicts import (
-    Claim,
-    DeriveError,
-    LookAlikeSymbols,
-    Relation,
-    Symbolic,
-    SymbolicVerdict,
-    say,
-)
+from derive.kernel.terms import Path, alpha_equal, at, replace_at
+from derive.kernel.verdicts import Claim, DeriveError, Relation, Symbolic, SymbolicVerdict, say
 
 
 class CertificateError(DeriveError):
@@ -163,11 +148,11 @@ def unfold(line: sp.Basic, lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, int]
     """Every occurrence of the defined name replaced by its definition, capture-avoiding."""
     name = defined_function(lhs, rhs)
     if isinstance(name, sp.Symbol):
-        return instantiate(line, {name: rhs}), int(name in line.free_symbols)
+        return terms.instantiate(line, {name: rhs}), int(name in line.free_symbols)
     body = sp.Lambda(lhs.args, rhs)
     count = sum(1 for n in sp.preorder_traversal(line)
                 if isinstance(n, AppliedUndef) and n.func == name)
-    return instantiate(line, {name: body}), count
+    return terms.instantiate(line, {name: body}), count
 
 
 # ---------------------------------------------------------------------------------------
@@ -390,26 +375,22 @@ def implies(shown: Relation, claimed: Relation) -> bool:
 # Judging a step.
 
 
-def unknown(key: str, text: str, conditions=(), claim: Claim | None = None,
-             **args) -> SymbolicVerdict:
+def unknown(key: str, conditions=(), claim: Claim | None = None, **args) -> SymbolicVerdict:
     """Not proved. ``claim`` is what the certificates would establish: the numbers test it."""
-    return SymbolicVerdict(Symbolic.UNKNOWN, say(key, text, **args), tuple(conditions),
-                           claim=claim)
+    return SymbolicVerdict(Symbolic.UNKNOWN, say(key, **args), tuple(conditions), claim=claim)
 
 
 def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
           hypotheses=()) -> SymbolicVerdict:
     """The symbolic verdict of ``before relation after`` from the certificates."""
     try:
-        refuse_look_alikes(before, after)
-    except LookAlikeSymbols as e:
-        return unknown("judge.look_alike", str(e))
-    try:
-        refuse_binders_out_of_range(before, after)
+        terms.refuse_look_alikes(before, after)
+        terms.refuse_binders_out_of_range(before, after)
     except DeriveError as e:
-        return unknown("judge.binder_range", str(e))
+        look_alike = isinstance(e, verdicts.LookAlikeSymbols)
+        return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=str(e))
     if not certificates:
-        return unknown("judge.no_certificate", "no certificate was proposed")
+        return unknown("judge.no_certificate")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
     meeting = []  # where a converse met the line so far: the step's closing equality too
@@ -417,13 +398,10 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
         except (CertificateError, SchemaError) as e:
-            return unknown("judge.does_not_apply", f"certificate {k} ({type(c).__name__}) "
-                            f"does not apply: {e}", which=k, why=str(e))
-        composed = compose(shown, step_relation)
-        if composed is None:
-            return unknown("judge.opposite_bounds", "the certificates bound the line in "
-                            "opposite directions")
-        shown = composed
+            return unknown("judge.does_not_apply", which=k, kind=type(c).__name__, why=str(e))
+        shown = compose(shown, step_relation)
+        if shown is None:
+            return unknown("judge.opposite_bounds")
         conditions.extend(more)
         claims.add(claim)
         trace.append((c, line))
@@ -440,7 +418,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
                 # a symbol defined (xbar := sum x_n / N): the numbers put its definition
                 # in both lines, as for a modelling substitution
                 substitution.append((used.lhs, used.rhs))
-    substitution = _resolved(substitution)
+    substitution = tuple(_resolved(substitution))
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
@@ -463,33 +441,23 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         # Everything else holds, so the line compared equals the line before (and, where a
         # converse met it, the other side equals the line written); they differ by a
         # nonzero constant: a symbolic counterexample.
-        reached = failed[0].condition.subject[0]
         return SymbolicVerdict(Symbolic.REFUTED, say(
-            "judge.refuted", f"the certificates lead to {reached}, which differs from the "
-            f"line written by a nonzero constant: {failed[0].how}", line=reached,
-            how=failed[0].how), tuple(results), claim=claim, substitution=tuple(substitution))
+            "judge.refuted", line=failed[0].condition.subject[0], how=failed[0].how),
+            tuple(results), claim=claim, substitution=substitution)
     if failed or unshown:
-        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
-                          statement=r.condition.statement, how=r.how) for r in failed)
-        parts += tuple(r.how for r in unshown)
+        parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
+                      for r in failed) + tuple(r.how for r in unshown)
         key = "judge.condition_fails" if failed else "judge.condition_unshown"
-        word = "side condition fails" if failed else "side condition not shown"
-        return dataclasses.replace(
-            unknown(key, f"{word}: " + "; ".join(map(str, parts)), results, claim=claim,
-                     parts=parts),
-            substitution=tuple(substitution), numeric_left=numeric_left)
-    status = Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED
-    detail = (say("judge.rests_on_numeric", f"derived from {', '.join(numeric_premises)}, "
-                  f"which rest(s) on numeric evidence only (registered with trust=\"numeric\"):"
-                  f" not proved", names=", ".join(numeric_premises)) if numeric_premises else
-              say("judge.proved", f"{len(certificates)} certificate(s) checked by the kernel",
-                  count=len(certificates)))
+        return dataclasses.replace(unknown(key, results, claim=claim, parts=parts),
+                                   substitution=substitution, numeric_left=numeric_left)
+    detail = (say("judge.rests_on_numeric", names=", ".join(numeric_premises))
+              if numeric_premises else say("judge.proved", count=len(certificates)))
     carried = tuple(str(r.condition.statement) for r in domain if r.holds is not True)
     if numeric_left is not None and alpha_equal(numeric_left, after):
         numeric_left = None  # nothing after the definition to test
-    return SymbolicVerdict(status, detail, tuple(results), claim=claim,
-                           numeric_left=numeric_left, substitution=tuple(substitution),
-                           domain=carried, trace=tuple(trace))
+    return SymbolicVerdict(Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED,
+                           detail, tuple(results), claim=claim, numeric_left=numeric_left,
+                           substitution=substitution, domain=carried, trace=tuple(trace))
 
 
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
@@ -506,20 +474,13 @@ def _resolved(substitution: list) -> list:
 
 def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):
     if written is Relation.DEFINE and claim is not Claim.DEFINITION:
-        return say("relation.define_without_definition", "the step is written := but "
-                   f"applies no definition: its certificates claim {claim.value}, so write it "
-                   f"with = (.eq), where it is checked as such", claim=claim.value)
+        return say("relation.define_without_definition", claim=claim.value)
     if written is not Relation.DEFINE and claim is Claim.DEFINITION:
-        if written in _BOUNDS:
-            return say("relation.definition_in_bound", "a definition is applied in a bound "
-                       "step: apply it in a step of its own")
-        return say("relation.definition_as_equality", "the step applies a definition or "
-                   "modelling assumption, which is not a proved equality: write it with "
-                   ".define(...) (relation :=)")
+        bound = written in _BOUNDS
+        return say("relation.definition_in_bound" if bound else "relation.definition_as_equality")
     if (written in _BOUNDS and not implies(shown, written)) or (
             written is Relation.EQUAL and shown is not Relation.EQUAL):
-        return say("relation.shows_other", f"the certificates show {shown.value}, not "
-                   f"{written.value}", shown=shown.value, written=written.value)
+        return say("relation.shows_other", shown=shown.value, written=written.value)
     return None
 
 
@@ -532,10 +493,10 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     new name, not defined in terms of itself, every finite sum's bound an integer, every
     divisor nonzero) and that a density is defined as a nonnegative function."""
     try:
-        refuse_look_alikes(lhs, rhs)
+        terms.refuse_look_alikes(lhs, rhs)
         name = defined_function(lhs, rhs)
-    except (CertificateError, LookAlikeSymbols) as e:
-        return unknown("definition.malformed", str(e))
+    except (CertificateError, verdicts.LookAlikeSymbols) as e:
+        return unknown("definition.malformed", why=str(e))
     conditions = []
     for node in sp.preorder_traversal(rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
@@ -546,18 +507,15 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     if isinstance(lhs, AppliedDensity):
         conditions.append(cond.nonnegative(rhs))
     results = tuple(cond.check(c, hypotheses) for c in conditions)
-    bad = [r for r in results if r.holds is not True]
-    if bad:
-        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
-                          statement=r.condition.statement, how=r.how) for r in bad)
-        return unknown("definition.condition", "; ".join(map(str, parts)), results,
-                        parts=parts)
-    return SymbolicVerdict(Symbolic.PROVED, say(
-        "definition.well_formed", f"a well-formed definition of {name} (an assumption, not "
-        f"a claim)", name=name), results, claim=Claim.DEFINITION)
+    parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
+                  for r in results if r.holds is not True)
+    if parts:
+        return unknown("definition.condition", results, parts=parts)
+    return SymbolicVerdict(Symbolic.PROVED, say("definition.well_formed", name=name), results,
+                           claim=Claim.DEFINITION)
 
 
 __all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
-           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance", "unknown",
+           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
-           "unfold"]
+           "unfold", "unknown"]

@@ -202,24 +202,16 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     # In a condition a bound variable stands alone, outside its binder: it is renamed too;
     # a binder of the condition's own (the weights' sum) binds the author's variable.
     everything = {**values, **renames}
-    conditions = tuple(cond.Condition(c.kind, tuple(_instantiate_subject(s, everything, renames)
-                                                    for s in c.subject), c.statement)
+    conditions = tuple(cond.condition(c.kind, *(_instantiate_subject(s, everything, renames)
+                                                for s in c.subject))
                        for c in schema.conditions)
-    return replace_at(line, path, right), tuple(_restate(c) for c in conditions)
+    return replace_at(line, path, right), conditions
 
 
 def _instantiate_subject(s, values, renames):
     if isinstance(s, tuple):
         return tuple(_instantiate_subject(x, values, renames) for x in s)
     return instantiate(s, values, dict(renames)) if isinstance(s, sp.Basic) else s
-
-
-def _restate(c: cond.Condition) -> cond.Condition:
-    """The condition with its statement made afresh from its instantiated subject."""
-    make = getattr(cond, c.kind)
-    if c.kind == "free_of":
-        return make(c.subject[0], c.subject[1])
-    return make(*c.subject)
 
 __all__ = [
     "Schema", "SchemaError", "admit", "instance", "make_schema",
