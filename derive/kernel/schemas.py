@@ -22,18 +22,10 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.kernel import conditions as cond
+from derive.kernel import terms
 from derive.kernel.equality import equal_values
 from derive.kernel.objects import AppliedConditionalDensity
-from derive.kernel.terms import (
-    Path,
-    alpha_equal,
-    at,
-    bound_variables,
-    evaluated,
-    instantiate,
-    rebuild,
-    replace_at,
-)
+from derive.kernel.terms import Path, alpha_equal, at, bound_variables, instantiate, replace_at
 from derive.kernel.verdicts import DeriveError, Relation
 
 TRUST = ("axiom", "symbolic", "numeric")
@@ -134,7 +126,7 @@ def _rename(x, renaming: dict):
         return renaming[x.base](*(_rename(i, renaming) for i in x.indices))
     if not x.args:
         return x
-    return rebuild(x, [_rename(a, renaming) for a in x.args], evaluate=False)
+    return terms.rebuild(x, [_rename(a, renaming) for a in x.args], evaluate=False)
 
 
 _admitted: dict[int, Schema] = {}
@@ -195,7 +187,7 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
                           f"{', '.join(map(str, escaping))} escape its binder")
     site = at(line, path)
     left = instantiate(schema.lhs, values, renames)
-    if not (alpha_equal(left, site) or alpha_equal(left, evaluated(site))):
+    if not (alpha_equal(left, site) or alpha_equal(left, terms.evaluated(site))):
         raise SchemaError(f"schema {schema.name}: its left side under the binding is "
                           f"{left}, not {site}")
     right = instantiate(schema.rhs, values, renames)
