@@ -96,8 +96,52 @@ ENGLISH: dict[str, str] = {
                                        "with .define(...) (relation :=)",
     "relation.shows_other": "the certificates show {shown}, not {written}",
     "definition.malformed": "{why}",
+    # why a certificate does not apply
+    "cert.circular": "{lhs} := {rhs} defines {name} in terms of itself",
+    "cert.definition_lhs": "the left side {lhs} of a definition must be a symbol or a function "
+                           "applied to distinct symbols, like q(y)",
+    "cert.not_optimisation": "{what} applies to an argmin or argmax, not to {line}",
+    "cert.other_optimisation": "{what}: {to} is not the same optimisation over {variables}",
+    "cert.transform": "{transform} is not a strictly increasing transform the kernel knows "
+                      "({known})",
+    "cert.fold": "{fold} with {lhs} := {rhs} unfolded is {unfolded}, not {line}",
+    "cert.absent": "{lhs} does not occur in {line}",
+    "cert.not_optimised": "the line before does not optimise over {old}",
+    "cert.nothing_optimised": "the new objective does not depend on {missing}: nothing is "
+                              "optimised",
+    "cert.unknown": "{certificate} is not a certificate the kernel knows",
+    "cert.converse_takes": "a converse takes one or more rewrites, algebraic steps, "
+                           "evaluations or definitions",
+    "cert.converse_bound": "a converse shows equalities only: a bound read from the line "
+                           "written bounds it, not the line before",
+    "cert.leibniz": "{node} differentiates an integral or an infinite sum that depends on the "
+                    "variable: use the fundamental theorem of calculus, whose conditions the "
+                    "kernel checks",
+    "cert.not_elementary": "{node} is not an elementary integral the kernel evaluates",
+    "cert.conditional": "{node} has no unconditional closed form",
+    "cert.not_evaluable": "{node} is neither a derivative nor a definite integral",
+    "cert.factor_sign": "the sign of {factor}, which multiplies the bounded term, is not known",
+    "cert.order": "{head} does not keep the order of its argument at this position",
     "definition.condition": "{parts}",
     "definition.well_formed": "a well-formed definition of {name} (an assumption, not a claim)",
+    # why a schema is refused, or does not apply
+    "schema.trust": "schema {name}: trust must be one of {known}, not {trust}",
+    "schema.right_only": "schema {name}: {missing} occur(s) only on the right side; every "
+                         "pattern variable must be on the left",
+    "schema.axiom": "schema {name}: only the kernel's own table holds axioms; register it as "
+                    "an identity, to be checked",
+    "schema.not_proved": "schema {name} is not proved: {how}",
+    "schema.not_admitted": "schema {name} was never admitted: the kernel uses only its own "
+                           "axioms and identities that were checked when registered",
+    "schema.binding": "schema {name}: the binding must give every pattern variable "
+                      "({variables}) and nothing else",
+    "schema.bound_to_symbol": "schema {name}: a bound variable must be bound to a symbol",
+    "schema.lambda": "schema {name}: {f} must be bound to a Lambda",
+    "schema.law": "schema {name}: {f} must be bound to a conditional density (a law such as "
+                  "Pr), not {value}",
+    "schema.escape": "schema {name}: the binding would let the bound {escaping} escape its "
+                     "binder",
+    "schema.mismatch": "schema {name}: its left side under the binding is {left}, not {site}",
     # the checker around the kernel
     "check.does_not_apply": "the rule does not apply: {why}",
     "check.timeout": "timeout: {why}",

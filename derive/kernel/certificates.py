@@ -43,7 +43,11 @@ from derive.kernel.verdicts import Claim, DeriveError, Relation, Symbolic, Symbo
 
 
 class CertificateError(DeriveError):
-    """A certificate does not fit the line it is applied to; the message says why."""
+    """A certificate does not fit the line it is applied to; the message (a key and its
+    arguments) says why."""
+
+    def __init__(self, key: str, **args):
+        super().__init__(say(key, **args))
 
 
 @dataclass(frozen=True)
@@ -133,14 +137,13 @@ def defined_function(lhs: sp.Basic, rhs: sp.Basic):
     does not occur in its own definition."""
     if isinstance(lhs, sp.Symbol):
         if lhs in rhs.free_symbols:
-            raise CertificateError(f"{lhs} := {rhs} defines {lhs} in terms of itself")
+            raise CertificateError("cert.circular", lhs=lhs, rhs=rhs, name=lhs)
         return lhs
     if not (isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
             and len(set(lhs.args)) == len(lhs.args)):
-        raise CertificateError(f"the left side {lhs} of a definition must be a symbol or a "
-                               f"function applied to distinct symbols, like q(y)")
+        raise CertificateError("cert.definition_lhs", lhs=lhs)
     if rhs.has(lhs.func):
-        raise CertificateError(f"{lhs} := {rhs} defines {lhs.func} in terms of itself")
+        raise CertificateError("cert.circular", lhs=lhs, rhs=rhs, name=lhs.func)
     return lhs.func
 
 
@@ -161,7 +164,7 @@ def unfold(line: sp.Basic, lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, int]
 
 def _optimisation(line, what: str) -> OptimisationSet:
     if not isinstance(line, OptimisationSet):
-        raise CertificateError(f"{what} applies to an argmin or argmax, not to {line}")
+        raise CertificateError("cert.not_optimisation", what=what, line=line)
     return line
 
 
@@ -169,8 +172,8 @@ def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
     to = after if to is None else to
     if not (isinstance(to, OptimisationSet) and type(to) is type(line)
             and set(to.variables) == set(line.variables)):
-        raise CertificateError(f"{what}: {to} is not the same optimisation over "
-                               f"{', '.join(map(str, line.variables))}")
+        raise CertificateError("cert.other_optimisation", what=what, to=to,
+                               variables=", ".join(map(str, line.variables)))
     return to
 
 
@@ -211,8 +214,8 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
                     cond.free_of(c.offset, v)), Claim.MINIMISERS, Relation.EQUAL
     if isinstance(c, Monotone):
         if c.transform not in INCREASING:
-            raise CertificateError(f"{c.transform!r} is not a strictly increasing transform "
-                                   f"the kernel knows ({', '.join(INCREASING)})")
+            raise CertificateError("cert.transform", transform=repr(c.transform),
+                                   known=", ".join(INCREASING))
         h, domain = INCREASING[c.transform]
         line = _optimisation(line, "a monotone transform")
         to = _target(c.to, line, after, "a monotone transform")
@@ -228,28 +231,27 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
         if c.fold is not None:
             unfolded, count = unfold(c.fold, c.lhs, c.rhs)
             if count == 0 or not alpha_equal(unfolded, line):
-                raise CertificateError(f"{c.fold} with {c.lhs} := {c.rhs} unfolded is "
-                                       f"{unfolded}, not {line}")
+                raise CertificateError("cert.fold", fold=c.fold, lhs=c.lhs, rhs=c.rhs,
+                                       unfolded=unfolded, line=line)
             return c.fold, (), Claim.DEFINITION, Relation.EQUAL
         unfolded, count = unfold(line, c.lhs, c.rhs)
         if count == 0:
-            raise CertificateError(f"{c.lhs} does not occur in {line}")
+            raise CertificateError("cert.absent", lhs=c.lhs, line=line)
         return unfolded, (), Claim.DEFINITION, Relation.EQUAL
     if isinstance(c, Reparametrise):
         line = _optimisation(line, "a modelling substitution")
         if c.old not in line.variables:
-            raise CertificateError(f"the line before does not optimise over {c.old}")
+            raise CertificateError("cert.not_optimised", old=c.old)
         # theta_i := f[x_i, phi]: in the i-th term of a sum over i, theta is the i-th
         # observation's parameter, so the substitution reaches inside the sum on purpose.
         objective = line.objective.xreplace({c.old: c.new})
         missing = [v for v in c.variables if v not in objective.free_symbols]
         if missing:
-            raise CertificateError(f"the new objective does not depend on "
-                                   f"{', '.join(map(str, missing))}: nothing is optimised")
+            raise CertificateError("cert.nothing_optimised", missing=", ".join(map(str, missing)))
         rest = tuple(v for v in line.variables if v != c.old)
         return (type(line)(objective, *c.variables, *rest), (), Claim.DEFINITION,
                 Relation.EQUAL)
-    raise CertificateError(f"{c!r} is not a certificate the kernel knows")
+    raise CertificateError("cert.unknown", certificate=repr(c))
 
 
 _CONVERTIBLE = (Rewrite, Algebra, Evaluate, Define)
@@ -260,14 +262,12 @@ def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
     definition) read backwards are the same; a bound read backwards would point the other
     way, so none is taken."""
     if not c.certificates or not all(isinstance(inner, _CONVERTIBLE) for inner in c.certificates):
-        raise CertificateError("a converse takes one or more rewrites, algebraic steps, "
-                               "evaluations or definitions")
+        raise CertificateError("cert.converse_takes")
     back, conditions, claims = after, [], set()
     for inner in c.certificates:
         back, more, claim, relation = _interpret(inner, back, line)
         if relation is not Relation.EQUAL:
-            raise CertificateError("a converse shows equalities only: a bound read from the "
-                                   "line written bounds it, not the line before")
+            raise CertificateError("cert.converse_bound")
         conditions.extend(more)
         claims.add(claim)
     claim = Claim.DEFINITION if Claim.DEFINITION in claims else Claim.VALUES
@@ -289,18 +289,16 @@ def _evaluated(node: sp.Basic) -> sp.Basic:
     not to be trusted); never one whose result is conditional or unevaluated."""
     if isinstance(node, sp.Derivative):
         if not differentiable(node):
-            raise CertificateError(f"{node} differentiates an integral or an infinite sum "
-                                   f"that depends on the variable: use the fundamental "
-                                   f"theorem of calculus, whose conditions the kernel checks")
+            raise CertificateError("cert.leibniz", node=node)
         return node.doit(deep=False)
     if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
         if node.function.has(*_UNSAFE_TO_INTEGRATE):
-            raise CertificateError(f"{node} is not an elementary integral the kernel evaluates")
+            raise CertificateError("cert.not_elementary", node=node)
         value = node.doit()
         if value.has(sp.Integral, sp.Piecewise) or value.has(sp.nan, sp.zoo):
-            raise CertificateError(f"{node} has no unconditional closed form")
+            raise CertificateError("cert.conditional", node=node)
         return value
-    raise CertificateError(f"{node} is neither a derivative nor a definite integral")
+    raise CertificateError("cert.not_evaluable", node=node)
 
 
 def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tuple]:
@@ -316,8 +314,7 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
             if sign(-others, "positive"):
                 direction = -direction
             elif not sign(others, "positive"):
-                raise CertificateError(f"the sign of {others}, which multiplies the bounded "
-                                       f"term, is not known")
+                raise CertificateError("cert.factor_sign", factor=others)
         elif isinstance(node, (sp.log, sp.Pow)) and k == 0 and (
                 isinstance(node, sp.log) or sign(node.exp, "positive")):
             # increasing where its argument is positive, before and after
@@ -335,8 +332,7 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
             strict = False
         elif not (isinstance(node, (sp.Add, sp.exp, sig))
                   or isinstance(node, sp.Tuple) and isinstance(parent, Expectation)):
-            raise CertificateError(f"{type(node).__name__} does not keep the order of its "
-                                   f"argument at this position")
+            raise CertificateError("cert.order", head=type(node).__name__)
         node, parent = child, node
     return _RELATION[(direction, strict)], tuple(conditions)
 

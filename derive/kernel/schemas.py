@@ -26,7 +26,7 @@ from derive.kernel import terms
 from derive.kernel.equality import equal_values
 from derive.kernel.objects import AppliedConditionalDensity
 from derive.kernel.terms import Path, alpha_equal, at, bound_variables, instantiate, replace_at
-from derive.kernel.verdicts import DeriveError, Relation
+from derive.kernel.verdicts import DeriveError, Relation, say
 
 TRUST = ("axiom", "symbolic", "numeric")
 _ASSUMED = ("positive", "nonnegative", "nonzero", "real", "integer")
@@ -35,7 +35,11 @@ _pattern_ids = itertools.count()
 
 class SchemaError(DeriveError):
     """A schema is malformed (the right side has a pattern variable the left lacks, a
-    binding misses one, ...). The message names the schema and what to change."""
+    binding misses one, ...). The message (a key and its arguments) names the schema and
+    what to change."""
+
+    def __init__(self, key: str, **args):
+        super().__init__(say(key, **args))
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
     """A schema from expressions in ordinary symbols; ``conditions`` are Conditions over
     them; each symbol's declared assumptions are side conditions too."""
     if trust not in TRUST:
-        raise SchemaError(f"schema {name}: trust must be one of {TRUST}, not {trust!r}")
+        raise SchemaError("schema.trust", name=name, known=", ".join(TRUST), trust=repr(trust))
     lhs, rhs = sp.sympify(lhs, strict=True), sp.sympify(rhs, strict=True)
     bound = {b for n in sp.preorder_traversal(lhs) for b in bound_variables(n)}
     # A binder only the right side has (an integral introduced) binds the variable the
@@ -79,8 +83,7 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
                  | {n.func for n in sp.preorder_traversal(rhs) if isinstance(n, AppliedUndef)})
     missing = rhs_names - scalars - functions - laws - {a.label for a in arrays} - set(arrays)
     if missing:
-        raise SchemaError(f"schema {name}: {', '.join(sorted(map(str, missing)))} occur(s) "
-                          f"only on the right side; every pattern variable must be on the left")
+        raise SchemaError("schema.right_only", name=name, missing=", ".join(sorted(map(str, missing))))
     renaming: dict = {s: sp.Dummy(s.name, **s.assumptions0) for s in scalars | bound}
     for f in functions | laws:
         renaming[f] = UndefinedFunction(f.__name__, derive_pattern=next(_pattern_ids))
@@ -138,8 +141,7 @@ def admit(schema: Schema, axiom: bool = False) -> Schema:
     (trust "symbolic"), or as resting on its author's numeric evidence (trust "numeric":
     every step using it then rests on numeric evidence, never on a proof)."""
     if schema.trust == "axiom" and not axiom:
-        raise SchemaError(f"schema {schema.name}: only the kernel's own table holds axioms; "
-                          f"register it as an identity, to be checked")
+        raise SchemaError("schema.axiom", name=schema.name)
     if schema.trust == "symbolic":
         left, right = schema.written
         if schema.relation is Relation.EQUAL:
@@ -151,7 +153,7 @@ def admit(schema: Schema, axiom: bool = False) -> Schema:
             result = cond.check((cond.positive if strict else cond.nonnegative)(difference))
             holds, how = result.holds, result.how
         if holds is not True:
-            raise SchemaError(f"schema {schema.name} is not proved: {how}")
+            raise SchemaError("schema.not_proved", name=schema.name, how=how)
     _admitted[id(schema)] = schema
     return schema
 
@@ -163,33 +165,30 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     schema's pattern variables, each bound one to a symbol that no other value mentions,
     and the instantiated left side is the expression at ``path``."""
     if _admitted.get(id(schema)) is not schema:
-        raise SchemaError(f"schema {schema.name} was never admitted: the kernel uses only its "
-                          f"own axioms and identities that were checked when registered")
+        raise SchemaError("schema.not_admitted", name=schema.name)
     if set(binding) != set(schema.variables):
-        raise SchemaError(f"schema {schema.name}: the binding must give every pattern "
-                          f"variable ({', '.join(map(str, schema.variables))}) and nothing else")
+        raise SchemaError("schema.binding", name=schema.name,
+                          variables=", ".join(map(str, schema.variables)))
     renames = {b: binding[b] for b in schema.bound}
     if not all(isinstance(v, sp.Symbol) for v in renames.values()):
-        raise SchemaError(f"schema {schema.name}: a bound variable must be bound to a symbol")
+        raise SchemaError("schema.bound_to_symbol", name=schema.name)
     values = {k: v for k, v in binding.items() if k not in renames}
     for f in schema.functions:
         if not isinstance(values[f], sp.Lambda):
-            raise SchemaError(f"schema {schema.name}: {f} must be bound to a Lambda")
+            raise SchemaError("schema.lambda", name=schema.name, f=f)
     for f in schema.laws:
         if not (isinstance(values[f], UndefinedFunction)
                 and issubclass(values[f], AppliedConditionalDensity)):
-            raise SchemaError(f"schema {schema.name}: {f} must be bound to a conditional "
-                              f"density (a law such as Pr), not {values[f]}")
+            raise SchemaError("schema.law", name=schema.name, f=f, value=values[f])
     escaping = set(renames.values()) & set().union(
         *(v.free_symbols for v in values.values() if isinstance(v, sp.Basic)))
     if escaping:
-        raise SchemaError(f"schema {schema.name}: the binding would let the bound "
-                          f"{', '.join(map(str, escaping))} escape its binder")
+        raise SchemaError("schema.escape", name=schema.name,
+                          escaping=", ".join(map(str, escaping)))
     site = at(line, path)
     left = instantiate(schema.lhs, values, renames)
     if not (alpha_equal(left, site) or alpha_equal(left, terms.evaluated(site))):
-        raise SchemaError(f"schema {schema.name}: its left side under the binding is "
-                          f"{left}, not {site}")
+        raise SchemaError("schema.mismatch", name=schema.name, left=left, site=site)
     right = instantiate(schema.rhs, values, renames)
     # In a condition a bound variable stands alone, outside its binder: it is renamed too;
     # a binder of the condition's own (the weights' sum) binds the author's variable.
