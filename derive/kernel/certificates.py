@@ -192,18 +192,13 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
             Relation.EQUAL
     if isinstance(c, Bound):
         to = after if c.to is None else c.to
-        site = at(line, c.path)
-        difference = to - site if c.relation in (Relation.LE, Relation.LT) else site - to
-        strict = c.relation in (Relation.LT, Relation.GT)
-        shown = (cond.positive if strict else cond.nonnegative)(difference)
+        shown = cond.related(at(line, c.path), to, c.relation)
         relation, more = _through(line, c.path, c.relation, lambda: to)
         return replace_at(line, c.path, to), (shown, *more), Claim.BOUND, relation
     if isinstance(c, Algebra):
-        to = after if c.to is None else c.to
-        if c.path:
-            return (replace_at(line, c.path, to), (cond.equal(at(line, c.path), to),),
-                    Claim.VALUES, Relation.EQUAL)
-        return to, (cond.equal(line, to),), Claim.VALUES, Relation.EQUAL
+        to = after if c.to is None else c.to  # at the root (path ()), the whole line
+        return (replace_at(line, c.path, to), (cond.equal(at(line, c.path), to),),
+                Claim.VALUES, Relation.EQUAL)
     if isinstance(c, Affine):
         line = _optimisation(line, "an affine change of the objective")
         to = _target(c.to, line, after, "an affine change of the objective")

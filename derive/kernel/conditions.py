@@ -15,9 +15,9 @@ from functools import partial
 import sympy as sp
 
 from derive.kernel.equality import differentiable, equal_values
-from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity, sig
-from derive.kernel.signs import sign
-from derive.kernel.verdicts import DeriveError, Message, say
+from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity
+from derive.kernel.signs import ELEMENTARY, sign
+from derive.kernel.verdicts import DeriveError, Message, Relation, say
 
 Expr = sp.Expr
 
@@ -61,18 +61,24 @@ continuous, integrable, density, independent = map(partial(partial, condition), 
     "continuous", "integrable", "density", "independent"))
 
 
+def related(left, right, relation: Relation) -> Condition:
+    """``left relation right``: equal, or a bound shown by the sign of the difference
+    (nonnegative, or positive if strict)."""
+    if relation is Relation.EQUAL:
+        return equal(left, right)
+    difference = right - left if relation in (Relation.LE, Relation.LT) else left - right
+    return (positive if relation in (Relation.LT, Relation.GT) else nonnegative)(difference)
+
+
 # ---------------------------------------------------------------------------------------
 # Continuity and integrability: whitelists, never blacklists.
-
-_CONTINUOUS_HEADS = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
-
 
 def is_continuous(e: Expr, z: sp.Symbol) -> tuple[bool | None, Message | None]:
     """Is ``e`` continuous in ``z`` for every value of everything else? True when built from
     heads known to be continuous where their arguments are; None otherwise, naming why."""
     if z not in e.free_symbols or isinstance(e, (sp.Symbol, sp.Indexed)):
         return True, None
-    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, _CONTINUOUS_HEADS):
+    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, ELEMENTARY):
         return _all_continuous(e.args, z)
     if isinstance(e, sp.Pow):
         if z in e.exp.free_symbols:
@@ -212,5 +218,5 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
 __all__ = [
     "Condition", "ConditionResult", "check", "continuous", "density", "equal", "finite",
     "free_of", "independent", "integer", "integrable", "nonnegative", "nonzero", "positive",
-    "real",
+    "real", "related",
 ]

@@ -23,7 +23,6 @@ from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.kernel import conditions as cond
 from derive.kernel import terms
-from derive.kernel.equality import equal_values
 from derive.kernel.objects import AppliedConditionalDensity
 from derive.kernel.terms import Path, alpha_equal, at, bound_variables, instantiate, replace_at
 from derive.kernel.verdicts import DeriveError, Relation, say
@@ -143,17 +142,9 @@ def admit(schema: Schema, axiom: bool = False) -> Schema:
     if schema.trust == "axiom" and not axiom:
         raise SchemaError("schema.axiom", name=schema.name)
     if schema.trust == "symbolic":
-        left, right = schema.written
-        if schema.relation is Relation.EQUAL:
-            holds, how = equal_values(left, right)
-        else:  # a bound: the kernel shows the difference nonnegative (positive if strict)
-            difference = right - left if schema.relation in (Relation.LE, Relation.LT) \
-                else left - right
-            strict = schema.relation in (Relation.LT, Relation.GT)
-            result = cond.check((cond.positive if strict else cond.nonnegative)(difference))
-            holds, how = result.holds, result.how
-        if holds is not True:
-            raise SchemaError("schema.not_proved", name=schema.name, how=how)
+        result = cond.check(cond.related(*schema.written, schema.relation))
+        if result.holds is not True:
+            raise SchemaError("schema.not_proved", name=schema.name, how=result.how)
     _admitted[id(schema)] = schema
     return schema
 
