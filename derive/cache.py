@@ -67,7 +67,8 @@ from derive.warm import CACHE_DIR_NAME, NoSecret, find_project_root, mac
 __all__ = ["CACHE_DIR_NAME", "Uncacheable", "VerdictCache", "decode_verdict", "encode_verdict",
            "find_project_root", "step_key"]  # the folder's name and root: derive.warm's
 
-FORMAT = 2  # bump when the layout of an entry changes (2: the digest is a keyed MAC)
+FORMAT = 3  # bump when the layout of an entry changes (2: the digest is a keyed MAC; 3: a
+# message is its key and arguments, its words made again)
 CACHED_STATUSES = (Status.VERIFIED, Status.REFUTED)
 # derive's modules (and packages, ending in /) that only show or schedule verdicts: editing
 # them keeps the cache valid. Every other source file of derive is part of every key.
@@ -307,9 +308,9 @@ def encode_verdict(value: object) -> object:
         if type(value).__name__ not in _ENUMS:
             raise Uncacheable(f"unknown enum {type(value).__name__}")
         return {"__enum__": type(value).__name__, "name": value.name}
-    if isinstance(value, Message):  # its arguments are kept as the text they print
-        return {"__message__": value.key, "text": value.text,
-                "args": [[name, str(arg)] for name, arg in value.args]}
+    if isinstance(value, Message):  # its words are made from its key and arguments
+        return {"__message__": value.key,
+                "args": [[name, _message_argument(arg)] for name, arg in value.args]}
     if dataclasses.is_dataclass(value) and type(value).__name__ in _DATACLASSES:
         name = type(value).__name__
         dropped = _DROPPED_FIELDS.get(name, set())
@@ -327,6 +328,16 @@ def encode_verdict(value: object) -> object:
     raise Uncacheable(f"cannot store a {type(value).__name__} in the cache")
 
 
+def _message_argument(value: object) -> object:
+    """A message's argument as the cache keeps it: a message (or a tuple of them) as such, so
+    that its words are made again; anything else as the text it prints."""
+    if isinstance(value, Message):
+        return encode_verdict(value)
+    if isinstance(value, tuple):
+        return {"__tuple__": [_message_argument(v) for v in value]}
+    return str(value)
+
+
 def decode_verdict(data: object) -> object:
     """The inverse of ``encode_verdict``; raises ValueError (or KeyError, TypeError) on
     anything it did not write."""
@@ -339,8 +350,8 @@ def decode_verdict(data: object) -> object:
     if "__enum__" in data:
         return _ENUMS[data["__enum__"]][data["name"]]
     if "__message__" in data:
-        return Message(data["__message__"], data["text"],
-                       tuple((name, arg) for name, arg in data["args"]))
+        return Message(data["__message__"],
+                       tuple((name, decode_verdict(arg)) for name, arg in data["args"]))
     if "__tuple__" in data:
         return tuple(decode_verdict(v) for v in data["__tuple__"])
     if "__dataclass__" in data:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import guard, kernel
+from derive import guard, kernel, messages  # noqa: F401  (messages: the words of the verdicts)
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.guard import CheckTimeout
 from derive.kernel import (
@@ -28,7 +28,6 @@ from derive.kernel import (
     NumericVerdict,
     Relation,
     Status,
-    Symbolic,
     SymbolicVerdict,
     Verdict,
 )
@@ -101,43 +100,17 @@ def propose(step: Step) -> tuple[tuple[str, tuple[Certificate, ...]], ...]:
     return tuple(proposals)
 
 
-def _symbolic_step(step: Step) -> tuple[SymbolicVerdict, tuple]:
-    start = time.perf_counter()
-    proposals: tuple = ()
-    try:
-        with guard.time_limit():
-            proposals = propose(step)
-            certificates = [c for _, cs in proposals for c in cs]
-            verdict = kernel.judge(step.before, step.after, step.relation, certificates,
-                                   step.hypotheses)
-    except RuleDoesNotApply as e:
-        verdict = _unknown("check.does_not_apply", f"the rule does not apply: {e}", why=str(e))
-    except CheckTimeout as e:
-        verdict = _unknown("check.timeout", f"timeout: {e}")
-    except RecursionError:
-        verdict = _unknown("check.too_deep", "the expression is too deeply nested")
-    except Exception as e:  # a bug in a rule must not crash the run, nor pass
-        verdict = _unknown("check.rule_failed", f"rule {step.rule_names} failed: "
-                           f"{type(e).__name__}: {e}", rule=step.rule_names)
-    return _timed(verdict, start), proposals
-
-
-def _unknown(key: str, text: str, **args) -> SymbolicVerdict:
-    return SymbolicVerdict(Symbolic.UNKNOWN, kernel.say(key, text, **args))
-
-
-def _timed(v: SymbolicVerdict, start: float) -> SymbolicVerdict:
-    return dataclasses.replace(v, seconds=time.perf_counter() - start)
-
-
-def _definition_symbolic(d: Definition) -> SymbolicVerdict:
-    start = time.perf_counter()
-    try:
-        with guard.time_limit():
-            verdict = kernel.judge_definition(d.lhs, d.rhs, d.hypotheses)
-    except CheckTimeout as e:
-        verdict = _unknown("check.timeout", f"timeout: {e}")
-    return _timed(verdict, start)
+def _why_stopped(entry: Entry, e: Exception) -> SymbolicVerdict:
+    """Why a step's check stopped before the kernel judged it, in words: UNPROVEN whatever
+    the reason (this only words it; the verdict is the kernel's ``unknown``)."""
+    if isinstance(e, RuleDoesNotApply):
+        return kernel.unknown("check.does_not_apply", why=str(e))
+    if isinstance(e, CheckTimeout):
+        return kernel.unknown("check.timeout", why=str(e))
+    if isinstance(e, RecursionError):
+        return kernel.unknown("check.too_deep")
+    return kernel.unknown("check.rule_failed", rule=getattr(entry, "rule_names", ""),
+                          error=f"{type(e).__name__}: {e}")
 
 
 def _definition_numeric(d: Definition, seed: int, instances: int,
@@ -184,10 +157,20 @@ def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: i
 def check_symbolic(entry: Entry) -> tuple[SymbolicVerdict, tuple]:
     """The kernel's verdict on one step (or definition), and the certificates each rule
     proposed. Cheap next to the numbers: the verdict cache recomputes it on every hit, so
-    a cached verdict is never more than the stored numeric evidence."""
-    if isinstance(entry, Definition):
-        return _definition_symbolic(entry), ()
-    return _symbolic_step(entry)
+    a cached verdict is never more than the stored numeric evidence. A rule that does not
+    apply, a timeout or a bug in a rule leaves the step unproven, never passed."""
+    start, proposals = time.perf_counter(), ()
+    try:
+        with guard.time_limit():
+            if isinstance(entry, Definition):
+                verdict = kernel.judge_definition(entry.lhs, entry.rhs, entry.hypotheses)
+            else:
+                proposals = propose(entry)
+                verdict = kernel.judge(entry.before, entry.after, entry.relation,
+                                       [c for _, cs in proposals for c in cs], entry.hypotheses)
+    except Exception as e:
+        verdict = _why_stopped(entry, e)
+    return dataclasses.replace(verdict, seconds=time.perf_counter() - start), proposals
 
 
 def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
@@ -199,20 +182,23 @@ def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdic
     return _numeric_step(entry, symbolic, seed, instances, names)
 
 
+def _unrefutable(entry: Entry) -> str:
+    """Why a step cannot be refuted, if it cannot: a link derive inferred between displays
+    (a candidate), or a step that rests on what the text says elsewhere. Such a step is
+    VERIFIED only if proved, and a counterexample leaves it UNPROVEN, never REFUTED (so
+    this can only weaken a verdict)."""
+    if getattr(entry, "candidate", False):
+        return "not linked: a candidate link between displays that was not proved, so not a step"
+    if getattr(entry, "rests_on_text", ""):
+        return f"not refuted: the step {entry.rests_on_text}"
+    return ""
+
+
 def result_of(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
               proposals: tuple, numeric: NumericVerdict, seconds: float) -> StepResult:
-    """The kernel's verdict on the two halves. A link derive inferred between displays (a
-    candidate) or a step that rests on what the text says elsewhere cannot be refuted: the
-    kernel then leaves a counterexample UNPROVEN, saying why."""
-    if getattr(entry, "candidate", False):
-        unrefutable = ("not linked: a candidate link between displays that was not proved, "
-                       "so not a step")
-    elif getattr(entry, "rests_on_text", ""):
-        unrefutable = f"not refuted: the step {entry.rests_on_text}"
-    else:
-        unrefutable = ""
+    """The kernel's verdict on the two halves."""
     verdict = kernel.decide(symbolic, numeric, same_claim=not isinstance(entry, Definition),
-                            unrefutable=unrefutable)
+                            unrefutable=_unrefutable(entry))
     return StepResult(derivation, entry, verdict, proposals, seconds)
 
 

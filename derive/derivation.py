@@ -100,6 +100,14 @@ class Definition:
 Entry = Step | Definition
 
 
+def _rules(by, where: str) -> tuple[Rule, ...]:
+    """The rules ``by`` names (they propose; the kernel judges what they propose)."""
+    if by is None or (isinstance(by, Sequence) and not isinstance(by, str) and not by):
+        raise DeriveError(f"{where}: the step has no rule; say which rule justifies it "
+                          f"with by=... (`derive rules` lists them)")
+    return resolve_rules(by, where)
+
+
 @dataclass
 class Derivation:
     """A chain of equations from ``first``; build it with ``eq``, ``define`` and ``let``."""
@@ -134,6 +142,13 @@ class Derivation:
         return [e for e in self.entries if isinstance(e, Step)]
 
     def _add(self, entry: Entry) -> Derivation:
+        self._refuse_malformed(entry)
+        self.entries.append(entry)
+        return self
+
+    def _refuse_malformed(self, entry: Entry) -> None:
+        """A label used twice, or an unknown expectation, is refused (labels name test items;
+        the expectation says how the outcome is shown: neither changes a verdict)."""
         if any(e.label == entry.label for e in self.entries) or entry.label == self.label:
             raise DeriveError(f"{entry.location}: derivation {self.name}: the label "
                               f"{entry.label!r} is used twice; labels name test items, so "
@@ -141,17 +156,12 @@ class Derivation:
         if entry.expect not in EXPECTATIONS:
             raise DeriveError(f"{entry.location}: derivation {self.name}, step {entry.label}: "
                               f"expect must be one of {EXPECTATIONS}, not {entry.expect!r}")
-        self.entries.append(entry)
-        return self
 
     def _step(self, after, relation: Relation, by, label, hypotheses, note, expect) -> Derivation:
         location = _caller_location(3)
         label = label or f"{len(self.entries) + 1}"
         where = f"{location}: derivation {self.name}, step {label}"
-        if by is None or (isinstance(by, Sequence) and not isinstance(by, str) and not by):
-            raise DeriveError(f"{where}: the step has no rule; say which rule justifies it "
-                              f"with by=... (`derive rules` lists them)")
-        rules = resolve_rules(by, where)
+        rules = _rules(by, where)
         after = as_expression(after, where)
         if compose(self.conclusion, relation) is None:
             raise DeriveError(f"{where}: a chain that goes {self.conclusion.value} and then "

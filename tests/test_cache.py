@@ -142,10 +142,17 @@ def _results():
 
 
 def _stringified(m):
-    """A message as the cache keeps it: its arguments as the text they print."""
+    """A message as the cache keeps it: its arguments as the text they print, save messages
+    (and tuples of them), kept as such."""
     if not isinstance(m, Message):
         return m
-    return Message(m.key, m.text, tuple((name, str(arg)) for name, arg in m.args))
+    return Message(m.key, tuple((name, _argument(arg)) for name, arg in m.args))
+
+
+def _argument(value):
+    if isinstance(value, tuple):
+        return tuple(map(_argument, value))
+    return _stringified(value) if isinstance(value, Message) else str(value)
 
 
 def _as_stored(v: Verdict) -> Verdict:

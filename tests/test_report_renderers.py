@@ -234,13 +234,11 @@ def test_a_message_with_a_key_is_translated_and_its_expressions_typeset():
     d.eq(x, by=algebra, label="s")
     (result,) = check_derivation(d, instances=20)
     builder = _Builder(d, [result], "m.py", KO, "book", "mathjax", Options(), [d])
-    statement = Message("cond.density", "q(i) is a density of i", (("e", sp.Function("q")(i)),
-                                                                     ("variable", i)))
+    statement = Message("cond.density", (("e", sp.Function("q")(i)), ("variable", i)))
     row = builder.condition(ConditionResult(Condition("density", (), statement), True,
-                                            Message("how.assumptions", "from the declared "
-                                                    "assumptions")))
+                                            Message("how.assumptions")))
     assert row.statement == [("math", r"q\bigl[i\bigr]"), ("text", "은 "), ("math", "i"),
                              ("text", "의 확률 밀도")]
     assert row.how == [("text", "선언된 가정으로부터")]
-    unknown = builder.message(Message("a_key_no_table_has", "in English", ()))
-    assert unknown == [("text", "in English")]  # shown as the kernel wrote it
+    unknown = builder.message(Message("a_key_no_table_has"))
+    assert unknown == [("text", "a_key_no_table_has")]  # shown by its key

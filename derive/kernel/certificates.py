@@ -33,32 +33,21 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
+from derive.kernel import terms, verdicts
 from derive.kernel.equality import cancelled, differentiable
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
-from derive.kernel.terms import (
-    Path,
-    alpha_equal,
-    at,
-    instantiate,
-    refuse_binders_out_of_range,
-    refuse_look_alikes,
-    replace_at,
-)
-from derive.kernel.verdicts import (
-    Claim,
-    DeriveError,
-    LookAlikeSymbols,
-    Relation,
-    Symbolic,
-    SymbolicVerdict,
-    say,
-)
+from derive.kernel.terms import Path, alpha_equal, at, replace_at
+from derive.kernel.verdicts import Claim, DeriveError, Relation, Symbolic, SymbolicVerdict, say
 
 
 class CertificateError(DeriveError):
-    """A certificate does not fit the line it is applied to; the message says why."""
+    """A certificate does not fit the line it is applied to; the message (a key and its
+    arguments) says why."""
+
+    def __init__(self, key: str, **args):
+        super().__init__(say(key, **args))
 
 
 @dataclass(frozen=True)
@@ -148,14 +137,13 @@ def defined_function(lhs: sp.Basic, rhs: sp.Basic):
     does not occur in its own definition."""
     if isinstance(lhs, sp.Symbol):
         if lhs in rhs.free_symbols:
-            raise CertificateError(f"{lhs} := {rhs} defines {lhs} in terms of itself")
+            raise CertificateError("cert.circular", lhs=lhs, rhs=rhs, name=lhs)
         return lhs
     if not (isinstance(lhs, AppliedUndef) and all(isinstance(a, sp.Symbol) for a in lhs.args)
             and len(set(lhs.args)) == len(lhs.args)):
-        raise CertificateError(f"the left side {lhs} of a definition must be a symbol or a "
-                               f"function applied to distinct symbols, like q(y)")
+        raise CertificateError("cert.definition_lhs", lhs=lhs)
     if rhs.has(lhs.func):
-        raise CertificateError(f"{lhs} := {rhs} defines {lhs.func} in terms of itself")
+        raise CertificateError("cert.circular", lhs=lhs, rhs=rhs, name=lhs.func)
     return lhs.func
 
 
@@ -163,11 +151,11 @@ def unfold(line: sp.Basic, lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, int]
     """Every occurrence of the defined name replaced by its definition, capture-avoiding."""
     name = defined_function(lhs, rhs)
     if isinstance(name, sp.Symbol):
-        return instantiate(line, {name: rhs}), int(name in line.free_symbols)
+        return terms.instantiate(line, {name: rhs}), int(name in line.free_symbols)
     body = sp.Lambda(lhs.args, rhs)
     count = sum(1 for n in sp.preorder_traversal(line)
                 if isinstance(n, AppliedUndef) and n.func == name)
-    return instantiate(line, {name: body}), count
+    return terms.instantiate(line, {name: body}), count
 
 
 # ---------------------------------------------------------------------------------------
@@ -176,7 +164,7 @@ def unfold(line: sp.Basic, lhs: sp.Basic, rhs: sp.Basic) -> tuple[sp.Basic, int]
 
 def _optimisation(line, what: str) -> OptimisationSet:
     if not isinstance(line, OptimisationSet):
-        raise CertificateError(f"{what} applies to an argmin or argmax, not to {line}")
+        raise CertificateError("cert.not_optimisation", what=what, line=line)
     return line
 
 
@@ -184,8 +172,8 @@ def _target(to, line: OptimisationSet, after, what: str) -> OptimisationSet:
     to = after if to is None else to
     if not (isinstance(to, OptimisationSet) and type(to) is type(line)
             and set(to.variables) == set(line.variables)):
-        raise CertificateError(f"{what}: {to} is not the same optimisation over "
-                               f"{', '.join(map(str, line.variables))}")
+        raise CertificateError("cert.other_optimisation", what=what, to=to,
+                               variables=", ".join(map(str, line.variables)))
     return to
 
 
@@ -204,18 +192,13 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
             Relation.EQUAL
     if isinstance(c, Bound):
         to = after if c.to is None else c.to
-        site = at(line, c.path)
-        difference = to - site if c.relation in (Relation.LE, Relation.LT) else site - to
-        strict = c.relation in (Relation.LT, Relation.GT)
-        shown = (cond.positive if strict else cond.nonnegative)(difference)
+        shown = cond.related(at(line, c.path), to, c.relation)
         relation, more = _through(line, c.path, c.relation, lambda: to)
         return replace_at(line, c.path, to), (shown, *more), Claim.BOUND, relation
     if isinstance(c, Algebra):
-        to = after if c.to is None else c.to
-        if c.path:
-            return (replace_at(line, c.path, to), (cond.equal(at(line, c.path), to),),
-                    Claim.VALUES, Relation.EQUAL)
-        return to, (cond.equal(line, to),), Claim.VALUES, Relation.EQUAL
+        to = after if c.to is None else c.to  # at the root (path ()), the whole line
+        return (replace_at(line, c.path, to), (cond.equal(at(line, c.path), to),),
+                Claim.VALUES, Relation.EQUAL)
     if isinstance(c, Affine):
         line = _optimisation(line, "an affine change of the objective")
         to = _target(c.to, line, after, "an affine change of the objective")
@@ -226,8 +209,8 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
                     cond.free_of(c.offset, v)), Claim.MINIMISERS, Relation.EQUAL
     if isinstance(c, Monotone):
         if c.transform not in INCREASING:
-            raise CertificateError(f"{c.transform!r} is not a strictly increasing transform "
-                                   f"the kernel knows ({', '.join(INCREASING)})")
+            raise CertificateError("cert.transform", transform=repr(c.transform),
+                                   known=", ".join(INCREASING))
         h, domain = INCREASING[c.transform]
         line = _optimisation(line, "a monotone transform")
         to = _target(c.to, line, after, "a monotone transform")
@@ -243,28 +226,27 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
         if c.fold is not None:
             unfolded, count = unfold(c.fold, c.lhs, c.rhs)
             if count == 0 or not alpha_equal(unfolded, line):
-                raise CertificateError(f"{c.fold} with {c.lhs} := {c.rhs} unfolded is "
-                                       f"{unfolded}, not {line}")
+                raise CertificateError("cert.fold", fold=c.fold, lhs=c.lhs, rhs=c.rhs,
+                                       unfolded=unfolded, line=line)
             return c.fold, (), Claim.DEFINITION, Relation.EQUAL
         unfolded, count = unfold(line, c.lhs, c.rhs)
         if count == 0:
-            raise CertificateError(f"{c.lhs} does not occur in {line}")
+            raise CertificateError("cert.absent", lhs=c.lhs, line=line)
         return unfolded, (), Claim.DEFINITION, Relation.EQUAL
     if isinstance(c, Reparametrise):
         line = _optimisation(line, "a modelling substitution")
         if c.old not in line.variables:
-            raise CertificateError(f"the line before does not optimise over {c.old}")
+            raise CertificateError("cert.not_optimised", old=c.old)
         # theta_i := f[x_i, phi]: in the i-th term of a sum over i, theta is the i-th
         # observation's parameter, so the substitution reaches inside the sum on purpose.
         objective = line.objective.xreplace({c.old: c.new})
         missing = [v for v in c.variables if v not in objective.free_symbols]
         if missing:
-            raise CertificateError(f"the new objective does not depend on "
-                                   f"{', '.join(map(str, missing))}: nothing is optimised")
+            raise CertificateError("cert.nothing_optimised", missing=", ".join(map(str, missing)))
         rest = tuple(v for v in line.variables if v != c.old)
         return (type(line)(objective, *c.variables, *rest), (), Claim.DEFINITION,
                 Relation.EQUAL)
-    raise CertificateError(f"{c!r} is not a certificate the kernel knows")
+    raise CertificateError("cert.unknown", certificate=repr(c))
 
 
 _CONVERTIBLE = (Rewrite, Algebra, Evaluate, Define)
@@ -275,14 +257,12 @@ def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
     definition) read backwards are the same; a bound read backwards would point the other
     way, so none is taken."""
     if not c.certificates or not all(isinstance(inner, _CONVERTIBLE) for inner in c.certificates):
-        raise CertificateError("a converse takes one or more rewrites, algebraic steps, "
-                               "evaluations or definitions")
+        raise CertificateError("cert.converse_takes")
     back, conditions, claims = after, [], set()
     for inner in c.certificates:
         back, more, claim, relation = _interpret(inner, back, line)
         if relation is not Relation.EQUAL:
-            raise CertificateError("a converse shows equalities only: a bound read from the "
-                                   "line written bounds it, not the line before")
+            raise CertificateError("cert.converse_bound")
         conditions.extend(more)
         claims.add(claim)
     claim = Claim.DEFINITION if Claim.DEFINITION in claims else Claim.VALUES
@@ -304,18 +284,16 @@ def _evaluated(node: sp.Basic) -> sp.Basic:
     not to be trusted); never one whose result is conditional or unevaluated."""
     if isinstance(node, sp.Derivative):
         if not differentiable(node):
-            raise CertificateError(f"{node} differentiates an integral or an infinite sum "
-                                   f"that depends on the variable: use the fundamental "
-                                   f"theorem of calculus, whose conditions the kernel checks")
+            raise CertificateError("cert.leibniz", node=node)
         return node.doit(deep=False)
     if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
         if node.function.has(*_UNSAFE_TO_INTEGRATE):
-            raise CertificateError(f"{node} is not an elementary integral the kernel evaluates")
+            raise CertificateError("cert.not_elementary", node=node)
         value = node.doit()
         if value.has(sp.Integral, sp.Piecewise) or value.has(sp.nan, sp.zoo):
-            raise CertificateError(f"{node} has no unconditional closed form")
+            raise CertificateError("cert.conditional", node=node)
         return value
-    raise CertificateError(f"{node} is neither a derivative nor a definite integral")
+    raise CertificateError("cert.not_evaluable", node=node)
 
 
 def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tuple]:
@@ -331,8 +309,7 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
             if sign(-others, "positive"):
                 direction = -direction
             elif not sign(others, "positive"):
-                raise CertificateError(f"the sign of {others}, which multiplies the bounded "
-                                       f"term, is not known")
+                raise CertificateError("cert.factor_sign", factor=others)
         elif isinstance(node, (sp.log, sp.Pow)) and k == 0 and (
                 isinstance(node, sp.log) or sign(node.exp, "positive")):
             # increasing where its argument is positive, before and after
@@ -350,8 +327,7 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
             strict = False
         elif not (isinstance(node, (sp.Add, sp.exp, sig))
                   or isinstance(node, sp.Tuple) and isinstance(parent, Expectation)):
-            raise CertificateError(f"{type(node).__name__} does not keep the order of its "
-                                   f"argument at this position")
+            raise CertificateError("cert.order", head=type(node).__name__)
         node, parent = child, node
     return _RELATION[(direction, strict)], tuple(conditions)
 
@@ -390,26 +366,22 @@ def implies(shown: Relation, claimed: Relation) -> bool:
 # Judging a step.
 
 
-def _unknown(key: str, text: str, conditions=(), claim: Claim | None = None,
-             **args) -> SymbolicVerdict:
+def unknown(key: str, conditions=(), claim: Claim | None = None, **args) -> SymbolicVerdict:
     """Not proved. ``claim`` is what the certificates would establish: the numbers test it."""
-    return SymbolicVerdict(Symbolic.UNKNOWN, say(key, text, **args), tuple(conditions),
-                           claim=claim)
+    return SymbolicVerdict(Symbolic.UNKNOWN, say(key, **args), tuple(conditions), claim=claim)
 
 
 def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
           hypotheses=()) -> SymbolicVerdict:
     """The symbolic verdict of ``before relation after`` from the certificates."""
     try:
-        refuse_look_alikes(before, after)
-    except LookAlikeSymbols as e:
-        return _unknown("judge.look_alike", str(e))
-    try:
-        refuse_binders_out_of_range(before, after)
+        terms.refuse_look_alikes(before, after)
+        terms.refuse_binders_out_of_range(before, after)
     except DeriveError as e:
-        return _unknown("judge.binder_range", str(e))
+        look_alike = isinstance(e, verdicts.LookAlikeSymbols)
+        return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=str(e))
     if not certificates:
-        return _unknown("judge.no_certificate", "no certificate was proposed")
+        return unknown("judge.no_certificate")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
     meeting = []  # where a converse met the line so far: the step's closing equality too
@@ -417,13 +389,10 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
         except (CertificateError, SchemaError) as e:
-            return _unknown("judge.does_not_apply", f"certificate {k} ({type(c).__name__}) "
-                            f"does not apply: {e}", which=k, why=str(e))
-        composed = compose(shown, step_relation)
-        if composed is None:
-            return _unknown("judge.opposite_bounds", "the certificates bound the line in "
-                            "opposite directions")
-        shown = composed
+            return unknown("judge.does_not_apply", which=k, kind=type(c).__name__, why=str(e))
+        shown = compose(shown, step_relation)
+        if shown is None:
+            return unknown("judge.opposite_bounds")
         conditions.extend(more)
         claims.add(claim)
         trace.append((c, line))
@@ -440,7 +409,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
                 # a symbol defined (xbar := sum x_n / N): the numbers put its definition
                 # in both lines, as for a modelling substitution
                 substitution.append((used.lhs, used.rhs))
-    substitution = _resolved(substitution)
+    substitution = tuple(_resolved(substitution))
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
@@ -463,33 +432,23 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         # Everything else holds, so the line compared equals the line before (and, where a
         # converse met it, the other side equals the line written); they differ by a
         # nonzero constant: a symbolic counterexample.
-        reached = failed[0].condition.subject[0]
         return SymbolicVerdict(Symbolic.REFUTED, say(
-            "judge.refuted", f"the certificates lead to {reached}, which differs from the "
-            f"line written by a nonzero constant: {failed[0].how}", line=reached,
-            how=failed[0].how), tuple(results), claim=claim, substitution=tuple(substitution))
+            "judge.refuted", line=failed[0].condition.subject[0], how=failed[0].how),
+            tuple(results), claim=claim, substitution=substitution)
     if failed or unshown:
-        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
-                          statement=r.condition.statement, how=r.how) for r in failed)
-        parts += tuple(r.how for r in unshown)
+        parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
+                      for r in failed) + tuple(r.how for r in unshown)
         key = "judge.condition_fails" if failed else "judge.condition_unshown"
-        word = "side condition fails" if failed else "side condition not shown"
-        return dataclasses.replace(
-            _unknown(key, f"{word}: " + "; ".join(map(str, parts)), results, claim=claim,
-                     parts=parts),
-            substitution=tuple(substitution), numeric_left=numeric_left)
-    status = Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED
-    detail = (say("judge.rests_on_numeric", f"derived from {', '.join(numeric_premises)}, "
-                  f"which rest(s) on numeric evidence only (registered with trust=\"numeric\"):"
-                  f" not proved", names=", ".join(numeric_premises)) if numeric_premises else
-              say("judge.proved", f"{len(certificates)} certificate(s) checked by the kernel",
-                  count=len(certificates)))
+        return dataclasses.replace(unknown(key, results, claim=claim, parts=parts),
+                                   substitution=substitution, numeric_left=numeric_left)
+    detail = (say("judge.rests_on_numeric", names=", ".join(numeric_premises))
+              if numeric_premises else say("judge.proved", count=len(certificates)))
     carried = tuple(str(r.condition.statement) for r in domain if r.holds is not True)
     if numeric_left is not None and alpha_equal(numeric_left, after):
         numeric_left = None  # nothing after the definition to test
-    return SymbolicVerdict(status, detail, tuple(results), claim=claim,
-                           numeric_left=numeric_left, substitution=tuple(substitution),
-                           domain=carried, trace=tuple(trace))
+    return SymbolicVerdict(Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED,
+                           detail, tuple(results), claim=claim, numeric_left=numeric_left,
+                           substitution=substitution, domain=carried, trace=tuple(trace))
 
 
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
@@ -506,20 +465,13 @@ def _resolved(substitution: list) -> list:
 
 def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):
     if written is Relation.DEFINE and claim is not Claim.DEFINITION:
-        return say("relation.define_without_definition", "the step is written := but "
-                   f"applies no definition: its certificates claim {claim.value}, so write it "
-                   f"with = (.eq), where it is checked as such", claim=claim.value)
+        return say("relation.define_without_definition", claim=claim.value)
     if written is not Relation.DEFINE and claim is Claim.DEFINITION:
-        if written in _BOUNDS:
-            return say("relation.definition_in_bound", "a definition is applied in a bound "
-                       "step: apply it in a step of its own")
-        return say("relation.definition_as_equality", "the step applies a definition or "
-                   "modelling assumption, which is not a proved equality: write it with "
-                   ".define(...) (relation :=)")
+        bound = written in _BOUNDS
+        return say("relation.definition_in_bound" if bound else "relation.definition_as_equality")
     if (written in _BOUNDS and not implies(shown, written)) or (
             written is Relation.EQUAL and shown is not Relation.EQUAL):
-        return say("relation.shows_other", f"the certificates show {shown.value}, not "
-                   f"{written.value}", shown=shown.value, written=written.value)
+        return say("relation.shows_other", shown=shown.value, written=written.value)
     return None
 
 
@@ -532,10 +484,10 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     new name, not defined in terms of itself, every finite sum's bound an integer, every
     divisor nonzero) and that a density is defined as a nonnegative function."""
     try:
-        refuse_look_alikes(lhs, rhs)
+        terms.refuse_look_alikes(lhs, rhs)
         name = defined_function(lhs, rhs)
-    except (CertificateError, LookAlikeSymbols) as e:
-        return _unknown("definition.malformed", str(e))
+    except (CertificateError, verdicts.LookAlikeSymbols) as e:
+        return unknown("definition.malformed", why=str(e))
     conditions = []
     for node in sp.preorder_traversal(rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
@@ -546,18 +498,15 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     if isinstance(lhs, AppliedDensity):
         conditions.append(cond.nonnegative(rhs))
     results = tuple(cond.check(c, hypotheses) for c in conditions)
-    bad = [r for r in results if r.holds is not True]
-    if bad:
-        parts = tuple(say("judge.part", f"{r.condition.statement}: {r.how}",
-                          statement=r.condition.statement, how=r.how) for r in bad)
-        return _unknown("definition.condition", "; ".join(map(str, parts)), results,
-                        parts=parts)
-    return SymbolicVerdict(Symbolic.PROVED, say(
-        "definition.well_formed", f"a well-formed definition of {name} (an assumption, not "
-        f"a claim)", name=name), results, claim=Claim.DEFINITION)
+    parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
+                  for r in results if r.holds is not True)
+    if parts:
+        return unknown("definition.condition", results, parts=parts)
+    return SymbolicVerdict(Symbolic.PROVED, say("definition.well_formed", name=name), results,
+                           claim=Claim.DEFINITION)
 
 
 __all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
            "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
-           "unfold"]
+           "unfold", "unknown"]

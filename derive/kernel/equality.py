@@ -132,25 +132,18 @@ def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
     same variables of objectives equal as values (enough, not necessary: so never False)."""
     if isinstance(a, OptimisationSet) or isinstance(b, OptimisationSet):
         if type(a) is not type(b) or set(a.variables) != set(b.variables):
-            return None, say("eq.different_optimisation", f"{a} and {b} are not the same kind "
-                             f"of optimisation over the same variables", a=a, b=b)
+            return None, say("eq.different_optimisation", a=a, b=b)
         holds, how = equal_values(a.objective, b.objective)
-        return (True, how) if holds else (None, say("eq.objectives", f"the objectives: {how}",
-                                                    how=how))
+        return (True, how) if holds else (None, say("eq.objectives", how=how))
     if a == b:
-        return True, say("eq.same", "the same expression")
+        return True, say("eq.same")
     if _shape(a) != _shape(b):  # a matrix and a number, say
-        return None, say("eq.shapes", f"{a} and {b} are not of one shape: they cannot be "
-                         f"compared", a=a, b=b)
+        return None, say("eq.shapes", a=a, b=b)
     verdict = difference_is_zero(a - b)
     if verdict is True:
-        return True, say("eq.zero", "the difference simplifies to 0")
-    difference = canonical(a - b)
-    if verdict is False:
-        return False, say("eq.nonzero", f"the difference is {difference}, not 0",
-                          difference=difference)
-    return None, say("eq.unshown", f"the difference {difference} is not shown to be 0",
-                     difference=difference)
+        return True, say("eq.zero")
+    return verdict, say("eq.nonzero" if verdict is False else "eq.unshown",
+                        difference=canonical(a - b))
 
 
 def denominators(e: Expr) -> set[Expr]:

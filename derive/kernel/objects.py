@@ -33,12 +33,22 @@ def _variables(variables: Iterable) -> sp.Tuple:
     return sp.Tuple(*variables)
 
 
-class OptimisationSet(sp.Expr):
+class _Binder(sp.Expr):
+    """An expression that binds its ``bound_symbols``, as an integral does: they are not
+    free in it."""
+
+    is_commutative = True
+
+    @property
+    def free_symbols(self) -> set[sp.Basic]:
+        return set().union(*(a.free_symbols for a in self.args)) - set(self.bound_symbols)
+
+
+class OptimisationSet(_Binder):
     """argmin or argmax of an objective over variables: a set, not a number. args:
     (objective, Tuple(variables)); the variables are bound, as an integral's are."""
 
     sense = ""
-    is_commutative = True
 
     def __new__(cls, objective, *variables):
         if len(variables) == 1 and isinstance(variables[0], (tuple, list, sp.Tuple)):
@@ -57,10 +67,6 @@ class OptimisationSet(sp.Expr):
     def bound_symbols(self) -> list[sp.Symbol]:
         return list(self.variables)
 
-    @property
-    def free_symbols(self) -> set[sp.Basic]:
-        return self.objective.free_symbols - set(self.variables)
-
     def with_objective(self, objective: sp.Expr) -> OptimisationSet:
         return type(self)(objective, *self.variables)
 
@@ -77,11 +83,10 @@ class ArgMax(OptimisationSet):
     sense = "argmax"
 
 
-class KL(sp.Expr):
+class KL(_Binder):
     """D_KL[q||p] of densities ``q``, ``p`` of ``variable``: by definition
     ``Integral(q * log(q / p), (variable, -oo, oo))``. The variable is bound."""
 
-    is_commutative = True
     is_real = True
 
     def __new__(cls, q, p, variable):
@@ -98,17 +103,12 @@ class KL(sp.Expr):
     def bound_symbols(self) -> list[sp.Symbol]:
         return [self.variable]
 
-    @property
-    def free_symbols(self) -> set[sp.Basic]:
-        return (self.q.free_symbols | self.p.free_symbols) - {self.variable}
 
-
-class _Average(sp.Expr):
+class _Average(_Binder):
     """An average over random variables: args (Tuple(body, ...), Tuple(variables),
     Tuple(laws)). Each law is a density or mass function applied to a variable (``p(x)``);
     with none, the joint law is left unstated. The variables are bound: E[X] is a number."""
 
-    is_commutative = True
     arity = 1
 
     def __new__(cls, body, variables, laws=()):
@@ -133,22 +133,17 @@ class _Average(sp.Expr):
         return tuple(self.args[2])
 
     @property
-    def bound_symbols(self) -> list[sp.Symbol]:
-        return list(self.variables)
+    def body(self) -> sp.Expr:
+        """The averaged expression (the first, of a covariance)."""
+        return self.bodies[0]
 
     @property
-    def free_symbols(self) -> set[sp.Basic]:
-        inside = set().union(*(b.free_symbols for b in self.bodies),
-                             *(law.free_symbols for law in self.laws))
-        return inside - set(self.variables)
+    def bound_symbols(self) -> list[sp.Symbol]:
+        return list(self.variables)
 
 
 class Expectation(_Average):
     """E[body] over ``variables``: with laws p(x), the integral of body * p(x) dx."""
-
-    @property
-    def body(self) -> sp.Expr:
-        return self.bodies[0]
 
     def _eval_is_real(self):
         return self.body.is_real or None
@@ -156,10 +151,6 @@ class Expectation(_Average):
 
 class Variance(_Average):
     """Var[body] = E[(body - E[body])^2] over ``variables``."""
-
-    @property
-    def body(self) -> sp.Expr:
-        return self.bodies[0]
 
     def _eval_is_nonnegative(self):
         return True if self.body.is_real else None

@@ -22,19 +22,10 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.kernel import conditions as cond
-from derive.kernel.equality import equal_values
+from derive.kernel import terms
 from derive.kernel.objects import AppliedConditionalDensity
-from derive.kernel.terms import (
-    Path,
-    alpha_equal,
-    at,
-    bound_variables,
-    evaluated,
-    instantiate,
-    rebuild,
-    replace_at,
-)
-from derive.kernel.verdicts import DeriveError, Relation
+from derive.kernel.terms import Path, alpha_equal, at, bound_variables, instantiate, replace_at
+from derive.kernel.verdicts import DeriveError, Relation, say
 
 TRUST = ("axiom", "symbolic", "numeric")
 _ASSUMED = ("positive", "nonnegative", "nonzero", "real", "integer")
@@ -43,7 +34,11 @@ _pattern_ids = itertools.count()
 
 class SchemaError(DeriveError):
     """A schema is malformed (the right side has a pattern variable the left lacks, a
-    binding misses one, ...). The message names the schema and what to change."""
+    binding misses one, ...). The message (a key and its arguments) names the schema and
+    what to change."""
+
+    def __init__(self, key: str, **args):
+        super().__init__(say(key, **args))
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
     """A schema from expressions in ordinary symbols; ``conditions`` are Conditions over
     them; each symbol's declared assumptions are side conditions too."""
     if trust not in TRUST:
-        raise SchemaError(f"schema {name}: trust must be one of {TRUST}, not {trust!r}")
+        raise SchemaError("schema.trust", name=name, known=", ".join(TRUST), trust=repr(trust))
     lhs, rhs = sp.sympify(lhs, strict=True), sp.sympify(rhs, strict=True)
     bound = {b for n in sp.preorder_traversal(lhs) for b in bound_variables(n)}
     # A binder only the right side has (an integral introduced) binds the variable the
@@ -87,8 +82,7 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
                  | {n.func for n in sp.preorder_traversal(rhs) if isinstance(n, AppliedUndef)})
     missing = rhs_names - scalars - functions - laws - {a.label for a in arrays} - set(arrays)
     if missing:
-        raise SchemaError(f"schema {name}: {', '.join(sorted(map(str, missing)))} occur(s) "
-                          f"only on the right side; every pattern variable must be on the left")
+        raise SchemaError("schema.right_only", name=name, missing=", ".join(sorted(map(str, missing))))
     renaming: dict = {s: sp.Dummy(s.name, **s.assumptions0) for s in scalars | bound}
     for f in functions | laws:
         renaming[f] = UndefinedFunction(f.__name__, derive_pattern=next(_pattern_ids))
@@ -134,7 +128,7 @@ def _rename(x, renaming: dict):
         return renaming[x.base](*(_rename(i, renaming) for i in x.indices))
     if not x.args:
         return x
-    return rebuild(x, [_rename(a, renaming) for a in x.args], evaluate=False)
+    return terms.rebuild(x, [_rename(a, renaming) for a in x.args], evaluate=False)
 
 
 _admitted: dict[int, Schema] = {}
@@ -146,20 +140,11 @@ def admit(schema: Schema, axiom: bool = False) -> Schema:
     (trust "symbolic"), or as resting on its author's numeric evidence (trust "numeric":
     every step using it then rests on numeric evidence, never on a proof)."""
     if schema.trust == "axiom" and not axiom:
-        raise SchemaError(f"schema {schema.name}: only the kernel's own table holds axioms; "
-                          f"register it as an identity, to be checked")
+        raise SchemaError("schema.axiom", name=schema.name)
     if schema.trust == "symbolic":
-        left, right = schema.written
-        if schema.relation is Relation.EQUAL:
-            holds, how = equal_values(left, right)
-        else:  # a bound: the kernel shows the difference nonnegative (positive if strict)
-            difference = right - left if schema.relation in (Relation.LE, Relation.LT) \
-                else left - right
-            strict = schema.relation in (Relation.LT, Relation.GT)
-            result = cond.check((cond.positive if strict else cond.nonnegative)(difference))
-            holds, how = result.holds, result.how
-        if holds is not True:
-            raise SchemaError(f"schema {schema.name} is not proved: {how}")
+        result = cond.check(cond.related(*schema.written, schema.relation))
+        if result.holds is not True:
+            raise SchemaError("schema.not_proved", name=schema.name, how=result.how)
     _admitted[id(schema)] = schema
     return schema
 
@@ -171,55 +156,44 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     schema's pattern variables, each bound one to a symbol that no other value mentions,
     and the instantiated left side is the expression at ``path``."""
     if _admitted.get(id(schema)) is not schema:
-        raise SchemaError(f"schema {schema.name} was never admitted: the kernel uses only its "
-                          f"own axioms and identities that were checked when registered")
+        raise SchemaError("schema.not_admitted", name=schema.name)
     if set(binding) != set(schema.variables):
-        raise SchemaError(f"schema {schema.name}: the binding must give every pattern "
-                          f"variable ({', '.join(map(str, schema.variables))}) and nothing else")
+        raise SchemaError("schema.binding", name=schema.name,
+                          variables=", ".join(map(str, schema.variables)))
     renames = {b: binding[b] for b in schema.bound}
     if not all(isinstance(v, sp.Symbol) for v in renames.values()):
-        raise SchemaError(f"schema {schema.name}: a bound variable must be bound to a symbol")
+        raise SchemaError("schema.bound_to_symbol", name=schema.name)
     values = {k: v for k, v in binding.items() if k not in renames}
     for f in schema.functions:
         if not isinstance(values[f], sp.Lambda):
-            raise SchemaError(f"schema {schema.name}: {f} must be bound to a Lambda")
+            raise SchemaError("schema.lambda", name=schema.name, f=f)
     for f in schema.laws:
         if not (isinstance(values[f], UndefinedFunction)
                 and issubclass(values[f], AppliedConditionalDensity)):
-            raise SchemaError(f"schema {schema.name}: {f} must be bound to a conditional "
-                              f"density (a law such as Pr), not {values[f]}")
+            raise SchemaError("schema.law", name=schema.name, f=f, value=values[f])
     escaping = set(renames.values()) & set().union(
         *(v.free_symbols for v in values.values() if isinstance(v, sp.Basic)))
     if escaping:
-        raise SchemaError(f"schema {schema.name}: the binding would let the bound "
-                          f"{', '.join(map(str, escaping))} escape its binder")
+        raise SchemaError("schema.escape", name=schema.name,
+                          escaping=", ".join(map(str, escaping)))
     site = at(line, path)
     left = instantiate(schema.lhs, values, renames)
-    if not (alpha_equal(left, site) or alpha_equal(left, evaluated(site))):
-        raise SchemaError(f"schema {schema.name}: its left side under the binding is "
-                          f"{left}, not {site}")
+    if not (alpha_equal(left, site) or alpha_equal(left, terms.evaluated(site))):
+        raise SchemaError("schema.mismatch", name=schema.name, left=left, site=site)
     right = instantiate(schema.rhs, values, renames)
     # In a condition a bound variable stands alone, outside its binder: it is renamed too;
     # a binder of the condition's own (the weights' sum) binds the author's variable.
     everything = {**values, **renames}
-    conditions = tuple(cond.Condition(c.kind, tuple(_instantiate_subject(s, everything, renames)
-                                                    for s in c.subject), c.statement)
+    conditions = tuple(cond.condition(c.kind, *(_instantiate_subject(s, everything, renames)
+                                                for s in c.subject))
                        for c in schema.conditions)
-    return replace_at(line, path, right), tuple(_restate(c) for c in conditions)
+    return replace_at(line, path, right), conditions
 
 
 def _instantiate_subject(s, values, renames):
     if isinstance(s, tuple):
         return tuple(_instantiate_subject(x, values, renames) for x in s)
     return instantiate(s, values, dict(renames)) if isinstance(s, sp.Basic) else s
-
-
-def _restate(c: cond.Condition) -> cond.Condition:
-    """The condition with its statement made afresh from its instantiated subject."""
-    make = getattr(cond, c.kind)
-    if c.kind == "free_of":
-        return make(c.subject[0], c.subject[1])
-    return make(*c.subject)
 
 __all__ = [
     "Schema", "SchemaError", "admit", "instance", "make_schema",

@@ -10,6 +10,8 @@ import sympy as sp
 from derive.kernel.objects import Expectation, sig
 
 Expr = sp.Expr
+# Functions real, and continuous, wherever their argument is real.
+ELEMENTARY = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
 
 
 def sign(e: Expr, kind: str) -> bool | None:
@@ -64,7 +66,7 @@ def _real(e: Expr) -> bool | None:
         return True if _real(e.base) and e.exp.is_integer else None
     if isinstance(e, sp.log):
         return True if sign(e.args[0], "positive") else None
-    if isinstance(e, (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)):
+    if isinstance(e, ELEMENTARY):
         return True if _real(e.args[0]) else None
     if isinstance(e, (sp.Sum, sp.Product, sp.Integral)):
         bounds = [b for limit in e.limits for b in limit[1:]]
@@ -73,5 +75,5 @@ def _real(e: Expr) -> bool | None:
     return e.is_real
 
 __all__ = [
-    "sign",
+    "ELEMENTARY", "sign",
 ]

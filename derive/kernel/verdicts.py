@@ -38,27 +38,34 @@ def as_expression(value, where: str, error: type[DeriveError] = DeriveError) -> 
         raise error(f"{where}: {value!r} is not an expression ({e})") from None
 
 
+# The English template of each message key ("{e} > 0"). The words are not the kernel's:
+# derive/messages.py fills this table (and derive/report/messages.py has the other
+# languages'); the kernel says only which key, with which arguments.
+TEXTS: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class Message:
-    """Words for a person: a stable ``key`` naming what is said, its arguments (expressions
-    or numbers) and the English ``text``. Reports translate by key, one table per language;
-    nothing parses the English."""
+    """Words for a person, as data: a stable ``key`` naming what is said and its arguments
+    (expressions, numbers, messages). Each language's table gives the key's template, filled
+    with the arguments; nothing parses the words back."""
 
     key: str
-    text: str
     args: tuple[tuple[str, object], ...] = ()
 
     def __str__(self) -> str:
-        return self.text
+        values = {k: "; ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in self.args}
+        return TEXTS.get(self.key, self.key).format(**values)
+
+    text = property(__str__)
 
     def __contains__(self, words: str) -> bool:
-        return words in self.text
+        return words in str(self)
 
 
-
-def say(key: str, text: str, **args) -> Message:
-    """A Message: ``say("cond.positive", f"{e} > 0", e=e)``."""
-    return Message(key, text, tuple(args.items()))
+def say(key: str, **args) -> Message:
+    """A Message: ``say("cond.positive", e=e)``."""
+    return Message(key, tuple(args.items()))
 
 
 class Relation(enum.Enum):

@@ -13,6 +13,7 @@ import re
 
 import sympy as sp
 
+from derive import messages  # noqa: F401  (the English words of every key)
 from derive.kernel import Message
 
 # ("text", words), ("code", as the checker wrote it), ("math", LaTeX) or ("expr", a SymPy
@@ -36,6 +37,7 @@ KO: dict[str, str] = {
     # how a condition was shown, or what to declare
     "how.assumptions": "선언된 가정으로부터",
     "how.false": "선언된 가정에서 거짓",
+    "how.cannot_show": "{statement}임을 보일 수 없음",
     "how.unshown_positive": "{e} > 0임을 보일 수 없음: 참이라면 그 기호들을 `positive=True`로 "
                             "선언하거나 가설을 주세요",
     "how.unshown_nonnegative": "{e} ≥ 0임을 보일 수 없음: 참이라면 그 기호들을 "
@@ -51,6 +53,10 @@ KO: dict[str, str] = {
     "how.unshown_finite": "{e}이 유한함을 보일 수 없음: 정수나 실수 기호로 선언하세요",
     "how.continuous": "인수에서 연속인 함수들로 이루어짐 (밀도와 모델은 연속으로 가정)",
     "how.not_continuous": "연속임을 보일 수 없음: {why}",
+    "why.power_base": "지수에 변수가 있는 거듭제곱의 밑 {e}이 양수임을 보이지 못함",
+    "why.pole": "{base}이 0인 곳에서 {e}이 정의되지 않음",
+    "why.log_argument": "로그 안의 {e}이 양수임을 보이지 못함",
+    "why.head": "{head}은 연속으로 알려진 함수가 아님",
     "how.integrable": "밀도나 델타가 곱해져 있음 (가정: 엔트로피, 교차 엔트로피, 모멘트가 유한)",
     "how.integrable_bounded": "유계 구간에서 연속",
     "how.unshown_integrable": "{e}의 적분이 수렴함을 보일 수 없음: 수렴하는 곳에서만 나누세요",

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from derive import messages  # noqa: F401  (the words of the kernel's messages)
 from derive.kernel import Certificate, DeriveError
 
 __all__ = ["Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule",
