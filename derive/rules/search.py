@@ -370,15 +370,13 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
         for final in written:
             if (found := attempt([final], node)):
                 return found
-    # Last, a full simplify: after unfolding a definition in both lines, or after no rewrite
-    # or one (algebra): costly, and says the least.
+    # Last, a full simplify: after unfolding a definition in both lines, or on the two lines
+    # as written (algebra): costly, and says the least. (After one rewrite it closed no step
+    # of either corpus, 0 of 96 tried, at a full simplify each: it is not tried.)
     for unfold in in_both:
         if (found := attempt([unfold, backwards(unfold)], thorough=True)):
             return found
-    for node in near_start:
-        if (found := attempt([algebra], node, thorough=True)):
-            return found
-    return None
+    return attempt([algebra], thorough=True)
 
 
 _AFFINE = ("drop_constant", "drop_positive_factor", "rescale_objective")
