@@ -126,7 +126,7 @@ __all__ = ["Document", "LatexError", "Symbols", "document_report", "load_documen
            "read_document", "read_macros", "tex"]
 
 _KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "function",
-          "model", "symbol", "random"}
+          "model", "symbol", "random", "independent"}
 
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*'*")
@@ -257,6 +257,9 @@ def read_document(path: str | Path, chapter: int | None = None
     for declaration in source.declarations:
         _declare(table, declaration.kind, declaration.names, f"{path}:{declaration.line}: ")
     report = DocumentReport(str(path), displays=len(displays))
+    # `% derive: independent z, phi`: a modelling assumption the steps may use (the prior
+    # Pr(z) is free of the parameters phi), as hypotheses=[Independent(z, phi)] in Python
+    report.independent = [d.names for d in source.declarations if d.kind == "independent"]
     parsed = []
     for display in displays:
         try:

@@ -29,7 +29,7 @@ from sympy.core.function import AppliedUndef
 
 from derive import guard
 from derive.derivation import Definition, Derivation, Location
-from derive.kernel import DeriveError, Relation, compose
+from derive.kernel import DeriveError, Independent, Relation, compose
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.notation import AppliedDensity, OptimisationSet
@@ -80,6 +80,7 @@ class DocumentReport:
     chains: int = 0
     steps: int = 0
     searched: dict[str, str] = field(default_factory=dict)  # step label -> rules found
+    independent: list[tuple[str, ...]] = field(default_factory=list)  # declared, by name
     # (derivation, label) -> the name the author gave the line (\hat\theta in
     # \hat\theta = argmin[...]), for reports that print the lines as written; the label of
     # the derivation's first line for a name before it
@@ -417,6 +418,7 @@ class _Builder:
         given = read.equation.justifications.get(line)
         bound = written not in (Relation.EQUAL, Relation.DEFINE)
         relation = written if bound else Relation.EQUAL
+        hypotheses = self._hypotheses(before, after)
         available = [d for d in self.definitions.values()]
         if given:
             rules = _named_rules(given, self.definitions, where)
@@ -434,7 +436,8 @@ class _Builder:
                     found = (search.Found((named,), Relation.DEFINE, 1) if named is not None
                              else search.find_rules(before, after, available,
                                                     self.search_budget, self.symbol_definitions,
-                                                    written=relation, unshown=unshown))
+                                                    written=relation, unshown=unshown,
+                                                    hypotheses=hypotheses))
             except guard.CheckTimeout as e:
                 found, stopped = None, f" (the search was stopped: {e})"
             if found is None and unshown:
@@ -468,11 +471,27 @@ class _Builder:
         elif candidate:
             note += "; a candidate link between displays (the same left side): a step if " \
                     "proved, otherwise not linked"
-        adder(after, by=list(rules), label=label, note=f"read: {_as_written(after)}; {note}")
+        if hypotheses:
+            note += "; declared: " + ", ".join(
+                "independent " + ", ".join(sorted(map(str, h.variables))) for h in hypotheses)
+        adder(after, by=list(rules), label=label, hypotheses=hypotheses,
+              note=f"read: {_as_written(after)}; {note}")
         # The step records where the document wrote it, not this line of Python.
         derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location,
                                                      candidate=candidate, rests_on_text=context)
         self.report.steps += 1
+
+    def _hypotheses(self, before, after) -> tuple[Independent, ...]:
+        """The declared independences among the symbols of the step (``% derive:
+        independent z, phi`` names the bold z and phi too)."""
+        symbols = before.atoms(sp.Symbol) | after.atoms(sp.Symbol)  # bound ones too (dz)
+        found = []
+        for names in self.report.independent:
+            named = {s for s in symbols if isinstance(s, sp.Symbol) and (
+                s.name in names or s.name.removesuffix("bold") in names)}
+            if len(named) >= 2:
+                found.append(Independent(*sorted(named, key=str)))
+        return tuple(found)
 
     def _defined_in_chain(self, before, after, label: str, location: Location
                           ) -> Definition | None:

@@ -74,6 +74,10 @@ class Rule:
     # Chooses among several sites by the line written when it has it, and works without it
     # too: the search tries it both as a rewrite and as the rule that closes a step.
     reads_target: bool = False
+    # Every certificate the rule could propose on a line, one site or binding each (the
+    # product rule either way round): the search explores each, not only the first.
+    alternatives: Callable[[sp.Basic, Context], Sequence[Certificate]] | None = field(
+        default=None, repr=False, compare=False)
     # The kinds of node the rule works on: a search tries it only on lines holding one
     # (empty: anywhere). A cheap structural test; it never decides whether the rule fits.
     sites: tuple[type, ...] = ()

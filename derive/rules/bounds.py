@@ -92,9 +92,12 @@ def site_rule(name: str, statement: str, side_conditions: Sequence[str],
     def propose(before, target, context: Context):
         return choose(before, target, finders, context, what)
 
+    def alternatives(before, context: Context):
+        return _candidates(before, finders, context, None)
+
     return register(Rule(name, statement, tuple(side_conditions), propose, summary,
                          tuple(aliases), searched=bool(sites), sites=tuple(sites),
-                         bound=bound, reads_target=True))
+                         bound=bound, reads_target=True, alternatives=alternatives))
 
 
 def _splits(body: sp.Basic) -> list[tuple[sp.Basic, sp.Basic]]:

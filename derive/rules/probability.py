@@ -126,7 +126,7 @@ drop_independent_condition = site_rule(
     "drop_independent_condition", r"Pr(z|\phi) = Pr(z) \quad (z \perp \phi)",
     ["the independence is declared: hypotheses=[Independent(z, phi)]"], [_independent],
     "condition declared independent", "a condition the variable is declared independent of "
-    "is dropped (a prior free of the parameters)")
+    "is dropped (a prior free of the parameters)", sites=(AppliedConditionalDensity,))
 
 
 def _normalised(node, path: Path, context: Context, target):

@@ -20,6 +20,7 @@ come first, and expensive ones only where they can help:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -73,10 +74,10 @@ def _relation(claim: Claim, written: Relation) -> Relation:
     return Relation.DEFINE if claim is Claim.DEFINITION else Relation.EQUAL
 
 
-def _apply(line: sp.Basic, after: sp.Basic, rules: Sequence[Rule]):
+def _apply(line: sp.Basic, after: sp.Basic, rules: Sequence[Rule], hypotheses: tuple = ()):
     """The certificates ``rules`` propose in turn from ``line`` (as ``derive check`` runs
     them: the last one sees the line written) and the line they reach."""
-    context, certificates = Context(), []
+    context, certificates = Context(hypotheses), []
     for k, rule in enumerate(rules):
         last = k == len(rules) - 1
         proposed = rule(line, after if last else None, context)
@@ -106,7 +107,8 @@ def _plausible(certificates: Sequence, line: sp.Basic, after: sp.Basic) -> bool:
 
 
 def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: bool,
-            written: Relation = Relation.EQUAL, unshown: list | None = None) -> Claim | None:
+            written: Relation = Relation.EQUAL, unshown: list | None = None,
+            hypotheses: tuple = ()) -> Claim | None:
     """The claim the kernel proves the step with from ``certificates`` (which lead to
     ``line``), else None. A step written with a bound is judged with that bound only.
     Certificates that reach the line written but whose side conditions the kernel cannot
@@ -117,10 +119,10 @@ def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: boo
     try:
         for relation in relations:
             if thorough:
-                verdict = kernel.judge(before, after, relation, certificates)
+                verdict = kernel.judge(before, after, relation, certificates, hypotheses)
             else:
                 with kernel.cheaply():
-                    verdict = kernel.judge(before, after, relation, certificates)
+                    verdict = kernel.judge(before, after, relation, certificates, hypotheses)
             if verdict.status is Symbolic.PROVED:
                 return verdict.claim
             if unshown is not None and _only_conditions_unshown(verdict):
@@ -263,7 +265,8 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                budget: int = SEARCH_BUDGET,
                symbol_definitions: dict[sp.Symbol, sp.Basic] | None = None,
                written: Relation = Relation.EQUAL,
-               unshown: list[tuple[Rule, ...]] | None = None) -> Found | None:
+               unshown: list[tuple[Rule, ...]] | None = None,
+               hypotheses: tuple = ()) -> Found | None:
     """The first rule or chain of rules the kernel accepts, within ``budget`` attempts:
     definitions and modelling substitutions first, then single rules, then chains of up to
     MAX_DEPTH rewrites closed by equality at a glance or by a rule that reads the line
@@ -271,7 +274,8 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
     step ``written`` with a bound (<=, <, >=, >) is judged with it, and the bound rules
     (Jensen, the tangent bounds, termwise bounds...) are tried as well. Chains that reach
     the line written but whose side conditions the kernel cannot show are appended to
-    ``unshown`` (the first is the nearest to a proof: it can say what to declare)."""
+    ``unshown`` (the first is the nearest to a proof: it can say what to declare).
+    ``hypotheses`` are the step's (declared independence): rules and the kernel see them."""
     spent = _Budget(budget)
 
     def attempt(rules: Sequence[Rule], start=(before, (), ()), thorough: bool = False
@@ -282,14 +286,14 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             return None
         line, done, certificates = start
         try:
-            more, line = _apply(line, after, rules)
+            more, line = _apply(line, after, rules, hypotheses)
         except guard.CheckTimeout:
             raise
         except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
             return None
         refused: list = []
         claim = _proved(before, after, [*certificates, *more], line, thorough, written,
-                        refused)
+                        refused, hypotheses)
         if refused and unshown is not None and not done and len(rules) == 1 and not any(
                 isinstance(c, Converse) for c in more):
             # one rule, read forwards, that reaches the line written: the nearest to a
@@ -336,7 +340,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             # more than algebra, which comes last)
             if rules and _equal_at_a_glance(current, after):
                 if spent.spend() and (claim := _proved(before, after, node[2], current, False,
-                                                       written)):
+                                                       written, None, hypotheses)):
                     return Found(rules, _relation(claim, written), spent.tried)
             affine = _affine_rule(current, after)
             if affine is not None and (found := attempt([affine], node)):
@@ -353,10 +357,14 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
                     continue
                 if not spent.spend():
                     return None
-                found = _rewritten(current, rewrite)
-                if found is not None and found[1] not in seen:
-                    seen.add(found[1])
-                    next_frontier.append((found[1], (*rules, rewrite), (*node[2], *found[0])))
+                for k, (used, certificates, reached) in enumerate(
+                        _rewritten(current, rewrite, hypotheses)):
+                    if k and not spent.spend():  # each further alternative is an attempt
+                        return None
+                    if reached not in seen:
+                        seen.add(reached)
+                        next_frontier.append((reached, (*rules, used),
+                                              (*node[2], *certificates)))
         frontier = next_frontier
     # Where reading forwards found nothing: a function the document defines, in both lines,
     # unfolded in both; then rewrites of the line written, read back to a line near the
@@ -402,14 +410,35 @@ def _affine_rule(line: sp.Basic, after: sp.Basic) -> Rule | None:
     return registry()[name]
 
 
-def _rewritten(line: sp.Basic, rule: Rule):
-    """The certificates ``rule`` proposes on ``line`` and the line they lead to, or None."""
+_MOST_ALTERNATIVES = 4  # sites or bindings of one rule explored from one line
+
+
+def _pinned(rule: Rule, line: sp.Basic, certificate) -> Rule:
+    """``rule`` proposing ``certificate`` on ``line`` (an alternative the search chose), so
+    that ``derive check`` replays the chain the search found; elsewhere it does not apply."""
+    def propose(before, target, context: Context):
+        if before != line:
+            raise RuleDoesNotApply(f"{rule.name}: the search chose a site of another line")
+        return [certificate]
+
+    return dataclasses.replace(rule, propose=propose)
+
+
+def _rewritten(line: sp.Basic, rule: Rule, hypotheses: tuple = ()) -> list[tuple]:
+    """(the rule as used, the certificates it proposes on ``line``, the line they lead to):
+    what ``rule`` proposes, or each of its first alternatives (a site or binding each, the
+    rule pinned to it after the first); [] if none."""
     try:
-        return _apply(line, None, [rule])
+        if rule.alternatives is None:
+            return [(rule, *_apply(line, None, [rule], hypotheses))]
+        out = []
+        for k, c in enumerate(rule.alternatives(line, Context(hypotheses))[:_MOST_ALTERNATIVES]):
+            out.append((rule if k == 0 else _pinned(rule, line, c), (c,), kernel.advance(line, c)))
+        return out
     except guard.CheckTimeout:
         raise
     except Exception:  # noqa: BLE001  (does not apply, or cannot handle it)
-        return None
+        return []
 
 
 def name_objective(definition: Definition) -> Rule:
