@@ -170,6 +170,12 @@ class Roles:
             if node.at is not None:
                 self._walk(node.at, bound)
             return
+        if isinstance(node, S.EulerD):
+            # D f(x): D is an operator or a factor, which its other uses decide; here it is
+            # neither a value nor a function
+            self._walk_name_scripts(node.operator, bound)
+            self._walk(node.operand, bound)
+            return
         if isinstance(node, S.Name):
             self.alone.add(role_key(node))
             if node.plain() and len(node.letter) == 1 and node.letter not in bound:
@@ -630,9 +636,10 @@ class Reader:
         if len(items) == 1 and isinstance(items[0], S.Product):
             parts = [f for _, f in items[0].factors]
             if all(_is_index_atom(p) for p in parts) and all(
-                    isinstance(p, S.Number) or self._is_index_letter(p.letter + "'" * p.primes)
+                    isinstance(p, S.Number) or (self._is_index_letter(p.letter + "'" * p.primes)
+                                                and not p.letter.isupper())
                     for p in parts):
-                items = parts  # x_{ij}: indices i and j
+                items = parts  # x_{ij}: indices i and j; y^{(FM)}, y_{DNN} are labels
             else:
                 return None, label
         if all(isinstance(i, S.Number) for i in items):
@@ -1121,9 +1128,9 @@ class Reader:
             if node.shorthand and variable.plain() and len(variable.letter) == 1 and \
                     variable.letter not in self.table.roles.alone_letters and \
                     variable.letter not in self.bound:
-                raise _Refused("derivative", f"\\partial_{variable.letter}: with respect to "
-                               f"{variable.letter}, which the document only uses as an index, "
-                               f"or to x_{variable.letter}? write \\partial_{{x_"
+                raise _Refused("derivative", f"{node.operator}_{variable.letter}: with respect "
+                               f"to {variable.letter}, which the document only uses as an "
+                               f"index, or to x_{variable.letter}? write {node.operator}_{{x_"
                                f"{variable.letter}}}", variable.pos)
             value = self.value(variable)
             if not isinstance(value, (sp.Symbol, sp.Indexed)):
@@ -1228,8 +1235,46 @@ class Reader:
 
     def _Extremum(self, node: S.Extremum) -> sp.Expr:
         items = [self.value(i) for i in node.items]
+        if any(not item.is_commutative or _is_matrix(item) for item in items):
+            raise _Refused("linear-algebra", f"\\{node.kind} of a vector or matrix: elementwise "
+                           f"or of the entries? derive reads \\{node.kind}(a, b) of numbers",
+                           node.pos)
         kind = sp.Max if node.kind == "max" else sp.Min
         return kind(*items, evaluate=False)
+
+    def _EulerD(self, node: S.EulerD) -> sp.Expr:
+        """``D f(x)`` (f' at x), ``D_x f(x)``, ``D_x f`` (df/dx): Euler's derivative, where
+        f is a function and the document uses D for nothing else; D times f where f is a
+        value; refused where D is also a value (a dimension, a data set) and f a function."""
+        operator, operand = node.operator, node.operand
+        applied = isinstance(operand, S.Juxtaposed)
+        name = operand.name if applied else operand
+        key = role_key(name)
+        roles = self.table.roles
+        is_function = self.table.is_function(key, name.letter) if applied else (
+            key in self.table.functions or key in self.table.densities or key in roles.defined
+            or key in roles.applied or roles.only_applied(key))
+        if not is_function:
+            return mul([self._Name(operator), self.value(operand)])  # D_h x: a product
+        if self.table.is_value("D") or "D" in self.table.functions or roles.applications["D"] \
+                or any(c == "D" or c.startswith("D_") for c in (*roles.counts, *self.table.counts)):
+            raise _Refused("ambiguous-operator", f"is {_display_name(operator)} "
+                           f"{_display_name(name)} Euler's derivative of "
+                           f"{_display_name(name)}, or D times it? the document uses D as a "
+                           f"value too: write \\frac{{d{name.letter}}}{{dx}}, or "
+                           f"D \\cdot {_display_name(name)} for a product", node.pos)
+        if operator.sub is not None:
+            (variable,) = operator.sub.items
+            return self._Derivative(S.Derivative(node.pos, operand, [(variable, 1)],
+                                                 named=not applied, shorthand=True,
+                                                 operator="D"))
+        if not applied or len(operand.group.items) != 1 or operand.group.condition is not None \
+                or operand.group.open != "(":
+            raise _Refused("derivative", f"D {_display_name(name)}: Euler's derivative with "
+                           f"respect to what? write D_x {name.letter} or "
+                           f"\\frac{{d{name.letter}}}{{dx}}", node.pos)
+        primed = S.Name(name.pos, name.letter, primes=1)
+        return self._application(S.Juxtaposed(operand.pos, primed, operand.group))
 
     def _Bars(self, node: S.Bars) -> sp.Expr:
         if node.double:
