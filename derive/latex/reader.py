@@ -259,13 +259,8 @@ class SymbolTable:
             conditional = True  # one name is one law: Pr(z) and Pr(x|z) are one class
         found = self.classes.get((kind, name, conditional))
         if found is None:
-            make = {"density": lambda: density(name, conditional=conditional),
-                    "mass": lambda: mass_function(name, conditional=conditional),
-                    "model": lambda: model(name),
-                    "output": lambda: model_output(name),
-                    "function": lambda: sp.Function(name, real=True),
-                    "bold function": lambda: sp.Function(name, commutative=False)}[kind]
-            found = self.classes[(kind, name, conditional)] = make()
+            found = self.classes[(kind, name, conditional)] = _function_class(
+                kind, name, conditional)
         return found
 
     def is_function(self, key: str, letter: str) -> bool:
@@ -278,6 +273,19 @@ class SymbolTable:
 
     def is_density(self, key: str) -> bool:
         return key in self.densities
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_class(kind: str, name: str, conditional: bool):
+    """A class is a pure function of what it is named and of what kind: made once for
+    every document (SymPy prepares a new class's assumptions, slowly)."""
+    make = {"density": lambda: density(name, conditional=conditional),
+            "mass": lambda: mass_function(name, conditional=conditional),
+            "model": lambda: model(name),
+            "output": lambda: model_output(name),
+            "function": lambda: sp.Function(name, real=True),
+            "bold function": lambda: sp.Function(name, commutative=False)}[kind]
+    return make()
 
 
 # ---------------------------------------------------------------------------------------
@@ -678,8 +686,7 @@ class Reader:
         raise _Refused("subscript", "a subscript derive cannot read as an index", item.pos)
 
     def entry(self, name: str, indices: list[sp.Expr], bold: bool) -> sp.Expr:
-        base = _data(name, bold)
-        return base[tuple(indices)]
+        return _entry(name, tuple(indices), bold)
 
     def sample_entry(self, name, sample_indices, indices, label, bold, node) -> sp.Expr:
         """``x^{(i)}`` (sample i), ``x_j^{(i)}`` (its j-th coordinate)."""
@@ -1322,6 +1329,7 @@ class Reader:
 
 # ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def _label(text: str) -> str:
     """A subscript's text as part of a SymPy name: ``\\textrm{area}`` is area, ``\\theta_1``
     is theta_1, ``1\\ldots T`` is 1...T."""
@@ -1367,10 +1375,19 @@ def _display_name(name: S.Name) -> str:
     return text + "'" * name.primes
 
 
+@functools.lru_cache(maxsize=4096)
 def _data(name: str, bold: bool) -> sp.IndexedBase:
+    """The data array ``name`` (made once: building an IndexedBase merges its assumptions
+    anew each time, the dearest step of reading a subscripted name)."""
     if bold:
         return sp.IndexedBase(DataLabel(name, commutative=False), commutative=False)
     return sp.IndexedBase(DataLabel(name, real=True), real=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _entry(name: str, indices: tuple[sp.Expr, ...], bold: bool) -> sp.Indexed:
+    """``x_i``, made once (SymPy deduces an entry's assumptions anew each time)."""
+    return _data(name, bold)[indices]
 
 
 def _is_index_atom(node: S.Node) -> bool:
