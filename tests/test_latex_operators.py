@@ -159,3 +159,17 @@ def test_capital_letters_in_a_script_are_a_label_not_indices():
     assert not tex(r"\hat{y}^{(FM)} + \hat{y}^{(DNN)}").has(SampleIndexed)
     i, j = (sp.Symbol(n, integer=True, positive=True) for n in "ij")
     assert tex(r"x^{(ij)}").args[1:] == (i, j) and tex(r"x_{ij}").indices == (i, j)
+
+
+# -- a summed index inside a subscript read as a name ----------------------------------------
+
+def test_a_subscript_holding_a_summed_index_is_never_a_name(tmp_path):
+    # UDL's G_t = sum_k gamma^k r_{t+k+1}, with t a value of the document: the name
+    # r_{t+k+1} would be one number for every k
+    found = document(tmp_path, r"$$t = 2$$", r"$$G_t = \sum_{k=0}^{\infty}\gamma^{k}r_{t+k+1}$$")
+    (error,) = found.report.unread
+    assert error.code == "subscript" and "k, summed here" in error.detail
+    # the same subscript outside the sum is a name, and with t an index an entry
+    assert document(tmp_path, r"$$t = 2$$", r"$$G = r_{t+1}$$").report.unread == []
+    i = sp.Symbol("i", integer=True, positive=True)
+    assert tex(r"\sum_{i=1}^{n} b_{ik}").function.indices[0] == i

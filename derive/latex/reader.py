@@ -634,6 +634,8 @@ class Reader:
         if node.sub is None:
             return [], ""
         indices, label = self.script_items(node.sub, node)
+        if indices is None:
+            self._check_label(node.sub, node)
         return (indices, "") if indices is not None else ([], label)
 
     def script_items(self, sub: S.Subscript, owner: S.Name) -> tuple[list[sp.Expr] | None, str]:
@@ -661,6 +663,18 @@ class Reader:
                 return None, label
             values.append(self._index_value(item))
         return values, label
+
+    def _check_label(self, sub: S.Subscript, owner: S.Name) -> None:
+        """A name's subscript read as a label must hold no index a sum around it binds: in
+        ``\\sum_{ij} b_{ijk}`` (k a value of the document) a name b_ijk would be one number
+        for every i and j, and in ``\\sum_k \\gamma^k r_{t+k+1}`` r_{t+k+1} one for every k."""
+        bound = sorted({n.letter for item in sub.items or () for n in item.walk()
+                        if isinstance(n, S.Name) and n.plain() and n.letter in self.bound})
+        if bound:
+            raise _Refused("subscript", f"{_display_name(owner)}: the subscript {sub.text} "
+                           f"holds {', '.join(bound)}, summed here, beside what the document "
+                           f"uses as a value: an entry or a name? declare the indices "
+                           f"(`% derive: index ...`)", owner.pos)
 
     def _is_index_letter(self, letter: str) -> bool:
         """A subscript letter is an index unless the document uses it as a value
