@@ -170,6 +170,12 @@ class Roles:
             if node.at is not None:
                 self._walk(node.at, bound)
             return
+        if isinstance(node, S.EulerD):
+            # D f(x): D is an operator or a factor, which its other uses decide; here it is
+            # neither a value nor a function
+            self._walk_name_scripts(node.operator, bound)
+            self._walk(node.operand, bound)
+            return
         if isinstance(node, S.Name):
             self.alone.add(role_key(node))
             if node.plain() and len(node.letter) == 1 and node.letter not in bound:
@@ -253,13 +259,8 @@ class SymbolTable:
             conditional = True  # one name is one law: Pr(z) and Pr(x|z) are one class
         found = self.classes.get((kind, name, conditional))
         if found is None:
-            make = {"density": lambda: density(name, conditional=conditional),
-                    "mass": lambda: mass_function(name, conditional=conditional),
-                    "model": lambda: model(name),
-                    "output": lambda: model_output(name),
-                    "function": lambda: sp.Function(name, real=True),
-                    "bold function": lambda: sp.Function(name, commutative=False)}[kind]
-            found = self.classes[(kind, name, conditional)] = make()
+            found = self.classes[(kind, name, conditional)] = _function_class(
+                kind, name, conditional)
         return found
 
     def is_function(self, key: str, letter: str) -> bool:
@@ -272,6 +273,19 @@ class SymbolTable:
 
     def is_density(self, key: str) -> bool:
         return key in self.densities
+
+
+@functools.lru_cache(maxsize=1024)
+def _function_class(kind: str, name: str, conditional: bool):
+    """A class is a pure function of what it is named and of what kind: made once for
+    every document (SymPy prepares a new class's assumptions, slowly)."""
+    make = {"density": lambda: density(name, conditional=conditional),
+            "mass": lambda: mass_function(name, conditional=conditional),
+            "model": lambda: model(name),
+            "output": lambda: model_output(name),
+            "function": lambda: sp.Function(name, real=True),
+            "bold function": lambda: sp.Function(name, commutative=False)}[kind]
+    return make()
 
 
 # ---------------------------------------------------------------------------------------
@@ -620,6 +634,8 @@ class Reader:
         if node.sub is None:
             return [], ""
         indices, label = self.script_items(node.sub, node)
+        if indices is None:
+            self._check_label(node.sub, node)
         return (indices, "") if indices is not None else ([], label)
 
     def script_items(self, sub: S.Subscript, owner: S.Name) -> tuple[list[sp.Expr] | None, str]:
@@ -630,9 +646,10 @@ class Reader:
         if len(items) == 1 and isinstance(items[0], S.Product):
             parts = [f for _, f in items[0].factors]
             if all(_is_index_atom(p) for p in parts) and all(
-                    isinstance(p, S.Number) or self._is_index_letter(p.letter + "'" * p.primes)
+                    isinstance(p, S.Number) or (self._is_index_letter(p.letter + "'" * p.primes)
+                                                and not p.letter.isupper())
                     for p in parts):
-                items = parts  # x_{ij}: indices i and j
+                items = parts  # x_{ij}: indices i and j; y^{(FM)}, y_{DNN} are labels
             else:
                 return None, label
         if all(isinstance(i, S.Number) for i in items):
@@ -646,6 +663,18 @@ class Reader:
                 return None, label
             values.append(self._index_value(item))
         return values, label
+
+    def _check_label(self, sub: S.Subscript, owner: S.Name) -> None:
+        """A name's subscript read as a label must hold no index a sum around it binds: in
+        ``\\sum_{ij} b_{ijk}`` (k a value of the document) a name b_ijk would be one number
+        for every i and j, and in ``\\sum_k \\gamma^k r_{t+k+1}`` r_{t+k+1} one for every k."""
+        bound = sorted({n.letter for item in sub.items or () for n in item.walk()
+                        if isinstance(n, S.Name) and n.plain() and n.letter in self.bound})
+        if bound:
+            raise _Refused("subscript", f"{_display_name(owner)}: the subscript {sub.text} "
+                           f"holds {', '.join(bound)}, summed here, beside what the document "
+                           f"uses as a value: an entry or a name? declare the indices "
+                           f"(`% derive: index ...`)", owner.pos)
 
     def _is_index_letter(self, letter: str) -> bool:
         """A subscript letter is an index unless the document uses it as a value
@@ -671,8 +700,7 @@ class Reader:
         raise _Refused("subscript", "a subscript derive cannot read as an index", item.pos)
 
     def entry(self, name: str, indices: list[sp.Expr], bold: bool) -> sp.Expr:
-        base = _data(name, bold)
-        return base[tuple(indices)]
+        return _entry(name, tuple(indices), bold)
 
     def sample_entry(self, name, sample_indices, indices, label, bold, node) -> sp.Expr:
         """``x^{(i)}`` (sample i), ``x_j^{(i)}`` (its j-th coordinate)."""
@@ -1121,9 +1149,9 @@ class Reader:
             if node.shorthand and variable.plain() and len(variable.letter) == 1 and \
                     variable.letter not in self.table.roles.alone_letters and \
                     variable.letter not in self.bound:
-                raise _Refused("derivative", f"\\partial_{variable.letter}: with respect to "
-                               f"{variable.letter}, which the document only uses as an index, "
-                               f"or to x_{variable.letter}? write \\partial_{{x_"
+                raise _Refused("derivative", f"{node.operator}_{variable.letter}: with respect "
+                               f"to {variable.letter}, which the document only uses as an "
+                               f"index, or to x_{variable.letter}? write {node.operator}_{{x_"
                                f"{variable.letter}}}", variable.pos)
             value = self.value(variable)
             if not isinstance(value, (sp.Symbol, sp.Indexed)):
@@ -1228,8 +1256,46 @@ class Reader:
 
     def _Extremum(self, node: S.Extremum) -> sp.Expr:
         items = [self.value(i) for i in node.items]
+        if any(not item.is_commutative or _is_matrix(item) for item in items):
+            raise _Refused("linear-algebra", f"\\{node.kind} of a vector or matrix: elementwise "
+                           f"or of the entries? derive reads \\{node.kind}(a, b) of numbers",
+                           node.pos)
         kind = sp.Max if node.kind == "max" else sp.Min
         return kind(*items, evaluate=False)
+
+    def _EulerD(self, node: S.EulerD) -> sp.Expr:
+        """``D f(x)`` (f' at x), ``D_x f(x)``, ``D_x f`` (df/dx): Euler's derivative, where
+        f is a function and the document uses D for nothing else; D times f where f is a
+        value; refused where D is also a value (a dimension, a data set) and f a function."""
+        operator, operand = node.operator, node.operand
+        applied = isinstance(operand, S.Juxtaposed)
+        name = operand.name if applied else operand
+        key = role_key(name)
+        roles = self.table.roles
+        is_function = self.table.is_function(key, name.letter) if applied else (
+            key in self.table.functions or key in self.table.densities or key in roles.defined
+            or key in roles.applied or roles.only_applied(key))
+        if not is_function:
+            return mul([self._Name(operator), self.value(operand)])  # D_h x: a product
+        if self.table.is_value("D") or "D" in self.table.functions or roles.applications["D"] \
+                or any(c == "D" or c.startswith("D_") for c in (*roles.counts, *self.table.counts)):
+            raise _Refused("ambiguous-operator", f"is {_display_name(operator)} "
+                           f"{_display_name(name)} Euler's derivative of "
+                           f"{_display_name(name)}, or D times it? the document uses D as a "
+                           f"value too: write \\frac{{d{name.letter}}}{{dx}}, or "
+                           f"D \\cdot {_display_name(name)} for a product", node.pos)
+        if operator.sub is not None:
+            (variable,) = operator.sub.items
+            return self._Derivative(S.Derivative(node.pos, operand, [(variable, 1)],
+                                                 named=not applied, shorthand=True,
+                                                 operator="D"))
+        if not applied or len(operand.group.items) != 1 or operand.group.condition is not None \
+                or operand.group.open != "(":
+            raise _Refused("derivative", f"D {_display_name(name)}: Euler's derivative with "
+                           f"respect to what? write D_x {name.letter} or "
+                           f"\\frac{{d{name.letter}}}{{dx}}", node.pos)
+        primed = S.Name(name.pos, name.letter, primes=1)
+        return self._application(S.Juxtaposed(operand.pos, primed, operand.group))
 
     def _Bars(self, node: S.Bars) -> sp.Expr:
         if node.double:
@@ -1277,6 +1343,7 @@ class Reader:
 
 # ---------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
 def _label(text: str) -> str:
     """A subscript's text as part of a SymPy name: ``\\textrm{area}`` is area, ``\\theta_1``
     is theta_1, ``1\\ldots T`` is 1...T."""
@@ -1322,10 +1389,19 @@ def _display_name(name: S.Name) -> str:
     return text + "'" * name.primes
 
 
+@functools.lru_cache(maxsize=4096)
 def _data(name: str, bold: bool) -> sp.IndexedBase:
+    """The data array ``name`` (made once: building an IndexedBase merges its assumptions
+    anew each time, the dearest step of reading a subscripted name)."""
     if bold:
         return sp.IndexedBase(DataLabel(name, commutative=False), commutative=False)
     return sp.IndexedBase(DataLabel(name, real=True), real=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _entry(name: str, indices: tuple[sp.Expr, ...], bold: bool) -> sp.Indexed:
+    """``x_i``, made once (SymPy deduces an entry's assumptions anew each time)."""
+    return _data(name, bold)[indices]
 
 
 def _is_index_atom(node: S.Node) -> bool:

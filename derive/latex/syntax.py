@@ -214,6 +214,7 @@ class Derivative(Node):
     partial: bool = False
     at: Group | None = None
     shorthand: bool = False  # \\partial_x f, \\partial_i f: the variable as a subscript
+    operator: str = "\\partial"  # the shorthand's operator (\\partial_x f, Euler's D_x f)
 
 
 @dataclass(eq=False)
@@ -223,6 +224,15 @@ class Optimum(Node):
     kind: str
     variables: list[Node]
     body: Node
+
+
+@dataclass(eq=False)
+class EulerD(Node):
+    """``D f(x)``, ``D_x f``: Euler's notation for the derivative, or D times f. Written
+    alike; the reader decides by the roles of D and of f."""
+
+    operator: Name
+    operand: Node
 
 
 @dataclass(eq=False)
@@ -796,7 +806,12 @@ class Parser:
         start = self.peek()
         factors: list[tuple[str, Node]] = [("", self.factor())]
         while self._starts_factor():
-            factors.append(("implicit", self.factor()))
+            factor = self.factor()
+            if _is_euler_d(factors[-1][1]) and _is_letter_operand(factor) and \
+                    not self.context.subscript:
+                factors[-1] = (factors[-1][0], EulerD(factors[-1][1].pos, factors[-1][1], factor))
+                continue
+            factors.append(("implicit", factor))
         if len(factors) == 1:
             return factors[0][1]
         return Product(start.pos, factors)
@@ -1108,6 +1123,18 @@ class Parser:
         if name.font == "word" and name.letter in FUNCTIONS and name.sub is None \
                 and not name.primes and not transpose:
             return self._word_call(start, name.letter, power)  # \textrm{cos}(x) is cos(x)
+        if name.font == "word" and name.letter in ("max", "min") and not name.primes \
+                and not name.accents and not name.star and name.sample is None:
+            # \mathrm{min}(1, \theta/\|g\|): the same minimum as \min(...), never a function
+            # named min
+            if name.sub is not None:
+                raise self.error("optimum-value", f"\\{name.letter} over a variable or an "
+                                 f"index: the {name.letter}imum value, which derive has no "
+                                 f"object for (it reads \\{name.letter}(a, b) of a list)", start)
+            if power is not None or transpose:
+                raise self.error("syntax", f"a superscript on {name.letter} before its "
+                                 f"arguments: write \\{name.letter}(a, b)^2", start)
+            return self._after_max_or_min(start, name.letter)
         if name.font == "cal" and name.letter == "O" and not name.sub:
             raise self.error("order", "big-O notation (\\mathcal{O}): derive has no reading "
                              "for it", start)
@@ -1661,9 +1688,34 @@ class Parser:
         if body is None:
             body = self._argument_reach(frac)
             named = isinstance(body, Name)  # \frac{d}{dx} f: f is a quantity depending on x
-        elif named and self.peek().text == "(" and self._names_in_brackets():
-            at = self.group()  # \frac{dg}{dx}(x): g's derivative at x
+        elif named and self.peek().text == "(":
+            at = self._evaluation_point(frac, variables)
         return Derivative(frac.pos, body, variables, named, kind == "partial", at)
+
+    def _evaluation_point(self, frac: Token, variables: list[tuple[Name, int]]) -> Group | None:
+        """The brackets after ``\\frac{dF}{du}``: the point the derivative is taken at
+        (``\\frac{dg}{dx}(x)``, ``\\frac{\\partial u}{\\partial a}(a, b)``; d2l's chain rule
+        ``\\frac{dF}{du}(u(x))``, at u = u(x)), a factor (None, nothing consumed: UDL's
+        ``\\frac{\\partial h}{\\partial f}(\\frac{\\partial f}{\\partial h} ...)``), or
+        refused where the notation does not say which (``\\frac{df}{dx}(x - x_0)``)."""
+        if self._names_in_brackets():
+            return self.group()
+        save = self.k
+        opener = self.peek()
+        group = self.group()
+        if any(isinstance(n, Derivative) for item in group.items for n in item.walk()):
+            self.k = save  # a product of derivatives (the chain rule written out)
+            return None
+        (variable, _), *others = variables
+        item = group.items[0] if len(group.items) == 1 else None
+        if not others and isinstance(item, Juxtaposed) and item.name.letter == \
+                variable.letter and item.name.plain() and variable.plain() and \
+                item.power is None and group.condition is None:
+            return group  # the variable u as a function, u(x): the derivative at u = u(x)
+        raise self.error("ambiguous-application", "is \\frac{d...}{d...}(...) the derivative "
+                         "at the point in brackets, or the derivative times the bracket? write "
+                         "\\cdot before the bracket for a product, or f'(...) for the value at "
+                         "a point", opener)
 
     def _names_in_brackets(self) -> bool:
         """Do the brackets ahead hold a list of names only (``(x)``, ``(a, b)``)?"""
@@ -2206,6 +2258,24 @@ def _is_divergence_name(name: Name) -> bool:
         "KL", "\\mathrm{KL}")
 
 
+def _is_euler_d(node: Node) -> bool:
+    """A plain D, or D with a one-name subscript (``D_x``, ``D_{x_i}``)."""
+    return isinstance(node, Name) and node.letter == "D" and not node.font and \
+        not node.accents and not node.primes and not node.star and node.sample is None and \
+        not node.label and (node.sub is None or (
+            node.sub.items is not None and len(node.sub.items) == 1
+            and isinstance(node.sub.items[0], Name)))
+
+
+def _is_letter_operand(node: Node) -> bool:
+    """A Latin letter, alone or applied (``f``, ``f(x)``): what Euler's D may apply to."""
+    name = node.name if isinstance(node, Juxtaposed) and node.power is None else node
+    return isinstance(name, Name) and len(name.letter) == 1 and name.letter.isascii() and \
+        name.letter.isalpha() and name.letter != "D" and not name.font and \
+        not name.accents and not name.primes and not name.star and name.sample is None \
+        and name.sub is None and not name.label
+
+
 def _trailing_bigops(term: Node) -> list[BigOp]:
     """The big operators at the end of a term, outermost first: they may take more terms."""
     found = []
@@ -2272,6 +2342,6 @@ def _meaningful(tokens: list[Token]) -> list[Token]:
     return kept
 
 
-__all__ += ["Bars", "BigOp", "Call", "Chain", "Constant", "Derivative", "Extremum", "Frac",
-            "Factorial", "Group", "Grouped", "Integral", "Juxtaposed", "Matrix", "Name", "Number",
+__all__ += ["Bars", "BigOp", "Call", "Chain", "Constant", "Derivative", "EulerD", "Extremum",
+            "Frac", "Factorial", "Group", "Grouped", "Integral", "Juxtaposed", "Matrix", "Name", "Number",
             "Optimum", "Power", "Product", "Root", "Subscript", "Sum", "Transpose"]
