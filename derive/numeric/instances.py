@@ -32,6 +32,7 @@ MAX_I = 6  # the largest random bound of a sum
 MAX_TERMS = 50  # the length of data arrays indexed once (y_i)
 MAX_TERMS_2D = 12  # the side of data arrays indexed twice (a_ij)
 MIXTURE_COMPONENTS = 3
+MAX_RUNS = 16  # runs of one option in a chunk evaluated as slices (more: gathered per option)
 
 
 class Choice:
@@ -63,17 +64,16 @@ class Choice:
         return self.options[int(self.index[row])]
 
     def groups(self) -> list[tuple[object, slice | np.ndarray]]:
-        """(option, the instances taking it) for every option some instance takes: a slice
-        where they are consecutive (a mixed chunk lays options out in blocks), their
-        numbers otherwise."""
-        out = []
-        for k in self.present:
-            rows = np.flatnonzero(self.index == k)
-            if rows[-1] - rows[0] + 1 == len(rows):
-                out.append((self.options[k], slice(int(rows[0]), int(rows[-1]) + 1)))
-            else:
-                out.append((self.options[k], rows))
-        return out
+        """(option, instances taking it), covering every instance once: a slice for each
+        run of consecutive instances taking one option (a mixed chunk lays options out in
+        blocks, and the two settings of an order check are two copies of it), or, when
+        there are many runs, one array of instance numbers per option."""
+        starts = np.flatnonzero(np.diff(self.index)) + 1
+        if len(starts) < MAX_RUNS:
+            bounds = [0, *starts.tolist(), len(self.index)]
+            return [(self.options[int(self.index[a])], slice(a, b))
+                    for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [(self.options[k], np.flatnonzero(self.index == k)) for k in self.present]
 
     def per_instance(self, f) -> np.ndarray:
         """``f(option)`` for every instance."""
