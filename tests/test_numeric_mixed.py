@@ -67,12 +67,14 @@ def test_a_second_setting_of_a_mixed_chunk_keeps_each_instances_family():
     roles, inst = _mixed(model_nll, n=12, seed=2)
     other = inst.pick(np.arange(inst.n))
     num.instances.draw_parameters(roles, other, np.random.default_rng(9), only=[phi])
-    both = inst.stacked(other)
+    both = inst.paired(other)
     values = vector.evaluate(model_nll, both, roles, None)
-    np.testing.assert_allclose(values[:12], vector.evaluate(model_nll, inst, roles, None))
-    np.testing.assert_allclose(values[12:], vector.evaluate(model_nll, other, roles, None))
-    assert [both.family[Pr].at(r) for r in range(12)] == [both.family[Pr].at(12 + r)
-                                                          for r in range(12)]
+    np.testing.assert_allclose(values[0::2], vector.evaluate(model_nll, inst, roles, None))
+    np.testing.assert_allclose(values[1::2], vector.evaluate(model_nll, other, roles, None))
+    assert [both.family[Pr].at(2 * r) for r in range(12)] == [both.family[Pr].at(2 * r + 1)
+                                                              for r in range(12)]
+    # a family's block of instances stays one block with both settings in it
+    assert len(both.family[Pr].groups()) == len(FAMILIES)
 
 
 def test_a_light_order_check_passes_or_refutes_in_one_mixed_chunk():

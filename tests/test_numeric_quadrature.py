@@ -210,12 +210,12 @@ def test_both_settings_of_an_order_check_in_one_chunk_are_the_two_settings():
     a = num.sample(roles, rng, 7, 0)
     b = a.pick(np.arange(7))
     num.instances.draw_parameters(roles, b, rng, only=[theta])
-    both = a.stacked(b)
+    both = a.paired(b)
     assert both.n == 14
     values = num.evaluate(nll, both, roles, None)
-    assert np.allclose(values[:7], num.evaluate(nll, a, roles, None))
-    assert np.allclose(values[7:], num.evaluate(nll, b, roles, None))
-    assert not np.allclose(values[:7], values[7:])
+    assert np.allclose(values[0::2], num.evaluate(nll, a, roles, None))
+    assert np.allclose(values[1::2], num.evaluate(nll, b, roles, None))
+    assert not np.allclose(values[0::2], values[1::2])
 
 
 def test_what_both_sides_share_is_computed_once_with_the_same_values_and_scale(monkeypatch):

@@ -304,9 +304,9 @@ class Check:
         """(left defined, right defined, flagged, worst error per row) on a chunk."""
         tol = self.sides.tolerance
         if self.plan.kind == "order":
-            # both settings in one evaluation: rows [0, n) are a, rows [n, 2n) are b
-            left, right, scale, unconverged = self.sides.pairs(inst.stacked(other))
-            a, b = slice(0, inst.n), slice(inst.n, None)
+            # both settings in one evaluation: even rows are a, odd rows b (``paired``)
+            left, right, scale, unconverged = self.sides.pairs(inst.paired(other))
+            a, b = slice(0, None, 2), slice(1, None, 2)
             left_b, right_b = (left[0][b], left[1][b]), (right[0][b], right[1][b])
             left, right = (left[0][a], left[1][a]), (right[0][a], right[1][a])
             scale, scale_b = _rows(scale, a), _rows(scale, b)

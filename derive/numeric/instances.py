@@ -66,7 +66,7 @@ class Choice:
     def groups(self) -> list[tuple[object, slice | np.ndarray]]:
         """(option, instances taking it), covering every instance once: a slice for each
         run of consecutive instances taking one option (a mixed chunk lays options out in
-        blocks, and the two settings of an order check are two copies of it), or, when
+        blocks, and the two settings of an order check are paired within them), or, when
         there are many runs, one array of instance numbers per option."""
         starts = np.flatnonzero(np.diff(self.index)) + 1
         if len(starts) < MAX_RUNS:
@@ -82,8 +82,16 @@ class Choice:
     def pick(self, rows) -> Choice:
         return Choice(self.options, self.index[rows])
 
-    def stacked(self, other: Choice) -> Choice:
-        return Choice(self.options, np.concatenate([self.index, other.index]))
+    def paired(self, other: Choice) -> Choice:
+        """As ``Instances.paired``: instance r of these, then of ``other``, for every r."""
+        return Choice(self.options, _interleaved(self.index, other.index))
+
+
+def _interleaved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a[0], b[0], a[1], b[1], ... along the first axis."""
+    out = np.empty((2 * len(a),) + a.shape[1:], dtype=a.dtype)
+    out[0::2], out[1::2] = a, b
+    return out
 
 
 def _pick_params(p: Params, rows) -> Params:
@@ -119,25 +127,25 @@ class Instances:
             {f: c.pick(rows) for f, c in self.model_shape.items()},
             {s: _pick_params(p, rows) for s, p in self.params.items()})
 
-    def stacked(self, other: Instances) -> Instances:
-        """These instances followed by ``other``'s (the same step drawn with other values of
-        some of its parameters: the second setting of an order check), as one chunk, so
-        each side is evaluated once for both."""
-        def both(a, b):
-            return np.concatenate([a, b])
+    def paired(self, other: Instances) -> Instances:
+        """These instances and ``other``'s (the same step drawn with other values of some of
+        its parameters: the second setting of an order check) as one chunk, interleaved:
+        instance r of these is row 2r, of ``other`` row 2r + 1. Each side is evaluated once
+        for both, and a block of instances taking one family stays one block."""
+        both = _interleaved
         return Instances(
             self.n + other.n,
             {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
             {s: both(v, other.data[s]) for s, v in self.data.items()},
             {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
              for d, m in self.mixtures.items()},
-            {d: c.stacked(other.family[d]) for d, c in self.family.items()},
+            {d: c.paired(other.family[d]) for d, c in self.family.items()},
             {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
              for d, r in self.regressions.items()},
-            {f: c.stacked(other.model_shape[f]) for f, c in self.model_shape.items()},
+            {f: c.paired(other.model_shape[f]) for f, c in self.model_shape.items()},
             {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
                                                           strict=True)),
-                       None if p.family is None else p.family.stacked(other.params[s].family))
+                       None if p.family is None else p.family.paired(other.params[s].family))
              for s, p in self.params.items()})
 
     def describe(self, row: int) -> dict:

@@ -1166,6 +1166,12 @@ def log_values_in(env: Env, node: Node):
     with np.errstate(all="ignore"):
         lv, sv = node.log(env)
     shape = (env.n,) + (1,) * (env.ndim - 1)
-    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(env.n)
-    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(env.n),
-             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(env.n)), scale)
+    return (_per_instance(lv, shape), _per_instance(sv, shape)), _per_instance(env.scale, shape)
+
+
+def _per_instance(v, shape: tuple) -> np.ndarray:
+    """A value that varies over instances at most, as an array of shape (n,)."""
+    v = np.asarray(v, dtype=float)
+    if v.shape != shape:
+        v = np.broadcast_to(v, shape)
+    return v.reshape(shape[0])
