@@ -4,7 +4,6 @@ rest, endpoint singularities and Beta densities of any parameters, confirmation 
 not trust an integral it could not settle, and chunks and data sized to the step. Every
 true identity here has a wrong twin that must be refuted."""
 
-import math
 
 import mpmath
 import numpy as np
