@@ -12,6 +12,7 @@ the environment's width ``eps``."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -62,13 +63,17 @@ def _shared(expr: sp.Basic, node: Node) -> Node:
     that both sides of a step contain (5.30c's sum of log-likelihoods, 5.29b's cross-
     entropy) is the same numbers on both, so the second side reads the first side's. What
     the integrals in it add to the environment's scale is kept and added again."""
+    token = _shared_token(expr)
+
     def kept(kind, compute):
+        key = (kind, token)
+
         def evaluate(env):
-            hit = env.memo.get((kind, expr))
+            hit = env.memo.get(key)
             if hit is None:
                 before = env.scale
                 hit = (compute(env), env.scale - before)
-                env.memo[(kind, expr)] = hit
+                env.memo[key] = hit
             else:
                 env.scale = env.scale + hit[1]
             return hit[0]
@@ -77,6 +82,23 @@ def _shared(expr: sp.Basic, node: Node) -> Node:
     # a logarithm taken from the value (not in log space) is taken from the value kept
     log = kept("log", node.log if node.native else FloatOps.log_of_value(value))
     return Node(value, log, node.native)
+
+
+_TOKENS: dict[sp.Basic, int] = {}
+_NEXT_TOKEN = itertools.count()
+MAX_TOKENS = 4096  # expressions remembered; past that, forgotten (they are only shared less)
+
+
+def _shared_token(expr: sp.Basic) -> int:
+    """A number for ``expr``, the same for every equal expression compiled (both sides of a
+    step), never for another: environments look shared values up by it, not by comparing
+    SymPy trees on every evaluation."""
+    token = _TOKENS.get(expr)
+    if token is None:
+        if len(_TOKENS) >= MAX_TOKENS:
+            _TOKENS.clear()
+        token = _TOKENS[expr] = next(_NEXT_TOKEN)
+    return token
 
 
 def _mixture_column(density, column: int):
