@@ -2,20 +2,23 @@
 
 Run by hand: `python bench/bench_check.py [--repeats 5] [--baseline-points 3]
 [--evalf-cap 20] [--against /tmp/numeric-base]`. Everything is measured in the same run:
-- the wall time of `derive check proofs/udl_5_27_to_5_31.py --no-cache` as a fresh process;
+- the wall time of `derive check proofs/udl_5_27_to_5_31.py --no-cache` as a fresh process,
+  beside `python -c "import sympy"` (the floor under any fresh process), alternating;
 - per step, derive's symbolic and numeric seconds, and two baselines that do the numeric
   check's work on the step made concrete (abstract densities: Gaussian mixtures; Pr(y|theta):
   a Gaussian whose mean and scale are theta; I: an integer; data: numbers; a delta: a
   Gaussian of width 0.05, one of derive's nascent deltas), so they compute real numbers:
-  SymPy's `subs` + `evalf`, and `lambdify` (NumPy, integrals by SciPy's quad). Each is
-  timed on --baseline-points points (subs + evalf stops after --evalf-cap seconds a step)
-  and scaled to derive's instance count, twice for order checks
-  (two parameter settings per instance), with how many points gave finite numbers;
-- 5.30c, the Gaussian NLL order check, against hand-written NumPy at 1000 parameter pairs;
+  SymPy's `subs` + `evalf`, and `lambdify` (NumPy, integrals by SciPy's quad, 0 log 0 = 0).
+  Each is timed on --baseline-points points (subs + evalf stops after --evalf-cap seconds a
+  step) and scaled to derive's instance count, twice for order checks (two parameter
+  settings per instance), with how many points gave finite numbers;
+- 5.30c, the Gaussian NLL order check, against hand-written NumPy at 1000 parameter pairs,
+  alternating, medians;
 - with --against OLD_TREE (`git worktree add /tmp/numeric-base c3083a2` is the tree before
-  the numeric rewrite): the numeric seconds of `derive check proofs --no-cache` (every step's
-  numeric check, summed) in this tree and in OLD_TREE, each a fresh process run from its own
-  root, alternating, medians of --repeats runs, and their ratio.
+  the numeric rewrite): the numeric seconds of `derive check OLD_TREE/proofs --no-cache`
+  (the steps both trees have; every step's numeric check, summed) by this tree and by
+  OLD_TREE, each a fresh process run from its own root, alternating, medians of --repeats
+  runs, and their ratio; then this tree on its own proofs/, for scale.
 Ratios are against baselines of the same run: shared machines are noisy, so compare ratios,
 not seconds, across runs.
 """
@@ -34,6 +37,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import scipy.integrate
 import sympy as sp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,10 +156,21 @@ def subs_evalf(sides, points: int, cap: float, rng) -> tuple[float, int, int, bo
     return spent / max(tried, 1), tried, finite, cut
 
 
+def _quad(f, low, high):
+    """SciPy's quad as lambdify calls it, with what a person writing it by hand would add:
+    0 log 0 = 0 where a density underflows (NaN otherwise), and room for narrow peaks."""
+    def integrand(t):
+        v = f(t)
+        return v if math.isfinite(v) else 0.0
+    return scipy.integrate.quad(integrand, low, high, limit=200)
+
+
 def lambdified(sides, points: int, rng) -> tuple[float, int, int]:
-    """(seconds per point, points, points where both sides are finite), compiled once."""
+    """(seconds per point, points, points where both sides are finite), compiled once;
+    integrals by SciPy's quad (``_quad``)."""
     free = sorted(set().union(*(s.free_symbols for s in sides)), key=str)
-    functions = [sp.lambdify(free, s, modules=["scipy", "numpy"]) for s in sides]
+    functions = [sp.lambdify(free, s, modules=[{"quad": _quad}, "scipy", "numpy"])
+                 for s in sides]
     spent, finite = 0.0, 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -234,19 +249,65 @@ def hand_written_5_30c(n: int = PAIRS, seed: int = 0) -> None:
     assert np.all(order(f_a, f_b) == order(g_a, g_b))
 
 
+def hand_written_5_30c_families(n: int = PAIRS, seed: int = 0) -> None:
+    """``hand_written_5_30c`` with derive's three families of Pr(y|theta), a third of the
+    pairs each (as derive's chunk has them): a Gaussian with learned mean and scale, one of
+    scale 1, and a logistic with learned location and scale."""
+    rng = np.random.default_rng(seed)
+    count = rng.integers(1, 7, n).astype(float)
+    y = np.round(rng.uniform(-3, 3, (n, 6)), 3)
+    counted = np.arange(1, 7)[None, :] <= count[:, None]
+    blocks = [slice(k * n // 3, (k + 1) * n // 3) for k in range(3)]
+
+    def gaussian(y, mu, sigma):
+        z = (y - mu[:, None]) / sigma[:, None]
+        return -0.5 * z * z - np.log(sigma)[:, None] - 0.5 * math.log(2 * math.pi)
+
+    def logistic(y, mu, s):
+        z = (y - mu[:, None]) / s[:, None]
+        softplus = np.maximum(-z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+        return -z - 2 * softplus - np.log(s)[:, None]
+
+    def draw():
+        mu = rng.uniform(-2, 2, n)
+        return mu, rng.uniform(0.5, 2, n), rng.uniform(0.3, 0.6, n)
+
+    def log_likelihood(mu, sigma, s):
+        terms = np.empty_like(y)
+        g, unit, lg = blocks
+        terms[g] = gaussian(y[g], mu[g], sigma[g])
+        terms[unit] = gaussian(y[unit], mu[unit], np.ones(len(mu[unit])))
+        terms[lg] = logistic(y[lg], mu[lg], s[lg])
+        return np.where(counted, terms, 0.0).sum(axis=1)
+
+    def order(u, v):
+        d = u - v
+        return np.where(np.abs(d) <= 1e-7 * np.maximum(np.abs(u), np.abs(v)), 0.0, np.sign(d))
+
+    a, b = draw(), draw()
+    f_a, f_b = -log_likelihood(*a) / count, -log_likelihood(*b) / count
+    g_a, g_b = -log_likelihood(*a), -log_likelihood(*b)
+    assert np.all(order(f_a, f_b) == order(g_a, g_b))
+
+
 def against_hand_written(repeats: int) -> None:
+    """derive's 5.30c numeric check and the two hand-written ones, alternating."""
     derivations = {d.name: d for d in load_file(PROOF)}
-    derive_times, hand_times = [], []
+    derive_times, hand_times, families_times = [], [], []
     for _ in range(repeats):
         (r,) = check_derivation(derivations["kl_to_nll"], only=["5.30c"])
         derive_times.append(r.verdict.numeric.seconds)
         start = time.perf_counter()
         hand_written_5_30c()
         hand_times.append(time.perf_counter() - start)
-    d, h = statistics.median(derive_times), statistics.median(hand_times)
-    print(f"\n5.30c order check at {PAIRS} pairs ({r.verdict.numeric.instances} instances): "
-          f"derive numeric {d * 1e3:.2f} ms, hand-written NumPy {h * 1e3:.2f} ms "
-          f"(medians of {repeats}): {d / h:.1f}x")
+        start = time.perf_counter()
+        hand_written_5_30c_families()
+        families_times.append(time.perf_counter() - start)
+    d, h, hf = (statistics.median(t) for t in (derive_times, hand_times, families_times))
+    print(f"\n5.30c order check at {PAIRS} pairs ({r.verdict.numeric.instances} instances), "
+          f"medians of {repeats}, alternating: derive numeric {d * 1e3:.2f} ms; hand-written "
+          f"NumPy, Gaussian {h * 1e3:.2f} ms: {d / h:.1f}x; hand-written NumPy, derive's three "
+          f"families {hf * 1e3:.2f} ms: {d / hf:.1f}x")
 
 
 # -- numeric time of the whole proof library, against another tree ----------------------------
@@ -256,12 +317,13 @@ import json, sys, time
 from derive.loader import find_proof_files, load_file
 from derive import check_derivation
 start = time.perf_counter()
-numeric = 0.0
-for path in find_proof_files(["proofs"]):
+numeric, steps = 0.0, 0
+for path in find_proof_files([sys.argv[1]]):
     for d in load_file(path):
         for r in check_derivation(d):
             numeric += r.verdict.numeric.seconds
-print(json.dumps({"numeric": numeric, "wall": time.perf_counter() - start}))
+            steps += 1
+print(json.dumps({"numeric": numeric, "steps": steps, "wall": time.perf_counter() - start}))
 """
 
 
@@ -283,33 +345,39 @@ def step_5_30c_of(tree: Path, repeats: int) -> float:
     return json.loads(out.stdout.strip().splitlines()[-1])["5.30c"]
 
 
-def numeric_time_of(tree: Path) -> dict:
-    """Every step of ``tree``'s proofs/ checked afresh in a fresh process run from that
-    tree's root (so it imports its own derive): summed numeric seconds, and wall time."""
-    out = subprocess.run([sys.executable, "-c", NUMERIC_TIME], check=True,
+def numeric_time_of(tree: Path, proofs: Path) -> dict:
+    """Every step of the proof files in ``proofs`` checked afresh by ``tree``'s derive, in a
+    fresh process run from that tree's root (so it imports its own derive): summed numeric
+    seconds, steps, and wall time."""
+    out = subprocess.run([sys.executable, "-c", NUMERIC_TIME, str(proofs)], check=True,
                          capture_output=True, text=True, cwd=tree,
                          env={**os.environ, "PYTHONPATH": str(tree)})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def cli_wall_of(tree: Path) -> float:
+def cli_wall_of(tree: Path, proofs: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "derive", "check", "proofs", "--no-cache"],
-                   capture_output=True, cwd=tree,
-                   env={**os.environ, "PYTHONPATH": str(tree)})
+    subprocess.run([sys.executable, "-m", "derive", "check", str(proofs), "--no-cache"],
+                   capture_output=True, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
     return time.perf_counter() - start
 
 
 def against_tree(old: Path, repeats: int) -> None:
-    trees = {"this tree": ROOT, f"{old}": old}
+    """The old tree's proofs (the steps both trees have) checked by both trees, alternating,
+    medians of ``repeats`` fresh processes; then this tree's own proofs, for scale."""
+    trees = {"this tree": ROOT, str(old): old}
+    common = old / "proofs"
     numeric: dict[str, list[float]] = {k: [] for k in trees}
     walls: dict[str, list[float]] = {k: [] for k in trees}
+    steps = {}
     for _ in range(repeats):
         for name, tree in trees.items():
-            numeric[name].append(numeric_time_of(tree)["numeric"])
-            walls[name].append(cli_wall_of(tree))
-    print(f"\nderive check proofs --no-cache, fresh processes from each tree's root, "
-          f"alternating, medians of {repeats}:")
+            run = numeric_time_of(tree, common)
+            numeric[name].append(run["numeric"])
+            steps[name] = run["steps"]
+            walls[name].append(cli_wall_of(tree, common))
+    print(f"\nderive check {common} --no-cache ({steps[str(old)]} steps, both trees), fresh "
+          f"processes from each tree's root, alternating, medians of {repeats}:")
     for name in trees:
         print(f"  {name:<24} numeric {statistics.median(numeric[name]):6.2f} s "
               f"(runs {', '.join(f'{t:.2f}' for t in numeric[name])}); "
@@ -317,6 +385,9 @@ def against_tree(old: Path, repeats: int) -> None:
     new, before = (statistics.median(numeric[k]) for k in trees)
     print(f"  numeric time, this tree / {old}: {new / before:.2f}x; wall: "
           f"{statistics.median(walls['this tree']) / statistics.median(walls[str(old)]):.2f}x")
+    own = numeric_time_of(ROOT, ROOT / "proofs")
+    print(f"  this tree on its own proofs/ ({own['steps']} steps): numeric {own['numeric']:.2f} s, "
+          f"wall {own['wall']:.2f} s (one run)")
     hand = []
     for _ in range(20):
         start = time.perf_counter()
@@ -327,6 +398,17 @@ def against_tree(old: Path, repeats: int) -> None:
         t = step_5_30c_of(tree, 20)
         print(f"  5.30c numeric in {name:<20} {t * 1e3:6.2f} ms, hand-written NumPy "
               f"{h * 1e3:.2f} ms: {t / h:.1f}x")
+
+
+def import_sympy(repeats: int) -> list[float]:
+    """Wall seconds of ``python -c "import sympy"``, fresh processes: the floor under any
+    fresh ``derive`` process."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sympy"], check=True)
+        times.append(time.perf_counter() - start)
+    return times
 
 
 def main() -> None:
@@ -340,10 +422,14 @@ def main() -> None:
     parser.add_argument("--only", choices=("wall", "steps", "hand", "trees"), default=None)
     args = parser.parse_args()
     if args.only in (None, "wall"):
-        walls = wall_of_fresh_process(args.repeats)
+        walls, imports = [], []
+        for _ in range(args.repeats):  # alternating, so both see the same load
+            walls += wall_of_fresh_process(1)
+            imports += import_sympy(1)
+        w, floor = statistics.median(walls), statistics.median(imports)
         print(f"derive check {PROOF.relative_to(ROOT)} --no-cache as a fresh process: median "
-              f"{statistics.median(walls):.2f} s wall over {args.repeats} runs "
-              f"(min {min(walls):.2f}, max {max(walls):.2f})")
+              f"{w:.2f} s wall over {args.repeats} runs (min {min(walls):.2f}, max "
+              f"{max(walls):.2f}); python -c \"import sympy\": median {floor:.2f} s: {w / floor:.1f}x")
     if args.only in (None, "steps"):
         per_step(args)
     if args.only in (None, "hand"):

@@ -44,7 +44,7 @@ def test_every_conditional_family_is_a_density_and_the_learned_variance_one_is_u
     seen = set()
     for chunk in range(len(num.FAMILIES)):
         inst = num.sample(roles, rng, 50, chunk)
-        seen.add(inst.family[Pr].name)
+        seen.add(inst.family[Pr].only.name)
         assert np.allclose(num.evaluate(expr, inst, roles, None), 1.0, atol=1e-6)
     assert "Gaussian(mean, variance learned)" in seen and len(seen) == len(num.FAMILIES)
 

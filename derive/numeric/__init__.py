@@ -26,7 +26,7 @@ instances that respect the declared assumptions, with its own meaning for every 
 Each side is compiled once per check (``compile``; kept for the plans checked last), for the
 float backend (``vector``) and, when a disagreement needs it, for the high-precision one
 (``exact``). A step without integrals is evaluated in one chunk per family of conditional
-densities; the two parameter settings of an order check in one stacked chunk. Logs of products and of
+densities; the two parameter settings of an order check in one paired chunk. Logs of products and of
 densities are taken in log space. An instance where a side is undefined, or beyond float
 range, is left out, and the verdict says where the step was checked. A float disagreement
 refutes only once confirmed at the same instance in high precision; one that is not is

@@ -25,8 +25,7 @@ from derive.kernel import Claim, Numeric, NumericVerdict, Relation
 from derive.kernel.objects import Independent
 from derive.notation import KL, OptimisationSet
 from derive.numeric import exact, laws, vector
-from derive.numeric import instances as instances_module
-from derive.numeric.concrete import MODEL_SHAPES, NotEvaluable, Params
+from derive.numeric.concrete import NotEvaluable, Params
 from derive.numeric.domain import Domain, read_signs
 from derive.numeric.instances import (
     MAX_TERMS,
@@ -305,9 +304,9 @@ class Check:
         """(left defined, right defined, flagged, worst error per row) on a chunk."""
         tol = self.sides.tolerance
         if self.plan.kind == "order":
-            # both settings in one evaluation: rows [0, n) are a, rows [n, 2n) are b
-            left, right, scale, unconverged = self.sides.pairs(inst.stacked(other))
-            a, b = slice(0, inst.n), slice(inst.n, None)
+            # both settings in one evaluation: even rows are a, odd rows b (``paired``)
+            left, right, scale, unconverged = self.sides.pairs(inst.paired(other))
+            a, b = slice(0, None, 2), slice(1, None, 2)
             left_b, right_b = (left[0][b], left[1][b]), (right[0][b], right[1][b])
             left, right = (left[0][a], left[1][a]), (right[0][a], right[1][a])
             scale, scale_b = _rows(scale, a), _rows(scale, b)
@@ -444,7 +443,7 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
     of a modelling substitution."""
     start = time.perf_counter()
     try:  # one law behind a density applied in several shapes (the product rule holds)
-        before, after = laws.one_law([before, after])
+        before, after = _one_law(before, after)
     except NotEvaluable as e:
         return NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
                               seed=seed, seconds=time.perf_counter() - start)
@@ -455,6 +454,13 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
         return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
                               seconds=time.perf_counter() - start)
     return _timed(_run_or_explain(plan, step_rng(seed, *names), instances, seed), start)
+
+
+@lru_cache(maxsize=64)
+def _one_law(before: sp.Expr, after: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``laws.one_law`` of the two sides, kept for the steps checked last (like
+    ``prepared``: the same step checked again rewrites nothing)."""
+    return tuple(laws.one_law([before, after]))
 
 
 def _timed(v: NumericVerdict, start: float) -> NumericVerdict:
@@ -497,16 +503,13 @@ def _light(expr: sp.Basic) -> bool:
     return True
 
 
-def chunk_size(roles: Roles, light: bool, instances: int) -> int:
+def chunk_size(light: bool, instances: int) -> int:
     """Instances evaluated at once. A step with integrals or long sums: CHUNK (its arrays
-    are instances x quadrature nodes x sum terms). A ``light`` one: as few chunks as let
-    each family of conditional densities and each model shape take its turn, since
-    Python's work per chunk is then most of the cost."""
-    if not light:
-        return CHUNK
-    turns = (len(instances_module.FAMILIES) if roles.conditional else 1) * (
-        len(MODEL_SHAPES) if roles.models else 1)
-    return max(CHUNK, -(-instances // turns))
+    are instances x quadrature nodes x sum terms), each chunk with one family of each
+    conditional density and one shape of each model, in turn. A ``light`` one: every
+    instance in one chunk, the families and shapes mixed in it (``sample``'s ``mixed``),
+    since Python's work per chunk is then most of the cost."""
+    return max(CHUNK, instances) if light else CHUNK
 
 
 @lru_cache(maxsize=64)
@@ -523,11 +526,11 @@ def prepared(plan: Plan) -> tuple[Roles, Check, bool]:
 def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
     roles, check, light = prepared(plan)
     domain = Domain(forced=dict(roles.sign_of))
-    size = chunk_size(roles, light, instances)
+    size = chunk_size(light, instances)
     worst, done, chunk, discarded, confirmations, drawn = 0.0, 0, 0, 0, 0, 0
     while done < instances and drawn < DRAW_FACTOR * instances:
         n = min(size, instances - done)
-        inst = sample(roles, rng, n, chunk)
+        inst = sample(roles, rng, n, chunk, mixed=light)
         chunk += 1
         drawn += n
         if plan.hypotheses:
@@ -593,6 +596,8 @@ def _widest_first(rows: np.ndarray, inst: Instances, err: np.ndarray) -> list[in
     smallest sum bounds), but every narrow one (within NARROW relative: rounding noise, as a
     bound tight at K = 1 gives) after every wide one, so that noise cannot spend every
     confirmation before a real disagreement is reached."""
+    if len(rows) == 0:
+        return []
     sizes = [np.abs(inst.scalars[s][rows]) for s in inst.scalars if s.is_integer]
     size = np.sum(sizes, axis=0) if sizes else np.zeros(len(rows))
     width = np.nan_to_num(np.asarray(err, dtype=float)[rows], nan=0.0, posinf=np.inf)

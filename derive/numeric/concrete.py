@@ -26,7 +26,11 @@ def gauss_logpdf(y, mu, sigma, xp=np):
 
 def logistic_logpdf(y, mu, s, xp=np):
     z = (y - mu) / s
-    return -z - 2 * xp.logaddexp(0.0 * z, -z) - xp.log(s)
+    if xp is np:  # log(1 + e^-z) as max(-z, 0) + log1p(e^-|z|): never overflows, and fast
+        softplus = np.maximum(-z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    else:
+        softplus = xp.logaddexp(0.0 * z, -z)
+    return -z - 2 * softplus - xp.log(s)
 
 
 def sigmoid(x, xp=np):

@@ -476,11 +476,13 @@ class ExactCompiler(Compiler):
             theta = self.compile(condition[0], level).value
 
             def log(env):
-                fam = env.inst.family.get(func)
-                params = theta(env)
-                if fam is None or not isinstance(params, Params) or len(params.values) != len(fam.parameters):
+                choice, params = env.inst.family.get(func), theta(env)
+                fam = None if choice is None else choice.at(0)
+                if (fam is None or not isinstance(params, Params) or params.family is None
+                        or len(params.family.at(0).parameters) != len(fam.parameters)):
                     raise NotEvaluable(f"{condition[0]} is not a parameter vector of {func}")
-                return fam.logpdf(y(env), *params.values, xp=XP), mpmath.mpf(1)
+                values = params.values[:len(fam.parameters)]
+                return fam.logpdf(y(env), *values, xp=XP), mpmath.mpf(1)
         else:
             given = [self.compile(c, level).value for c in condition]
 
@@ -503,11 +505,12 @@ class ExactCompiler(Compiler):
         consumer = self.roles.models.get(func)
 
         def value(env):
-            shape = env.inst.model_shape[func]
-            fam = env.inst.family.get(consumer) if consumer is not None else None
+            shape = env.inst.model_shape[func].at(0)
+            families = env.inst.family.get(consumer) if consumer is not None else None
+            fam = None if families is None else families.at(0)
             outputs = len(fam.parameters) if fam is not None else 1
             raw = shape.forward(x(env), w_of(env).values, outputs, XP)
-            return raw[0] if fam is None else Params(tuple(fam.link(raw, XP)), fam)
+            return raw[0] if fam is None else Params(tuple(fam.link(raw, XP)), families)
         return Node(value, ExactOps.log_of_value(value))
 
     def model_output(self, e, level):
@@ -516,7 +519,8 @@ class ExactCompiler(Compiler):
         func = e.func
 
         def value(env):
-            outputs = env.inst.model_shape[func].forward(x_of(env), w_of(env).values, MAX_I, XP)
+            outputs = env.inst.model_shape[func].at(0).forward(x_of(env), w_of(env).values,
+                                                                MAX_I, XP)
             k = int(mpmath.nint(k_of(env))) - 1
             return outputs[k] if 0 <= k < len(outputs) else NAN
         return Node(value, ExactOps.log_of_value(value))

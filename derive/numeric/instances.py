@@ -24,8 +24,6 @@ from derive.notation import (
 from derive.numeric.concrete import (
     FAMILIES,
     MODEL_SHAPES,
-    Family,
-    ModelShape,
     NotEvaluable,
     Params,
 )
@@ -34,6 +32,71 @@ MAX_I = 6  # the largest random bound of a sum
 MAX_TERMS = 50  # the length of data arrays indexed once (y_i)
 MAX_TERMS_2D = 12  # the side of data arrays indexed twice (a_ij)
 MIXTURE_COMPONENTS = 3
+MAX_RUNS = 16  # runs of one option in a chunk evaluated as slices (more: gathered per option)
+
+
+class Choice:
+    """Which of several options (the family of a conditional density, the shape of a model)
+    each instance of a chunk takes: instance r takes ``options[index[r]]``. A chunk of a
+    light step mixes them, so one evaluation covers every option; a chunk of a step with
+    integrals takes one option (its quadrature is sized to that family's widths)."""
+
+    __slots__ = ("options", "index", "_present")
+
+    def __init__(self, options: tuple, index: np.ndarray):
+        self.options, self.index = options, np.asarray(index, dtype=int)
+        self._present = None
+
+    @property
+    def present(self) -> tuple[int, ...]:
+        """The options some instance takes (by number)."""
+        if self._present is None:
+            counts = np.bincount(self.index, minlength=len(self.options))
+            self._present = tuple(int(k) for k in np.flatnonzero(counts))
+        return self._present
+
+    @property
+    def only(self):
+        """The option every instance takes, or None when they differ."""
+        return self.options[self.present[0]] if len(self.present) == 1 else None
+
+    def at(self, row: int):
+        return self.options[int(self.index[row])]
+
+    def groups(self) -> list[tuple[object, slice | np.ndarray]]:
+        """(option, instances taking it), covering every instance once: a slice for each
+        run of consecutive instances taking one option (a mixed chunk lays options out in
+        blocks, and the two settings of an order check are paired within them), or, when
+        there are many runs, one array of instance numbers per option."""
+        starts = np.flatnonzero(np.diff(self.index)) + 1
+        if len(starts) < MAX_RUNS:
+            bounds = [0, *starts.tolist(), len(self.index)]
+            return [(self.options[int(self.index[a])], slice(a, b))
+                    for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [(self.options[k], np.flatnonzero(self.index == k)) for k in self.present]
+
+    def per_instance(self, f) -> np.ndarray:
+        """``f(option)`` for every instance."""
+        return np.array([f(o) for o in self.options])[self.index]
+
+    def pick(self, rows) -> Choice:
+        return Choice(self.options, self.index[rows])
+
+    def paired(self, other: Choice) -> Choice:
+        """As ``Instances.paired``: instance r of these, then of ``other``, for every r."""
+        return Choice(self.options, _interleaved(self.index, other.index))
+
+
+def _interleaved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a[0], b[0], a[1], b[1], ... along the first axis."""
+    out = np.empty((2 * len(a),) + a.shape[1:], dtype=a.dtype)
+    out[0::2], out[1::2] = a, b
+    return out
+
+
+def _pick_params(p: Params, rows) -> Params:
+    family = p.family.pick(rows) if p.family is not None else None
+    return Params(tuple(a[rows] for a in p.values), family)
 
 
 @dataclass
@@ -45,10 +108,10 @@ class Instances:
     data: dict[sp.Symbol, np.ndarray] = field(default_factory=dict)  # label -> (n, M[, M])
     # density -> (weights (n, K), means (n, K, d), scales (n, K, d)) of a Gaussian mixture
     mixtures: dict[object, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
-    family: dict[object, Family] = field(default_factory=dict)  # conditional density -> family
+    family: dict[object, Choice] = field(default_factory=dict)  # conditional density -> family
     # conditional density given several conditions -> (mean weights, scale weights), (n, k+1)
     regressions: dict[object, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    model_shape: dict[object, ModelShape] = field(default_factory=dict)
+    model_shape: dict[object, Choice] = field(default_factory=dict)  # model -> its shape
     params: dict[sp.Symbol, Params] = field(default_factory=dict)  # theta, phi
 
     def pick(self, rows) -> Instances:
@@ -59,29 +122,30 @@ class Instances:
             {s: v[rows] for s, v in self.scalars.items()},
             {s: v[rows] for s, v in self.data.items()},
             {d: tuple(a[rows] for a in m) for d, m in self.mixtures.items()},
-            dict(self.family),
+            {d: c.pick(rows) for d, c in self.family.items()},
             {d: tuple(a[rows] for a in r) for d, r in self.regressions.items()},
-            dict(self.model_shape),
-            {s: Params(tuple(a[rows] for a in p.values), p.family) for s, p in self.params.items()})
+            {f: c.pick(rows) for f, c in self.model_shape.items()},
+            {s: _pick_params(p, rows) for s, p in self.params.items()})
 
-    def stacked(self, other: Instances) -> Instances:
-        """These instances followed by ``other``'s (the same step drawn with other values of
-        some of its parameters: the second setting of an order check), as one chunk, so
-        each side is evaluated once for both."""
-        def both(a, b):
-            return np.concatenate([a, b])
+    def paired(self, other: Instances) -> Instances:
+        """These instances and ``other``'s (the same step drawn with other values of some of
+        its parameters: the second setting of an order check) as one chunk, interleaved:
+        instance r of these is row 2r, of ``other`` row 2r + 1. Each side is evaluated once
+        for both, and a block of instances taking one family stays one block."""
+        both = _interleaved
         return Instances(
             self.n + other.n,
             {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
             {s: both(v, other.data[s]) for s, v in self.data.items()},
             {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
              for d, m in self.mixtures.items()},
-            dict(self.family),
+            {d: c.paired(other.family[d]) for d, c in self.family.items()},
             {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
              for d, r in self.regressions.items()},
-            dict(self.model_shape),
+            {f: c.paired(other.model_shape[f]) for f, c in self.model_shape.items()},
             {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
-                                                          strict=True)), p.family)
+                                                          strict=True)),
+                       None if p.family is None else p.family.paired(other.params[s].family))
              for s, p in self.params.items()})
 
     def describe(self, row: int) -> dict:
@@ -101,18 +165,23 @@ class Instances:
             out[str(d)] = "Gaussian mixture " + ", ".join(
                 f"{plain_number(w[row, k])}*N({_vector(m[row, k])}, {_vector(sd[row, k])}^2)"
                 for k in range(w.shape[1]) if w[row, k] > 0)
-        for d, fam in self.family.items():
-            out[str(d)] = fam.name
+        for d, choice in self.family.items():
+            out[str(d)] = choice.at(row).name
         for d, (a, b) in self.regressions.items():
             out[str(d)] = {"family": "Gaussian, mean a0 + sum a_j tanh(c_j), scale "
                                      "0.5 + 1.5 sig(b0 + sum b_j tanh(c_j))",
                            "a": [plain_number(x) for x in a[row]],
                            "b": [plain_number(x) for x in b[row]]}
         for f, shape in self.model_shape.items():
-            out[str(f)] = f"random {shape.name} model"
+            out[str(f)] = f"random {shape.at(row).name} model"
         for s, p in self.params.items():
-            names = p.family.parameters if p.family else [f"w{k}" for k in range(len(p.values))]
-            out[str(s)] = {n: plain_number(v[row]) for n, v in zip(names, p.values, strict=True)}
+            if p.family is not None:  # a family's parameters: as many as it has
+                names = p.family.at(row).parameters
+                out[str(s)] = {n: plain_number(v[row])
+                               for n, v in zip(names, p.values[:len(names)], strict=True)}
+            else:  # a model's weights: those its shape and outputs use (the rest are NaN)
+                out[str(s)] = {f"w{k}": plain_number(v[row]) for k, v in enumerate(p.values)
+                               if not np.isnan(v[row])}
         return out
 
 
@@ -301,14 +370,40 @@ def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int, sign: int = 0)
     return rng.uniform(-3.0, 3.0, n)
 
 
-def _sample_weights(shape: ModelShape, outputs: int, rng, n) -> Params:
-    return Params(tuple(rng.uniform(-1.5, 1.5, n) for _ in range(shape.weights_per_output * outputs)))
+def _sample_weights(counts: np.ndarray, rng, n) -> Params:
+    """Weights for a model: instance r uses the first ``counts[r]`` (its shape's weights per
+    output times its outputs); those it does not use are NaN."""
+    top = int(np.max(counts))
+    weights = tuple(rng.uniform(-1.5, 1.5, n) for _ in range(top))
+    if np.all(counts == top):
+        return Params(weights)
+    return Params(tuple(np.where(counts > k, w, np.nan) for k, w in enumerate(weights)))
 
 
-def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) -> Instances:
+def _sample_family(choice: Choice, rng, n) -> Params:
+    """Parameters of a family for each instance (a mixed chunk: each instance its own
+    family's, drawn for those instances; components a family lacks are NaN)."""
+    if choice.only is not None:
+        return Params(choice.only.sample(rng, n), choice)
+    values = [np.full(n, np.nan) for _ in range(max(len(f.parameters) for f in choice.options))]
+    for fam, rows in choice.groups():
+        for k, v in enumerate(fam.sample(rng, len(values[0][rows]))):
+            values[k][rows] = v
+    return Params(tuple(values), choice)
+
+
+def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int,
+           mixed: bool = False) -> Instances:
     """A chunk of ``n`` instances. The family of each conditional density and the shape of
-    each model change from chunk to chunk, so every check sees all of them."""
+    each model change from chunk to chunk, so every check sees all of them; in a ``mixed``
+    chunk they change from instance to instance, in blocks (a family's instances are
+    consecutive, each block taking every model shape in turn), so one chunk sees all of
+    them."""
     inst = Instances(n)
+    families, shapes = len(FAMILIES), len(MODEL_SHAPES)
+    turn = np.arange(n) * (families * shapes) // n if mixed else np.zeros(n, dtype=int)
+    family_turn = turn // shapes + chunk_number
+    shape_turn = turn + chunk_number // families
     for s in sorted(roles.scalars, key=by_name):
         inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
     for label, rank in sorted(roles.data.items(), key=lambda kv: by_name(kv[0])):
@@ -335,12 +430,12 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int) ->
         inst.mixtures[d] = (weights, rng.uniform(-3, 3, (n, k, dimension)),
                             rng.uniform(0.5, 2.0, (n, k, dimension)))
     for k, d in enumerate(sorted(roles.conditional, key=by_name)):
-        inst.family[d] = FAMILIES[(chunk_number + k) % len(FAMILIES)]
+        inst.family[d] = Choice(FAMILIES, (family_turn + k) % families)
     for d, conditions in sorted(roles.regression.items(), key=lambda kv: by_name(kv[0])):
         inst.regressions[d] = (rng.uniform(-1.5, 1.5, (n, conditions + 1)),
                                rng.uniform(-1.5, 1.5, (n, conditions + 1)))
     for k, f in enumerate(sorted(roles.models, key=by_name)):
-        inst.model_shape[f] = MODEL_SHAPES[(chunk_number // len(FAMILIES) + k) % len(MODEL_SHAPES)]
+        inst.model_shape[f] = Choice(MODEL_SHAPES, (shape_turn + k) % shapes)
     draw_parameters(roles, inst, rng)
     return inst
 
@@ -357,15 +452,16 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
 
     for theta, d in sorted(roles.parameter_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(theta):
-            fam = inst.family[d]
-            inst.params[theta] = Params(fam.sample(rng, inst.n), fam)
+            inst.params[theta] = _sample_family(inst.family[d], rng, inst.n)
     for phi, f in sorted(roles.weights_of.items(), key=lambda kv: by_name(kv[0])):
         if drawn(phi):
             consumer = roles.models.get(f)
-            outputs = len(inst.family[consumer].parameters) if consumer is not None else 1
+            outputs = (inst.family[consumer].per_instance(lambda fam: len(fam.parameters))
+                       if consumer is not None else np.ones(inst.n, dtype=int))
             if issubclass(f, AppliedModelOutput):
-                outputs = MAX_I  # f_k[x, phi] for k = 1, ..., MAX_I (a sum's largest bound)
-            inst.params[phi] = _sample_weights(inst.model_shape[f], outputs, rng, inst.n)
+                outputs = np.full(inst.n, MAX_I)  # f_k[x, phi], k = 1, ..., MAX_I (a sum's largest bound)
+            per = inst.model_shape[f].per_instance(lambda shape: shape.weights_per_output)
+            inst.params[phi] = _sample_weights(per * outputs, rng, inst.n)
     if wanted is not None:
         for s in sorted(wanted & roles.scalars, key=by_name):
             inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0])

@@ -12,6 +12,7 @@ the environment's width ``eps``."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -37,7 +38,7 @@ from derive.numeric.concrete import (
     regression_logpdf,
     sigmoid,
 )
-from derive.numeric.instances import MAX_I, MIXTURE_COMPONENTS, Instances, Roles
+from derive.numeric.instances import MAX_I, MIXTURE_COMPONENTS, Choice, Instances, Roles
 
 QUADRATURE_TOLERANCE = 1e-10  # relative to the integral of |f|
 DELTA_QUADRATURE_TOLERANCE = 1e-8  # with nascent deltas, checked to 1e-4 after extrapolation
@@ -62,13 +63,17 @@ def _shared(expr: sp.Basic, node: Node) -> Node:
     that both sides of a step contain (5.30c's sum of log-likelihoods, 5.29b's cross-
     entropy) is the same numbers on both, so the second side reads the first side's. What
     the integrals in it add to the environment's scale is kept and added again."""
+    token = _shared_token(expr)
+
     def kept(kind, compute):
+        key = (kind, token)
+
         def evaluate(env):
-            hit = env.memo.get((kind, expr))
+            hit = env.memo.get(key)
             if hit is None:
                 before = env.scale
                 hit = (compute(env), env.scale - before)
-                env.memo[(kind, expr)] = hit
+                env.memo[key] = hit
             else:
                 env.scale = env.scale + hit[1]
             return hit[0]
@@ -77,6 +82,23 @@ def _shared(expr: sp.Basic, node: Node) -> Node:
     # a logarithm taken from the value (not in log space) is taken from the value kept
     log = kept("log", node.log if node.native else FloatOps.log_of_value(value))
     return Node(value, log, node.native)
+
+
+_TOKENS: dict[sp.Basic, int] = {}
+_NEXT_TOKEN = itertools.count()
+MAX_TOKENS = 4096  # expressions remembered; past that, forgotten (they are only shared less)
+
+
+def _shared_token(expr: sp.Basic) -> int:
+    """A number for ``expr``, the same for every equal expression compiled (both sides of a
+    step), never for another: environments look shared values up by it, not by comparing
+    SymPy trees on every evaluation."""
+    token = _TOKENS.get(expr)
+    if token is None:
+        if len(_TOKENS) >= MAX_TOKENS:
+            _TOKENS.clear()
+        token = _TOKENS[expr] = next(_NEXT_TOKEN)
+    return token
 
 
 def _mixture_column(density, column: int):
@@ -645,7 +667,8 @@ class VectorCompiler(Compiler):
             all_points, all_widths = [cuts], [np.broadcast_to(w(env), shape + (w.width,))
                                               for w in widths]
             for theta, func in located:
-                fam, params = env.inst.family.get(func), theta(env)
+                choice, params = env.inst.family.get(func), theta(env)
+                fam = None if choice is None else choice.only  # mixed only in light steps
                 if fam is None or not isinstance(params, Params):
                     return None
                 all_points.append(np.broadcast_to(params.values[fam.location], shape)[..., None])
@@ -782,12 +805,11 @@ class VectorCompiler(Compiler):
             theta = self.compile(condition[0], level).value
 
             def log(env):
-                fam = env.inst.family.get(func)
-                params = theta(env)
-                if fam is None or not isinstance(params, Params) or len(params.values) != len(fam.parameters):
+                choice, params = env.inst.family.get(func), theta(env)
+                if choice is None or not _parameters_of(params, choice):
                     raise NotEvaluable(f"{condition[0]} is not a parameter vector of {func}")
                 with np.errstate(all="ignore"):
-                    return fam.logpdf(y(env), *params.values), 1.0
+                    return _by_option(env, choice, _logpdf, y(env), *params.values), 1.0
         else:
             given = [self.number_of(self.compile(c, level)) for c in condition]
 
@@ -815,16 +837,26 @@ class VectorCompiler(Compiler):
         consumer = self.roles.models.get(func)
 
         def value(env):
-            shape = env.inst.model_shape[func]
-            fam = env.inst.family.get(consumer) if consumer is not None else None
-            outputs = len(fam.parameters) if fam is not None else 1
-            w = w_of(env)
+            shapes = env.inst.model_shape[func]
+            families = env.inst.family.get(consumer) if consumer is not None else None
+            w, at = w_of(env), x(env)
             if not isinstance(w, Params):
                 raise NotEvaluable(f"the parameters {weights} of {e} have no weights")
-            raw = shape.forward(x(env), w.values, outputs)
-            if fam is None:
-                return raw[0]
-            return Params(tuple(fam.link(raw)), fam)
+            if families is None:
+                return _by_option(env, shapes, lambda shape, at, *w: shape.forward(at, w, 1)[0],
+                                  at, *w.values)
+            # each instance's parameters, from its shape's outputs through its family's link
+            width = max(len(fam.parameters) for fam in families.options)
+            both = Choice(tuple((fam, shape) for fam in families.options
+                                for shape in shapes.options),
+                          families.index * len(shapes.options) + shapes.index)
+
+            def linked(option, at, *w):
+                fam, shape = option
+                out = list(fam.link(shape.forward(at, w, len(fam.parameters))))
+                return out + [np.full(np.shape(out[0]), np.nan)] * (width - len(out))
+            out = _by_option(env, both, linked, at, *w.values, parts=width)
+            return Params(tuple(out), families)
         return Node(value, FloatOps.log_of_value(value))
 
     def model_output(self, e, level: int) -> Node:
@@ -840,13 +872,52 @@ class VectorCompiler(Compiler):
             w = w_of(env)
             if not isinstance(w, Params):
                 raise NotEvaluable(f"the parameters {e.args[2]} of {e} have no weights")
-            outputs = env.inst.model_shape[func].forward(x_of(env), w.values, MAX_I)
             index = np.rint(np.asarray(k_of(env), dtype=float)).astype(int) - 1
-            total = np.nan
-            for m, out in enumerate(outputs):
-                total = np.where(index == m, out, total)
-            return total
+
+            def kth(shape, index, at, *w):
+                total = np.nan
+                for m, out in enumerate(shape.forward(at, w, MAX_I)):
+                    total = np.where(index == m, out, total)
+                return total
+            return _by_option(env, env.inst.model_shape[func], kth, index, x_of(env), *w.values)
         return Node(value, FloatOps.log_of_value(value))
+
+
+def _by_option(env: Env, choice, value_of, *arrays, parts: int | None = None):
+    """``value_of(option, *arrays)`` at the instances taking each option of ``choice``,
+    each option evaluated on its own instances' rows of ``arrays`` only (once when every
+    instance of the chunk takes the same option); ``parts``: ``value_of`` gives that many
+    arrays, and so does this."""
+    only = choice.only
+    if only is not None:
+        return value_of(only, *arrays)
+    out = None
+    for option, rows in choice.groups():
+        picked = [a[rows] if np.ndim(a) and np.shape(a)[0] == env.n else a for a in arrays]
+        v = value_of(option, *picked)
+        v = [np.asarray(x, dtype=float) for x in (v if parts is not None else [v])]
+        if out is None:
+            out = [np.full((env.n,) + x.shape[1:], np.nan) for x in v]
+        for whole, x in zip(out, v, strict=True):
+            whole[rows] = x
+    return out if parts is not None else out[0]
+
+
+def _logpdf(fam, y, *params):
+    """A family's log density at y, from the components of ``params`` it has."""
+    return fam.logpdf(y, *params[:len(fam.parameters)])
+
+
+def _parameters_of(params, choice) -> bool:
+    """Are ``params`` a parameter vector of the families ``choice`` gives each instance
+    (as many components as each instance's family has)?"""
+    if not isinstance(params, Params) or params.family is None:
+        return False
+    if params.family is choice:
+        return True
+    def count(fam):
+        return len(fam.parameters)
+    return bool(np.all(params.family.per_instance(count) == choice.per_instance(count)))
 
 
 def env_shape(env: Env, axis: int) -> tuple:
@@ -912,7 +983,10 @@ def _rows_of(value, rows: np.ndarray, n: int):
     """``value`` at the instances ``rows`` (of ``n``): arrays that vary over instances are
     picked, those that do not (size 1 on axis 0) are kept."""
     if isinstance(value, Params):
-        return Params(tuple(_rows_of(a, rows, n) for a in value.values), value.family)
+        family = value.family
+        if family is not None and len(family.index) == n and n > 1:
+            family = family.pick(rows)
+        return Params(tuple(_rows_of(a, rows, n) for a in value.values), family)
     if isinstance(value, np.ndarray) and value.ndim and value.shape[0] == n and n > 1:
         return value[rows]
     return value
@@ -1114,6 +1188,12 @@ def log_values_in(env: Env, node: Node):
     with np.errstate(all="ignore"):
         lv, sv = node.log(env)
     shape = (env.n,) + (1,) * (env.ndim - 1)
-    scale = np.broadcast_to(np.asarray(env.scale, dtype=float), shape).reshape(env.n)
-    return ((np.broadcast_to(np.asarray(lv, dtype=float), shape).reshape(env.n),
-             np.broadcast_to(np.asarray(sv, dtype=float), shape).reshape(env.n)), scale)
+    return (_per_instance(lv, shape), _per_instance(sv, shape)), _per_instance(env.scale, shape)
+
+
+def _per_instance(v, shape: tuple) -> np.ndarray:
+    """A value that varies over instances at most, as an array of shape (n,)."""
+    v = np.asarray(v, dtype=float)
+    if v.shape != shape:
+        v = np.broadcast_to(v, shape)
+    return v.reshape(shape[0])
