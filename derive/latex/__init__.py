@@ -50,7 +50,13 @@ Roles, from the whole document before any display is read
   scalar is its absolute value, of a vector refused.
 - Derivatives are unevaluated: ``\frac{d}{dx}``, ``\frac{df}{dx}`` (f a quantity depending
   on x, never a symbol that would differentiate to 0), ``\frac{\partial^2 f}{\partial x
-  \partial y}``, ``f'(x)``, ``\partial_x f``, ``\nabla_{\mathbf w} L``, ``\nabla f(\mathbf x)``.
+  \partial y}``, ``f'(x)``, ``\partial_x f``, ``\nabla_{\mathbf w} L``, ``\nabla f(\mathbf x)``;
+  Euler's ``D f(x)``, ``D_x f(x)`` (refused where the document uses D as a value); brackets
+  after ``\frac{dF}{du}`` are the point it is taken at when they hold names or the variable
+  applied (``(u(x))``), a factor when they hold derivatives, and refused otherwise.
+- ``\min``, ``\max``, ``\mathrm{min}``, ``\operatorname{max}`` of several arguments are Min
+  and Max; several juxtaposed letters with a capital in a script (``\hat y^{(FM)}``) are a
+  label; an index a sum binds, inside a compound subscript (``r_{t+k+1}``), is refused.
 - Expectations: ``\mathbb{E}_{x \sim p}[...]``, ``\mathbb{E}_{Pr(x)}[...]``, ``E[X]`` (plain
   capital letters are the random variables); with neither, refused: `% derive: random w`.
   ``\mathrm{Var}``, ``\mathrm{Cov}`` likewise; ``\mathcal{N}(x|\mu,\sigma^2)`` and
@@ -94,7 +100,9 @@ optimisation variable. A document declares more in a comment, anywhere (``<!-- d
 
 kinds: ``real``, ``positive``, ``nonnegative``, ``integer``, ``index``, ``density``,
 ``function`` (also ``model``), ``symbol`` (a plain symbol, e.g. to make e a variable),
-``random`` (the random variables of an expectation written without a subscript).
+``random`` (the random variables of an expectation written without a subscript),
+``independent`` (``independent z, phi``: a prior free of the parameters; the steps take it
+as a hypothesis, as ``hypotheses=[Independent(z, phi)]`` in Python).
 
 Justifications: beside a row, ``\quad \text{by kl_definition}`` or ``&& \text{...}``, or a
 comment on the row's line ``% by: kl_definition, log_of_product, integral_linearity``
