@@ -11,7 +11,7 @@ from shared_corpora import BOOK, needs_book
 from derive import Status
 from derive.checker import check_derivation
 from derive.cli import main
-from derive.latex import load_document
+from derive.latex import LatexError, load_document
 
 
 @pytest.fixture(autouse=True)
@@ -232,3 +232,10 @@ def test_the_book_s_17_18_is_verified_once_the_prior_is_declared_free_of_phi(tmp
     for label in ("17.18b", "17.18c", "17.18d"):
         assert found[label].verdict.status is Status.VERIFIED, (
             label, found[label].verdict.symbolic.detail)
+
+
+def test_an_independence_of_one_name_is_a_clear_error(tmp_path):
+    path = tmp_path / "post.md"
+    path.write_text(PRIOR_FREE_OF_PHI + "\n<!-- derive: independent z -->\n")
+    with pytest.raises(LatexError, match="independent of what"):
+        load_document(path)

@@ -148,6 +148,9 @@ def _declare(table: SymbolTable, kind: str, names, where: str = "") -> None:
     if kind not in _KINDS:
         raise LatexError(f"{where}unknown declaration {kind!r}; known: "
                          f"{', '.join(sorted(_KINDS))} (e.g. `% derive: positive sigma`)")
+    if kind == "independent" and len(set(names)) < 2:
+        raise LatexError(f"{where}independent of what? name two or more variables that are "
+                         f"independent (e.g. `% derive: independent z, phi`)")
     target = {"positive": table.positive, "nonnegative": table.nonnegative,
               "integer": table.integer, "index": table.indices, "density": table.densities,
               "function": table.functions, "model": table.functions,
