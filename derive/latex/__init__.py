@@ -120,7 +120,7 @@ import sympy as sp
 
 from derive.derivation import Derivation
 from derive.latex.chains import DocumentReport, ReadEquation, build_derivations
-from derive.latex.document import find_displays, read_source
+from derive.latex.document import display_chapters, find_displays, read_source
 from derive.latex.reader import (
     LatexError,
     SymbolTable,
@@ -255,15 +255,13 @@ def read_document(path: str | Path, chapter: int | None = None
     path = Path(path)
     source = read_source(path)
     displays = find_displays(source, chapter)
-    if chapter is not None:
-        chapters = {d.chapter for d in displays}
+    if chapter is not None and not displays:
+        chapters = display_chapters(source)
         if chapters == {None}:
             raise LatexError(f"{path}: --chapter {chapter}, but the document has no \\chapter")
-        displays = [d for d in displays if d.chapter == chapter]
-        if not displays:
-            raise LatexError(f"{path}: chapter {chapter} has no display math "
-                             f"(the document has chapters {min(c for c in chapters if c)}"
-                             f"-{max(c for c in chapters if c)})")
+        raise LatexError(f"{path}: chapter {chapter} has no display math "
+                         f"(the document has chapters {min(c for c in chapters if c)}"
+                         f"-{max(c for c in chapters if c)})")
     table = SymbolTable(macros=_macros(source.masked))
     for declaration in source.declarations:
         _declare(table, declaration.kind, declaration.names, f"{path}:{declaration.line}: ")

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from derive.latex.reader import LatexError
 
-__all__ = ["Declaration", "Display", "Equation", "Source", "find_displays", "read_source"]
+__all__ = ["Declaration", "Display", "Equation", "Source", "display_chapters", "find_displays",
+           "read_source"]
 
 MAX_BYTES = 5_000_000  # a book is about 150 kB; past this, say so instead of grinding
 
@@ -134,8 +135,9 @@ def _chapters(text: str) -> list[int]:
 
 
 def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
-    """Every display of the document, in order; with ``chapter``, the others are found
-    (and numbered) but not split into equations: reading one chapter of a book reads it."""
+    """Every display of the document, in order; with ``chapter``, those of that chapter
+    only (numbered within it, as the book numbers them): a book is read one chapter at a
+    time, and its other chapters' displays would be built for nothing."""
     text = source.text
     comments, masked, chapters, spans = _scan(text, source.markdown)
     _declarations(source, comments)
@@ -144,11 +146,12 @@ def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
     numbers: dict[int | None, int] = {}
     for start, end, environment, numbered in spans:
         in_chapter = bisect.bisect_left(chapters, start) or None
+        if chapter is not None and in_chapter != chapter:
+            continue  # numbers count within a chapter: the others' change none of these
         display = Display(_line_of(text, start), _line_of(text, end), environment, numbered,
                           None, in_chapter)
-        if chapter is None or in_chapter == chapter:
-            _split_equations(text, start, end, display)
-            display.introduced_by, display.introduction = _introduction(masked, start)
+        _split_equations(text, start, end, display)
+        display.introduced_by, display.introduction = _introduction(masked, start)
         if numbered:
             numbers[in_chapter] = numbers.get(in_chapter, 0) + 1
             display.label = (f"{in_chapter}.{numbers[in_chapter]}" if in_chapter else
@@ -159,6 +162,12 @@ def find_displays(source: Source, chapter: int | None = None) -> list[Display]:
             display.label = f"L{display.start_line}"
         displays.append(display)
     return displays
+
+
+def display_chapters(source: Source) -> set[int | None]:
+    """The chapters that hold a display (None for displays before any ``\\chapter``)."""
+    _, _, chapters, spans = _scan(source.text, source.markdown)
+    return {bisect.bisect_left(chapters, start) or None for start, *_ in spans}
 
 
 @functools.lru_cache(maxsize=4)

@@ -360,6 +360,7 @@ def _magnitude(e: sp.Expr) -> float:
 
 
 _MEASURED = (sp.Rational, sp.Pow, sp.factorial, sp.Add, sp.Mul)  # what _magnitude sizes
+_GENERIC_IS_NUMBER = sp.Expr.is_number  # the property: all arguments are numbers
 
 
 def _value_bound(e: sp.Expr) -> float | None:
@@ -405,6 +406,10 @@ class Reader:
         self.bound: dict[str, sp.Expr] = {}
         self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
         self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
+        # what is known of each expression built, found once: every node's value is asked
+        # both, and asking SymPy walks the whole subtree again at every level above it
+        self._numbers: dict[sp.Basic, bool] = {}
+        self._entries: dict[sp.Basic, frozenset[sp.Indexed]] = {}
         self.first_line = bisect.bisect_right(_line_starts(self.file_text), offset)
 
     def line_of(self, pos: int) -> int:
@@ -424,11 +429,34 @@ class Reader:
         method = getattr(self, "_" + type(node).__name__)
         result = method(node)
         # only what _magnitude measures: asking a sum or an integral is_number walks it
-        if isinstance(result, _MEASURED) and result.is_number and \
+        if isinstance(result, _MEASURED) and self.is_number(result) and \
                 _magnitude(result) > MAX_MAGNITUDE:
             raise _Refused("huge-number", "a number with more than "
                            f"{MAX_MAGNITUDE} digits: derive never computes it", node.pos)
         return result
+
+    def is_number(self, e: sp.Basic) -> bool:
+        """``e.is_number`` (no free symbol, no undefined function), each subexpression
+        asked once: where SymPy's test is the generic one (all arguments numbers), it is
+        made here from the arguments' answers, kept."""
+        known = self._numbers.get(e)
+        if known is None:
+            if type(e).is_number is _GENERIC_IS_NUMBER:
+                known = all(self.is_number(a) for a in e.args)
+            else:
+                known = bool(e.is_number)
+            self._numbers[e] = known
+        return known
+
+    def entries(self, e: sp.Basic) -> frozenset[sp.Indexed]:
+        """``e.atoms(sp.Indexed)``, from the arguments' entries, each subexpression once."""
+        known = self._entries.get(e)
+        if known is None:
+            known = frozenset().union(*(self.entries(a) for a in e.args))
+            if isinstance(e, sp.Indexed):
+                known |= {e}
+            self._entries[e] = known
+        return known
 
     def _Number(self, node: S.Number) -> sp.Expr:
         digits = node.text.replace(".", "")
@@ -478,7 +506,7 @@ class Reader:
         matrix_indices: set[sp.Symbol] = set()
         for factor in factors:
             indices = set()
-            for entry in factor.atoms(sp.Indexed):
+            for entry in self.entries(factor):
                 free = {i for i in entry.indices if isinstance(i, sp.Symbol) and i not in bound}
                 indices |= free
                 if len(entry.indices) >= 2:
