@@ -542,7 +542,7 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
                 continue
         other = None
         if plan.kind == "order":
-            other = inst.pick(np.arange(inst.n))
+            other = inst.copy()
             draw_parameters(roles, other, rng, only=plan.variables)
         left_ok, right_ok, flagged, err = check.float_check(inst, other)
         domain.count(inst.scalars, left_ok, right_ok)

@@ -94,8 +94,10 @@ def _interleaved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pick_params(p: Params, rows) -> Params:
-    family = p.family.pick(rows) if p.family is not None else None
+def _pick_params(p: Params, rows, family: Choice | None = None) -> Params:
+    """``p`` at ``rows``; ``family``: its family choice, already picked at those rows."""
+    if family is None and p.family is not None:
+        family = p.family.pick(rows)
     return Params(tuple(a[rows] for a in p.values), family)
 
 
@@ -117,15 +119,36 @@ class Instances:
     def pick(self, rows) -> Instances:
         """The instances ``rows`` (an index array), as a new chunk."""
         rows = np.atleast_1d(rows)
+        family = {d: c.pick(rows) for d, c in self.family.items()}
         return Instances(
             len(rows),
             {s: v[rows] for s, v in self.scalars.items()},
             {s: v[rows] for s, v in self.data.items()},
             {d: tuple(a[rows] for a in m) for d, m in self.mixtures.items()},
-            {d: c.pick(rows) for d, c in self.family.items()},
+            family,
             {d: tuple(a[rows] for a in r) for d, r in self.regressions.items()},
             {f: c.pick(rows) for f, c in self.model_shape.items()},
-            {s: _pick_params(p, rows) for s, p in self.params.items()})
+            {s: _pick_params(p, rows, self._picked_family(p, family))
+             for s, p in self.params.items()})
+
+    def copy(self) -> Instances:
+        """The same instances, with dictionaries of their own: values may be redrawn in the
+        copy (the second setting of an order check) without touching these. The arrays are
+        shared, since nothing changes an array in place."""
+        return Instances(self.n, dict(self.scalars), dict(self.data), dict(self.mixtures),
+                         dict(self.family), dict(self.regressions), dict(self.model_shape),
+                         dict(self.params))
+
+    def _picked_family(self, p: Params, picked: dict) -> Choice | None:
+        """The choice in ``picked`` (this chunk's families, picked or paired) made from the
+        family choice of the parameters ``p``, if ``p`` follows one of this chunk's
+        densities: parameters and their density keep naming one choice object
+        (``vector._parameters_of`` recognises them by identity before comparing)."""
+        if p.family is not None:
+            for d, c in self.family.items():
+                if c is p.family:
+                    return picked[d]
+        return None
 
     def paired(self, other: Instances) -> Instances:
         """These instances and ``other``'s (the same step drawn with other values of some of
@@ -133,19 +156,28 @@ class Instances:
         instance r of these is row 2r, of ``other`` row 2r + 1. Each side is evaluated once
         for both, and a block of instances taking one family stays one block."""
         both = _interleaved
+        family = {d: c.paired(other.family[d]) for d, c in self.family.items()}
+
+        def paired_family(s: sp.Symbol, p: Params) -> Choice | None:
+            if p.family is None:
+                return None
+            kept = self._picked_family(p, family)
+            if kept is not None and other._picked_family(other.params[s], family) is kept:
+                return kept
+            return p.family.paired(other.params[s].family)
         return Instances(
             self.n + other.n,
             {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
             {s: both(v, other.data[s]) for s, v in self.data.items()},
             {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
              for d, m in self.mixtures.items()},
-            {d: c.paired(other.family[d]) for d, c in self.family.items()},
+            family,
             {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
              for d, r in self.regressions.items()},
             {f: c.paired(other.model_shape[f]) for f, c in self.model_shape.items()},
             {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
                                                           strict=True)),
-                       None if p.family is None else p.family.paired(other.params[s].family))
+                       paired_family(s, p))
              for s, p in self.params.items()})
 
     def describe(self, row: int) -> dict:
