@@ -113,6 +113,21 @@ def _pair_order(pa, pb, tol: float, scale=0.0) -> np.ndarray:
         return np.where(_pair_error(pa, pb, scale, floor=0.0) <= tol, 0.0, sign)
 
 
+def _settings_order(p, tol: float, scale=0.0) -> np.ndarray:
+    """``_pair_order`` of rows 2r and 2r + 1 of one pair (the two settings of an order
+    check, interleaved): in value space, each value computed once over the whole array."""
+    lv, sv = p
+    a, b = slice(0, None, 2), slice(1, None, 2)
+    with np.errstate(all="ignore"):
+        if not bool(np.all(np.abs(lv) < LOG_FLOAT_RANGE)):
+            return _pair_order((lv[a], sv[a]), (lv[b], sv[b]), tol, scale)
+        v = sv * np.exp(lv)
+        size = np.abs(v)
+        d = v[a] - v[b]
+        bound = tol * np.maximum(np.maximum(size[a], size[b]), scale)
+        return np.where(np.abs(d) <= bound, 0.0, np.sign(d))
+
+
 def _value(pair) -> np.ndarray:
     with np.errstate(all="ignore"):
         return pair[1] * np.exp(pair[0])
@@ -179,7 +194,16 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim |
 
 
 def step_rng(seed: int, *names: str) -> np.random.Generator:
-    return np.random.default_rng([seed, *(zlib.crc32(n.encode()) for n in names)])
+    """The generator of a step's instances: the same stream for the same seed and names."""
+    return np.random.Generator(np.random.PCG64(_seed_sequence(seed, names)))
+
+
+@lru_cache(maxsize=256)
+def _seed_sequence(seed: int, names: tuple[str, ...]) -> np.random.SeedSequence:
+    """``np.random.default_rng``'s seeding of [seed, crc32 of each name], kept for the steps
+    checked last: hashing the entropy is half the cost of a new generator. Nothing spawns
+    from it, and a PCG64 only reads it."""
+    return np.random.SeedSequence([seed, *(zlib.crc32(n.encode()) for n in names)])
 
 
 # -- both sides, in float and in high precision --------------------------------------------
@@ -304,35 +328,36 @@ class Check:
         """(left defined, right defined, flagged, worst error per row) on a chunk."""
         tol = self.sides.tolerance
         if self.plan.kind == "order":
-            # both settings in one evaluation: even rows are a, odd rows b (``paired``)
-            left, right, scale, unconverged = self.sides.pairs(inst.paired(other))
-            a, b = slice(0, None, 2), slice(1, None, 2)
-            left_b, right_b = (left[0][b], left[1][b]), (right[0][b], right[1][b])
-            left, right = (left[0][a], left[1][a]), (right[0][a], right[1][a])
-            scale, scale_b = _rows(scale, a), _rows(scale, b)
-            unconverged, unconverged_b = _rows(unconverged, a), _rows(unconverged, b)
-        else:
-            left, right, scale, unconverged = self.sides.pairs(inst)
+            return self._order_check(inst, other, tol)
+        left, right, scale, unconverged = self.sides.pairs(inst)
         if self.plan.kind == "values":
             err = _pair_error(left, right, scale)
             return _pair_defined(left), _pair_defined(right), (err > tol) | unconverged, err
-        if self.plan.kind == "bound":
-            order = _pair_order(left, right, tol, scale)
-            violated = order > 0 if self.plan.relation in (Relation.LE, Relation.LT) else order < 0
-            # how far a violation goes (a bound holds with no error to report): the widest
-            # are confirmed first, as the likeliest to be real
-            by = np.where(violated, _pair_error(left, right, scale), 0.0)
-            return _pair_defined(left), _pair_defined(right), violated, by
-        sf = _pair_order(left, left_b, tol, np.maximum(scale, scale_b))
-        sg = _pair_order(right, right_b, tol, np.maximum(scale, scale_b))
-        flagged = sf != sg
+        order = _pair_order(left, right, tol, scale)
+        violated = order > 0 if self.plan.relation in (Relation.LE, Relation.LT) else order < 0
+        # how far a violation goes (a bound holds with no error to report): the widest are
+        # confirmed first, as the likeliest to be real
+        by = np.where(violated, _pair_error(left, right, scale), 0.0)
+        return _pair_defined(left), _pair_defined(right), violated, by
+
+    def _order_check(self, inst: Instances, other: Instances, tol: float):
+        """``float_check`` of an order check: both settings in one evaluation, even rows
+        a and odd rows b (``Instances.paired``), each side's order of its two settings
+        taken from those interleaved rows at once."""
+        left, right, scale, unconverged = self.sides.pairs(inst.paired(other))
+        a, b = slice(0, None, 2), slice(1, None, 2)
+        scale_a, scale_b = _rows(scale, a), _rows(scale, b)
+        scale_ab = np.maximum(scale_a, scale_b)
+        flagged = _settings_order(left, tol, scale_ab) != _settings_order(right, tol, scale_ab)
         err = np.zeros(inst.n)
         if self.plan.values_too:
-            err = np.fmax(_pair_error(left, right, scale), _pair_error(left_b, right_b, scale_b))
-            flagged |= (err > tol) | unconverged | unconverged_b
-        left_ok = _pair_defined(left) & _pair_defined(left_b)
-        right_ok = _pair_defined(right) & _pair_defined(right_b)
-        return left_ok, right_ok, flagged, err
+            left_a, left_b = (left[0][a], left[1][a]), (left[0][b], left[1][b])
+            right_a, right_b = (right[0][a], right[1][a]), (right[0][b], right[1][b])
+            err = np.fmax(_pair_error(left_a, right_a, scale_a),
+                          _pair_error(left_b, right_b, scale_b))
+            flagged |= (err > tol) | _rows(unconverged, a) | _rows(unconverged, b)
+        left_ok, right_ok = _pair_defined(left), _pair_defined(right)
+        return left_ok[a] & left_ok[b], right_ok[a] & right_ok[b], flagged, err
 
     def fails_in_float(self, c: Candidate) -> bool:
         try:
@@ -542,7 +567,7 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
                 continue
         other = None
         if plan.kind == "order":
-            other = inst.pick(np.arange(inst.n))
+            other = inst.copy()
             draw_parameters(roles, other, rng, only=plan.variables)
         left_ok, right_ok, flagged, err = check.float_check(inst, other)
         domain.count(inst.scalars, left_ok, right_ok)

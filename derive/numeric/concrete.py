@@ -25,12 +25,12 @@ def gauss_logpdf(y, mu, sigma, xp=np):
 
 
 def logistic_logpdf(y, mu, s, xp=np):
+    """log of e^-z / (s (1 + e^-z)^2), z = (y - mu)/s."""
     z = (y - mu) / s
-    if xp is np:  # log(1 + e^-z) as max(-z, 0) + log1p(e^-|z|): never overflows, and fast
-        softplus = np.maximum(-z, 0.0) + np.log1p(np.exp(-np.abs(z)))
-    else:
-        softplus = xp.logaddexp(0.0 * z, -z)
-    return -z - 2 * softplus - xp.log(s)
+    if xp is np:  # the density is even in z: -|z| - 2 log(1 + e^-|z|) never overflows
+        a = np.abs(z)
+        return -a - 2 * np.log1p(np.exp(-a)) - np.log(s)
+    return -z - 2 * xp.logaddexp(0.0 * z, -z) - xp.log(s)
 
 
 def sigmoid(x, xp=np):

@@ -41,11 +41,12 @@ class Choice:
     light step mixes them, so one evaluation covers every option; a chunk of a step with
     integrals takes one option (its quadrature is sized to that family's widths)."""
 
-    __slots__ = ("options", "index", "_present")
+    __slots__ = ("options", "index", "_present", "_groups")
 
     def __init__(self, options: tuple, index: np.ndarray):
         self.options, self.index = options, np.asarray(index, dtype=int)
         self._present = None
+        self._groups = None
 
     @property
     def present(self) -> tuple[int, ...]:
@@ -67,13 +68,18 @@ class Choice:
         """(option, instances taking it), covering every instance once: a slice for each
         run of consecutive instances taking one option (a mixed chunk lays options out in
         blocks, and the two settings of an order check are paired within them), or, when
-        there are many runs, one array of instance numbers per option."""
-        starts = np.flatnonzero(np.diff(self.index)) + 1
-        if len(starts) < MAX_RUNS:
-            bounds = [0, *starts.tolist(), len(self.index)]
-            return [(self.options[int(self.index[a])], slice(a, b))
-                    for a, b in zip(bounds, bounds[1:], strict=False)]
-        return [(self.options[k], np.flatnonzero(self.index == k)) for k in self.present]
+        there are many runs, one array of instance numbers per option. Found once: a
+        choice is drawn for a chunk and read by every draw and evaluation on it."""
+        if self._groups is None:
+            starts = np.flatnonzero(np.diff(self.index)) + 1
+            if len(starts) < MAX_RUNS:
+                bounds = [0, *starts.tolist(), len(self.index)]
+                self._groups = [(self.options[int(self.index[a])], slice(a, b))
+                                for a, b in zip(bounds, bounds[1:], strict=False)]
+            else:
+                self._groups = [(self.options[k], np.flatnonzero(self.index == k))
+                                for k in self.present]
+        return self._groups
 
     def per_instance(self, f) -> np.ndarray:
         """``f(option)`` for every instance."""
@@ -94,8 +100,10 @@ def _interleaved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _pick_params(p: Params, rows) -> Params:
-    family = p.family.pick(rows) if p.family is not None else None
+def _pick_params(p: Params, rows, family: Choice | None = None) -> Params:
+    """``p`` at ``rows``; ``family``: its family choice, already picked at those rows."""
+    if family is None and p.family is not None:
+        family = p.family.pick(rows)
     return Params(tuple(a[rows] for a in p.values), family)
 
 
@@ -117,15 +125,37 @@ class Instances:
     def pick(self, rows) -> Instances:
         """The instances ``rows`` (an index array), as a new chunk."""
         rows = np.atleast_1d(rows)
+        family = {d: c.pick(rows) for d, c in self.family.items()}
         return Instances(
             len(rows),
             {s: v[rows] for s, v in self.scalars.items()},
             {s: v[rows] for s, v in self.data.items()},
             {d: tuple(a[rows] for a in m) for d, m in self.mixtures.items()},
-            {d: c.pick(rows) for d, c in self.family.items()},
+            family,
             {d: tuple(a[rows] for a in r) for d, r in self.regressions.items()},
             {f: c.pick(rows) for f, c in self.model_shape.items()},
-            {s: _pick_params(p, rows) for s, p in self.params.items()})
+            {s: _pick_params(p, rows, self._picked_family(p, family))
+             for s, p in self.params.items()})
+
+    def copy(self) -> Instances:
+        """The same instances, with dictionaries of their own: values may be redrawn in the
+        copy (the second setting of an order check) without touching these. The arrays are
+        shared, since nothing changes an array in place."""
+        return Instances(self.n, dict(self.scalars), dict(self.data), dict(self.mixtures),
+                         dict(self.family), dict(self.regressions), dict(self.model_shape),
+                         dict(self.params))
+
+    def _picked_family(self, p: Params, picked: dict) -> Choice | None:
+        """The choice in ``picked`` (this chunk's families picked or paired, in the order
+        of ``self.family``) made from the family choice of the parameters ``p``, if ``p``
+        follows one of this chunk's densities: parameters and their density keep naming
+        one choice object (``vector._parameters_of`` recognises them by identity before
+        comparing). Matched by position: looking a density up hashes its SymPy class."""
+        if p.family is not None:
+            for c, new in zip(self.family.values(), picked.values(), strict=True):
+                if c is p.family:
+                    return new
+        return None
 
     def paired(self, other: Instances) -> Instances:
         """These instances and ``other``'s (the same step drawn with other values of some of
@@ -133,19 +163,33 @@ class Instances:
         instance r of these is row 2r, of ``other`` row 2r + 1. Each side is evaluated once
         for both, and a block of instances taking one family stays one block."""
         both = _interleaved
+        # the same densities in the same order (other is a copy of these): paired by position
+        aligned = len(self.family) == len(other.family) and all(
+            d is e for d, e in zip(self.family, other.family, strict=False))
+        family = ({d: c.paired(o) for (d, c), o in zip(self.family.items(),
+                                                       other.family.values(), strict=True)}
+                  if aligned else {d: c.paired(other.family[d]) for d, c in self.family.items()})
+
+        def paired_family(s: sp.Symbol, p: Params) -> Choice | None:
+            if p.family is None:
+                return None
+            kept = self._picked_family(p, family) if aligned else None
+            if kept is not None and other._picked_family(other.params[s], family) is kept:
+                return kept
+            return p.family.paired(other.params[s].family)
         return Instances(
             self.n + other.n,
             {s: both(v, other.scalars[s]) for s, v in self.scalars.items()},
             {s: both(v, other.data[s]) for s, v in self.data.items()},
             {d: tuple(both(a, b) for a, b in zip(m, other.mixtures[d], strict=True))
              for d, m in self.mixtures.items()},
-            {d: c.paired(other.family[d]) for d, c in self.family.items()},
+            family,
             {d: tuple(both(a, b) for a, b in zip(r, other.regressions[d], strict=True))
              for d, r in self.regressions.items()},
             {f: c.paired(other.model_shape[f]) for f, c in self.model_shape.items()},
             {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
                                                           strict=True)),
-                       None if p.family is None else p.family.paired(other.params[s].family))
+                       paired_family(s, p))
              for s, p in self.params.items()})
 
     def describe(self, row: int) -> dict:
