@@ -239,3 +239,14 @@ def test_an_independence_of_one_name_is_a_clear_error(tmp_path):
     path.write_text(PRIOR_FREE_OF_PHI + "\n<!-- derive: independent z -->\n")
     with pytest.raises(LatexError, match="independent of what"):
         load_document(path)
+
+
+def test_a_repeated_name_with_a_bound_the_other_way_starts_its_own_chain(tmp_path):
+    # L = log y <= y - 1, then L = log y >= log y - 1: linking the second display to the
+    # first would make a chain that goes <= then >=, which shows nothing (it aborted the
+    # whole document); each display is its own chain
+    text = ("# c\n\n$$\nL = \\log(y) \\leq y - 1\n$$\n\n$$\nL = \\log(y) \\geq \\log(y) - 1\n$$\n\n"
+            "<!-- derive: positive y -->\n")
+    document, found = _results(tmp_path, text)
+    assert document.report.chains == 2 and len(found) == 2
+    assert all(r.verdict.status is Status.VERIFIED for r in found.values())

@@ -254,7 +254,8 @@ class _Builder:
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: introduced by "
                                        f"\"{display.introduction}\": a definition, not a claim")
             return
-        if named and self._continues(sides[0], sides[1]):
+        if named and self._continues(sides[0], sides[1]) and _unchecked(
+                chain.relations, self._shown()) is None:
             if self.current is None:
                 self.current = self._start(*self.pending)
                 self.report.names[(self.current.name, self.current.label)] = self.current_name
@@ -308,8 +309,7 @@ class _Builder:
                                        f"that was not read or holds no chain")
             self.finish()
             return
-        shown = self.current.conclusion if self.current is not None else Relation.EQUAL
-        if (why := _unchecked(chain.relations, shown)) is not None:
+        if (why := _unchecked(chain.relations, self._shown())) is not None:
             self.finish()
             self.report.skipped.append(f"{self.path}:{chain.lines[0]}: {why}")
             return
@@ -320,6 +320,10 @@ class _Builder:
         links += [(sides[k], sides[k + 1], chain.lines[k + 1], False, chain.relations[k + 1])
                   for k in range(len(sides) - 1)]
         self._steps(self.current, links, read)
+
+    def _shown(self) -> Relation:
+        """What the chain being built has shown so far of its ends."""
+        return self.current.conclusion if self.current is not None else Relation.EQUAL
 
     def finish(self) -> None:
         if self.pending is not None:
