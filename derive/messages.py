@@ -14,7 +14,7 @@ from derive.kernel.verdicts import TEXTS
 def _cannot_show(claim: str, word: str) -> str:
     # Python proofs and documents declare differently: the advice names both ways where a
     # document can declare it (`% derive: positive sigma`; it has no nonzero declaration)
-    document = f", `% derive: {word} {{first}}` in a document" if word != "nonzero" else ""
+    document = f", % derive: {word} {{first}} in a document" if word != "nonzero" else ""
     return (f"cannot show {claim}: declare {{symbols}} {word} where that is true (for example "
             f"Symbol('{{first}}', {word}=True) in Python{document}), or pass a hypothesis")
 

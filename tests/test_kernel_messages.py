@@ -48,7 +48,7 @@ def test_a_message_reads_as_its_template_filled_with_its_arguments():
     how = cond.check(c).how
     assert how.key == "how.unshown_positive"
     assert str(how) == ("cannot show x - 1 > 0: declare x positive where that is true (for "
-                        "example Symbol('x', positive=True) in Python, `% derive: positive x` "
+                        "example Symbol('x', positive=True) in Python, % derive: positive x "
                         "in a document), or pass a hypothesis")
     parts = kernel.say("judge.condition_unshown", parts=(how, how))
     assert str(parts).count("; ") == 1 and "x - 1 > 0" in parts

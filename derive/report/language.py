@@ -128,6 +128,9 @@ _MESSAGE_PATTERNS = (
     ("found_by_search", r"rule found by search: (.+) \((\d+) attempts?\)"),
     ("justified_by_author", r"justified by the author: (.+)"),
     ("none_found", r"no justification given, none found"),
+    ("nearest_unshown", r"no proof found; the nearest, (.+), reaches the line written but its "
+                        r"side conditions are not shown"),
+    ("declared_independent", r"declared: independent (.+)"),
     ("read_as_define", r"read as := \(a definition or modelling assumption applied\)"),
     ("candidate_link", r"a candidate link between displays \(the same left side\): a step if "
                        r"proved, otherwise not linked"),
@@ -492,6 +495,9 @@ _EN_MESSAGES = {
     "found_by_search": "rule found by search: {0} ({1} attempts)",
     "justified_by_author": "justified by the author: {0}",
     "none_found": "no justification given, none found",
+    "nearest_unshown": "no proof found; the nearest, {0}, reaches the line written but its "
+                       "side conditions are not shown",
+    "declared_independent": "declared: independent {0}",
     "read_as_define": "read as := (a definition or modelling assumption applied)",
     "candidate_link": "a candidate link between displays (the same left side): a step if "
                       "proved, otherwise not linked",
@@ -606,6 +612,9 @@ _KO_MESSAGES = {
     "found_by_search": "탐색으로 찾은 규칙: {0} ({1}번 시도)",
     "justified_by_author": "저자가 밝힌 근거: {0}",
     "none_found": "근거가 주어지지 않았고 찾지도 못함",
+    "nearest_unshown": "증명을 찾지 못함; 가장 가까운 {0}은(는) 쓰인 줄에 이르지만 그 부대 조건을 "
+                       "보이지 못함",
+    "declared_independent": "서로 독립으로 선언됨: {0}",
     "read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용)",
     "candidate_link": "두 수식 블록 사이의 후보 연결 (왼쪽 변이 같음): 증명되면 단계이고, 아니면 "
                       "연결하지 않음",

@@ -39,10 +39,10 @@ KO: dict[str, str] = {
     "how.false": "선언된 가정에서 거짓",
     "how.cannot_show": "{statement}임을 보일 수 없음",
     "how.unshown_positive": "{e} > 0임을 보일 수 없음: 참이라면 그 기호들을 "
-        "`positive=True`(파이썬) 또는 `% derive: positive {first}`(문서)로 "
+        "`positive=True`(파이썬) 또는 `% derive: positive` {first}(문서)로 "
         "선언하거나 가설을 주세요",
     "how.unshown_nonnegative": "{e} ≥ 0임을 보일 수 없음: 참이라면 그 기호들을 "
-        "`nonnegative=True`(파이썬) 또는 `% derive: nonnegative {first}`(문서)로 "
+        "`nonnegative=True`(파이썬) 또는 `% derive: nonnegative` {first}(문서)로 "
         "선언하거나 가설을 주세요",
     "how.unshown_nonzero": "{e} ≠ 0임을 보일 수 없음: 참이라면 그 기호들을 "
         "`nonzero=True`로 "
