@@ -54,3 +54,16 @@ def rewritten(rule, before, target=None):
     for certificate in certificates:
         line = kernel.advance(line, certificate, target)
     return line, certificates
+
+
+def document_verdicts(tmp_path, *lines: str) -> dict:
+    """The verdict of every step of a Markdown document made of ``lines`` (one paragraph
+    each), by the line it was written on; every display must be read."""
+    from derive.latex import load_document
+
+    path = tmp_path / "notes.md"
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    assert not document.report.unread, document.report.unread
+    return {r.entry.location.line: r.verdict.status for d in document.derivations
+            for r in check_derivation(d, instances=200)}

@@ -5,10 +5,10 @@ reading has wrong twins that are never VERIFIED."""
 
 import pytest
 import sympy as sp
+from helpers import document_verdicts
 
 from derive import Status
-from derive.checker import check_derivation
-from derive.latex import LatexError, load_document, tex
+from derive.latex import LatexError, tex
 from derive.notation import FrobeniusNorm, Norm
 
 x_bold = sp.Symbol("xbold", commutative=False)
@@ -18,15 +18,6 @@ x_bold = sp.Symbol("xbold", commutative=False)
 def fresh_sympy_cache():
     yield
     sp.core.cache.clear_cache()
-
-
-def verdicts(tmp_path, *lines: str) -> dict:
-    path = tmp_path / "notes.md"
-    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-    document = load_document(path, search_budget=100)
-    assert not document.report.unread, document.report.unread
-    return {r.entry.location.line: r.verdict.status for d in document.derivations
-            for r in check_derivation(d, instances=200)}
 
 
 @pytest.mark.parametrize("latex, order", [
@@ -83,7 +74,7 @@ def test_a_norm_of_an_order_derive_has_no_reading_for_is_refused(latex):
 
 
 def test_wrong_norm_identities_are_never_verified(tmp_path):
-    found = verdicts(
+    found = document_verdicts(
         tmp_path,
         r"$$a = \|\mathbf{x}+\mathbf{y}\|_2 = \|\mathbf{x}\|_2 + \|\mathbf{y}\|_2$$",
         r"$$b = \|\mathbf{x}\|_2 = \|\mathbf{x}\|_1$$",
@@ -97,6 +88,6 @@ def test_wrong_norm_identities_are_never_verified(tmp_path):
 
 
 def test_a_true_line_with_norms_is_verified(tmp_path):
-    found = verdicts(tmp_path, r"$$v = \frac{\lambda}{2}\|\mathbf{w}\|^2 + "
+    found = document_verdicts(tmp_path, r"$$v = \frac{\lambda}{2}\|\mathbf{w}\|^2 + "
                                r"\frac{\lambda}{2}\|\mathbf{w}\|^2 = \lambda\|\mathbf{w}\|^2$$")
     assert list(found.values()) == [Status.VERIFIED]

@@ -5,10 +5,10 @@ is never 1..|V|); ``|\\mathcal{B}|`` its number of elements. Wrong twins are nev
 
 import pytest
 import sympy as sp
+from helpers import document_verdicts
 
 from derive import Status
-from derive.checker import check_derivation
-from derive.latex import LatexError, load_document, tex
+from derive.latex import LatexError, tex
 from derive.notation import SetElement
 
 
@@ -16,15 +16,6 @@ from derive.notation import SetElement
 def fresh_sympy_cache():
     yield
     sp.core.cache.clear_cache()
-
-
-def verdicts(tmp_path, *lines: str) -> dict:
-    path = tmp_path / "notes.md"
-    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
-    document = load_document(path, search_budget=100)
-    assert not document.report.unread, document.report.unread
-    return {r.entry.location.line: r.verdict.status for d in document.derivations
-            for r in check_derivation(d, instances=200)}
 
 
 def test_a_sum_over_a_set_runs_over_its_elements():
@@ -62,7 +53,7 @@ def test_other_sets_and_conditions_under_a_sum_are_refused(latex):
 
 
 def test_wrong_set_sums_are_never_verified_and_true_ones_are(tmp_path):
-    found = verdicts(
+    found = document_verdicts(
         tmp_path,
         r"$$a = \sum_{i \in \mathcal{B}} x_i = \sum_{i=1}^{|\mathcal{B}|} x_i$$",
         r"$$b = \sum_{i \in \mathcal{A}} x_i = \sum_{i \in \mathcal{B}} x_i$$",
