@@ -294,10 +294,9 @@ _DATACLASSES = {c.__name__: c for c in (Verdict, SymbolicVerdict, NumericVerdict
 _ENUMS = {c.__name__: c for c in (Status, Symbolic, Numeric, Claim)}
 # Never shown, and SymPy objects of classes made at run time do not round-trip: a cached
 # Condition keeps its kind, statement and reason, with an empty subject; a cached symbolic
-# verdict keeps what it concluded, not the kernel's working (its trace, the line it gave
-# the numbers, the substitutions: a report checks afresh).
+# verdict keeps what it concluded, not the kernel's working (its trace: a report checks afresh).
 _DROPPED_FIELDS = {"Condition": {"subject"},
-                   "SymbolicVerdict": {"numeric_left", "substitution", "trace"}}
+                   "SymbolicVerdict": {"trace"}}
 
 
 def encode_verdict(value: object) -> object:

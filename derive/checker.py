@@ -20,19 +20,22 @@ from derive import guard, kernel, messages  # noqa: F401  (messages: the words o
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.guard import CheckTimeout
 from derive.kernel import (
-    DEFAULT_INSTANCES,
-    DEFAULT_SEED,
     Certificate,
     Claim,
+    Converse,
+    Define,
     Numeric,
     NumericVerdict,
     Relation,
+    Reparametrise,
     Status,
     SymbolicVerdict,
     Verdict,
+    alpha_equal,
 )
 from derive.kernel.objects import OptimisationSet
 from derive.rules.base import Context, RuleDoesNotApply
+from derive.settings import DEFAULT_INSTANCES, DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -144,14 +147,38 @@ def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: i
     from derive import numeric  # NumPy is loaded when a step is checked: a warm run never is
 
     claim, before = symbolic.claim, step.before
-    if claim is Claim.DEFINITION and symbolic.numeric_left is not None:
-        before, claim = symbolic.numeric_left, (Claim.MINIMISERS if isinstance(
-            before, OptimisationSet) else Claim.VALUES)
+    unfolded, substitution = numeric_plan(symbolic.trace, step.after)
+    if claim is Claim.DEFINITION and unfolded is not None:
+        before, claim = unfolded, (Claim.MINIMISERS if isinstance(
+            unfolded, OptimisationSet) else Claim.VALUES)
     relation = step.relation
     if relation is Relation.DEFINE and claim is not Claim.DEFINITION and claim is not None:
         relation = Relation.EQUAL
     return numeric.check_step(before, step.after, relation, claim, seed, instances, names,
-                              step.hypotheses, substitution=symbolic.substitution)
+                              step.hypotheses, substitution=substitution)
+
+
+def numeric_plan(trace: tuple, after: sp.Basic) -> tuple[sp.Basic | None, tuple]:
+    """What the numbers are to compare, read from the certificates the kernel applied: the
+    line before with the definitions it applies unfolded (so a rewrite after them is tested;
+    None when nothing follows them), and the modelling substitutions (old, new) both lines
+    get (a symbol defined, xbar := sum x_n / N, too), written out in one another so that
+    applying them at once applies them all."""
+    unfolded, substitution = None, {}
+    for certificate, line in trace:
+        if isinstance(certificate, Define):
+            unfolded = line
+        if isinstance(certificate, Reparametrise):
+            substitution[certificate.old] = certificate.new
+        for used in certificate.certificates if isinstance(certificate, Converse) else (
+                certificate,):
+            if isinstance(used, Define) and isinstance(used.lhs, sp.Symbol):
+                substitution[used.lhs] = used.rhs
+    for _ in range(len(substitution)):
+        substitution = {old: new.xreplace(substitution) for old, new in substitution.items()}
+    if unfolded is not None and alpha_equal(unfolded, after):
+        unfolded = None
+    return unfolded, tuple(substitution.items())
 
 
 def check_symbolic(entry: Entry) -> tuple[SymbolicVerdict, tuple]:

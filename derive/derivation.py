@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from derive.kernel import DeriveError, Relation, as_expression, compose
+from derive.expressions import as_expression
+from derive.kernel import DeriveError, Relation, compose
 from derive.rules.base import Rule, resolve_rules
 
 __all__ = ["Definition", "Derivation", "Step", "Location"]
+
 
 EXPECTATIONS = ("verified", "refuted")
 

@@ -26,10 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from derive import guard, kernel
+from derive.expressions import as_expression
 from derive.kernel import (
     Claim,
     Condition,
@@ -38,11 +40,11 @@ from derive.kernel import (
     Relation,
     Schema,
     Status,
-    as_expression,
 )
-from derive.rules.base import Context, Rule, RuleDoesNotApply, register
-from derive.rules.matching import match
-from derive.rules.sites import exhaust
+from derive.settings import DEFAULT_INSTANCES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from derive.rules.base import Context, Rule
 
 __all__ = ["Identity", "IdentityError", "IdentityRefused", "identity", "identities"]
 
@@ -93,8 +95,8 @@ class Identity:
                     f"not proved symbolically; trusted on its author's word (trust='numeric')")
         return self.verdict.rests_on
 
-    def check(self, seed: int = kernel.DEFAULT_SEED,
-              instances: int = kernel.DEFAULT_INSTANCES) -> kernel.Verdict:
+    def check(self, seed: int = DEFAULT_SEED,
+              instances: int = DEFAULT_INSTANCES) -> kernel.Verdict:
         """Check the identity symbolically and numerically, independently; store the verdict."""
         try:
             with guard.time_limit():
@@ -183,6 +185,12 @@ def identity(name: str, lhs: sp.Expr, rhs: sp.Expr, conditions: Sequence[Conditi
     ``conditions`` are extra side conditions over the pattern variables (``free_of(c, [k])``,
     ``nonzero(b)``); the assumptions of the symbols are side conditions already.
     ``trust="numeric"`` admits an identity SymPy cannot prove but numbers support."""
+    # Imported here: the rules package registers the library's own identities with this
+    # function as it loads, so it must not load while this module does.
+    from derive.rules.base import Rule, RuleDoesNotApply, register
+    from derive.rules.matching import match
+    from derive.rules.sites import exhaust
+
     if trust not in TRUST:
         raise IdentityError(f"identity {name}: trust must be one of {TRUST}, not {trust!r}")
     lhs = as_expression(lhs, f"identity {name}: the left side", IdentityError)

@@ -157,13 +157,12 @@ def _argument(value):
 
 def _as_stored(v: Verdict) -> Verdict:
     """What the cache keeps of a verdict: no condition subjects, none of the kernel's
-    working (trace, the line given to the numbers, substitutions)."""
+    working (its trace)."""
     conditions = tuple(
         dataclasses.replace(c, how=_stringified(c.how), condition=dataclasses.replace(
             c.condition, subject=(), statement=_stringified(c.condition.statement)))
         for c in v.symbolic.conditions)
-    symbolic = dataclasses.replace(v.symbolic, conditions=conditions, numeric_left=None,
-                                   substitution=(), trace=(),
+    symbolic = dataclasses.replace(v.symbolic, conditions=conditions, trace=(),
                                    detail=_stringified(v.symbolic.detail))
     numeric = dataclasses.replace(v.numeric, detail=_stringified(v.numeric.detail))
     return dataclasses.replace(v, symbolic=symbolic, numeric=numeric)

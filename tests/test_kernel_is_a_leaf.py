@@ -41,3 +41,28 @@ def test_importing_the_kernel_loads_nothing_else_of_derive():
          "if m.startswith('derive') and not m.startswith('derive.kernel')))"],
         capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['derive']"
+
+
+def test_every_module_of_derive_imports_first():
+    """Each module of derive can be the first one imported (``import derive.identities``
+    once failed: the rules package, loading, registered its identities with a function
+    that module had not defined yet). The top-level modules and packages, in one
+    interpreter: derive is unloaded between imports."""
+    package = KERNEL.parent
+    modules = sorted(".".join(p.relative_to(package.parent).with_suffix("").parts)
+                     for p in [*package.glob("*.py"), *package.glob("*/__init__.py")]
+                     if p.name != "__main__.py")
+    probe = (
+        "import importlib, sys\n"
+        f"failed = []\n"
+        f"for name in {[m.removesuffix('.__init__') for m in modules]!r}:\n"
+        "    for loaded in [m for m in sys.modules if m == 'derive' or m.startswith('derive.')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as e:\n"
+        "        failed.append(f'{name}: {e}')\n"
+        "print('\\n'.join(failed))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == ""

@@ -383,7 +383,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     if not certificates:
         return unknown("judge.no_certificate")
     line, conditions, claims, trace = before, [], set(), []
-    shown, numeric_left, substitution, numeric_premises = Relation.EQUAL, None, [], []
+    shown, numeric_premises = Relation.EQUAL, []
     meeting = []  # where a converse met the line so far: the step's closing equality too
     for k, c in enumerate(certificates, 1):
         try:
@@ -396,26 +396,18 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         conditions.extend(more)
         claims.add(claim)
         trace.append((c, line))
-        if isinstance(c, Define):
-            numeric_left = line
-        if isinstance(c, Reparametrise):
-            substitution.append((c.old, c.new))
         if isinstance(c, Converse):
             meeting.append(more[-1])
-        for used in c.certificates if isinstance(c, Converse) else (c,):
-            if isinstance(used, Rewrite) and used.schema.trust == "numeric":
-                numeric_premises.append(used.schema.name)
-            if isinstance(used, Define) and isinstance(used.lhs, sp.Symbol):
-                # a symbol defined (xbar := sum x_n / N): the numbers put its definition
-                # in both lines, as for a modelling substitution
-                substitution.append((used.lhs, used.rhs))
-    substitution = tuple(_resolved(substitution))
+        numeric_premises += [used.schema.name for used in
+                             (c.certificates if isinstance(c, Converse) else (c,))
+                             if isinstance(used, Rewrite) and used.schema.trust == "numeric"]
+    trace = tuple(trace)
     claim = (Claim.DEFINITION if Claim.DEFINITION in claims else
              Claim.BOUND if shown is not Relation.EQUAL or relation in _BOUNDS else
              Claim.MINIMISERS if Claim.MINIMISERS in claims else Claim.VALUES)
     mismatch = _relation_mismatch(relation, claim, shown)
     if mismatch is not None:
-        return SymbolicVerdict(Symbolic.UNKNOWN, mismatch, claim=claim)
+        return SymbolicVerdict(Symbolic.UNKNOWN, mismatch, claim=claim, trace=trace)
     closing = cond.check(cond.equal(line, after), hypotheses)
     results = [cond.check(x, hypotheses) for x in conditions]
     if not (closing.holds and line == after):  # the line reached is the line written
@@ -434,33 +426,20 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         # nonzero constant: a symbolic counterexample.
         return SymbolicVerdict(Symbolic.REFUTED, say(
             "judge.refuted", line=failed[0].condition.subject[0], how=failed[0].how),
-            tuple(results), claim=claim, substitution=substitution)
+            tuple(results), claim=claim, trace=trace)
     if failed or unshown:
         parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
                       for r in failed) + tuple(r.how for r in unshown)
         key = "judge.condition_fails" if failed else "judge.condition_unshown"
-        return dataclasses.replace(unknown(key, results, claim=claim, parts=parts),
-                                   substitution=substitution, numeric_left=numeric_left)
+        return dataclasses.replace(unknown(key, results, claim=claim, parts=parts), trace=trace)
     detail = (say("judge.rests_on_numeric", names=", ".join(numeric_premises))
               if numeric_premises else say("judge.proved", count=len(certificates)))
     carried = tuple(str(r.condition.statement) for r in domain if r.holds is not True)
-    if numeric_left is not None and alpha_equal(numeric_left, after):
-        numeric_left = None  # nothing after the definition to test
     return SymbolicVerdict(Symbolic.RESTS_ON_NUMERIC if numeric_premises else Symbolic.PROVED,
-                           detail, tuple(results), claim=claim, numeric_left=numeric_left,
-                           substitution=substitution, domain=carried, trace=tuple(trace))
+                           detail, tuple(results), claim=claim, domain=carried, trace=trace)
 
 
 _BOUNDS = (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
-
-
-def _resolved(substitution: list) -> list:
-    """Substitutions written with one another (h_2 := f_2[h_1], h_1 := f_1[x]) written out,
-    so that applying them at once applies them all."""
-    resolved = dict(substitution)
-    for _ in range(len(resolved)):
-        resolved = {old: new.xreplace(resolved) for old, new in resolved.items()}
-    return list(resolved.items())
 
 
 def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):

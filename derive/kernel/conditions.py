@@ -15,11 +15,13 @@ from functools import partial
 import sympy as sp
 
 from derive.kernel.equality import differentiable, equal_values
-from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity
-from derive.kernel.signs import ELEMENTARY, sign
+from derive.kernel.objects import AppliedDensity, AppliedModel, Independent, NormalDensity, sig
+from derive.kernel.signs import sign
 from derive.kernel.verdicts import DeriveError, Message, Relation, say
 
 Expr = sp.Expr
+# Functions continuous wherever their argument is real.
+ELEMENTARY = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
 
 
 @dataclass(frozen=True)

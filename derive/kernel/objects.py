@@ -148,6 +148,12 @@ class Expectation(_Average):
     def _eval_is_real(self):
         return self.body.is_real or None
 
+    def _eval_is_positive(self):
+        return self.body.is_positive or None
+
+    def _eval_is_nonnegative(self):
+        return self.body.is_nonnegative or None
+
 
 class Variance(_Average):
     """Var[body] = E[(body - E[body])^2] over ``variables``."""

@@ -1,79 +1,45 @@
-"""Signs of expressions: positive, nonnegative, nonzero, real. SymPy's assumptions first,
-then what they miss: sums, products and integrals of signed terms, expectations, deltas.
-True or False only when shown; None when it cannot tell.
+"""Signs of expressions: positive, nonnegative, nonzero, real. SymPy's assumptions decide;
+the kernel adds only what they cannot see, the sign of an integral and of a delta: each is
+replaced by a fresh symbol with the sign the kernel shows it has, and SymPy is asked again
+(so a sum, product, power or log of integrals is signed by SymPy's own rules). True or False
+only when shown; None when it cannot tell.
 """
 
 from __future__ import annotations
 
 import sympy as sp
 
-from derive.kernel.objects import Expectation, sig
-
 Expr = sp.Expr
-# Functions real, and continuous, wherever their argument is real.
-ELEMENTARY = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
+_SIGNS = ("positive", "nonnegative", "real")  # strongest first
 
 
 def sign(e: Expr, kind: str) -> bool | None:
     """Is ``e`` positive / nonnegative / nonzero / real? True, False or None."""
     known = getattr(e, f"is_{kind}")
-    if known is not None:
+    if known is not None or not e.has(sp.Integral, sp.DiracDelta):
         return known
-    if kind == "nonzero":
-        return True if sign(e, "positive") or _negative(e) else None
+    return getattr(e.replace(lambda n: isinstance(n, (sp.Integral, sp.DiracDelta)), _signed),
+                   f"is_{kind}")
+
+
+def _signed(n: Expr) -> Expr:
+    """An integral or a delta as a symbol with its strongest sign shown; else as it is."""
+    for kind in _SIGNS:
+        if _shown(n, kind):
+            return sp.Dummy(**{kind: True})
+    return n
+
+
+def _shown(n: Expr, kind: str) -> bool:
+    if isinstance(n, sp.DiracDelta):  # a positive measure: nonnegative, never positive
+        return kind != "positive" and len(n.args) == 1 and n.args[0].is_real is True
+    if len(n.limits) != 1 or len(n.limits[0]) != 3:
+        return False
+    _, low, high = n.limits[0]
     if kind == "real":
-        return _real(e)
-    if isinstance(e, sp.Add):  # kind is positive or nonnegative from here on
-        if not all(sign(t, "nonnegative") for t in e.args):
-            return None
-        return True if kind == "nonnegative" or any(sign(t, "positive") for t in e.args) else None
-    if isinstance(e, sp.Mul):
-        return True if all(sign(f, kind) for f in e.args) else None
-    if isinstance(e, sp.Pow):
-        if sign(e.base, "positive") and sign(e.exp, "real"):
-            return True
-        return True if kind == "nonnegative" and e.exp.is_even and _real(e.base) else None
-    if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
-        _, low, high = e.limits[0]
-        if not (low.is_finite and high.is_finite):
-            return None
-        if kind == "positive" and isinstance(e, sp.Sum) and not (high - low).is_nonnegative:
-            return None
-        return True if sign(e.function, kind) else None
-    if isinstance(e, sp.Integral) and len(e.limits) == 1 and len(e.limits[0]) == 3:
-        _, low, high = e.limits[0]
-        ordered = (high - low).is_positive or (low == -sp.oo and high == sp.oo)
-        return True if ordered and sign(e.function, kind) else None
-    if isinstance(e, Expectation):
-        return True if sign(e.body, kind) else None
-    if isinstance(e, sp.DiracDelta) and kind == "nonnegative":
-        return True if len(e.args) == 1 and _real(e.args[0]) else None  # a positive measure
-    return None
+        return n.function.is_real is True and low.is_extended_real and high.is_extended_real
+    ordered = (high - low).is_positive or (low, high) == (-sp.oo, sp.oo)
+    return bool(ordered) and getattr(n.function, f"is_{kind}") is True
 
 
-def _negative(e: Expr) -> bool:
-    return e.is_negative is True or sign(-e, "positive") is True
-
-
-def _real(e: Expr) -> bool | None:
-    if isinstance(e, sp.Number) or e.is_Atom:
-        return e.is_real
-    if isinstance(e, (sp.Add, sp.Mul)):
-        return True if all(_real(a) for a in e.args) else None
-    if isinstance(e, sp.Pow):
-        if sign(e.base, "positive") and _real(e.exp):
-            return True
-        return True if _real(e.base) and e.exp.is_integer else None
-    if isinstance(e, sp.log):
-        return True if sign(e.args[0], "positive") else None
-    if isinstance(e, ELEMENTARY):
-        return True if _real(e.args[0]) else None
-    if isinstance(e, (sp.Sum, sp.Product, sp.Integral)):
-        bounds = [b for limit in e.limits for b in limit[1:]]
-        return True if _real(e.function) and all(
-            b.is_extended_real for b in bounds) else None
-    return e.is_real
-
-__all__ = [
-    "ELEMENTARY", "sign",
-]
+__all__ = ["sign"]

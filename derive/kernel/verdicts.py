@@ -11,11 +11,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-import sympy as sp
-
-DEFAULT_SEED = 20231205
-DEFAULT_INSTANCES = 1000
-
 
 class DeriveError(Exception):
     """Base of every error ``derive`` raises on purpose; its message says what to do."""
@@ -25,17 +20,6 @@ class LookAlikeSymbols(DeriveError):
     """Two different symbols print alike (``theta`` real and ``theta`` without assumptions):
     no reader of the report could tell them apart. Build each name once, with one set of
     assumptions."""
-
-
-def as_expression(value, where: str, error: type[DeriveError] = DeriveError) -> sp.Expr:
-    """``value`` as a SymPy expression; a string is refused, never parsed or evaluated."""
-    if isinstance(value, str):
-        raise error(f"{where}: got the string {value!r}; write the expression with "
-                    f"SymPy objects (strings are never evaluated)")
-    try:
-        return sp.sympify(value, strict=True)
-    except (sp.SympifyError, TypeError) as e:
-        raise error(f"{where}: {value!r} is not an expression ({e})") from None
 
 
 # The English template of each message key ("{e} > 0"). The words are not the kernel's:
@@ -118,12 +102,8 @@ class SymbolicVerdict:
     conditions: tuple = ()  # ConditionResult, one per side condition the kernel decided
     seconds: float = 0.0
     claim: Claim | None = None  # what was established, when the status is PROVED
-    # What the numeric checker is to compare, when it is not the step's two lines: the line
-    # before with the definitions it applies unfolded, so a rewrite after them is tested.
-    numeric_left: sp.Basic | None = None
-    substitution: tuple = ()  # modelling substitutions (old, new) the numeric check defers
     domain: tuple = ()  # where the equality was shown to hold ("theta + theta**2 != 0")
-    trace: tuple = ()  # (certificate, line it gave) for each certificate, in turn
+    trace: tuple = ()  # (certificate, line it gave) for each certificate the kernel applied
 
 
 @dataclass(frozen=True)
@@ -198,7 +178,7 @@ def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict, same_claim: bool 
     return Verdict(Status.UNPROVEN, symbolic, numeric)
 
 __all__ = [
-    "Claim", "DEFAULT_INSTANCES", "DEFAULT_SEED", "DeriveError", "LookAlikeSymbols", "Message",
-    "as_expression", "Numeric", "NumericVerdict", "Relation", "Status", "Symbolic", "SymbolicVerdict",
+    "Claim", "DeriveError", "LookAlikeSymbols", "Message",
+    "Numeric", "NumericVerdict", "Relation", "Status", "Symbolic", "SymbolicVerdict",
     "Verdict", "decide", "say",
 ]

@@ -23,7 +23,7 @@ from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Step
 from derive.explain import replay_commands
 from derive.identities import identities
-from derive.kernel import ConditionResult, Message, Numeric, Relation, Status, Symbolic
+from derive.kernel import ConditionResult, Message, Numeric, Relation, Reparametrise, Status, Symbolic
 from derive.loader import is_document
 from derive.report.documents import document_title, named_sides
 from derive.report.language import EN as EN_LANGUAGE
@@ -354,9 +354,9 @@ class _Builder:
                             else rf"{rhs} =: {lhs}"
                         return [("math", statement), ("text", ": "),
                                 ("text", self.words["assumption"])]
-        if family == "reparametrise" and r.verdict.symbolic.substitution:
-            pairs = [rf"{self.math(old)} := {self.math(new)}"
-                     for old, new in r.verdict.symbolic.substitution]
+        reparametrised = [c for c, _ in r.verdict.symbolic.trace if isinstance(c, Reparametrise)]
+        if family == "reparametrise" and reparametrised:
+            pairs = [rf"{self.math(c.old)} := {self.math(c.new)}" for c in reparametrised]
             return [("math", ", ".join(pairs)), ("text", ": "),
                     ("text", self.words["assumption"])]
         # A rule from outside the library: its statement is user-written, shown as written.
