@@ -40,20 +40,17 @@ from sympy.printing.precedence import PRECEDENCE
 from derive.kernel.objects import (
     KL,
     AppliedConditionalDensity,
-    AppliedConditionalMassFunction,
     AppliedDensity,
     AppliedMassFunction,
     AppliedModel,
-    AppliedModelOutput,
     AppliedProbability,
     ArgMax,
     ArgMin,
-    BinaryLabel,
-    ClassLabel,
     Covariance,
-    DataLabel,
     Expectation,
+    FrobeniusNorm,
     Maximum,
+    Norm,
     NormalDensity,
     OptimisationSet,
     Variance,
@@ -73,6 +70,30 @@ Delta = sp.DiracDelta
 
 
 # -- making named densities, models and data -------------------------------------------------
+
+# What the notation names and the kernel knows nothing more of than its base class: a
+# conditional mass function, a model's k-th output, the labels of data arrays.
+
+class AppliedConditionalMassFunction(AppliedMassFunction):
+    conditional = True
+
+
+class AppliedModelOutput(AppliedModel):
+    """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
+
+
+class DataLabel(sp.Symbol):
+    """The label of a data array: a class of its own, so the data y_i never equals, nor is
+    substituted for, the integration variable y."""
+
+
+class BinaryLabel(DataLabel):
+    """The label of binary data: every observation is 0 or 1."""
+
+
+class ClassLabel(DataLabel):
+    """The label of class labels: every observation is one of 1, 2, ..., K."""
+
 
 def _undefined(name: str, base: type, kind: str, **extra) -> UndefinedFunction:
     # SymPy compares undefined functions by name and assumptions, not by base class: without
@@ -351,31 +372,6 @@ __all__ += ["SampleIndexed"]
 
 
 # -- read from LaTeX: norms (derive.latex) -----------------------------------------------------
-
-class Norm(sp.Function):
-    """A norm of a vector or matrix as texts write it: ``Norm(x)`` is ||x|| (whichever norm
-    the text means), ``Norm(x, p)`` the p-norm ||x||_p (p a number, a symbol or oo). Opaque:
-    a real, nonnegative scalar function of its argument and nothing more, so no identity of
-    norms (the triangle inequality, homogeneity) is taken for granted, and none can make a
-    false line true; ``Norm(x)`` is never ``Norm(x, 2)``, as a text may mean another norm."""
-
-    nargs = (1, 2)
-
-    def _eval_is_commutative(self):
-        return True  # a scalar, even of noncommuting vectors
-
-    def _eval_is_real(self):
-        return True
-
-    def _eval_is_nonnegative(self):
-        return True
-
-
-class FrobeniusNorm(Norm):
-    """The Frobenius norm ||A||_F of a matrix: another norm than any p-norm of it."""
-
-    nargs = 1
-
 
 def _norm_order(self, printer) -> str:
     if isinstance(self, FrobeniusNorm):

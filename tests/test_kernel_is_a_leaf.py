@@ -66,3 +66,36 @@ def test_every_module_of_derive_imports_first():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == ""
+
+
+# What a SymPy class can say that the kernel would believe: its signs, its derivative, its
+# value. Only the kernel's own classes may say it (derive.kernel.objects).
+_SEMANTIC = ("_eval_is_", "is_", "fdiff", "_eval_derivative", "doit", "eval", "_eval_rewrite",
+             "_eval_expand", "_eval_simplify", "_eval_subs", "_eval_nseries")
+
+
+def test_no_class_outside_the_kernel_gives_sympy_a_meaning():
+    """A SymPy class outside the kernel that told SymPy a sign (``is_positive = True``), a
+    derivative or a value would be trusted code the kernel does not hold: the norm's signs
+    once lived in derive/notation.py."""
+    offending = []
+    for path in sorted(KERNEL.parent.rglob("*.py")):
+        if KERNEL in path.parents:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        sympy_names = {"sp", "sympy"} | {  # SymPy's classes and the kernel's, as imported
+            alias.asname or alias.name for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                ("sympy", "derive.kernel")) for alias in node.names}
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef) or not any(
+                    ast.unparse(b).split(".")[0] in sympy_names for b in node.bases):
+                continue
+            sympy_names.add(node.name)  # a subclass of it is SymPy's too
+            for item in node.body:
+                names = ([item.name] if isinstance(item, ast.FunctionDef) else
+                         [t.id for t in item.targets if isinstance(t, ast.Name)]
+                         if isinstance(item, ast.Assign) else [])
+                offending += [f"{path.name}: {node.name}.{n}" for n in names
+                              if n.startswith(_SEMANTIC)]
+    assert offending == []

@@ -7,10 +7,12 @@ Main definitions
 - ``KL(q, p, z)``: the KL divergence of two densities of ``z``; ``z`` is bound.
 - ``Expectation(body, variables, laws)``, ``Variance``, ``Covariance``: averages over random
   variables (bound), under the given laws (densities of them) or an unstated joint law.
-- ``AppliedDensity``, ``AppliedMassFunction``, ``AppliedModel``, ``DataLabel``: what a named
-  density, mass function, model or data array is (``derive.notation`` makes them).
+- ``AppliedDensity``, ``AppliedMassFunction``, ``AppliedModel``: what a named density, mass
+  function or model is (``derive.notation`` makes them, and the data labels, which mean
+  nothing more than a symbol).
 - ``NormalDensity(x, mean, variance)``: the normal density, a density of ``x``.
 - ``Maximum(a[k], (k, 1, K))``: the largest of finitely many terms; k is bound.
+- ``Norm(x)``, ``Norm(x, p)``, ``FrobeniusNorm(A)``: norms as texts write them (opaque).
 - ``sig(z)``: the logistic sigmoid.
 """
 
@@ -223,31 +225,10 @@ class AppliedMassFunction(AppliedProbability):
     derive_support: tuple = ()
 
 
-class AppliedConditionalMassFunction(AppliedMassFunction):
-    conditional = True
-
-
 class AppliedModel(AppliedUndef):
     """A model f[x, phi] applied to an input and parameters: real, of unknown sign."""
 
     is_real = True
-
-
-class AppliedModelOutput(AppliedModel):
-    """The k-th output of a model, f_k[x, phi]: args (k, input, parameters)."""
-
-
-class DataLabel(sp.Symbol):
-    """The label of a data array: a class of its own, so the data y_i never equals, nor is
-    substituted for, the integration variable y."""
-
-
-class BinaryLabel(DataLabel):
-    """The label of binary data: every observation is 0 or 1."""
-
-
-class ClassLabel(DataLabel):
-    """The label of class labels: every observation is one of 1, 2, ..., K."""
 
 
 class NormalDensity(sp.Function):
@@ -281,6 +262,31 @@ class Maximum(ExprWithLimits):
         return True if self.function.is_positive and (high - low).is_nonnegative else None
 
 
+class Norm(sp.Function):
+    """A norm of a vector or matrix as texts write it: ``Norm(x)`` is ||x|| (whichever norm
+    the text means), ``Norm(x, p)`` the p-norm ||x||_p (p a number, a symbol or oo). Opaque:
+    a real, nonnegative scalar function of its argument and nothing more, so no identity of
+    norms (the triangle inequality, homogeneity) is taken for granted, and none can make a
+    false line true; ``Norm(x)`` is never ``Norm(x, 2)``, as a text may mean another norm."""
+
+    nargs = (1, 2)
+
+    def _eval_is_commutative(self):
+        return True  # a scalar, even of noncommuting vectors
+
+    def _eval_is_real(self):
+        return True
+
+    def _eval_is_nonnegative(self):
+        return True
+
+
+class FrobeniusNorm(Norm):
+    """The Frobenius norm ||A||_F of a matrix: another norm than any p-norm of it."""
+
+    nargs = 1
+
+
 class sig(sp.Function):  # noqa: N801  (the book's name for it)
     """The logistic sigmoid 1/(1 + exp(-z)): real and positive for real z (and below 1,
     which SymPy cannot know: state 1 - sig[z] > 0 as a hypothesis where needed)."""
@@ -297,9 +303,9 @@ class sig(sp.Function):  # noqa: N801  (the book's name for it)
         return 1 / (1 + sp.exp(-z))
 
 __all__ = [
-    "AppliedConditionalDensity", "AppliedConditionalMassFunction", "AppliedDensity",
-    "AppliedMassFunction", "AppliedModel", "AppliedModelOutput", "AppliedProbability",
-    "ArgMax", "ArgMin", "BinaryLabel", "ClassLabel", "Covariance", "DataLabel", "Expectation",
-    "Independent",
-    "KL", "Maximum", "NormalDensity", "OptimisationSet", "Variance", "sig",
+    "AppliedConditionalDensity", "AppliedDensity",
+    "AppliedMassFunction", "AppliedModel", "AppliedProbability",
+    "ArgMax", "ArgMin", "Covariance", "Expectation",
+    "FrobeniusNorm", "Independent",
+    "KL", "Maximum", "Norm", "NormalDensity", "OptimisationSet", "Variance", "sig",
 ]
