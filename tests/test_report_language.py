@@ -14,8 +14,8 @@ from derive.kernel import Message, say
 from derive.latex import load_document
 from derive.loader import load_paths
 from derive.messages import ENGLISH
-from derive.report import render
 from derive.report import messages as templates
+from derive.report import render
 from derive.report.language import EN, KO, LANGUAGES, translate
 from derive.report.text import escape_markdown
 from derive.rules import registry
