@@ -124,20 +124,18 @@ def _definition_numeric(d: Definition, seed: int, instances: int,
     from derive.notation import AppliedDensity, AppliedMassFunction
 
     if isinstance(d.lhs, sp.Symbol):
-        return NumericVerdict(Numeric.NOT_APPLICABLE,
-                              "a definition of a symbol: nothing to test", seed=seed)
+        return NumericVerdict(Numeric.NOT_APPLICABLE, kernel.say("numeric.symbol_definition"),
+                              seed=seed)
     function, body = d.as_function()
     if issubclass(function, AppliedDensity):
         return numeric.check_density(function, body, seed, instances, names)
     if issubclass(function, AppliedMassFunction):
         if not function.derive_support:
-            return NumericVerdict(Numeric.NOT_APPLICABLE, f"a mass function with no declared "
-                                  f"support: declare it, mass_function('{function.__name__}', "
-                                  f"support=(0, 1)), to check that it sums to 1", seed=seed)
+            return NumericVerdict(Numeric.NOT_APPLICABLE, kernel.say(
+                "numeric.no_support", name=function.__name__), seed=seed)
         return numeric.check_mass_function(body, function.derive_support, seed, instances,
                                            names, d.hypotheses)
-    return NumericVerdict(Numeric.NOT_APPLICABLE,
-                          "a definition of a non-density: nothing to test", seed=seed)
+    return NumericVerdict(Numeric.NOT_APPLICABLE, kernel.say("numeric.non_density"), seed=seed)
 
 
 def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: int,
@@ -209,15 +207,15 @@ def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdic
     return _numeric_step(entry, symbolic, seed, instances, names)
 
 
-def _unrefutable(entry: Entry) -> str:
+def _unrefutable(entry: Entry) -> kernel.Message | str:
     """Why a step cannot be refuted, if it cannot: a link derive inferred between displays
     (a candidate), or a step that rests on what the text says elsewhere. Such a step is
     VERIFIED only if proved, and a counterexample leaves it UNPROVEN, never REFUTED (so
     this can only weaken a verdict)."""
     if getattr(entry, "candidate", False):
-        return "not linked: a candidate link between displays that was not proved, so not a step"
+        return kernel.say("check.not_linked")
     if getattr(entry, "rests_on_text", ""):
-        return f"not refuted: the step {entry.rests_on_text}"
+        return kernel.say("check.not_refuted", why=entry.rests_on_text)
     return ""
 
 

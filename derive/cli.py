@@ -555,10 +555,19 @@ def step_json(r: StepResult) -> dict:
                                      "how": str(c.how)} for c in v.symbolic.conditions]},
         "numeric": {"status": v.numeric.status.value, "detail": str(v.numeric.detail),
                     "instances": v.numeric.instances, "max_error": _num(v.numeric.max_error),
-                    "seed": v.numeric.seed, "counterexample": v.numeric.counterexample},
-        "rests_on": v.rests_on, "notes": list(v.notes), "seconds": round(r.seconds, 4),
+                    "seed": v.numeric.seed, "counterexample": _counterexample_json(
+                        v.numeric.counterexample)},
+        "rests_on": v.rests_on, "notes": [str(n) for n in v.notes],
+        "seconds": round(r.seconds, 4),
         "line": r.entry.location.line if r.entry.location else None,
     }
+
+
+def _counterexample_json(counterexample: dict | None) -> dict | None:
+    """A counterexample as JSON data: its detail (a message) in words."""
+    if counterexample is None or "detail" not in counterexample:
+        return counterexample
+    return {**counterexample, "detail": str(counterexample["detail"])}
 
 
 def _as_json(checked: list, args: argparse.Namespace, status: int, loaded=()) -> dict:

@@ -1,5 +1,6 @@
-"""The checker's messages in English, by key: the words for what the kernel and the checker
-say as data (``derive.kernel.Message``: a key and its arguments).
+"""The checker's messages in English, by key: the words for what the kernel, the checker,
+the numeric checker and the document reader say as data (``derive.kernel.Message``: a key
+and its arguments).
 
 The kernel says which key, with which arguments; the words are here, outside it, since they
 decide nothing. Importing this module gives every ``Message`` its English ``str``; the
@@ -150,6 +151,85 @@ ENGLISH: dict[str, str] = {
     "check.timeout": "timeout: {why}",
     "check.too_deep": "the expression is too deeply nested",
     "check.rule_failed": "rule {rule} failed: {error}",
+    "check.not_linked": "not linked: a candidate link between displays that was not proved, so "
+                        "not a step",
+    "check.not_refuted": "not refuted: the step {why}",
+    # the numeric checker: what a check found, or why there is none
+    "numeric.values_agree": "values agree",
+    "numeric.order_kept": "order of objectives kept",
+    "numeric.order_and_values": "order of objectives kept, and values agree",
+    "numeric.bound_holds": "the bound {relation} holds",
+    "numeric.integrates_to_one": "a density: integrates to 1 on every instance",
+    "numeric.sums_to_one": "a mass function: sums to 1 over {{{support}}} on every instance",
+    "numeric.nascent": "{what} (nascent deltas, eps = {eps} -> 0)",
+    "numeric.notes": "{what}; {notes}",
+    "numeric.artefact": "{count} float artefact discarded (not confirmed at {digits} digits)",
+    "numeric.artefacts": "{count} float artefacts discarded (not confirmed at {digits} digits)",
+    "numeric.domain": "{parts}",
+    "numeric.checked_where_forced": "checked where {where} ({why}): declare {declare}",
+    "numeric.left_undefined_otherwise": "the left side's {node} is undefined in the reals "
+                                        "otherwise",
+    "numeric.right_undefined_otherwise": "the right side's {node} is undefined in the reals "
+                                         "otherwise",
+    "numeric.checked_where_sign": "checked where {where}; at {other} {sides} undefined: "
+                                  "declare {declare}",
+    "numeric.checked_where_defined": "checked where both sides can be evaluated: at "
+                                     "{undefined} of {drawn} instances drawn {sides} undefined "
+                                     "in the reals or beyond float range, and those were left "
+                                     "out",
+    "numeric.both_sides": "both sides are",
+    "numeric.left_side": "the left side is",
+    "numeric.right_side": "the right side is",
+    "numeric.few_evaluated": "most instances could not be evaluated: {done} of {drawn} drawn "
+                             "could be",
+    "numeric.few_evaluated_where": "most instances could not be evaluated: {done} of {drawn} "
+                                   "drawn could be ({domain})",
+    "numeric.unconfirmed": "{count} float disagreements not confirmed in high precision",
+    "numeric.not_evaluable": "cannot evaluate numerically: {why}",
+    "numeric.sides_differ": "the two sides differ: {left} vs {right}",
+    "numeric.objectives_differ": "the objectives differ as values: F(a) = {left}, G(a) = "
+                                 "{right}",
+    "numeric.bound_fails": "the bound {relation} does not hold: the left side is {left}, the "
+                           "right side {right}",
+    "numeric.order_not_kept": "the order of the objectives is not kept: before, F(a) - F(b) = "
+                              "{before}; after, G(a) - G(b) = {after}",
+    "numeric.bound_of_optimisations": "a bound between argmin/argmax sets is not meaningful: "
+                                      "bound the objectives instead",
+    "numeric.definition_applied": "a definition applied: the sides are equal by definition, "
+                                  "and the substitution is checked symbolically to be exact",
+    "numeric.definition_exact": "a definition applied: equal by definition, checked "
+                                "symbolically to be exact",
+    "numeric.different_variables": "the two sides optimise over different variables",
+    "numeric.one_side_optimises": "one side is an argmin/argmax and the other is not",
+    "numeric.symbol_definition": "a definition of a symbol: nothing to test",
+    "numeric.no_support": "a mass function with no declared support: declare it, "
+                          "mass_function('{name}', support=(0, 1)), to check that it sums to 1",
+    "numeric.non_density": "a definition of a non-density: nothing to test",
+    # how a document's step got its rule, and why it is proved or unproven, never refuted
+    "document.read": "read: {expression}; {how}",
+    "document.read_definition": "read: {lhs} := {rhs}",
+    "document.justified": "justified by the author: {given}",
+    "document.nearest_unshown": "no proof found; the nearest, {rules}, reaches the line written "
+                                "but its side conditions are not shown",
+    "document.none_found": "no justification given, none found",
+    "document.found_by_search": "rule found by search: {rules} ({tried} attempts)",
+    "document.read_as_define": "read as := (a definition or modelling assumption applied)",
+    "document.never_refuted": "{why}: proved or unproven, never refuted",
+    "document.candidate": "a candidate link between displays (the same left side): a step if "
+                          "proved, otherwise not linked",
+    "document.independent": "declared: independent {variables}",
+    "document.defines_again": "defines {name} again (as at line {line}): a new definition, or a "
+                              "claim about the first one",
+    "document.rests_on_definition": "rests on the definition of {where}, which derive does not "
+                                    "apply to numbers",
+    "document.variables_each_side": "has variables on each side that the other lacks ({left} / "
+                                    "{right}): it rests on values or definitions given in the "
+                                    "text, which derive does not read",
+    "document.relates_neighbours": "relates neighbouring terms of {names} (as {names}[t - 1] and "
+                                   "{names}[t]): it rests on the recurrence the text gives "
+                                   "them, which derive does not read",
+    "document.drops_function": "drops the function {names}: it rests on what the text says "
+                               "{names} is, which derive does not read",
 }
 
 TEXTS.update(ENGLISH)

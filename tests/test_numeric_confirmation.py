@@ -3,6 +3,7 @@ artefacts used to refute, the defects that crashed the checker, bounds, domains,
 high-precision confirmation of every counterexample. Each true step has a wrong twin that
 must still be refuted."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,22 @@ def test_log_of_a_product_with_a_free_real_factor_is_checked_where_it_is_defined
     v = passes(sp.log(sig * z), sp.log(sig) + sp.log(z))
     assert "checked where sig > 0" in v.domain and "declare sig positive" in v.domain
     refuted(sp.log(sig * z), sp.log(sig) - sp.log(z))
+
+
+def test_where_a_step_was_checked_is_data_a_report_translates_and_the_cache_keeps():
+    from derive.cache import decode_verdict, encode_verdict
+    from derive.kernel import Message
+    from derive.report.language import KO, translate
+
+    sig, z = sp.Symbol("sig", real=True), sp.Symbol("z", positive=True)
+    v = passes(sp.log(sig * z), sp.log(sig) + sp.log(z))
+    assert isinstance(v.detail, Message) and isinstance(v.domain, Message)
+    segments, translated = translate(v.detail, KO)
+    assert translated and ("expr", sp.log(sig * z)) in segments  # the expression, typeset
+    assert any("인 곳에서 확인함" in text for kind, text in segments if kind == "text")
+    stored = decode_verdict(json.loads(json.dumps(encode_verdict(v))))
+    assert str(stored.detail) == str(v.detail) and str(stored.domain) == str(v.domain)
+    assert translate(stored.detail, KO)[1]
 
 
 def test_a_step_whose_sides_are_undefined_nearly_everywhere_is_not_applicable():

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive import guard
+from derive import guard, messages  # noqa: F401  (messages: the English words of the notes)
 from derive.derivation import Definition, Derivation, Location
-from derive.kernel import DeriveError, Independent, Relation, compose
+from derive.kernel import DeriveError, Independent, Message, Relation, compose, say
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.notation import AppliedDensity, OptimisationSet
@@ -364,7 +364,7 @@ class _Builder:
             if k == 0 and name is not None:
                 self.report.names[(derivation.name, label)] = name
 
-    def _context(self, before, after) -> str:
+    def _context(self, before, after) -> Message | str:
         """Why the step's truth rests on what the text says elsewhere (a definition derive
         read but cannot apply to the numbers, values given in the prose), or "". Such a
         step is a candidate: proved, it is a step; otherwise it is not refuted."""
@@ -373,31 +373,25 @@ class _Builder:
             earlier = [d for d in self.definitions.values() if d.lhs.func == before.func]
             if earlier:
                 line = earlier[-1].location.line if earlier[-1].location else "?"
-                return (f"defines {before.func.__name__} again (as at line {line}): a new "
-                        f"definition, or a claim about the first one")
+                return say("document.defines_again", name=before.func.__name__, line=line)
         left, right = _values(self._unfolded(before)), _values(self._unfolded(after))
         defined = sorted((left | right) & set(self.defined_at), key=str)
         if defined:
             where = ", ".join(f"{s} (line {self.defined_at[s]})" for s in defined)
-            return f"rests on the definition of {where}, which derive does not apply to numbers"
+            return say("document.rests_on_definition", where=where)
         if left - right and right - left:
             own = [", ".join(map(str, sorted(side, key=str))) for side in (left - right,
                                                                           right - left)]
-            return (f"has variables on each side that the other lacks ({own[0]} / {own[1]}): "
-                    f"it rests on values or definitions given in the text, which derive "
-                    f"does not read")
+            return say("document.variables_each_side", left=own[0], right=own[1])
         recurrences = _neighbouring_terms(before) | _neighbouring_terms(after)
         if recurrences:
             names = ", ".join(sorted(map(str, recurrences)))
-            return (f"relates neighbouring terms of {names} (as {names}[t - 1] and {names}[t]): "
-                    f"it rests on the recurrence the text gives them, which derive does not "
-                    f"read")
+            return say("document.relates_neighbours", names=names)
         dropped = _functions(before) - _functions(after) - {
             d.lhs.func for d in self.definitions.values()}
         if dropped:
             names = ", ".join(sorted(f.__name__ for f in dropped))
-            return (f"drops the function {names}: it rests on what the text says {names} is, "
-                    f"which derive does not read")
+            return say("document.drops_function", names=names)
         return ""
 
     def _unfolded(self, e: sp.Expr) -> sp.Expr:
@@ -428,7 +422,7 @@ class _Builder:
             rules = _named_rules(given, self.definitions, where)
             if any(r.origin == "definition" for r in rules) and not bound:
                 relation = Relation.DEFINE
-            note = f"justified by the author: {given}"
+            notes = [say("document.justified", given=given)]
         else:
             defined = self._defined_in_chain(before, after, label, location)
             if defined is not None:
@@ -449,20 +443,19 @@ class _Builder:
                 # conditions: the step cites it, so that its verdict says what to declare.
                 rules = unshown[0]
                 names = ", ".join(r.name for r in rules)
-                note = (f"no proof found; the nearest, {names}, reaches the line written but "
-                        f"its side conditions are not shown")
+                notes = [say("document.nearest_unshown", rules=names)]
             elif found is None:
                 reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
                           f"justifies it (searched {self.search_budget} attempts){stopped}; "
                           f"name one with a `% by: rule` comment, or add the rule")
                 rules = (search.unjustified(reason),)
-                note = "no justification given, none found"
+                notes = [say("document.none_found")]
             else:
                 rules, relation = found.rules, found.relation
                 names = ", ".join(r.name for r in rules)
-                note = f"rule found by search: {names} ({found.tried} attempts)"
+                notes = [say("document.found_by_search", rules=names, tried=found.tried)]
                 if relation is Relation.DEFINE:
-                    note += "; read as := (a definition or modelling assumption applied)"
+                    notes.append(say("document.read_as_define"))
                 self.report.searched[label] = names
         for rule in rules:
             if rule.origin in ("definition", "naming"):
@@ -471,15 +464,13 @@ class _Builder:
                  Relation.LE: derivation.le, Relation.LT: derivation.lt,
                  Relation.GE: derivation.ge, Relation.GT: derivation.gt}[relation]
         if context:
-            note += f"; {context}: proved or unproven, never refuted"
+            notes.append(say("document.never_refuted", why=context))
         elif candidate:
-            note += "; a candidate link between displays (the same left side): a step if " \
-                    "proved, otherwise not linked"
-        if hypotheses:
-            note += "; declared: " + ", ".join(
-                "independent " + ", ".join(sorted(map(str, h.variables))) for h in hypotheses)
+            notes.append(say("document.candidate"))
+        notes += [say("document.independent", variables=", ".join(sorted(map(str, h.variables))))
+                  for h in hypotheses]
         adder(after, by=list(rules), label=label, hypotheses=hypotheses,
-              note=f"read: {_as_written(after)}; {note}")
+              note=say("document.read", expression=_as_written(after), how=tuple(notes)))
         # The step records where the document wrote it, not this line of Python.
         derivation.entries[-1] = dataclasses.replace(derivation.entries[-1], location=location,
                                                      candidate=candidate, rests_on_text=context)
@@ -540,8 +531,9 @@ class _Builder:
         if any(e.label == label for e in derivation.entries):
             return
         entry = derivation.let(definition.lhs, definition.rhs, label=label,
-                               note=f"read: {_as_written(definition.lhs)} := "
-                                    f"{_as_written(definition.rhs)}")
+                               note=say("document.read_definition",
+                                        lhs=_as_written(definition.lhs),
+                                        rhs=_as_written(definition.rhs)))
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
 
 

@@ -21,7 +21,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from derive.kernel import Claim, Numeric, NumericVerdict, Relation
+from derive import messages  # noqa: F401  (the English words of what the checks say)
+from derive.kernel import Claim, Message, Numeric, NumericVerdict, Relation, say
 from derive.kernel.objects import Independent
 from derive.notation import KL, OptimisationSet
 from derive.numeric import exact, laws, vector
@@ -157,7 +158,7 @@ class Plan:
     values_too: bool = False
     variables: tuple[sp.Symbol, ...] = ()
     deferred: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
-    reason: str = ""
+    reason: Message | None = None  # why there is no check (kind "none")
     hypotheses: tuple = ()  # Q.positive(e) and the like: instances must satisfy them
     relation: Relation = Relation.EQUAL  # for a bound: before REL after
 
@@ -167,16 +168,14 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim |
     bound = relation in (Relation.LE, Relation.LT, Relation.GE, Relation.GT)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
         if bound:
-            return Plan("none", reason="a bound between argmin/argmax sets is not meaningful: "
-                        "bound the objectives instead")
+            return Plan("none", reason=say("numeric.bound_of_optimisations"))
     if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
         if substitution:
             return Plan("values", before.objective, after.objective, deferred=substitution)
         if relation is Relation.DEFINE or claim is Claim.DEFINITION:
-            return Plan("none", reason="a definition applied: the sides are equal by "
-                        "definition, and the substitution is checked symbolically to be exact")
+            return Plan("none", reason=say("numeric.definition_applied"))
         if set(before.variables) != set(after.variables):
-            return Plan("none", reason="the two sides optimise over different variables")
+            return Plan("none", reason=say("numeric.different_variables"))
         if type(before) is not type(after):
             # argmax F = argmin G: order of F against the reverse order of G
             return Plan("order", before.objective, -after.objective,
@@ -184,10 +183,9 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim |
         return Plan("order", before.objective, after.objective,
                     values_too=claim is Claim.VALUES, variables=before.variables)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
-        return Plan("none", reason="one side is an argmin/argmax and the other is not")
+        return Plan("none", reason=say("numeric.one_side_optimises"))
     if relation is Relation.DEFINE and not substitution:
-        return Plan("none", reason="a definition applied: equal by definition, checked "
-                    "symbolically to be exact")
+        return Plan("none", reason=say("numeric.definition_exact"))
     if bound:
         return Plan("bound", before, after, deferred=substitution, relation=relation)
     return Plan("values", before, after, deferred=substitution)
@@ -298,7 +296,7 @@ class Candidate:
 @dataclass(frozen=True)
 class Confirmed:
     values: dict
-    detail: str
+    detail: Message
 
 
 def _fmt(x) -> str:
@@ -380,11 +378,10 @@ class Check:
                 differ = _exact_tie(fa, ga, scale_a, error_a, tol)
                 if differ:
                     if self.plan.kind == "values":
-                        return Confirmed({"left": fa, "right": ga},
-                                         f"the two sides differ: {_fmt(fa)} vs {_fmt(ga)}")
-                    return Confirmed({"F(a)": fa, "G(a)": ga},
-                                     f"the objectives differ as values: F(a) = {_fmt(fa)}, "
-                                     f"G(a) = {_fmt(ga)}")
+                        return Confirmed({"left": fa, "right": ga}, say(
+                            "numeric.sides_differ", left=_fmt(fa), right=_fmt(ga)))
+                    return Confirmed({"F(a)": fa, "G(a)": ga}, say(
+                        "numeric.objectives_differ", left=_fmt(fa), right=_fmt(ga)))
                 if self.plan.kind == "values":
                     return None
             if self.plan.kind == "bound":
@@ -396,9 +393,9 @@ class Check:
                 if order is None or not (order > 0 if relation in (Relation.LE, Relation.LT)
                                          else order < 0):
                     return None
-                return Confirmed({"left": fa, "right": ga},
-                                 f"the bound {relation.value} does not hold: the left side is "
-                                 f"{_fmt(fa)}, the right side {_fmt(ga)}")
+                return Confirmed({"left": fa, "right": ga}, say(
+                    "numeric.bound_fails", relation=relation.value, left=_fmt(fa),
+                    right=_fmt(ga)))
             fb, gb, scale_b, error_b = self.sides.exact(c.other)
         except NotEvaluable:
             return None
@@ -406,10 +403,9 @@ class Check:
         sg = _exact_tie(ga, gb, scale_a + scale_b, error_a + error_b, tol)
         if sf is None or sg is None or sf == sg:
             return None
-        return Confirmed({"F(a)": fa, "F(b)": fb, "G(a)": ga, "G(b)": gb},
-                         f"the order of the objectives is not kept: before, F(a) - F(b) = "
-                         f"{mpmath.nstr(fa - fb, 6)}; after, G(a) - G(b) = "
-                         f"{mpmath.nstr(ga - gb, 6)}")
+        return Confirmed({"F(a)": fa, "F(b)": fb, "G(a)": ga, "G(b)": gb}, say(
+            "numeric.order_not_kept", before=mpmath.nstr(fa - fb, 6),
+            after=mpmath.nstr(ga - gb, 6)))
 
 
 def _compile_hypothesis(h, roles: Roles, substitution: dict):
@@ -470,7 +466,7 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
     try:  # one law behind a density applied in several shapes (the product rule holds)
         before, after = _one_law(before, after)
     except NotEvaluable as e:
-        return NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+        return NumericVerdict(Numeric.NOT_APPLICABLE, say("numeric.not_evaluable", why=str(e)),
                               seed=seed, seconds=time.perf_counter() - start)
     plan = plan_for(before, after, relation, claim, tuple(tuple(p) for p in substitution))
     if hypotheses:
@@ -492,11 +488,12 @@ def _timed(v: NumericVerdict, start: float) -> NumericVerdict:
     return replace(v, seconds=time.perf_counter() - start)
 
 
-def _run_or_explain(plan: Plan, rng, instances: int, seed: int) -> NumericVerdict:
+def _run_or_explain(plan: Plan, rng, instances: int, seed: int,
+                    agree: Message | None = None) -> NumericVerdict:
     try:
-        return _run(plan, rng, instances, seed)
+        return _run(plan, rng, instances, seed, agree)
     except NotEvaluable as e:
-        return NumericVerdict(Numeric.NOT_APPLICABLE, f"cannot evaluate numerically: {e}",
+        return NumericVerdict(Numeric.NOT_APPLICABLE, say("numeric.not_evaluable", why=str(e)),
                               seed=seed)
 
 
@@ -548,7 +545,10 @@ def prepared(plan: Plan) -> tuple[Roles, Check, bool]:
     return roles, Check(plan, roles), light
 
 
-def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> NumericVerdict:
+def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int,
+         agree: Message | None = None) -> NumericVerdict:
+    """The check of ``plan``; ``agree`` says what a passed check of values shows, when that
+    is more than that the values agree (a density integrates to 1)."""
     roles, check, light = prepared(plan)
     domain = Domain(forced=dict(roles.sign_of))
     size = chunk_size(light, instances)
@@ -588,32 +588,40 @@ def _run(plan: Plan, rng: np.random.Generator, instances: int, seed: int) -> Num
         done += int(np.sum(good))
         if np.any(good):
             worst = max(worst, float(np.nanmax(np.where(good, err, 0.0))))
-    extra = _extras(discarded, domain)
+    where = domain.statement()
     if done < instances:
-        why = (f"most instances could not be evaluated: {done} of {drawn} drawn could be"
-               + (f" ({domain.statement()})" if domain.statement() else ""))
+        why = (say("numeric.few_evaluated_where", done=done, drawn=drawn, domain=where)
+               if where else say("numeric.few_evaluated", done=done, drawn=drawn))
         if discarded:
-            why += f"; {discarded} float disagreements not confirmed in high precision"
+            why = say("numeric.notes", what=why,
+                      notes=(say("numeric.unconfirmed", count=discarded),))
         return NumericVerdict(Numeric.NOT_APPLICABLE, why, done, None, seed,
-                              discarded=discarded, domain=domain.statement())
-    what = {"order": "order of objectives kept", "values": "values agree",
-            "bound": f"the bound {plan.relation.value} holds"}[plan.kind]
-    if plan.values_too:
-        what += ", and values agree"
+                              discarded=discarded, domain=where)
+    if plan.kind == "order":
+        what = say("numeric.order_and_values" if plan.values_too else "numeric.order_kept")
+    elif plan.kind == "bound":
+        what = say("numeric.bound_holds", relation=plan.relation.value)
+    else:
+        what = agree or say("numeric.values_agree")
     if check.sides.has_delta:
-        what += f" (nascent deltas, eps = {', '.join(map(str, EPSILONS))} -> 0)"
-    return NumericVerdict(Numeric.PASSED, what + extra, done, worst, seed,
-                          discarded=discarded, domain=domain.statement())
+        what = say("numeric.nascent", what=what, eps=", ".join(map(str, EPSILONS)))
+    extras = _extras(discarded, where)
+    if extras:
+        what = say("numeric.notes", what=what, notes=extras)
+    return NumericVerdict(Numeric.PASSED, what, done, worst, seed, discarded=discarded,
+                          domain=where)
 
 
-def _extras(discarded: int, domain: Domain) -> str:
+def _extras(discarded: int, where: Message | str) -> tuple[Message, ...]:
+    """What a passed check adds to its detail: the float artefacts it discarded, and where
+    it was checked."""
     parts = []
     if discarded:
-        parts.append(f"{discarded} float artefact{'s' if discarded != 1 else ''} discarded "
-                     f"(not confirmed at {exact.DIGITS} digits)")
-    if domain.statement():
-        parts.append(domain.statement())
-    return "".join(f"; {p}" for p in parts)
+        parts.append(say("numeric.artefacts" if discarded != 1 else "numeric.artefact",
+                         count=discarded, digits=exact.DIGITS))
+    if where:
+        parts.append(where)
+    return tuple(parts)
 
 
 def _widest_first(rows: np.ndarray, inst: Instances, err: np.ndarray) -> list[int]:
@@ -721,10 +729,8 @@ def check_density(function, body: sp.Lambda, seed: int, instances: int,
     start = time.perf_counter()
     variable = body.variables[0]
     plan = Plan("values", sp.Integral(body.expr, (variable, -sp.oo, sp.oo)), sp.Integer(1))
-    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed)
-    if verdict.status is Numeric.PASSED:
-        verdict = replace(verdict, detail="a density: integrates to 1 on every instance"
-                          + verdict.detail[len("values agree"):])
+    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed,
+                              agree=say("numeric.integrates_to_one"))
     return _timed(verdict, start)
 
 
@@ -736,10 +742,7 @@ def check_mass_function(body: sp.Lambda, support: Sequence, seed: int, instances
     rest = body.variables[1:]
     total = sp.Add(*[body(value, *rest) for value in support])
     plan = Plan("values", total, sp.Integer(1), hypotheses=tuple(hypotheses))
-    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed)
-    if verdict.status is Numeric.PASSED:
-        verdict = replace(verdict, detail=f"a mass function: sums to 1 over "
-                          f"{{{', '.join(map(str, support))}}} on every instance"
-                          + verdict.detail[len("values agree"):])
+    agree = say("numeric.sums_to_one", support=", ".join(map(str, support)))
+    verdict = _run_or_explain(plan, step_rng(seed, *names), instances, seed, agree)
     return _timed(verdict, start)
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive import messages  # noqa: F401  (the English words of what it says)
+from derive.kernel import Message, say
+
 
 def _required_sign(arg: sp.Expr, scalars: set) -> tuple[sp.Symbol, int] | None:
     """When ``arg`` must be positive and its sign rests on one real symbol of unknown sign
@@ -29,11 +32,11 @@ def _required_sign(arg: sp.Expr, scalars: set) -> tuple[sp.Symbol, int] | None:
     return (unknown, sign) if unknown is not None else None
 
 
-def read_signs(sides: dict[str, sp.Expr], scalars: set) -> dict[sp.Symbol, tuple[int, str]]:
+def read_signs(sides: dict[str, sp.Expr], scalars: set) -> dict[sp.Symbol, tuple[int, Message]]:
     """Real symbols of unknown sign that a side needs to have a sign to be defined in the
     reals (log(sig*z) with z > 0 needs sig > 0): symbol -> (sign, why). A symbol that two
     places want with opposite signs is left alone (its instances are then sorted out after)."""
-    wanted: dict[sp.Symbol, tuple[int, str]] = {}
+    wanted: dict[sp.Symbol, tuple[int, Message]] = {}
     conflicting: set = set()
     candidates = [s for s in scalars if s.is_real and s.is_positive is None
                   and s.is_negative is None and not s.is_integer]
@@ -51,11 +54,15 @@ def read_signs(sides: dict[str, sp.Expr], scalars: set) -> dict[sp.Symbol, tuple
             if found is None:
                 continue
             symbol, sign = found
-            why = f"the {side} side's {node} is undefined in the reals otherwise"
+            why = say(_UNDEFINED_OTHERWISE[side], node=node)
             if symbol in wanted and wanted[symbol][0] != sign:
                 conflicting.add(symbol)
             wanted.setdefault(symbol, (sign, why))
     return {s: v for s, v in wanted.items() if s not in conflicting}
+
+
+_UNDEFINED_OTHERWISE = {"left": "numeric.left_undefined_otherwise",
+                        "right": "numeric.right_undefined_otherwise"}
 
 
 def _relation(sign: int) -> str:
@@ -88,11 +95,11 @@ class Domain:
             counts[2] += int(np.sum(ok & (v < 0)))
             counts[3] += int(np.sum(ok & (v > 0)))
 
-    def sides(self) -> str:
+    def sides(self) -> Message:
         left, right = self.undefined_side["left"], self.undefined_side["right"]
         if left and right:
-            return "both sides are"
-        return "the left side is" if left else "the right side is"
+            return say("numeric.both_sides")
+        return say("numeric.left_side" if left else "numeric.right_side")
 
     def explained_by(self) -> tuple[sp.Symbol, int] | None:
         """A symbol whose sign alone tells the undefined instances from the others."""
@@ -103,21 +110,30 @@ class Domain:
                 return s, -1
         return None
 
-    def statement(self) -> str:
+    def statement(self) -> Message | str:
         """Where the step was checked, or "" when nothing was left out."""
         parts = []
         for s, (sign, why) in sorted(self.forced.items(), key=lambda kv: str(kv[0])):
-            word = "positive" if sign > 0 else "negative"
-            parts.append(f"checked where {s} {_relation(sign)} ({why}): declare {s} {word}")
+            parts.append(say("numeric.checked_where_forced", where=_where(s, sign), why=why,
+                             declare=_declare(s, sign)))
         if self.undefined:
             explained = self.explained_by()
             if explained is not None:
                 s, sign = explained
-                word = "positive" if sign > 0 else "negative"
-                parts.append(f"checked where {s} {_relation(sign)}; at {s} {_relation(-sign)} "
-                             f"{self.sides()} undefined: declare {s} {word}")
+                parts.append(say("numeric.checked_where_sign", where=_where(s, sign),
+                                 other=_where(s, -sign), sides=self.sides(),
+                                 declare=_declare(s, sign)))
             else:
-                parts.append(f"checked where both sides can be evaluated: at {self.undefined} "
-                             f"of {self.drawn} instances drawn {self.sides()} undefined in the "
-                             f"reals or beyond float range, and those were left out")
-        return "; ".join(parts)
+                parts.append(say("numeric.checked_where_defined", undefined=self.undefined,
+                                 drawn=self.drawn, sides=self.sides()))
+        return say("numeric.domain", parts=tuple(parts)) if parts else ""
+
+
+def _where(s: sp.Symbol, sign: int) -> str:
+    """``s > 0`` or ``s < 0``, as the checker writes it."""
+    return f"{s} {_relation(sign)}"
+
+
+def _declare(s: sp.Symbol, sign: int) -> str:
+    """What to declare of ``s``: ``s positive`` or ``s negative``."""
+    return f"{s} {'positive' if sign > 0 else 'negative'}"

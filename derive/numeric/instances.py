@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
+from derive.kernel import Message
 from derive.kernel.objects import Maximum
 from derive.notation import (
     KL,
@@ -264,7 +265,7 @@ class Roles:
     weights_of: dict[sp.Symbol, object] = field(default_factory=dict)  # phi -> f
     # real symbols of unknown sign that the expressions require to have a sign
     # (log(sig*z) with z > 0 needs sig > 0): symbol -> (+1 or -1, why)
-    sign_of: dict[sp.Symbol, tuple[int, str]] = field(default_factory=dict)
+    sign_of: dict[sp.Symbol, tuple[int, Message]] = field(default_factory=dict)
 
 
 def read_roles(exprs: Sequence[sp.Expr]) -> Roles:

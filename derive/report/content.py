@@ -8,7 +8,6 @@ every writer escapes. Mathematics is LaTeX from the printer, whose names are esc
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import re
@@ -26,7 +25,6 @@ from derive.identities import identities
 from derive.kernel import ConditionResult, Message, Numeric, Relation, Reparametrise, Status, Symbolic
 from derive.loader import is_document
 from derive.report.documents import document_title, named_sides
-from derive.report.language import EN as EN_LANGUAGE
 from derive.report.language import Language, Segment, translate
 from derive.report.printer import parameters, to_latex
 
@@ -142,13 +140,6 @@ def _error(x: float | None) -> str:
     return rf"{mantissa}\times 10^{{{int(exponent)}}}"
 
 
-_NUMBER = re.compile(r"-?\d+(\.\d+)?(/\d+)?\Z")
-
-
-def _is_number(text: str) -> bool:
-    return _NUMBER.match(text.strip()) is not None
-
-
 @dataclass(frozen=True)
 class Options:
     """How a report is written: its title (None: from the derivation or the document),
@@ -171,72 +162,17 @@ class _Builder:
         for entry in derivation.entries:
             expressions += [entry.after] if isinstance(entry, Step) else [entry.lhs, entry.rhs]
         self.bold = parameters(expressions)
-        self.expressions = expressions
-        self._known: dict[str, sp.Basic] | None = None  # the derivation's, by text
-        self.result: StepResult | None = None  # the step whose evidence is being written
-        self._step_known: dict[str, sp.Basic] | None = None
 
     def math(self, expr: sp.Basic) -> str:
         return to_latex(expr, self.style, self.target, self.bold)
 
-    @staticmethod
-    def _by_text(roots) -> dict[str, sp.Basic]:
-        known: dict[str, sp.Basic] = {}
-        for root in roots:
-            for node in sp.preorder_traversal(root):
-                known.setdefault(_text(node), node)
-                if isinstance(node, sp.core.function.AppliedUndef):
-                    # "every q replaced": a function named alone
-                    known.setdefault(node.func.__name__, sp.Symbol(node.func.__name__))
-        return known
-
-    def lookup(self, text: str) -> sp.Basic | None:
-        """The subexpression of the step whose text is ``text`` (its sides, what its rules
-        proposed, its conditions' subjects), found when a message quotes it; printed to text
-        only then, and once per derivation (printing every node is not cheap)."""
-        if self._known is None:
-            self._known = self._by_text(self.expressions)
-        found = self._known.get(text)
-        if found is not None or self.result is None:
-            return found
-        if self._step_known is None:
-            r = self.result
-            symbolic = r.verdict.symbolic
-            roots = [line for _, line in getattr(symbolic, "trace", ()) if line is not None]
-            roots += [e for pair in getattr(symbolic, "substitution", ()) for e in pair]
-            for c in symbolic.conditions:
-                roots += [x for x in c.condition.subject if isinstance(x, sp.Basic)]
-            self._step_known = self._by_text(roots)
-        return self._step_known.get(text)
-
-    def typeset(self, text: str) -> Segment:
-        """An expression a message quotes, as math if the step holds it (or it is a
-        number), else as the checker wrote it."""
-        text = text.strip()
-        if text in ("argmin", "argmax"):
-            return ("text", text)
-        parts = [part.strip() for part in text.split(",")]
-        if all(_is_number(part) for part in parts):
-            return ("math", ", ".join(parts))
-        found = [self.lookup(part) for part in parts]
-        if all(f is not None for f in found):
-            return ("math", ", ".join(self.math(f) for f in found))
-        # a product the rules formed on the way (an integrand after a factor was pulled
-        # out): typeset from its factors when the step holds each of them
-        factors = [self.lookup(f) for f in _top_level_factors(text)]
-        if len(factors) > 1 and all(f is not None for f in factors):
-            return ("math", self.math(sp.Mul(*factors, evaluate=False)))
-        return ("code", text)
-
-    def message(self, message: str | Message) -> Rich:
-        """A message of the checker in the report's language: a ``Message`` by its key
-        (``derive.report.messages``: its expressions typeset), a plain string by the tables'
-        patterns, with each expression it quotes typeset when the step holds it."""
+    def message(self, message: Message | str) -> Rich:
+        """A message of the checker in the report's language, by its key
+        (``derive.report.messages``), its expressions typeset in the report's notation; a
+        plain string (a rule's own words) as written."""
         segments, _ = translate(message, self.lang)
-        keyed = isinstance(message, Message)
-        return [("math", self.math(value)) if kind == "expr"
-                else self.typeset(value) if kind == "code" and not keyed
-                else (kind, value) for kind, value in segments]
+        return [("math", self.math(value)) if kind == "expr" else (kind, value)
+                for kind, value in segments]
 
     # -- the chain ------------------------------------------------------------------------
 
@@ -383,7 +319,6 @@ class _Builder:
         return ConditionRow(c.holds, statement, self.message(c.how))
 
     def evidence(self, r: StepResult) -> Evidence:
-        self.result, self._step_known = r, None
         v, w = r.verdict, self.words
         symbolic: Rich = [("text", w[v.symbolic.status.value])]
         if v.symbolic.status is not Symbolic.PROVED:
@@ -416,18 +351,23 @@ class _Builder:
                         numeric, self.note(r.entry.note), counterexample, v.status.value,
                         self.left_out(len(rows) - len(shown)), "" if fine else replay)
 
-    def note(self, note: str) -> Rich:
+    def note(self, note: Message | str) -> Rich:
         """The step's note: derive's own (how a document's rule was found) in the report's
-        language, an author's as written."""
-        note = _note(note).strip()
-        if not note:
-            return []
-        segments, read = translate(note, self.lang)
-        if not read:
-            return [("text", note)]
-        # rule names, counts and seconds: as the checker wrote them
-        return [("code", v) if k == "code" and not _is_number(v) else ("text", v)
-                for k, v in segments]
+        language, an author's as written. Of a document's note only how the rule was found
+        is kept: what was read is in the chain, typeset."""
+        if not isinstance(note, Message):
+            return [("text", note.strip())] if note.strip() else []
+        if note.key in _READ_NOTES:
+            how = dict(note.args).get("how", ())
+            parts = how if isinstance(how, tuple) else (how,)
+        else:
+            parts = (note,)
+        out: Rich = []
+        for n, part in enumerate(parts):
+            out += ([("text", "; ")] if n else []) + translate(part, self.lang)[0]
+        # rule names as code; counts and line numbers are words here, not mathematics
+        return [("math", self.math(v)) if k == "expr" else ("text", v) if k == "math"
+                else (k, v) for k, v in out]
 
     def left_out(self, count: int) -> Rich:
         if not count:
@@ -453,32 +393,9 @@ class _Builder:
         return f"{status}: {w['rests_join'].join(rests) or w['rests_neither']}"
 
 
-# A document's step notes what was read ("read: <the expression>; <how its rule was
-# found>"); the report shows the reading typeset in the chain, so only the rest is kept.
-_READ_NOTE = re.compile(r"read: [^;]*(; |\Z)")
-
-
-def _note(note: str) -> str:
-    return _READ_NOTE.sub("", note, count=1) if note.startswith("read: ") else note
-
-
-@functools.lru_cache(maxsize=4096)
-def _text(node: sp.Basic) -> str:
-    """``str(node)``, remembered: consecutive lines, and what the rules proposed, share most
-    of their subexpressions."""
-    return str(node)
-
-
-def _top_level_factors(text: str) -> list[str]:
-    """``a*b(c*d)*e`` as ``[a, b(c*d), e]``: split at the ``*`` outside brackets."""
-    factors, depth, start = [], 0, 0
-    for k, c in enumerate(text):
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if c == "*" and depth == 0 and text[k - 1:k + 1] != "**" and text[k:k + 2] != "**":
-            factors.append(text[start:k])
-            start = k + 1
-    return [*factors, text[start:]]
+# A document's notes that begin with what was read ("read: <the expression>; <how its rule
+# was found>", "read: <a definition>"): the report shows the reading typeset in the chain.
+_READ_NOTES = ("document.read", "document.read_definition")
 
 
 # derive's own labels for a document's unnumbered displays (L48: the display on line 48)
@@ -514,9 +431,7 @@ def _trivially_true(c: ConditionResult) -> bool:
         values = [value for _, value in statement.args]
         return bool(values) and all(isinstance(v, (int, float)) or _plain_number(v)
                                     for v in values)
-    segments, read = translate(str(statement), EN_LANGUAGE)
-    quoted = [value for kind, value in segments if kind == "code"]
-    return read and bool(quoted) and all(_is_number(value) for value in quoted)
+    return False
 
 
 def _pairs(mapping: dict) -> list[tuple[str, str]]:

@@ -1,10 +1,12 @@
 """The checker's messages in each language, by key: a ``derive.kernel.Message`` carries its
 key and arguments, and a report fills that key's template here with the arguments (an
-expression is typeset as math, a nested message translated in turn). Nothing is parsed back
-out of English.
+expression is typeset as math, a number too, a nested message translated in turn, anything
+else shown as code). Nothing is parsed back out of English.
 
-A key with no template in a language is shown in the message's own English words; the tests
-check that every message the shipped proofs produce has a template in every language.
+Every key of the English words (``derive.messages``) has a Korean template, with no hole the
+English lacks (the tests check both). ``EN`` holds the report's English where it is more
+than the message's own words: where arguments are typeset, or the words polished. A
+template marks `what to type` as code.
 """
 
 from __future__ import annotations
@@ -102,6 +104,114 @@ KO: dict[str, str] = {
     "check.timeout": "시간 초과 (멈춤을 막는 안전 장치로, 기계에 따라 다름)",
     "check.too_deep": "식이 너무 깊게 중첩됨",
     "check.rule_failed": "규칙 {rule} 실행 실패",
+    "check.not_linked": "연결하지 않음: 표시된 식 사이의 후보 연결이 증명되지 않았으므로 단계가 아님",
+    "check.not_refuted": "반박하지 않음: 이 단계는 {why}",
+    # why a certificate does not apply
+    "cert.circular": "{lhs} := {rhs}은(는) {name}을(를) 자기 자신으로 정의함",
+    "cert.definition_lhs": "정의의 왼쪽 변 {lhs}은(는) 기호이거나, q(y)처럼 서로 다른 기호들에 "
+                           "적용된 함수여야 함",
+    "cert.not_optimisation": "{what}은(는) {line}이 아니라 argmin이나 argmax에 적용됨",
+    "cert.other_optimisation": "{what}: {to}은(는) {variables}에 대한 같은 최적화가 아님",
+    "cert.transform": "{transform}은(는) 커널이 아는 순증가 변환이 아님 ({known})",
+    "cert.fold": "{lhs} := {rhs}을(를) 펼친 {fold}은(는) {line}이 아니라 {unfolded}",
+    "cert.absent": "{lhs}이(가) {line}에 나타나지 않음",
+    "cert.not_optimised": "앞 줄은 {old}에 대해 최적화하지 않음",
+    "cert.nothing_optimised": "새 목적 함수가 {missing}에 의존하지 않아 최적화할 것이 없음",
+    "cert.unknown": "{certificate}은(는) 커널이 아는 인증서가 아님",
+    "cert.converse_takes": "역방향 단계에는 다시 쓰기, 대수 계산, 계산, 정의가 하나 이상 필요함",
+    "cert.converse_bound": "역방향 단계는 등식만 보임: 적힌 줄에서 읽은 부등식은 앞 줄이 아니라 "
+                           "적힌 줄의 부등식임",
+    "cert.leibniz": "{node}은(는) 변수에 의존하는 적분이나 무한합을 미분함: 커널이 조건을 "
+                    "확인하는 미적분학의 기본 정리를 쓰세요",
+    "cert.not_elementary": "{node}은(는) 커널이 계산하는 초등 적분이 아님",
+    "cert.conditional": "{node}에는 조건 없는 닫힌 꼴이 없음",
+    "cert.not_evaluable": "{node}은(는) 도함수도 정적분도 아님",
+    "cert.factor_sign": "부등식의 항에 곱해진 {factor}의 부호를 알 수 없음",
+    "cert.order": "{head}은(는) 이 위치에서 인수의 순서를 유지하지 않음",
+    "judge.binder_range": "{why}",
+    # why a schema is refused, or does not apply
+    "schema.trust": "스키마 {name}: `trust`는 {trust}이 아니라 {known} 중 하나여야 함",
+    "schema.right_only": "스키마 {name}: {missing}이(가) 오른쪽 변에만 나타남: 모든 패턴 변수는 "
+                         "왼쪽 변에 있어야 함",
+    "schema.axiom": "스키마 {name}: 공리는 커널의 표에만 있음: 확인을 받도록 항등식으로 등록하세요",
+    "schema.not_proved": "스키마 {name}이(가) 증명되지 않음: {how}",
+    "schema.not_admitted": "스키마 {name}은(는) 받아들여진 적이 없음: 커널은 자신의 공리와, 등록할 "
+                           "때 확인된 항등식만 씀",
+    "schema.binding": "스키마 {name}: 바인딩은 모든 패턴 변수({variables})를 주고, 그 밖의 것은 "
+                      "주지 않아야 함",
+    "schema.bound_to_symbol": "스키마 {name}: 묶인 변수는 기호에 묶여야 함",
+    "schema.lambda": "스키마 {name}: {f}은(는) `Lambda`에 묶여야 함",
+    "schema.law": "스키마 {name}: {f}은(는) {value}이 아니라 조건부 밀도(Pr 같은 법칙)에 묶여야 함",
+    "schema.escape": "스키마 {name}: 이 바인딩은 묶인 변수 {escaping}을(를) 그 범위 밖으로 내보냄",
+    "schema.mismatch": "스키마 {name}: 바인딩을 적용한 왼쪽 변은 {site}이 아니라 {left}",
+    # the numeric checker
+    "numeric.values_agree": "값이 일치함",
+    "numeric.order_kept": "목적 함수의 순서가 유지됨",
+    "numeric.order_and_values": "목적 함수의 순서가 유지되고 값이 일치함",
+    "numeric.bound_holds": "부등식 {relation}이 성립함",
+    "numeric.integrates_to_one": "확률 밀도: 모든 사례에서 적분값이 1",
+    "numeric.sums_to_one": "확률 질량 함수: 모든 사례에서 {{support}} 위의 합이 1",
+    "numeric.nascent": "{what} (근사 델타, eps = {eps} → 0)",
+    "numeric.notes": "{what}; {notes}",
+    "numeric.artefact": "부동소수점 오차 {count}건 버림 ({digits}자리 정밀도로 확인되지 않음)",
+    "numeric.artefacts": "부동소수점 오차 {count}건 버림 ({digits}자리 정밀도로 확인되지 않음)",
+    "numeric.domain": "{parts}",
+    "numeric.checked_where_forced": "{where}인 곳에서 확인함 ({why}): {declare}로 선언하세요",
+    "numeric.left_undefined_otherwise": "그렇지 않으면 왼쪽 변의 {node}이 실수에서 정의되지 않음",
+    "numeric.right_undefined_otherwise": "그렇지 않으면 오른쪽 변의 {node}이 실수에서 정의되지 "
+                                         "않음",
+    "numeric.checked_where_sign": "{where}인 곳에서 확인함; {other}이면 {sides} 정의되지 않음: "
+                                  "{declare}로 선언하세요",
+    "numeric.checked_where_defined": "양변을 계산할 수 있는 곳에서 확인함: 뽑은 사례 {drawn}개 중 "
+                                     "{undefined}개 제외",
+    "numeric.both_sides": "양변이",
+    "numeric.left_side": "왼쪽 변이",
+    "numeric.right_side": "오른쪽 변이",
+    "numeric.few_evaluated": "대부분의 사례를 계산할 수 없음: 뽑은 {drawn}개 중 {done}개만 계산됨",
+    "numeric.few_evaluated_where": "대부분의 사례를 계산할 수 없음: 뽑은 {drawn}개 중 {done}개만 "
+                                   "계산됨 ({domain})",
+    "numeric.unconfirmed": "고정밀도로 확인되지 않은 부동소수점 불일치 {count}건",
+    "numeric.not_evaluable": "수치로 계산할 수 없음: {why}",
+    "numeric.sides_differ": "양변이 다름: {left} 대 {right}",
+    "numeric.objectives_differ": "목적 함수의 값이 다름: F(a) = {left}, G(a) = {right}",
+    "numeric.bound_fails": "부등식 {relation}이 성립하지 않음: 왼쪽 {left}, 오른쪽 {right}",
+    "numeric.order_not_kept": "목적 함수의 순서가 유지되지 않음: 전에는 F(a) - F(b) = {before}, "
+                              "후에는 G(a) - G(b) = {after}",
+    "numeric.bound_of_optimisations": "argmin/argmax 집합 사이의 부등식은 의미가 없음: 목적 함수 "
+                                      "사이의 부등식을 쓰세요",
+    "numeric.definition_applied": "정의 적용: 양변은 정의에 의해 같고, 치환이 정확한지는 기호적으로 "
+                                  "확인함",
+    "numeric.definition_exact": "정의 적용: 정의에 의해 같고, 정확한지는 기호적으로 확인함",
+    "numeric.different_variables": "양변이 서로 다른 변수에 대해 최적화함",
+    "numeric.one_side_optimises": "한쪽만 argmin 또는 argmax임",
+    "numeric.symbol_definition": "기호의 정의: 시험할 것이 없음",
+    "numeric.no_support": "지지 집합이 선언되지 않은 확률 질량 함수: 합이 1인지 확인하려면 "
+                          "mass_function('{name}', support=(0, 1))처럼 선언하세요",
+    "numeric.non_density": "밀도가 아닌 것의 정의: 시험할 것이 없음",
+    # how a document's step got its rule
+    "document.read": "읽은 식: {expression}; {how}",
+    "document.read_definition": "읽은 정의: {lhs} := {rhs}",
+    "document.justified": "저자가 밝힌 근거: {given}",
+    "document.nearest_unshown": "증명을 찾지 못함; 가장 가까운 {rules}은(는) 쓰인 줄에 이르지만 그 "
+                                "부대 조건을 보이지 못함",
+    "document.none_found": "근거가 주어지지 않았고 찾지도 못함",
+    "document.found_by_search": "탐색으로 찾은 규칙: {rules} ({tried}번 시도)",
+    "document.read_as_define": ":= 로 읽음 (정의나 모델링 가정을 적용)",
+    "document.never_refuted": "{why}: 증명되거나 미증명일 뿐, 반박되지 않음",
+    "document.candidate": "두 수식 블록 사이의 후보 연결 (왼쪽 변이 같음): 증명되면 단계이고, "
+                          "아니면 연결하지 않음",
+    "document.independent": "서로 독립으로 선언됨: {variables}",
+    "document.defines_again": "{name}을(를) 다시 정의함 ({line}행에서처럼): 새 정의이거나 첫 정의에 "
+                              "대한 주장",
+    "document.rests_on_definition": "{where}의 정의에 기댐 (derive는 이 정의를 수치에 적용하지 "
+                                    "않음)",
+    "document.variables_each_side": "양변에 서로 없는 변수가 있음 ({left} / {right}): 본문에 "
+                                    "주어진 값이나 정의에 기대며, derive는 이를 읽지 않음",
+    "document.relates_neighbours": "{names}의 이웃한 항을 잇는 단계 ({names}[t - 1]과 "
+                                   "{names}[t]처럼): 본문이 주는 점화식에 기대며, derive는 이를 "
+                                   "읽지 않음",
+    "document.drops_function": "함수 {names}을(를) 없앰: 본문이 {names}에 대해 말하는 내용에 "
+                               "기대며, derive는 이를 읽지 않음",
 }
 
 # English, where a message carries expressions: they are typeset, not printed as SymPy.
@@ -134,6 +244,61 @@ EN: dict[str, str] = {
     "judge.condition_fails": "side condition fails: {parts}",
     "judge.condition_unshown": "side condition not shown: {parts}",
     "definition.condition": "a condition of the definition is not shown: {parts}",
+    "check.not_refuted": "not refuted: the step {why}",
+    "numeric.order_kept": "order of the objectives kept",
+    "numeric.order_and_values": "order of the objectives kept, and values agree",
+    "numeric.bound_holds": "the bound {relation} holds",
+    "numeric.sums_to_one": "a mass function: sums to 1 over {{support}} on every instance",
+    "numeric.nascent": "{what} (nascent deltas, eps = {eps} -> 0)",
+    "numeric.notes": "{what}; {notes}",
+    "numeric.artefact": "{count} float artefact discarded (not confirmed at {digits} digits)",
+    "numeric.artefacts": "{count} float artefacts discarded (not confirmed at {digits} digits)",
+    "numeric.domain": "{parts}",
+    "numeric.checked_where_forced": "checked where {where} ({why}): declare {declare}",
+    "numeric.left_undefined_otherwise": "the left side's {node} is undefined in the reals "
+                                        "otherwise",
+    "numeric.right_undefined_otherwise": "the right side's {node} is undefined in the reals "
+                                         "otherwise",
+    "numeric.checked_where_sign": "checked where {where}; at {other} {sides} undefined: declare "
+                                  "{declare}",
+    "numeric.checked_where_defined": "checked where both sides can be evaluated: {undefined} of "
+                                     "{drawn} instances drawn were left out",
+    "numeric.few_evaluated": "most instances could not be evaluated: {done} of {drawn} drawn "
+                             "could be",
+    "numeric.few_evaluated_where": "most instances could not be evaluated: {done} of {drawn} "
+                                   "drawn could be ({domain})",
+    "numeric.unconfirmed": "{count} float disagreements not confirmed in high precision",
+    "numeric.not_evaluable": "cannot evaluate numerically: {why}",
+    "numeric.sides_differ": "the two sides differ: {left} vs {right}",
+    "numeric.objectives_differ": "the objectives differ as values: F(a) = {left}, G(a) = "
+                                 "{right}",
+    "numeric.bound_fails": "the bound {relation} does not hold: the left side is {left}, the "
+                           "right side {right}",
+    "numeric.order_not_kept": "the order of the objectives is not kept: before, F(a) - F(b) = "
+                              "{before}; after, G(a) - G(b) = {after}",
+    "numeric.one_side_optimises": "one side is an argmin or argmax and the other is not",
+    "numeric.no_support": "a mass function with no declared support: declare it, "
+                          "mass_function('{name}', support=(0, 1)), to check that it sums to 1",
+    "document.read": "read: {expression}; {how}",
+    "document.read_definition": "read: {lhs} := {rhs}",
+    "document.justified": "justified by the author: {given}",
+    "document.nearest_unshown": "no proof found; the nearest, {rules}, reaches the line written "
+                                "but its side conditions are not shown",
+    "document.found_by_search": "rule found by search: {rules} ({tried} attempts)",
+    "document.never_refuted": "{why}: proved or unproven, never refuted",
+    "document.independent": "declared: independent {variables}",
+    "document.defines_again": "defines {name} again (as at line {line}): a new definition, or a "
+                              "claim about the first one",
+    "document.rests_on_definition": "rests on the definition of {where}, which derive does not "
+                                    "apply to numbers",
+    "document.variables_each_side": "has variables on each side that the other lacks ({left} / "
+                                    "{right}): it rests on values or definitions given in the "
+                                    "text, which derive does not read",
+    "document.relates_neighbours": "relates neighbouring terms of {names} (as {names}[t - 1] and "
+                                   "{names}[t]): it rests on the recurrence the text gives "
+                                   "them, which derive does not read",
+    "document.drops_function": "drops the function {names}: it rests on what the text says "
+                               "{names} is, which derive does not read",
 }
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "ko": KO}
@@ -158,6 +323,10 @@ def segments(message: Message, lang: str) -> list[Segment] | None:
     return out
 
 
+# A number, or a list of them ("0.2, 0.1, 0.05"), as the checker wrote it: typeset as math.
+_NUMBERS = re.compile(r"-?\d+(\.\d+)?(/\d+)?(, -?\d+(\.\d+)?(/\d+)?)*\Z")
+
+
 def _argument(value: object, lang: str) -> list[Segment]:
     if isinstance(value, Message):
         return segments(value, lang) or [("text", value.text)]
@@ -168,4 +337,6 @@ def _argument(value: object, lang: str) -> list[Segment]:
         return out
     if isinstance(value, sp.Basic):
         return [("expr", value)]
+    if not isinstance(value, bool) and _NUMBERS.match(str(value)):
+        return [("math", str(value))]
     return [("code", str(value))]
