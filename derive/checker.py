@@ -56,6 +56,11 @@ class StepResult:
         return self.entry.label
 
     @property
+    def rests_on(self) -> str:
+        """What the verdict rests on, in words: a proof, numeric evidence, or neither."""
+        return messages.rests_on(self.verdict)
+
+    @property
     def expected(self) -> bool:
         """Did the step come out as its author expects? A wrong twin (expect="refuted")
         passes only while it is REFUTED; UNPROVEN is never a pass."""

@@ -28,6 +28,7 @@ from derive import __version__
 from derive.checker import DEFAULT_INSTANCES, DEFAULT_SEED, StepResult
 from derive.kernel import DeriveError, Relation, Status
 from derive.loader import is_document
+from derive.messages import rests_on
 
 if TYPE_CHECKING:
     from derive.cache import VerdictCache
@@ -557,7 +558,7 @@ def step_json(r: StepResult) -> dict:
                     "instances": v.numeric.instances, "max_error": _num(v.numeric.max_error),
                     "seed": v.numeric.seed, "counterexample": _counterexample_json(
                         v.numeric.counterexample)},
-        "rests_on": v.rests_on, "notes": [str(n) for n in v.notes],
+        "rests_on": rests_on(v), "notes": [str(n) for n in v.notes],
         "seconds": round(r.seconds, 4),
         "line": r.entry.location.line if r.entry.location else None,
     }

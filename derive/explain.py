@@ -17,6 +17,7 @@ from derive import kernel
 from derive.checker import DEFAULT_INSTANCES, StepResult
 from derive.derivation import Definition, Derivation, Entry, Location, Step
 from derive.kernel import ConditionResult, Numeric, NumericVerdict, Status, Symbolic
+from derive.messages import rests_on
 
 __all__ = ["describe", "explanation", "failure_report", "headline", "latex", "numeric_summary",
            "replay_commands", "sides", "text", "trace_lines", "where"]
@@ -127,7 +128,7 @@ def _evidence_lines(result: StepResult, path: Path | str, seed: int, instances: 
             ("the symbolic check", v.symbolic.status is Symbolic.REFUTED)) if holds]
         lines.append(f"refuted by: {' and '.join(by)}")
     else:
-        lines.append(f"rests on: {v.rests_on}")
+        lines.append(f"rests on: {rests_on(v)}")
     lines += [f"note: {note}" for note in v.notes]
     replay_seed = n.seed if n.seed is not None else seed
     first, *rest = replay_commands(path, result.derivation, result.entry, replay_seed, instances,

@@ -41,6 +41,7 @@ from derive.kernel import (
     Schema,
     Status,
 )
+from derive.messages import rests_on
 from derive.settings import DEFAULT_INSTANCES, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class Identity:
             n = self.verdict.numeric
             return (f"numeric evidence only ({n.instances} random instances, seed {n.seed}): "
                     f"not proved symbolically; trusted on its author's word (trust='numeric')")
-        return self.verdict.rests_on
+        return rests_on(self.verdict)
 
     def check(self, seed: int = DEFAULT_SEED,
               instances: int = DEFAULT_INSTANCES) -> kernel.Verdict:

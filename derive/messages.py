@@ -9,7 +9,7 @@ reports' other languages (and the typeset English) are in ``derive.report.messag
 
 from __future__ import annotations
 
-from derive.kernel.verdicts import TEXTS
+from derive.kernel.verdicts import TEXTS, Numeric, Status, Symbolic
 
 
 def _cannot_show(claim: str, word: str) -> str:
@@ -230,6 +230,29 @@ ENGLISH: dict[str, str] = {
                                    "them, which derive does not read",
     "document.drops_function": "drops the function {names}: it rests on what the text says "
                                "{names} is, which derive does not read",
+    # notes of the overall verdict
+    "verdict.disagree": "the symbolic proof and the numeric counterexample disagree: this is a "
+                        "bug in derive; please report it",
+    "verdict.rests_on_numeric": "rests on numeric evidence: {detail}",
+    "verdict.numeric_unchecked": "an identity trusted on numeric evidence, and no numeric check "
+                                 "of this step",
 }
 
 TEXTS.update(ENGLISH)
+
+
+def rests_on(verdict) -> str:
+    """What a verdict rests on, in words (never 'pass' for UNPROVEN): a proof, where it
+    holds; numeric evidence; or, for a proof with none, why there is none."""
+    symbolic, numeric = verdict.symbolic, verdict.numeric
+    parts = []
+    if symbolic.status is Symbolic.PROVED:
+        where = f" where {', '.join(symbolic.domain)}" if symbolic.domain else ""
+        parts.append(f"proved symbolically{where}")
+    if symbolic.status is Symbolic.RESTS_ON_NUMERIC:
+        parts.append(str(symbolic.detail))
+    if numeric.status is Numeric.PASSED:
+        parts.append(f"checked on {numeric.instances} random instances")
+    elif verdict.status is Status.VERIFIED and numeric.status is Numeric.NOT_APPLICABLE:
+        parts.append(f"no numeric evidence ({numeric.detail})")
+    return " and ".join(parts) or "neither a proof nor numeric evidence"

@@ -26,6 +26,7 @@ from derive import (
 )
 from derive.cli import EXIT_OK, EXIT_REFUTED, main
 from derive.kernel import AXIOMS, Bound, Maximum, judge, rewrite
+from derive.messages import rests_on
 from derive.numeric import check_step
 from derive.rules import (
     Rule,
@@ -222,7 +223,7 @@ def test_jensen_integral_and_expectation_forms():
     r = verified(one(sp.log(Expectation(h, [z])), Expectation(sp.log(h), [z]), jensen,
                      Relation.GE))
     assert r.verdict.numeric.status is Numeric.NOT_APPLICABLE  # stated: no numeric meaning
-    assert "no numeric evidence" in r.verdict.rests_on
+    assert "no numeric evidence" in rests_on(r.verdict)
 
 
 def test_a_forged_jensen_binding_is_refused_by_the_kernel():

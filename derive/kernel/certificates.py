@@ -389,7 +389,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
         except (CertificateError, SchemaError) as e:
-            return unknown("judge.does_not_apply", which=k, kind=type(c).__name__, why=str(e))
+            return unknown("judge.does_not_apply", which=k, kind=type(c).__name__, why=e.args[0])
         shown = compose(shown, step_relation)
         if shown is None:
             return unknown("judge.opposite_bounds")

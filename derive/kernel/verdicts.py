@@ -128,41 +128,25 @@ class Verdict:
     status: Status
     symbolic: SymbolicVerdict
     numeric: NumericVerdict
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def rests_on(self) -> str:
-        """What the verdict rests on, in words (never 'pass' for UNPROVEN)."""
-        parts = []
-        if self.symbolic.status is Symbolic.PROVED:
-            where = f" where {', '.join(self.symbolic.domain)}" if self.symbolic.domain else ""
-            parts.append(f"proved symbolically{where}")
-        if self.symbolic.status is Symbolic.RESTS_ON_NUMERIC:
-            parts.append(str(self.symbolic.detail))
-        if self.numeric.status is Numeric.PASSED:
-            parts.append(f"checked on {self.numeric.instances} random instances")
-        elif self.status is Status.VERIFIED and self.numeric.status is Numeric.NOT_APPLICABLE:
-            parts.append(f"no numeric evidence ({self.numeric.detail})")
-        return " and ".join(parts) or "neither a proof nor numeric evidence"
+    notes: tuple[Message, ...] = field(default_factory=tuple)
 
 
 def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict, same_claim: bool = True,
-           unrefutable: str = "") -> Verdict:
+           unrefutable: Message | str = "") -> Verdict:
     """The overall verdict. A counterexample always wins: if it contradicts a symbolic proof
     of the same claim, that is a bug in derive, and the step is REFUTED until it is
     understood. A proof with no numeric evidence is VERIFIED only with the reason stated:
     every PROVED comes from certificates the kernel checked completely. A step that is not
     one the author wrote as such (``unrefutable`` says why: a link derive only inferred) is
     VERIFIED if proved and otherwise UNPROVEN, never REFUTED."""
-    notes: list[str] = []
+    notes: list[Message] = []
     if unrefutable and (numeric.status is Numeric.COUNTEREXAMPLE
                         or symbolic.status is not Symbolic.PROVED):
         return Verdict(Status.UNPROVEN, symbolic, numeric, (unrefutable,))
     if numeric.status is Numeric.COUNTEREXAMPLE or symbolic.status is Symbolic.REFUTED:
         if (same_claim and numeric.status is Numeric.COUNTEREXAMPLE
                 and symbolic.status is Symbolic.PROVED):
-            notes.append("the symbolic proof and the numeric counterexample disagree: "
-                         "this is a bug in derive; please report it")
+            notes.append(say("verdict.disagree"))
         return Verdict(Status.REFUTED, symbolic, numeric, tuple(notes))
     numeric_ok = numeric.status is Numeric.PASSED or (
         numeric.status is Numeric.NOT_APPLICABLE and bool(str(numeric.detail).strip()))
@@ -172,9 +156,8 @@ def decide(symbolic: SymbolicVerdict, numeric: NumericVerdict, same_claim: bool 
         # Evidence, not proof: the step itself must pass its own numeric check too.
         if numeric.status is Numeric.PASSED:
             return Verdict(Status.VERIFIED, symbolic, numeric,
-                           (f"rests on numeric evidence: {symbolic.detail}",))
-        return Verdict(Status.UNPROVEN, symbolic, numeric, (
-            "an identity trusted on numeric evidence, and no numeric check of this step",))
+                           (say("verdict.rests_on_numeric", detail=symbolic.detail),))
+        return Verdict(Status.UNPROVEN, symbolic, numeric, (say("verdict.numeric_unchecked"),))
     return Verdict(Status.UNPROVEN, symbolic, numeric)
 
 __all__ = [

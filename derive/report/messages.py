@@ -212,6 +212,10 @@ KO: dict[str, str] = {
                                    "읽지 않음",
     "document.drops_function": "함수 {names}을(를) 없앰: 본문이 {names}에 대해 말하는 내용에 "
                                "기대며, derive는 이를 읽지 않음",
+    # notes of the overall verdict
+    "verdict.disagree": "기호 증명과 수치 반례가 서로 어긋남: derive의 버그이니 알려 주세요",
+    "verdict.rests_on_numeric": "수치 근거에 기댐: {detail}",
+    "verdict.numeric_unchecked": "수치 근거로만 믿는 항등식인데, 이 단계의 수치 검사가 없음",
 }
 
 # English, where a message carries expressions: they are typeset, not printed as SymPy.
