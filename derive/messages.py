@@ -79,6 +79,13 @@ ENGLISH: dict[str, str] = {
     # the judgement of a step
     "judge.look_alike": "{why}",
     "judge.binder_range": "{why}",
+    "terms.look_alike": "two different {kind}s print as {name} ({described}): a reader cannot "
+                        "tell them apart; build the name once, with one set of assumptions",
+    # a sum's (product's, integral's) index below what it is declared to be: floor 1 or 0
+    "terms.runs_from_zero": "{v} is declared positive but {node} runs it from {low}: declare {v} "
+                            "without that assumption, or start the range at 1",
+    "terms.runs_from_below": "{v} is declared nonnegative but {node} runs it from {low}: declare "
+                             "{v} without that assumption, or start the range at 0",
     "judge.no_certificate": "no certificate was proposed",
     "judge.does_not_apply": "certificate {which} ({kind}) does not apply: {why}",
     "judge.opposite_bounds": "the certificates bound the line in opposite directions",

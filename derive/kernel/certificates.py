@@ -379,7 +379,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         terms.refuse_binders_out_of_range(before, after)
     except DeriveError as e:
         look_alike = isinstance(e, verdicts.LookAlikeSymbols)
-        return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=str(e))
+        return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=e.args[0])
     if not certificates:
         return unknown("judge.no_certificate")
     line, conditions, claims, trace = before, [], set(), []
@@ -466,7 +466,7 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
         terms.refuse_look_alikes(lhs, rhs)
         name = defined_function(lhs, rhs)
     except (CertificateError, verdicts.LookAlikeSymbols) as e:
-        return unknown("definition.malformed", why=str(e))
+        return unknown("definition.malformed", why=e.args[0])
     conditions = []
     for node in sp.preorder_traversal(rhs):
         if isinstance(node, (sp.Sum, sp.Product)):

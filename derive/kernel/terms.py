@@ -16,7 +16,7 @@ from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.function import AppliedUndef, UndefinedFunction
 
 from derive.kernel.objects import KL, OptimisationSet, _Average
-from derive.kernel.verdicts import DeriveError, LookAlikeSymbols
+from derive.kernel.verdicts import DeriveError, LookAlikeSymbols, say
 
 Path = tuple[int, ...]
 
@@ -179,10 +179,8 @@ def refuse_look_alikes(*exprs: sp.Basic) -> None:
             merged.setdefault(key, set()).update(objects)
     for (kind, name), objects in sorted(merged.items()):
         if len(objects) > 1:
-            described = "; ".join(sorted(_describe(o) for o in objects))
-            raise LookAlikeSymbols(
-                f"two different {kind}s print as {name!r} ({described}): a reader cannot "
-                f"tell them apart; build the name once, with one set of assumptions")
+            raise LookAlikeSymbols(say("terms.look_alike", kind=kind, name=repr(name),
+                                       described="; ".join(sorted(map(_describe, objects)))))
 
 
 def refuse_binders_out_of_range(*exprs: sp.Basic) -> None:
@@ -199,10 +197,8 @@ def refuse_binders_out_of_range(*exprs: sp.Basic) -> None:
                 v, low = limit[0], limit[1]
                 floor = 1 if v.is_positive else 0 if v.is_nonnegative else None
                 if floor is not None and not (low - floor).is_nonnegative:
-                    raise DeriveError(
-                        f"{v} is declared {'positive' if floor else 'nonnegative'} but "
-                        f"{type(node).__name__.lower()} {node} runs it from {low}: declare "
-                        f"{v} without that assumption, or start the range at {floor}")
+                    raise DeriveError(say(f"terms.runs_from_{'zero' if floor else 'below'}",
+                                          v=v, node=node, low=low))
 
 
 def _describe(o) -> str:
