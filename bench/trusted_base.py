@@ -25,7 +25,7 @@ KERNEL = sorted((ROOT / "derive" / "kernel").glob("*.py"))
 # (a skeptic reads these; the rest of those modules schedules, times and reports). Not in
 # it: ``checker.propose``, which runs the rules and so proposes, like them (the kernel judges
 # whatever certificates it hands over); ``checker._why_stopped``, which words why a check
-# stopped (its verdict is the kernel's ``unknown``); ``checker._unrefutable``, which can
+# stopped (its verdict is the kernel's ``unknown``); ``checker.unrefutable``, which can
 # only turn a REFUTED into an UNPROVEN.
 WIRING = {
     ROOT / "derive" / "derivation.py": ["Derivation.last", "Derivation._step", "Derivation._add"],

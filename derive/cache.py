@@ -280,8 +280,12 @@ def step_key(derivation: Derivation, entry: Entry, seed: int, instances: int,
     else:
         sides = ("step", expression_key(entry.before), expression_key(entry.after),
                  f"certificates {certificates}")
+    # whether the step can be refuted (a candidate link, or a step resting on the text's
+    # words, cannot: the kernel's verdict on it differs)
+    refutable = (f"candidate {getattr(entry, 'candidate', False)}",
+                 f"rests on the text {getattr(entry, 'rests_on_text', '')}")
     parts = (derive_fingerprint(), derivation.name, entry.label, entry.relation.value,
-             entry.expect, *sides, describe(tuple(entry.hypotheses)),
+             entry.expect, *sides, *refutable, describe(tuple(entry.hypotheses)),
              f"seed {seed}", f"instances {instances}", f"time limit {time_limit!r}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -393,13 +397,14 @@ class VerdictCache:
     def _path(self, key: str) -> Path:
         return self.folder / "verdicts" / key[:2] / f"{key}.json"
 
-    def get(self, key: str, symbolic: SymbolicVerdict,
-            same_claim: bool = True) -> tuple[Verdict, float] | None:
+    def get(self, key: str, symbolic: SymbolicVerdict, same_claim: bool = True,
+            unrefutable: object = "") -> tuple[Verdict, float] | None:
         """The verdict the kernel reaches from ``symbolic`` (its own, reached afresh) and the
         stored numeric evidence, with the seconds the check took; None if there is no entry,
         or a corrupt one (then a warning names the file, and the next ``put`` rewrites it),
         or one whose stored status the kernel does not reach again. ``same_claim`` is what
-        the checker passes to ``kernel.decide`` (False for a definition)."""
+        the checker passes to ``kernel.decide`` (False for a definition), and ``unrefutable``
+        why the step cannot be refuted, if it cannot (a candidate link)."""
         if not self.read:
             return None
         path = self._path(key)
@@ -422,7 +427,7 @@ class VerdictCache:
             seconds = float(entry["seconds"])
             if not isinstance(verdict, Verdict) or verdict.status not in CACHED_STATUSES:
                 raise ValueError("it does not hold a verdict derive stores")
-            verdict = kernel.decide(symbolic, verdict.numeric, same_claim)
+            verdict = kernel.decide(symbolic, verdict.numeric, same_claim, unrefutable)
             if verdict.status is not decode_verdict(entry["verdict"]).status:
                 raise ValueError("the kernel does not reach the stored verdict from its own "
                                  "symbolic verdict and the stored numeric evidence")

@@ -212,7 +212,7 @@ def check_numeric(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdic
     return _numeric_step(entry, symbolic, seed, instances, names)
 
 
-def _unrefutable(entry: Entry) -> kernel.Message | str:
+def unrefutable(entry: Entry) -> kernel.Message | str:
     """Why a step cannot be refuted, if it cannot: a link derive inferred between displays
     (a candidate), or a step that rests on what the text says elsewhere. Such a step is
     VERIFIED only if proved, and a counterexample leaves it UNPROVEN, never REFUTED (so
@@ -228,7 +228,7 @@ def result_of(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,
               proposals: tuple, numeric: NumericVerdict, seconds: float) -> StepResult:
     """The kernel's verdict on the two halves."""
     verdict = kernel.decide(symbolic, numeric, same_claim=not isinstance(entry, Definition),
-                            unrefutable=_unrefutable(entry))
+                            unrefutable=unrefutable(entry))
     return StepResult(derivation, entry, verdict, proposals, seconds)
 
 

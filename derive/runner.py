@@ -31,6 +31,7 @@ from derive.checker import (
     StepResult,
     check_entry,
     check_symbolic,
+    unrefutable,
 )
 from derive.derivation import Definition, Derivation, Entry
 from derive.kernel import (
@@ -150,7 +151,7 @@ def _from_cache(path: Path, derivation: Derivation, entry: Entry, settings: Sett
     if key is None:
         return None, None
     same_claim = not isinstance(entry, Definition)
-    hit = cache.get(key, symbolic.verdict, same_claim)
+    hit = cache.get(key, symbolic.verdict, same_claim, unrefutable(entry))
     if hit is None:
         return None, key
     verdict, seconds = hit

@@ -19,7 +19,7 @@ from derive.cache import (
     expression_key,
     step_key,
 )
-from derive.checker import check_entry, check_symbolic
+from derive.checker import check_entry, check_symbolic, unrefutable
 from derive.cli import step_json
 from derive.explain import failure_report
 from derive.kernel import (
@@ -294,3 +294,19 @@ def test_the_plugin_names_the_cache_folder_as_the_cache_does():
     from derive.cache import CACHE_DIR_NAME
 
     assert derive_pytest_plugin.CACHE_DIR_NAME == CACHE_DIR_NAME
+
+
+def test_a_step_that_cannot_be_refuted_has_its_own_key_and_keeps_its_verdict(tmp_path):
+    """A candidate link between displays is VERIFIED if proved and otherwise UNPROVEN, never
+    REFUTED: the same two lines checked as a written step (REFUTED) are another entry, and a
+    hit is judged by the kernel as the candidate it is."""
+    wrong = chain(after=x ** 2 + 2 * x + 2)  # (x + 1)**2 is not x**2 + 2x + 2
+    written = check_entry(wrong, wrong.entries[0], 1, INSTANCES)
+    assert written.verdict.status is Status.REFUTED
+    candidate = dataclasses.replace(wrong.entries[0], candidate=True)
+    assert key(wrong) != step_key(wrong, candidate, 1, INSTANCES, 30.0, certificate_fingerprint(
+        [c for _, cs in check_symbolic(candidate)[1] for c in cs]))
+    cache = VerdictCache(tmp_path)
+    assert cache.put("1" * 64, written.verdict, written.seconds)
+    hit = cache.get("1" * 64, written.verdict.symbolic, True, unrefutable(candidate))
+    assert hit is None  # the kernel does not reach REFUTED for a candidate: checked afresh
