@@ -94,16 +94,16 @@ def propose(step: Step) -> tuple[tuple[str, tuple[Certificate, ...]], ...]:
     for k, rule in enumerate(step.rules):
         last = k == len(step.rules) - 1
         if rule.needs_target and not last:
-            raise RuleDoesNotApply(f"{rule.name} chooses what to rewrite by the line written, "
-                                   f"so it must come last in by=[...]")
+            raise RuleDoesNotApply(kernel.say("rule.must_come_last", rule=rule.name))
         certificates = rule(current, step.after if last else None, context)
         if not certificates:
-            raise RuleDoesNotApply(f"{rule.name} proposed nothing")
+            raise RuleDoesNotApply(kernel.say("rule.proposed_nothing", rule=rule.name))
         for certificate in certificates:
             try:
                 current = kernel.advance(current, certificate, step.after)
             except (kernel.CertificateError, kernel.SchemaError) as e:
-                raise RuleDoesNotApply(f"{rule.name}: {e}") from None
+                raise RuleDoesNotApply(kernel.say("rule.refused", rule=rule.name,
+                                                  why=e.args[0])) from None
         proposals.append((rule.name, certificates))
     return tuple(proposals)
 
@@ -112,7 +112,7 @@ def _why_stopped(entry: Entry, e: Exception) -> SymbolicVerdict:
     """Why a step's check stopped before the kernel judged it, in words: UNPROVEN whatever
     the reason (this only words it; the verdict is the kernel's ``unknown``)."""
     if isinstance(e, RuleDoesNotApply):
-        return kernel.unknown("check.does_not_apply", why=str(e))
+        return kernel.unknown("check.does_not_apply", why=e.reason)
     if isinstance(e, CheckTimeout):
         return kernel.unknown("check.timeout", why=str(e))
     if isinstance(e, RecursionError):

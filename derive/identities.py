@@ -221,7 +221,8 @@ def identity(name: str, lhs: sp.Expr, rhs: sp.Expr, conditions: Sequence[Conditi
         try:
             return exhaust(before, [find], f"instance of {lhs}")
         except RuleDoesNotApply:
-            raise RuleDoesNotApply(f"identity {name}: no instance of {lhs} in {before}") from None
+            raise RuleDoesNotApply(kernel.say("rule.no_instance", name=name, lhs=lhs,
+                                              line=before)) from None
 
     rule = register(Rule(name, ident.statement, side_conditions, propose,
                          summary or f"the identity {lhs} = {rhs}", tuple(aliases),

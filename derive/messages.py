@@ -153,6 +153,59 @@ ENGLISH: dict[str, str] = {
     "schema.escape": "schema {name}: the binding would let the bound {escaping} escape its "
                      "binder",
     "schema.mismatch": "schema {name}: its left side under the binding is {left}, not {site}",
+    # why a rule does not apply (it proposes nothing the kernel could judge)
+    "rule.not_optimisation": "{rule} applies to an argmin or argmax, not to {line}",
+    "rule.written_not_optimisation": "{rule}: the line written, {line}, is not an argmin or "
+                                     "argmax",
+    "rule.no_constant": "drop_constant: there is no additive term to drop",
+    "rule.not_affine": "{f} is not affine in {g} (they depend on {variables} through different "
+                       "functions, or the second not at all)",
+    "rule.rescale_last": "rescale_objective reads the new objective from the line written: use "
+                         "it last",
+    "rule.objectives_equal": "rescale_objective: the objectives are equal, nothing is dropped (a "
+                             "rule that says how they are equal says more)",
+    "rule.not_multiple": "drop_positive_factor: {f} is not a multiple of {g}",
+    "rule.no_factor": "drop_positive_factor: there is no factor to drop",
+    "rule.monotone_last": "monotone_transform needs the line written: use it last",
+    "rule.not_monotone": "monotone_transform: {g} is neither log nor exp of {f}",
+    "rule.absent": "substitute {label}: {name} does not occur in {line}",
+    "rule.cite_last": "{rule} reads the line written: cite it last",
+    "rule.not_optimised": "{rule}: the line before must optimise over {old}",
+    "rule.no_pattern_variable": "schema {schema} has no pattern variable {names}",
+    "rule.refused_at": "{what}: {why}",
+    "rule.nothing_to_rewrite": "found no {what} to rewrite",
+    "rule.delta_bounds": "a delta sifts only over the whole line, not from {low} to {high} (at "
+                         "or beyond a finite bound it does not: SymPy issue 27300)",
+    "rule.bounds_last": "change_of_variable reads the new bounds from the line written: use it "
+                        "last",
+    "rule.no_linear_substitution": "change_of_variable: no integral whose bounds a linear "
+                                   "substitution takes to those of an integral written",
+    "rule.not_linear": "change_variable: {old} = {new} is not linear in {variable}",
+    "rule.no_integral_over": "change_variable({old} = {new}): no integral over {old} in {line}",
+    "rule.no_parts": "integration_by_parts: no product in an integral whose parts give the line "
+                     "written",
+    "rule.found_none": "found no {what} in {line}",
+    "rule.differ_otherwise": "{rule}: {old} and {new} differ otherwise",
+    "rule.sign_unshown": "{rule}: the sign of {new} - {old} is not shown",
+    "rule.nothing_bounded": "{rule}: the line written is the line before",
+    "rule.expectation_last": "expectation_algebra compares with the line written: use it last",
+    "rule.no_expectation": "expectation_algebra: neither line has an expectation, variance or "
+                           "covariance to unfold",
+    "rule.no_instance": "identity {name}: no instance of {lhs} in {line}",
+    "rule.must_come_last": "{rule} chooses what to rewrite by the line written, so it must come "
+                           "last in by=[...]",
+    "rule.proposed_nothing": "{rule} proposed nothing",
+    "rule.refused": "{rule}: {why}",
+    "rule.none_in_written": "{rule} in the line written: there is none here",
+    "rule.other_line": "{rule}: the search chose a site of another line",
+    "rule.naming_not_optimisation": "name({label}) applies to an argmin or argmax",
+    # why the search found no rule for a step
+    "search.none_found": "no rule or chain of up to {depth} rules in the library justifies it "
+                         "(searched {budget} attempts); name one with a `% by: rule` comment, "
+                         "or add the rule",
+    "search.stopped": "no rule or chain of up to {depth} rules in the library justifies it "
+                      "(searched {budget} attempts) (the search was stopped: {why}); name one "
+                      "with a `% by: rule` comment, or add the rule",
     # the checker around the kernel
     "check.does_not_apply": "the rule does not apply: {why}",
     "check.timeout": "timeout: {why}",

@@ -150,6 +150,54 @@ KO: dict[str, str] = {
     "schema.law": "스키마 {name}: {f}은(는) {value}이 아니라 조건부 밀도(Pr 같은 법칙)에 묶여야 함",
     "schema.escape": "스키마 {name}: 이 바인딩은 묶인 변수 {escaping}을(를) 그 범위 밖으로 내보냄",
     "schema.mismatch": "스키마 {name}: 바인딩을 적용한 왼쪽 변은 {site}이 아니라 {left}",
+    # why a rule does not apply
+    "rule.not_optimisation": "{rule}은(는) argmin이나 argmax에 적용되며, {line}에는 적용되지 않음",
+    "rule.written_not_optimisation": "{rule}: 쓰인 줄 {line}은(는) argmin이나 argmax가 아님",
+    "rule.no_constant": "`drop_constant`: 없앨 덧셈 항이 없음",
+    "rule.not_affine": "{f}은(는) {g}의 일차식이 아님 (둘이 {variables}에 서로 다른 함수를 통해 "
+                       "의존하거나, 뒤의 것은 전혀 의존하지 않음)",
+    "rule.rescale_last": "`rescale_objective`는 새 목적 함수를 쓰인 줄에서 읽음: 마지막에 쓰세요",
+    "rule.objectives_equal": "`rescale_objective`: 두 목적 함수가 같아 없앨 것이 없음 (어떻게 "
+                             "같은지 밝히는 규칙이 더 많은 것을 말해 줌)",
+    "rule.not_multiple": "`drop_positive_factor`: {f}은(는) {g}의 상수배가 아님",
+    "rule.no_factor": "`drop_positive_factor`: 없앨 인수가 없음",
+    "rule.monotone_last": "`monotone_transform`에는 쓰인 줄이 필요함: 마지막에 쓰세요",
+    "rule.not_monotone": "`monotone_transform`: {g}은(는) {f}의 `log`도 `exp`도 아님",
+    "rule.absent": "정의 {label}의 대입: {name}이(가) {line}에 나타나지 않음",
+    "rule.cite_last": "{rule}은(는) 쓰인 줄을 읽음: 마지막에 인용하세요",
+    "rule.not_optimised": "{rule}: 앞 줄이 {old}에 대해 최적화해야 함",
+    "rule.no_pattern_variable": "스키마 {schema}에는 패턴 변수 {names}이(가) 없음",
+    "rule.refused_at": "{why}",
+    "rule.nothing_to_rewrite": "이 규칙으로 다시 쓸 곳을 찾지 못함",
+    "rule.delta_bounds": "델타는 실수 전체에 걸친 적분에서만 값을 골라냄: {low}부터 {high}까지는 "
+                         "아님 (유한한 경계에서나 그 너머에서는 성립하지 않음: SymPy 이슈 27300)",
+    "rule.bounds_last": "`change_of_variable`은 새 적분 구간을 쓰인 줄에서 읽음: 마지막에 쓰세요",
+    "rule.no_linear_substitution": "`change_of_variable`: 일차 치환으로 그 구간이 쓰인 적분의 "
+                                   "구간이 되는 적분이 없음",
+    "rule.not_linear": "`change_variable`: {old} = {new}은(는) {variable}에 대해 일차식이 아님",
+    "rule.no_integral_over": "변수 변환 {old} = {new}: {line}에 {old}에 대한 적분이 없음",
+    "rule.no_parts": "`integration_by_parts`: 부분 적분하여 쓰인 줄이 되는, 적분 속의 곱이 없음",
+    "rule.found_none": "{line}에서 이 규칙을 적용할 곳을 찾지 못함",
+    "rule.differ_otherwise": "{rule}: {old}와(과) {new}은(는) 이 규칙이 허용하지 않는 방식으로 다름",
+    "rule.sign_unshown": "{rule}: {new} - {old}의 부호를 보이지 못함",
+    "rule.nothing_bounded": "{rule}: 쓰인 줄이 앞 줄과 같음",
+    "rule.expectation_last": "`expectation_algebra`는 쓰인 줄과 비교함: 마지막에 쓰세요",
+    "rule.no_expectation": "`expectation_algebra`: 어느 줄에도 펼칠 기댓값, 분산, 공분산이 없음",
+    "rule.no_instance": "항등식 {name}: {line}에 {lhs}의 사례가 없음",
+    "rule.must_come_last": "{rule}은(는) 쓰인 줄을 보고 다시 쓸 곳을 고르므로 `by=[...]`의 "
+                           "마지막에 와야 함",
+    "rule.proposed_nothing": "{rule}이(가) 아무것도 제안하지 않음",
+    "rule.refused": "{rule}: {why}",
+    "rule.none_in_written": "{rule}: 쓰인 줄에 적용할 곳이 없음",
+    "rule.other_line": "{rule}: 탐색이 고른 자리는 다른 줄의 것임",
+    "rule.naming_not_optimisation": "이름 붙이기 {label}은(는) argmin이나 argmax에만 적용됨",
+    # why the search found no rule for a step
+    "search.none_found": "라이브러리의 규칙 하나나 {depth}개 이하의 규칙 사슬로 정당화되지 않음 "
+                         "(시도 {budget}번 탐색함); `% by: rule` 주석으로 규칙을 밝히거나 규칙을 "
+                         "추가하세요",
+    "search.stopped": "라이브러리의 규칙 하나나 {depth}개 이하의 규칙 사슬로 정당화되지 않음 "
+                      "(시도 {budget}번 탐색함, 탐색이 멈춤: {why}); `% by: rule` 주석으로 규칙을 "
+                      "밝히거나 규칙을 추가하세요",
     # the numeric checker
     "numeric.values_agree": "값이 일치함",
     "numeric.order_kept": "목적 함수의 순서가 유지됨",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive import messages  # noqa: F401  (the words of the kernel's messages)
-from derive.kernel import Certificate, DeriveError
+from derive.kernel import Certificate, DeriveError, Message
 
 __all__ = ["Context", "Rule", "RuleDoesNotApply", "RulePackError", "UnknownRule",
            "load_rule_packs", "lookup", "register", "registry", "resolve_rules", "rule"]
@@ -33,7 +33,16 @@ ENTRY_POINT_GROUP = "derive.rules"
 
 
 class RuleDoesNotApply(DeriveError):
-    """A rule was asked to justify a step it does not fit; the message says why."""
+    """A rule was asked to justify a step it does not fit; the message says why, as data
+    (``RuleDoesNotApply(say("rule.<key>", ...))``, the words in derive/messages.py) so that
+    a report translates it. A rule pack may still give its own words, shown as written."""
+
+    @property
+    def reason(self) -> Message | str:
+        """Why, as the rule said it: its message, or a rule pack's words."""
+        if len(self.args) == 1 and isinstance(self.args[0], Message):
+            return self.args[0]
+        return str(self)
 
 
 class UnknownRule(DeriveError):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 import sympy as sp
 
 from derive import kernel
-from derive.kernel import AXIOMS, Bound, Certificate, Path, Relation, cheaply
+from derive.kernel import AXIOMS, Bound, Certificate, Path, Relation, cheaply, say
 from derive.kernel import conditions as cond
 from derive.kernel.objects import KL, AppliedDensity, Expectation, Maximum
 from derive.kernel.terms import evaluated
@@ -62,7 +62,7 @@ def choose(before, target, finders: Sequence[SiteFinder], context: Context, what
     that fits); else one at each position in turn, if together they reach it."""
     candidates = _candidates(before, finders, context, target)
     if not candidates:
-        raise RuleDoesNotApply(f"found no {what} in {before}")
+        raise RuleDoesNotApply(say("rule.found_none", what=what, line=before))
     if target is None:
         return candidates[:1]
     for c in candidates:
@@ -409,7 +409,7 @@ def _bound_at(line, target, path: Path, context: Context) -> Bound | None:
 def _termwise(before, target, context: Context, what: str,
               allowed: Callable[[sp.Basic, sp.Basic], bool]) -> list[Certificate]:
     if target is None:
-        raise RuleDoesNotApply(f"{what} reads the line written: cite it last")
+        raise RuleDoesNotApply(say("rule.cite_last", rule=what))
     line, certificates = before, []
     for _ in range(20):
         paths = _differences(line, target)
@@ -417,17 +417,16 @@ def _termwise(before, target, context: Context, what: str,
             break
         path = paths[0]
         if not allowed(kernel.at(line, path), kernel.at(target, path)):
-            raise RuleDoesNotApply(f"{what}: {kernel.at(line, path)} and "
-                                   f"{kernel.at(target, path)} differ otherwise")
+            raise RuleDoesNotApply(say("rule.differ_otherwise", rule=what,
+                                       old=kernel.at(line, path), new=kernel.at(target, path)))
         certificate = _bound_at(line, target, path, context)
         if certificate is None:
-            raise RuleDoesNotApply(
-                f"{what}: the sign of {kernel.at(target, path)} - {kernel.at(line, path)} "
-                f"is not shown")
+            raise RuleDoesNotApply(say("rule.sign_unshown", rule=what,
+                                       new=kernel.at(target, path), old=kernel.at(line, path)))
         certificates.append(certificate)
         line = kernel.advance(line, certificate)
     if not certificates:
-        raise RuleDoesNotApply(f"{what}: the line written is the line before")
+        raise RuleDoesNotApply(say("rule.nothing_bounded", rule=what))
     return certificates
 
 

@@ -12,7 +12,7 @@ from sympy.core.function import AppliedUndef
 from sympy.integrals.manualintegrate import manualintegrate
 
 from derive import kernel
-from derive.kernel import AXIOMS, Algebra, Evaluate, Path, differentiable
+from derive.kernel import AXIOMS, Algebra, Evaluate, Path, differentiable, say
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 from derive.rules.sites import abstract, at_site, exhaust, factors, positions, single_limit
 
@@ -179,16 +179,14 @@ def _scale_and_shift(before: sp.Integral, after: sp.Integral):
 
 def _change_of_variable(before, target, context: Context):
     if target is None:
-        raise RuleDoesNotApply("change_of_variable reads the new bounds from the line "
-                               "written: use it last")
+        raise RuleDoesNotApply(say("rule.bounds_last"))
     wanted = _integrals(target)
     for path, node in _integrals(before):
         for _, other in wanted:
             found = _scale_and_shift(node, other)
             if found is not None and found != (1, 0):
                 return [linear_substitution(node, path, *found)]
-    raise RuleDoesNotApply("change_of_variable: no integral whose bounds a linear "
-                           "substitution takes to those of an integral written")
+    raise RuleDoesNotApply(say("rule.no_linear_substitution"))
 
 
 change_of_variable = register(Rule(
@@ -205,17 +203,16 @@ def change_variable(old: sp.Symbol, new: sp.Expr, variable: sp.Symbol) -> Rule:
     integral over ``old``: ``change_variable(x, sigma*z + mu, z)``."""
     slope = sp.diff(new, variable)
     if slope == 0 or slope.has(variable):
-        raise RuleDoesNotApply(f"change_variable: {old} = {new} is not linear in {variable}")
+        raise RuleDoesNotApply(say("rule.not_linear", old=old, new=new, variable=variable))
     offset = sp.expand(new - slope * variable)
     # x = slope * z + offset, so z = x / slope - offset / slope
     scale, shift = 1 / slope, -offset / slope
-    where = f"change_variable({old} = {new})"
 
     def propose(before, target, context: Context):
         found = [linear_substitution(node, path, scale, shift)
                  for path, node in _integrals(before) if single_limit(node)[0] == old]
         if not found:
-            raise RuleDoesNotApply(f"{where}: no integral over {old} in {before}")
+            raise RuleDoesNotApply(say("rule.no_integral_over", old=old, new=new, line=before))
         return found[:1]
 
     # named as the law it applies (reports translate it); the statement says which change
@@ -256,8 +253,7 @@ def _integration_by_parts(before, target, context: Context):
                 continue
             if target is None or _closes(line, target):
                 return candidate
-    raise RuleDoesNotApply("integration_by_parts: no product in an integral whose parts "
-                           "give the line written")
+    raise RuleDoesNotApply(say("rule.no_parts"))
 
 
 def _closes(line: sp.Basic, target: sp.Basic) -> bool:

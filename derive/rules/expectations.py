@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy as sp
 
 from derive import kernel
-from derive.kernel import AXIOMS, Algebra, Converse, Path
+from derive.kernel import AXIOMS, Algebra, Converse, Path, say
 from derive.kernel.laws_calculus import FORMS
 from derive.kernel.objects import Covariance, Expectation, Independent, Variance, _Average
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
@@ -185,8 +185,7 @@ def _declared_independent(context: Context) -> bool:
 
 def _expectation_algebra(before, target, context: Context):
     if target is None:
-        raise RuleDoesNotApply("expectation_algebra compares with the line written: use it "
-                               "last")
+        raise RuleDoesNotApply(say("rule.expectation_last"))
     attempts = [_UNFOLD, [*_UNFOLD, _independence]]
     if _declared_independent(context):
         attempts.reverse()
@@ -201,8 +200,7 @@ def _expectation_algebra(before, target, context: Context):
             # the last attempt is proposed even if it does not close: the kernel then
             # says what is missing (an independence not declared, a term that differs)
             return [*forward, Converse(tuple(backward))] if backward else forward
-    raise RuleDoesNotApply("expectation_algebra: neither line has an expectation, variance "
-                           "or covariance to unfold")
+    raise RuleDoesNotApply(say("rule.no_expectation"))
 
 
 expectation_algebra = register(Rule(

@@ -12,16 +12,16 @@ import functools
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from derive.kernel import Affine, Flip, Monotone, canonical
+from derive.kernel import Affine, Flip, Monotone, canonical, say
 from derive.kernel.objects import OptimisationSet
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 
 
 def _optimisation(rule: str, before, target) -> tuple[OptimisationSet, OptimisationSet | None]:
     if not isinstance(before, OptimisationSet):
-        raise RuleDoesNotApply(f"{rule} applies to an argmin or argmax, not to {before}")
+        raise RuleDoesNotApply(say("rule.not_optimisation", rule=rule, line=before))
     if target is not None and not isinstance(target, OptimisationSet):
-        raise RuleDoesNotApply(f"{rule}: the line written, {target}, is not an argmin or argmax")
+        raise RuleDoesNotApply(say("rule.written_not_optimisation", rule=rule, line=target))
     return before, target
 
 
@@ -52,7 +52,7 @@ def _drop_constant(before, target, context: Context):
         offset = _terms_free_of(before.objective, before.variables)
         target = before.with_objective(before.objective - offset)
     if offset == 0:
-        raise RuleDoesNotApply("drop_constant: there is no additive term to drop")
+        raise RuleDoesNotApply(say("rule.no_constant"))
     return [Affine(sp.Integer(1), offset, target)]
 
 
@@ -99,9 +99,8 @@ def affine_change(before: OptimisationSet, target: OptimisationSet) -> Affine:
     checks that c > 0, that both are free of the variables, and that F = c G + d)."""
     scale = scale_between(before.objective, target.objective, before.variables)
     if scale is None:
-        raise RuleDoesNotApply(f"{before.objective} is not affine in {target.objective} "
-                               f"(they depend on {', '.join(map(str, before.variables))} "
-                               f"through different functions, or the second not at all)")
+        raise RuleDoesNotApply(say("rule.not_affine", f=before.objective, g=target.objective,
+                                   variables=", ".join(map(str, before.variables))))
     if scale == 1:
         offset = _difference(before.objective, target.objective, before.variables)
     else:
@@ -112,12 +111,10 @@ def affine_change(before: OptimisationSet, target: OptimisationSet) -> Affine:
 def _rescale_objective(before, target, context: Context):
     before, target = _optimisation("rescale_objective", before, target)
     if target is None:
-        raise RuleDoesNotApply("rescale_objective reads the new objective from the line "
-                               "written: use it last")
+        raise RuleDoesNotApply(say("rule.rescale_last"))
     change = affine_change(before, target)
     if change.scale == 1 and change.offset == 0:
-        raise RuleDoesNotApply("rescale_objective: the objectives are equal, nothing is "
-                               "dropped (a rule that says how they are equal says more)")
+        raise RuleDoesNotApply(say("rule.objectives_equal"))
     return [change]
 
 
@@ -137,13 +134,13 @@ def _drop_positive_factor(before, target, context: Context):
     if target is not None:
         scale = scale_between(before.objective, target.objective, before.variables)
         if scale is None:
-            raise RuleDoesNotApply(f"drop_positive_factor: {before.objective} is not a "
-                                   f"multiple of {target.objective}")
+            raise RuleDoesNotApply(say("rule.not_multiple", f=before.objective,
+                                       g=target.objective))
     else:
         scale = _factors_free_of(before.objective, before.variables)
         target = before.with_objective(before.objective / scale)
     if scale == 1:
-        raise RuleDoesNotApply("drop_positive_factor: there is no factor to drop")
+        raise RuleDoesNotApply(say("rule.no_factor"))
     return [Affine(scale, sp.Integer(0), target)]
 
 
@@ -159,7 +156,7 @@ drop_positive_factor = register(Rule(
 def _monotone_transform(before, target, context: Context):
     before, target = _optimisation("monotone_transform", before, target)
     if target is None:
-        raise RuleDoesNotApply("monotone_transform needs the line written: use it last")
+        raise RuleDoesNotApply(say("rule.monotone_last"))
     if isinstance(target.objective, sp.log):
         return [Monotone("log", False, target)]
     if isinstance(target.objective, sp.exp):
@@ -168,8 +165,7 @@ def _monotone_transform(before, target, context: Context):
         return [Monotone("log", True, target)]  # taking a log back: F = log G
     if isinstance(before.objective, sp.exp):
         return [Monotone("exp", True, target)]
-    raise RuleDoesNotApply(f"monotone_transform: {target.objective} is neither log nor exp "
-                           f"of {before.objective}")
+    raise RuleDoesNotApply(say("rule.not_monotone", g=target.objective, f=before.objective))
 
 
 monotone_transform = register(Rule(

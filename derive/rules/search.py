@@ -30,7 +30,7 @@ from sympy.core.function import AppliedUndef
 from derive import guard, kernel
 from derive.derivation import Definition
 from derive.identities import identities
-from derive.kernel import Claim, Converse, Define, Relation, Symbolic
+from derive.kernel import Claim, Converse, Define, Message, Relation, Symbolic, say
 from derive.kernel.objects import OptimisationSet
 from derive.rules import registry
 from derive.rules.base import Context, Rule, RuleDoesNotApply
@@ -38,7 +38,7 @@ from derive.rules.optimisation import affine_change
 from derive.rules.substitution import reparametrise, substitute
 
 __all__ = ["Found", "MAX_DEPTH", "SEARCH_BUDGET", "backwards", "find_rules", "name_objective",
-           "reparametrisation", "substitute_symbols", "unjustified"]
+           "none_found", "reparametrisation", "substitute_symbols", "unjustified"]
 
 SEARCH_BUDGET = 300  # attempts per step: kernel judgements and rewrites explored
 MAX_DEPTH = 3  # rewrites in a chain, before the rule that closes it
@@ -82,7 +82,7 @@ def _apply(line: sp.Basic, after: sp.Basic, rules: Sequence[Rule], hypotheses: t
         last = k == len(rules) - 1
         proposed = rule(line, after if last else None, context)
         if not proposed:
-            raise RuleDoesNotApply(f"{rule.name} proposed nothing")
+            raise RuleDoesNotApply(say("rule.proposed_nothing", rule=rule.name))
         for certificate in proposed:
             line = kernel.advance(line, certificate, after)
         certificates.extend(proposed)
@@ -234,7 +234,7 @@ def backwards(rule: Rule) -> Rule:
     variance written on the right evaluated there): equalities read from their other end."""
     def propose(before, target, context: Context):
         if target is None:
-            raise RuleDoesNotApply(f"{rule.name} in the line written: there is none here")
+            raise RuleDoesNotApply(say("rule.none_in_written", rule=rule.name))
         return [Converse(tuple(rule(target, None, context)))]
 
     return Rule(f"{rule.name} (in the line written)", rule.statement, rule.side_conditions,
@@ -418,7 +418,7 @@ def _pinned(rule: Rule, line: sp.Basic, certificate) -> Rule:
     that ``derive check`` replays the chain the search found; elsewhere it does not apply."""
     def propose(before, target, context: Context):
         if before != line:
-            raise RuleDoesNotApply(f"{rule.name}: the search chose a site of another line")
+            raise RuleDoesNotApply(say("rule.other_line", rule=rule.name))
         return [certificate]
 
     return dataclasses.replace(rule, propose=propose)
@@ -448,7 +448,7 @@ def name_objective(definition: Definition) -> Rule:
 
     def propose_naming(before, target, context: Context):
         if not isinstance(before, OptimisationSet):
-            raise RuleDoesNotApply(f"name({definition.label}) applies to an argmin or argmax")
+            raise RuleDoesNotApply(say("rule.naming_not_optimisation", label=definition.label))
         return [Define(name, body, definition.label, fold=before.with_objective(name))]
 
     return Rule(f"name({definition.label})", f"{sp.latex(name)} := {sp.latex(body)}",
@@ -456,9 +456,18 @@ def name_objective(definition: Definition) -> Rule:
                 "give the objective a name", origin="naming")
 
 
-def unjustified(reason: str) -> Rule:
-    """A stand-in rule for a step with no justification: it never applies, so the step is
-    UNPROVEN (or REFUTED by the numbers), and says what was searched."""
+def none_found(budget: int, stopped: str = "") -> Message:
+    """Why a step the search found nothing for is unproven: what was searched (and, if the
+    guard against hangs stopped it, why), and what to do."""
+    if stopped:
+        return say("search.stopped", depth=MAX_DEPTH, budget=budget, why=stopped)
+    return say("search.none_found", depth=MAX_DEPTH, budget=budget)
+
+
+def unjustified(reason: Message | str) -> Rule:
+    """A stand-in rule for a step with no justification (``reason``, as ``none_found``
+    words it): it never applies, so the step is UNPROVEN (or REFUTED by the numbers), and
+    says what was searched."""
     def propose_nothing(before, target, context: Context):
         raise RuleDoesNotApply(reason)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 import sympy as sp
 
 from derive import kernel
-from derive.kernel import Certificate, Path, Schema
+from derive.kernel import Certificate, Message, Path, Schema, say
 from derive.rules.base import RuleDoesNotApply
 
 MAX_REWRITES = 200  # a bound on one rule's rewrites of one line: no rule loops
@@ -39,8 +39,8 @@ def schema_binding(schema: Schema, **values) -> dict:
     by_name = {v.name if isinstance(v, sp.Symbol) else v.__name__: v for v in schema.variables}
     unknown = set(values) - set(by_name)
     if unknown:
-        raise RuleDoesNotApply(f"schema {schema.name} has no pattern variable "
-                               f"{', '.join(sorted(unknown))}")
+        raise RuleDoesNotApply(say("rule.no_pattern_variable", schema=schema.name,
+                                   names=", ".join(sorted(unknown))))
     return {by_name[name]: value for name, value in values.items()}
 
 
@@ -53,24 +53,23 @@ def exhaust(line: sp.Basic, finders: Sequence[Finder], what: str,
     """Certificates from ``finders``, applied one at a time at the outermost position one
     fits, until none fits anywhere. RuleDoesNotApply if none ever fits."""
     certificates: list[Certificate] = []
-    why: list[str] = []
+    why: list[Message | str] = []
     while len(certificates) < limit:
         found = _first(line, finders, why)
         if found is None:
             break
         try:
             line = kernel.advance(line, found)
-        except kernel.CertificateError as e:
-            raise RuleDoesNotApply(f"{what}: {e}") from None
-        except kernel.SchemaError as e:
-            raise RuleDoesNotApply(f"{what}: {e}") from None
+        except (kernel.CertificateError, kernel.SchemaError) as e:
+            raise RuleDoesNotApply(say("rule.refused_at", what=what, why=e.args[0])) from None
         certificates.append(found)
     if not certificates:
-        raise RuleDoesNotApply(why[0] if why else f"found no {what} to rewrite")
+        raise RuleDoesNotApply(why[0] if why else say("rule.nothing_to_rewrite", what=what))
     return certificates
 
 
-def _first(line: sp.Basic, finders: Sequence[Finder], why: list[str]) -> Certificate | None:
+def _first(line: sp.Basic, finders: Sequence[Finder], why: list[Message | str]
+           ) -> Certificate | None:
     """The first certificate a finder proposes, outermost first; a finder that sees why the
     rule cannot apply at a node says so (RuleDoesNotApply), and the search goes on."""
     for path, node in positions(line):
@@ -78,7 +77,7 @@ def _first(line: sp.Basic, finders: Sequence[Finder], why: list[str]) -> Certifi
             try:
                 found = finder(node, path)
             except RuleDoesNotApply as e:
-                why.append(str(e))
+                why.append(e.reason)
                 continue
             if found is not None:
                 return found

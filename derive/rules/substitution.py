@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from derive.kernel import Define, Reparametrise
+from derive.kernel import Define, Reparametrise, say
 from derive.kernel.objects import OptimisationSet
 from derive.rules.base import Context, Rule, RuleDoesNotApply
 
@@ -24,7 +24,7 @@ def substitute(definition) -> Rule:
     def propose(before, target, context: Context):
         name = lhs if isinstance(lhs, sp.Symbol) else lhs.func
         if not before.has(name):
-            raise RuleDoesNotApply(f"substitute {label}: {name} does not occur in {before}")
+            raise RuleDoesNotApply(say("rule.absent", label=label, name=name, line=before))
         return [Define(lhs, rhs, label)]
 
     return Rule(f"substitute({label})", rf"{sp.latex(lhs)} := {sp.latex(rhs)}",
@@ -40,7 +40,7 @@ def fold(definition) -> Rule:
 
     def propose(before, target, context: Context):
         if target is None:
-            raise RuleDoesNotApply(f"fold {label} reads the line written: cite it last")
+            raise RuleDoesNotApply(say("rule.cite_last", rule=f"fold {label}"))
         return [Define(lhs, rhs, label, fold=target)]
 
     return Rule(f"fold({label})", rf"{sp.latex(rhs)} =: {sp.latex(lhs)}",
@@ -58,7 +58,7 @@ def reparametrise(old: sp.Symbol, new: sp.Expr, variables: Sequence[sp.Symbol]) 
 
     def propose(before, target, context: Context):
         if not isinstance(before, OptimisationSet) or old not in before.variables:
-            raise RuleDoesNotApply(f"{name}: the line before must optimise over {old}")
+            raise RuleDoesNotApply(say("rule.not_optimised", rule=name, old=old))
         return [Reparametrise(old, new, variables)]
 
     return Rule(name, rf"{sp.latex(old)} := {sp.latex(new)}", ("every occurrence replaced",),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive.kernel import AXIOMS, KL, Algebra, Path
+from derive.kernel import AXIOMS, KL, Algebra, Path, say
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 from derive.rules.sites import Finder, abstract, at_site, exhaust, factors, single_limit
 
@@ -193,9 +193,7 @@ def _dirac(node, path: Path):
         return at_site(AXIOMS["dirac_scaling"], delta_path, a=slope,
                        x=sp.expand(argument / slope))
     if (low, high) != (-oo, oo):
-        raise RuleDoesNotApply(f"a delta sifts only over the whole line, not from {low} to "
-                               f"{high} (at or beyond a finite bound it does not: SymPy "
-                               f"issue 27300)")
+        raise RuleDoesNotApply(say("rule.delta_bounds", low=low, high=high))
     g = abstract(sp.Mul(*[f for j, f in enumerate(body) if j != k]), [z])
     if slope == 1:
         return at_site(AXIOMS["dirac_sifting"], path, z=z, c=sp.expand(z - argument), g=g)
