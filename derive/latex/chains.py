@@ -437,7 +437,7 @@ class _Builder:
                                                     written=relation, unshown=unshown,
                                                     hypotheses=hypotheses))
             except guard.CheckTimeout as e:
-                found, stopped = None, f" (the search was stopped: {e})"
+                found, stopped = None, str(e)
             if found is None and unshown:
                 # The nearest chain reaches the line written; the kernel cannot show its side
                 # conditions: the step cites it, so that its verdict says what to declare.
@@ -445,10 +445,7 @@ class _Builder:
                 names = ", ".join(r.name for r in rules)
                 notes = [say("document.nearest_unshown", rules=names)]
             elif found is None:
-                reason = (f"no rule or chain of up to {search.MAX_DEPTH} rules in the library "
-                          f"justifies it (searched {self.search_budget} attempts){stopped}; "
-                          f"name one with a `% by: rule` comment, or add the rule")
-                rules = (search.unjustified(reason),)
+                rules = (search.unjustified(search.none_found(self.search_budget, stopped)),)
                 notes = [say("document.none_found")]
             else:
                 rules, relation = found.rules, found.relation
