@@ -13,11 +13,11 @@ from derive.kernel.verdicts import TEXTS, Numeric, Status, Symbolic
 
 
 def _cannot_show(claim: str, word: str) -> str:
-    # Python proofs and documents declare differently: the advice names both ways where a
-    # document can declare it (`% derive: positive sigma`; it has no nonzero declaration)
-    document = f", % derive: {word} {{first}} in a document" if word != "nonzero" else ""
+    # Python proofs and documents declare differently: the advice names both ways
+    # (`Symbol('sigma', positive=True)`; `% derive: positive sigma`)
     return (f"cannot show {claim}: declare {{symbols}} {word} where that is true (for example "
-            f"Symbol('{{first}}', {word}=True) in Python{document}), or pass a hypothesis")
+            f"Symbol('{{first}}', {word}=True) in Python, % derive: {word} {{first}} in a "
+            f"document), or pass a hypothesis")
 
 
 ENGLISH: dict[str, str] = {

@@ -11,6 +11,7 @@ from shared_corpora import BOOK, needs_book
 from derive import Status
 from derive.checker import check_derivation
 from derive.cli import main
+from derive.kernel import check, nonzero
 from derive.latex import LatexError, load_document
 
 
@@ -250,3 +251,27 @@ def test_a_repeated_name_with_a_bound_the_other_way_starts_its_own_chain(tmp_pat
     document, found = _results(tmp_path, text)
     assert document.report.chains == 2 and len(found) == 2
     assert all(r.verdict.status is Status.VERIFIED for r in found.values())
+
+
+def test_a_divisor_declared_nonzero_in_the_document_cancels(tmp_path):
+    # a x / a = x holds where a != 0: undeclared, it is proved where a != 0; declared (a
+    # document can say `nonzero`), everywhere. Sifting delta(a y) needs a != 0 shown:
+    # undeclared it is unproven, declared verified, and its twin refuted.
+    cancel = "$$\n\\frac{a x}{a} = x\n$$\n"
+    _, found = _results(tmp_path, "# t\n\n" + cancel)
+    (undeclared,) = found.values()
+    assert undeclared.verdict.status is Status.VERIFIED
+    assert undeclared.verdict.symbolic.domain == ("a != 0",)
+    _, found = _results(tmp_path, "# t\n\n<!-- derive: nonzero a -->\n\n" + cancel)
+    (declared,) = found.values()
+    assert declared.verdict.status is Status.VERIFIED and not declared.verdict.symbolic.domain
+    assert sp.Symbol("a", real=True, nonzero=True) in declared.entry.before.free_symbols
+    sift = "$$\n\\int_{-\\infty}^{\\infty} \\delta(a y) e^{y} \\, dy = {right}\n$$\n"
+    declare = "<!-- derive: nonzero a -->\n\n"
+    for declared, right, status in [("", "\\frac{1}{|a|}", Status.UNPROVEN),
+                                    (declare, "\\frac{1}{|a|}", Status.VERIFIED),
+                                    (declare, "\\frac{1}{a}", Status.REFUTED)]:
+        _, found = _results(tmp_path, "# t\n\n" + declared + sift.replace("{right}", right))
+        (r,) = found.values()
+        assert r.verdict.status is status, (declared, right)
+    assert "% derive: nonzero a in a document" in str(check(nonzero(sp.Symbol("a"))).how)

@@ -98,7 +98,7 @@ optimisation variable. A document declares more in a comment, anywhere (``<!-- d
 
     % derive: positive kappa, lambda; integer K; density g; function L, sig; symbol e
 
-kinds: ``real``, ``positive``, ``nonnegative``, ``integer``, ``index``, ``density``,
+kinds: ``real``, ``positive``, ``nonnegative``, ``nonzero``, ``integer``, ``index``, ``density``,
 ``function`` (also ``model``), ``symbol`` (a plain symbol, e.g. to make e a variable),
 ``random`` (the random variables of an expectation written without a subscript),
 ``independent`` (``independent z, phi``: a prior free of the parameters; the steps take it
@@ -133,7 +133,7 @@ from derive.rules import search
 __all__ = ["Document", "LatexError", "Symbols", "document_report", "load_document",
            "read_document", "read_macros", "tex"]
 
-_KINDS = {"real", "positive", "nonnegative", "integer", "index", "density", "function",
+_KINDS = {"real", "positive", "nonnegative", "nonzero", "integer", "index", "density", "function",
           "model", "symbol", "random", "independent"}
 
 
@@ -152,6 +152,7 @@ def _declare(table: SymbolTable, kind: str, names, where: str = "") -> None:
         raise LatexError(f"{where}independent of what? name two or more variables that are "
                          f"independent (e.g. `% derive: independent z, phi`)")
     target = {"positive": table.positive, "nonnegative": table.nonnegative,
+              "nonzero": table.nonzero,
               "integer": table.integer, "index": table.indices, "density": table.densities,
               "function": table.functions, "model": table.functions,
               "symbol": table.symbols, "random": table.random}.get(kind)

@@ -212,6 +212,7 @@ class SymbolTable:
     counts: set[str] = field(default_factory=set)  # summation bounds: positive integers
     positive: set[str] = field(default_factory=lambda: set(DEFAULT_POSITIVE))
     nonnegative: set[str] = field(default_factory=set)
+    nonzero: set[str] = field(default_factory=set)  # declared real and nonzero (a divisor)
     integer: set[str] = field(default_factory=set)
     symbols: set[str] = field(default_factory=set)  # declared plain symbols (e.g. e)
     random: set[str] = field(default_factory=set)  # declared random variables
@@ -231,6 +232,8 @@ class SymbolTable:
             found["positive"] = True
         elif name in self.nonnegative or letter in self.nonnegative:
             found["nonnegative"] = True
+        if name in self.nonzero or letter in self.nonzero:
+            found["nonzero"] = True
         return found
 
     def symbol(self, name: str, letter: str | None = None, bold: bool = False) -> sp.Symbol:

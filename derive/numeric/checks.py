@@ -465,6 +465,7 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
     start = time.perf_counter()
     try:  # one law behind a density applied in several shapes (the product rule holds)
         before, after = _one_law(before, after)
+        _refuse_bare_deltas(before, after, *(new for _, new in substitution))
     except NotEvaluable as e:
         return NumericVerdict(Numeric.NOT_APPLICABLE, say("numeric.not_evaluable", why=str(e)),
                               seed=seed, seconds=time.perf_counter() - start)
@@ -475,6 +476,31 @@ def check_step(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim
         return NumericVerdict(Numeric.NOT_APPLICABLE, plan.reason, seed=seed,
                               seconds=time.perf_counter() - start)
     return _timed(_run_or_explain(plan, step_rng(seed, *names), instances, seed), start)
+
+
+def _refuse_bare_deltas(*exprs: sp.Expr) -> None:
+    """A Dirac delta has a value only under an integral over a variable of its argument
+    (then the nascent deltas' integrals converge, as powers of eps, to the sifted value).
+    Alone, delta(a x) = delta(x)/|a| is an identity of distributions: a nascent delta's
+    value at a point has no such limit to extrapolate, so comparing them would refute a
+    true line (or pass a false one). Such a line is not evaluated."""
+    for e in exprs:
+        bare = _bare_delta(e, frozenset())
+        if bare is not None:
+            raise NotEvaluable(f"{bare} is a distribution, not a value: derive compares deltas "
+                               f"only under an integral over their variable")
+
+
+def _bare_delta(e: sp.Basic, integrated: frozenset) -> sp.Basic | None:
+    if isinstance(e, sp.DiracDelta):
+        return None if e.args[0].free_symbols & integrated else e
+    if isinstance(e, sp.Integral):
+        integrated = integrated | {limit[0] for limit in e.limits}
+    for a in e.args:
+        found = _bare_delta(a, integrated)
+        if found is not None:
+            return found
+    return None
 
 
 @lru_cache(maxsize=64)

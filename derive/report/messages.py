@@ -47,7 +47,7 @@ KO: dict[str, str] = {
         "`nonnegative=True`(파이썬) 또는 `% derive: nonnegative` {first}(문서)로 "
         "선언하거나 가설을 주세요",
     "how.unshown_nonzero": "{e} ≠ 0임을 보일 수 없음: 참이라면 그 기호들을 "
-        "`nonzero=True`로 "
+        "`nonzero=True`(파이썬) 또는 `% derive: nonzero` {first}(문서)로 "
         "선언하거나 가설을 주세요",
     "how.unshown_real": "{e}이 실수임을 보일 수 없음: 그 기호들을 `real=True`로 선언하세요",
     "how.unshown_integer": "{e}이 정수임을 보일 수 없음: `integer=True`로 선언하세요",
