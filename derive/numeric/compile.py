@@ -34,6 +34,7 @@ from derive.notation import (
     AppliedModel,
     AppliedModelOutput,
 )
+from derive.numeric import averages
 from derive.numeric.concrete import NotEvaluable
 
 Closure = Callable[[object], object]
@@ -141,6 +142,10 @@ def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
         if isinstance(e, sp.Integral):
             visit(e.function, limits, inner_vars | {lim[0] for lim in e.limits})
             return
+        if isinstance(e, averages.AVERAGES):  # its variables are bound, as an integral's
+            for body in (*e.bodies, *e.laws):
+                visit(body, limits, inner_vars | set(e.variables))
+            return
         for a in e.args:
             visit(a, limits, inner_vars)
 
@@ -228,6 +233,11 @@ def depth(expr: sp.Basic, substitution: dict) -> int:
         return 1 + depth(expr.q * expr.p, substitution)
     if isinstance(expr, BINDERS):
         return len(expr.limits) + depth(expr.function, substitution)
+    if isinstance(expr, averages.AVERAGES):
+        meaning = averages.meaning(expr)
+        if meaning is not expr:
+            return depth(meaning, substitution)
+        return 1 + depth(expr.body, substitution)
     if isinstance(expr, sp.Symbol) and expr in substitution:
         return depth(substitution[expr], substitution)
     if not isinstance(expr, sp.Basic) or not expr.args:
@@ -256,6 +266,11 @@ class Compiler:
             return self.model_output(expr, level)
         if isinstance(expr, AppliedModel):
             return self.model(expr, level)
+        if isinstance(expr, averages.AVERAGES):
+            meaning = averages.meaning(expr)
+            if meaning is not expr:
+                return self.compile(meaning, level)
+            return self.average(expr, level)
         if isinstance(expr, sp.Symbol):
             if expr in self.substitution:
                 return self.compile(self.substitution[expr], level)

@@ -21,6 +21,7 @@ import sympy as sp
 from derive.kernel.objects import Maximum
 from derive.notation import KL, sig
 from derive.numeric import quadrature as quad
+from derive.numeric.averages import AVERAGES
 from derive.numeric.compile import (
     Compiler,
     Feature,
@@ -55,7 +56,7 @@ INFINITE_TERMS = 4000  # terms of an infinite series taken before its tail is ju
 SERIES_TOLERANCE = 1e-13  # the last tenth of the terms, relative to the sum of |terms|
 
 
-SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL)
+SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL, *AVERAGES)
 
 
 def _shared(expr: sp.Basic, node: Node) -> Node:
@@ -598,6 +599,42 @@ class VectorCompiler(Compiler):
                     result = (np.where(np.isnan(v), np.nan, result[0]), result[1])
             return result
         return Node(value, log, True)
+
+    # -- averages under an unstated law -----------------------------------------------
+
+    def average(self, e, level: int) -> Node:
+        """E[body] under the instance's random law (``averages``): the body at every atom,
+        its variables bound along the next axis, weighted and summed. An atom of weight 0
+        (past the instance's count) adds nothing, even where the body is undefined there;
+        one of positive weight where it is undefined makes the average undefined. Outside
+        every binder, the weighted sum of |body| adds to the scale a difference of sides is
+        relative to, as an integral's integral of |f| does."""
+        axis = level + 1
+        body = self.number_of(self.compile(e.body, axis))
+        variables = e.variables
+
+        def value(env):
+            law = env.inst.law
+            if law is None or not all(v in law.values for v in variables):
+                raise NotEvaluable(f"no random law for {e}")
+            atoms = law.weights.shape[1]
+            shape = [1] * env.ndim
+            shape[0], shape[axis] = env.n, atoms
+            opened = [(v, env.open(v, law.values[v].reshape(shape), axis, atoms))
+                      for v in variables]
+            try:
+                f = body(env)
+            finally:
+                for v, previous in reversed(opened):
+                    env.close(v, previous, axis)
+            w = law.weights.reshape(shape)
+            with np.errstate(all="ignore"):
+                terms = np.where(w > 0, w * f, 0.0)
+                total = _sum_along(terms, axis)
+                if axis == 1:
+                    env.scale = env.scale + _sum_along(np.abs(terms), axis)
+            return total
+        return Node(value, FloatOps.log_of_value(value))
 
     # -- integrals ------------------------------------------------------------------------
 
