@@ -137,14 +137,19 @@ class Law:
 
     def describe(self, row: int, number) -> tuple[str, str]:
         """(name, text) of the law at instance ``row``, every atom of positive weight, its
-        numbers by ``number``: "P(X = 1.2, Y = -0.5) = 0.25; ..."; a product law by its
+        numbers by ``number`` (atoms of equal values merged): "P(X = 1.2, Y = -0.5) = 0.25;
+        ..."; a product law by its
         marginals ("X, Y independent | P(X = 1) = 0.5; ... | P(Y = 2) = 0.3; ..."), and the
         joint too when other variables depend on them."""
         def atoms(shown, values, weights):
+            merged: dict[tuple, float] = {}  # atoms of equal values are one (rounded ones)
+            for a in range(weights.shape[1]):
+                if weights[row, a] > 0:
+                    at = tuple(float(values[v][row, a]) for v in shown)
+                    merged[at] = merged.get(at, 0.0) + float(weights[row, a])
             return "; ".join(
-                "P(" + ", ".join(f"{v} = {number(values[v][row, a])}" for v in shown)
-                + f") = {number(weights[row, a])}"
-                for a in range(weights.shape[1]) if weights[row, a] > 0)
+                "P(" + ", ".join(f"{v} = {number(x)}" for v, x in zip(shown, at, strict=True))
+                + f") = {number(w)}" for at, w in merged.items())
 
         name = "law of " + ", ".join(map(str, self.variables))
         if not self.marginals:

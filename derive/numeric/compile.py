@@ -169,7 +169,7 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     a log's root, an oscillation of unknown frequency, a nested integral, a model of var)
     is not: it is integrated by splitting at its features. ``bound``: the indices of
     enclosing sums, which a conditional density's parameters must not depend on."""
-    if not isinstance(e, sp.Basic) or not e.has(var) or e == var:
+    if not isinstance(e, sp.Basic) or not e.has(var) or e == var or _constant_average(e, var):
         return True
     if isinstance(e, (sp.Mul, sp.Pow)) and _narrow_factors(e, var) > MAX_NARROW_FACTORS:
         return False  # a product of narrow parts is narrower than any of them
@@ -201,6 +201,12 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     return False
 
 
+def _constant_average(e: sp.Basic, var: sp.Symbol) -> bool:
+    """An average in which ``var`` is not free (E[X] inside an integral over X binds its own
+    X): a constant of the integral."""
+    return isinstance(e, averages.AVERAGES) and var not in e.free_symbols
+
+
 NARROW = (AppliedDensity, sp.exp, sp.DiracDelta)  # the heads whose widths ``features`` tells
 MAX_NARROW_FACTORS = 2  # their product has a width 1/sqrt(sum 1/w_i^2): at least w/sqrt(2)
 
@@ -218,7 +224,7 @@ def _narrow_factors(e: sp.Basic, var: sp.Symbol) -> int:
 def _positive_analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset) -> bool:
     """Analytic (as ``analytic``) and positive on the whole line: a density, an
     exponential, or products and powers of them (the argument of a log, a divisor)."""
-    if not e.has(var):
+    if not e.has(var) or _constant_average(e, var):
         return True
     if isinstance(e, sp.Mul):
         return all(_positive_analytic(a, var, bound) for a in e.args)

@@ -12,7 +12,6 @@ import sympy as sp
 
 from derive.kernel import Message
 from derive.kernel.objects import Independent, Maximum
-from derive.numeric.averages import AVERAGES, Law, declared_independent, draw_law
 from derive.notation import (
     KL,
     AppliedConditionalDensity,
@@ -23,6 +22,7 @@ from derive.notation import (
     ClassLabel,
     DataLabel,
 )
+from derive.numeric.averages import AVERAGES, Law, declared_independent, draw_law
 from derive.numeric.concrete import (
     FAMILIES,
     MODEL_SHAPES,
@@ -277,6 +277,7 @@ class Roles:
     # and those an independence hypothesis declares independent
     random: tuple[sp.Symbol, ...] = ()
     independent: tuple[sp.Symbol, ...] = ()
+    bound: frozenset = frozenset()  # every variable some binder of the step binds
 
 
 def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
@@ -335,6 +336,7 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
             roles.parameter_of[theta] = density
     roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
     roles.random = tuple(sorted(random, key=by_name))
+    roles.bound = frozenset(bound)
     return roles
 
 

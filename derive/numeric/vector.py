@@ -409,10 +409,35 @@ class VectorCompiler(Compiler):
         return FUNCTIONS
 
     def compile(self, expr: sp.Basic, level: int = 0) -> Node:
+        if level > 0 and isinstance(expr, AVERAGES) and self.closed(expr):
+            return self.hoisted(expr)
         node = super().compile(expr, level)
         if level == 0 and isinstance(expr, sp.Basic) and expr.has(*SHARED_HEADS):
             return _shared(expr, node)
         return node
+
+    def closed(self, expr: sp.Basic) -> bool:
+        """Does ``expr`` depend on no variable any binder of the step binds (the E[X] of
+        Var[X] = E[(X - E[X])^2], inside the outer average)?"""
+        return not (expr.xreplace(self.substitution).free_symbols & self.roles.bound)
+
+    def hoisted(self, expr: sp.Basic) -> Node:
+        """A ``closed`` average inside binders, computed once per environment on its own
+        (outside every binder), not again at every atom or quadrature node around it."""
+        node = self.compile(expr, 0)
+        ndim = 1 + depth(expr, self.substitution)
+        key = ("hoisted", _shared_token(expr))
+
+        def value(env):
+            hit = env.memo.get(key)
+            if hit is None:
+                own = Env(env.inst, ndim, env.eps, env.tolerance)
+                with np.errstate(all="ignore"):
+                    v = np.asarray(node.value(own), dtype=float)
+                hit = env.memo[key] = env.instance_axis(
+                    np.broadcast_to(v, (env.n,) + (1,) * (ndim - 1)).reshape(env.n))
+            return hit
+        return Node(value, FloatOps.log_of_value(value))
 
     def symbol(self, s: sp.Symbol) -> Node:
         def value(env):
