@@ -232,3 +232,12 @@ def test_the_variance_proofs_are_checked_numerically_and_their_twins_refuted_by_
             numeric_half = r.verdict.numeric
             assert numeric_half.status is Numeric.COUNTEREXAMPLE, numeric_half.detail
             assert "law of X" in numeric_half.counterexample["instance"]
+
+
+def test_a_document_giving_the_law_in_words_is_never_refuted_by_a_random_law(tmp_path):
+    from helpers import document_verdicts
+
+    verdicts = document_verdicts(
+        tmp_path, "If $X$ and $Y$ are independent, then",
+        "$$\\textrm{Var}(X+Y) = \\textrm{Var}(X) + \\textrm{Var}(Y).$$")
+    assert list(verdicts.values()) == [Status.UNPROVEN]
