@@ -15,8 +15,9 @@ Main statements
 Implementation details
 An expectation over X binds X (``Expectation(X**2, [X])`` is a number); over (X, Y) it is
 under their joint law, which is unstated. Every expectation is assumed to exist. The numeric
-checker has no meaning for expectations yet, so these steps rest on the kernel's proof (the
-report says "no numeric evidence"). Wrong twins live in ``variance_identity_twins.py``.
+checker evaluates them under random discrete laws (a joint one, or a product law for the step
+declaring independence), so every step is checked twice. Wrong twins live in
+``variance_identity_twins.py``.
 """
 
 import sympy as sp

@@ -1,7 +1,7 @@
 """Wrong twins of the expectation identities (``variance_identity.py``): each must be
-REFUTED. (The numeric checker cannot evaluate expectations yet, so these twins are wrong by
-a constant, which the kernel refutes itself; Var[X + Y] = Var[X] + Var[Y] without a declared
-independence is UNPROVEN, saying so: tests/test_rules_expectations.py shows it.)
+REFUTED, by the kernel and by a numeric counterexample that prints its random law.
+(Var[X + Y] = Var[X] + Var[Y] without a declared independence is refuted by the numbers
+alone: tests/test_numeric_expectations.py shows it.)
 
 - ``shift_changes_the_variance``: Var[X + 1] = Var[X] + 1: a shift does not change the
   variance.

@@ -19,6 +19,10 @@ instances that respect the declared assumptions, with its own meaning for every 
   error estimate: a smooth whole-line integrand by the trapezoid rule on a sinh-mapped line
   sized to the widths of its features, any other split where it has a feature and taken by
   adaptive double-exponential rules; ``KL`` by its definition;
+- averages (E, Var, Cov) under an unstated law on a random discrete law of a few atoms,
+  one per instance for every average of the step (a joint law; a product law for variables
+  an ``Independent`` hypothesis declares independent), and under stated densities as the
+  integral against them (``averages``);
 - Dirac deltas as nascent deltas (Gaussians of width eps) at shrinking eps: the gap must
   shrink, and its Richardson extrapolation to eps = 0 must be under tolerance. SymPy's delta
   integration is never used (it is what ``dirac_sifting`` is checked against).

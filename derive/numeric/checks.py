@@ -26,6 +26,7 @@ from derive.kernel import Claim, Message, Numeric, NumericVerdict, Relation, say
 from derive.kernel.objects import Independent
 from derive.notation import KL, OptimisationSet
 from derive.numeric import exact, laws, vector
+from derive.numeric.averages import AVERAGES
 from derive.numeric.concrete import NotEvaluable, Params
 from derive.numeric.domain import Domain, read_signs
 from derive.numeric.instances import (
@@ -33,6 +34,7 @@ from derive.numeric.instances import (
     Instances,
     Roles,
     draw_parameters,
+    independence,
     plain_number,
     read_roles,
     sample,
@@ -533,7 +535,8 @@ def _roles_of(plan: Plan) -> Roles:
         roles.parameter_of.pop(s, None)
     substituted = {s: e for s, e in plan.deferred}
     sides = {"left": plan.left.xreplace(substituted), "right": plan.right.xreplace(substituted)}
-    roles.sign_of = read_signs(sides, roles.scalars)
+    roles.sign_of = read_signs(sides, roles.scalars | set(roles.random))
+    roles.independent = independence(roles, plan.hypotheses)
     return roles
 
 
@@ -541,7 +544,8 @@ def _light(expr: sp.Basic) -> bool:
     """No integral, no delta, and only sums whose bounds are sampled integers or small
     numbers: its arrays are (instances x a few sum terms), whatever the chunk."""
     for node in sp.preorder_traversal(expr):
-        if isinstance(node, (sp.Integral, KL, sp.DiracDelta)):
+        if isinstance(node, (sp.Integral, KL, sp.DiracDelta)) or (
+                isinstance(node, AVERAGES) and node.laws):  # under stated laws: an integral
             return False
         if isinstance(node, (sp.Sum, sp.Product)):
             for _, low, high in node.limits:
@@ -713,6 +717,8 @@ def _round_instance(inst: Instances, digits: int) -> Instances:
         out.data[label] = np.round(out.data[label], digits)
     for s, p in out.params.items():
         out.params[s] = Params(tuple(rounded(v) for v in p.values), p.family)
+    if out.law is not None:
+        out.law = out.law.rounded(rounded)
     return out
 
 
@@ -739,6 +745,7 @@ def shrink(check: Check, bad: Candidate) -> Candidate:
         if current.other is not None:
             trial_b = _round_instance(current.other, digits)
             trial_b.scalars, trial_b.data = trial_a.scalars, trial_a.data
+            trial_b.law = trial_a.law  # the law is part of the instance, not a parameter
         trial = Candidate(trial_a, trial_b)
         if check.fails_in_float(trial):
             return trial

@@ -34,6 +34,7 @@ from derive.notation import (
     AppliedModel,
     AppliedModelOutput,
 )
+from derive.numeric import averages
 from derive.numeric.concrete import NotEvaluable
 
 Closure = Callable[[object], object]
@@ -141,6 +142,10 @@ def features(integrand: sp.Expr, var: sp.Symbol) -> list[Feature]:
         if isinstance(e, sp.Integral):
             visit(e.function, limits, inner_vars | {lim[0] for lim in e.limits})
             return
+        if isinstance(e, averages.AVERAGES):  # its variables are bound, as an integral's
+            for body in (*e.bodies, *e.laws):
+                visit(body, limits, inner_vars | set(e.variables))
+            return
         for a in e.args:
             visit(a, limits, inner_vars)
 
@@ -164,7 +169,7 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     a log's root, an oscillation of unknown frequency, a nested integral, a model of var)
     is not: it is integrated by splitting at its features. ``bound``: the indices of
     enclosing sums, which a conditional density's parameters must not depend on."""
-    if not isinstance(e, sp.Basic) or not e.has(var) or e == var:
+    if not isinstance(e, sp.Basic) or not e.has(var) or e == var or _constant_average(e, var):
         return True
     if isinstance(e, (sp.Mul, sp.Pow)) and _narrow_factors(e, var) > MAX_NARROW_FACTORS:
         return False  # a product of narrow parts is narrower than any of them
@@ -196,6 +201,12 @@ def analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset = frozenset()) -> boo
     return False
 
 
+def _constant_average(e: sp.Basic, var: sp.Symbol) -> bool:
+    """An average in which ``var`` is not free (E[X] inside an integral over X binds its own
+    X): a constant of the integral."""
+    return isinstance(e, averages.AVERAGES) and var not in e.free_symbols
+
+
 NARROW = (AppliedDensity, sp.exp, sp.DiracDelta)  # the heads whose widths ``features`` tells
 MAX_NARROW_FACTORS = 2  # their product has a width 1/sqrt(sum 1/w_i^2): at least w/sqrt(2)
 
@@ -213,7 +224,7 @@ def _narrow_factors(e: sp.Basic, var: sp.Symbol) -> int:
 def _positive_analytic(e: sp.Basic, var: sp.Symbol, bound: frozenset) -> bool:
     """Analytic (as ``analytic``) and positive on the whole line: a density, an
     exponential, or products and powers of them (the argument of a log, a divisor)."""
-    if not e.has(var):
+    if not e.has(var) or _constant_average(e, var):
         return True
     if isinstance(e, sp.Mul):
         return all(_positive_analytic(a, var, bound) for a in e.args)
@@ -228,6 +239,11 @@ def depth(expr: sp.Basic, substitution: dict) -> int:
         return 1 + depth(expr.q * expr.p, substitution)
     if isinstance(expr, BINDERS):
         return len(expr.limits) + depth(expr.function, substitution)
+    if isinstance(expr, averages.AVERAGES):
+        meaning = averages.meaning(expr)
+        if meaning is not expr:
+            return depth(meaning, substitution)
+        return 1 + depth(expr.body, substitution)
     if isinstance(expr, sp.Symbol) and expr in substitution:
         return depth(substitution[expr], substitution)
     if not isinstance(expr, sp.Basic) or not expr.args:
@@ -256,6 +272,11 @@ class Compiler:
             return self.model_output(expr, level)
         if isinstance(expr, AppliedModel):
             return self.model(expr, level)
+        if isinstance(expr, averages.AVERAGES):
+            meaning = averages.meaning(expr)
+            if meaning is not expr:
+                return self.compile(meaning, level)
+            return self.average(expr, level)
         if isinstance(expr, sp.Symbol):
             if expr in self.substitution:
                 return self.compile(self.substitution[expr], level)

@@ -358,6 +358,44 @@ class ExactCompiler(Compiler):
             return total
         return Node(value, ExactOps.log_of_value(value))
 
+    def average(self, e, level):
+        """E[body] under the instance's random law, atom by atom in DIGITS digits: its
+        atoms' values and weights taken exactly from their floats, the weights normalised
+        here (their float sum is 1 only to rounding)."""
+        body = self.compile(e.body, level + 1).value
+        variables = e.variables
+
+        def value(env):
+            law = env.inst.law
+            if law is None or not all(v in law.values for v in variables):
+                raise NotEvaluable(f"no random law for {e}")
+            weights = [mpmath.mpf(float(w)) for w in law.weights[0]]
+            total_weight = mpmath.fsum(weights)
+            previous = {v: env.values.get(v) for v in variables}
+            terms = []
+            env.depth += 1
+            try:
+                for a, w in enumerate(weights):
+                    if w == 0:
+                        continue
+                    for v in variables:
+                        env.values[v] = mpmath.mpf(float(law.values[v][0, a]))
+                    f = body(env)
+                    if _isnan(f):
+                        return NAN
+                    terms.append(w * f / total_weight)
+            finally:
+                env.depth -= 1
+                for v, p in previous.items():
+                    if p is None:
+                        env.values.pop(v, None)
+                    else:
+                        env.values[v] = p
+            if env.depth == 0:
+                env.scale += mpmath.fsum(abs(t) for t in terms)
+            return mpmath.fsum(terms)
+        return Node(value, ExactOps.log_of_value(value))
+
     def integral(self, e, level):
         """An integral at this instance by adaptive Gauss-Kronrod (``quadrature``), an
         algorithm independent of the float backend's, with its error estimate: the

@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 
 from derive.kernel import Message
-from derive.kernel.objects import Maximum
+from derive.kernel.objects import Independent, Maximum
 from derive.notation import (
     KL,
     AppliedConditionalDensity,
@@ -22,6 +22,7 @@ from derive.notation import (
     ClassLabel,
     DataLabel,
 )
+from derive.numeric.averages import AVERAGES, Law, declared_independent, draw_law
 from derive.numeric.concrete import (
     FAMILIES,
     MODEL_SHAPES,
@@ -122,6 +123,7 @@ class Instances:
     regressions: dict[object, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     model_shape: dict[object, Choice] = field(default_factory=dict)  # model -> its shape
     params: dict[sp.Symbol, Params] = field(default_factory=dict)  # theta, phi
+    law: Law | None = None  # of the random variables averaged under an unstated law
 
     def pick(self, rows) -> Instances:
         """The instances ``rows`` (an index array), as a new chunk."""
@@ -136,7 +138,8 @@ class Instances:
             {d: tuple(a[rows] for a in r) for d, r in self.regressions.items()},
             {f: c.pick(rows) for f, c in self.model_shape.items()},
             {s: _pick_params(p, rows, self._picked_family(p, family))
-             for s, p in self.params.items()})
+             for s, p in self.params.items()},
+            None if self.law is None else self.law.pick(rows))
 
     def copy(self) -> Instances:
         """The same instances, with dictionaries of their own: values may be redrawn in the
@@ -144,7 +147,7 @@ class Instances:
         shared, since nothing changes an array in place."""
         return Instances(self.n, dict(self.scalars), dict(self.data), dict(self.mixtures),
                          dict(self.family), dict(self.regressions), dict(self.model_shape),
-                         dict(self.params))
+                         dict(self.params), self.law)
 
     def _picked_family(self, p: Params, picked: dict) -> Choice | None:
         """The choice in ``picked`` (this chunk's families picked or paired, in the order
@@ -191,7 +194,8 @@ class Instances:
             {s: Params(tuple(both(a, b) for a, b in zip(p.values, other.params[s].values,
                                                           strict=True)),
                        paired_family(s, p))
-             for s, p in self.params.items()})
+             for s, p in self.params.items()},
+            None if self.law is None else self.law.paired(other.law, both))
 
     def describe(self, row: int) -> dict:
         """Instance ``row`` in plain numbers, for a counterexample."""
@@ -227,6 +231,9 @@ class Instances:
             else:  # a model's weights: those its shape and outputs use (the rest are NaN)
                 out[str(s)] = {f"w{k}": plain_number(v[row]) for k, v in enumerate(p.values)
                                if not np.isnan(v[row])}
+        if self.law is not None:
+            name, text = self.law.describe(row, plain_number)
+            out[name] = text
         return out
 
 
@@ -266,11 +273,17 @@ class Roles:
     # real symbols of unknown sign that the expressions require to have a sign
     # (log(sig*z) with z > 0 needs sig > 0): symbol -> (+1 or -1, why)
     sign_of: dict[sp.Symbol, tuple[int, Message]] = field(default_factory=dict)
+    # the random variables averaged under an unstated law (one random law of them all),
+    # and those an independence hypothesis declares independent
+    random: tuple[sp.Symbol, ...] = ()
+    independent: tuple[sp.Symbol, ...] = ()
+    bound: frozenset = frozenset()  # every variable some binder of the step binds
 
 
 def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
     roles = Roles()
     bound: set[sp.Symbol] = set()
+    random: set[sp.Symbol] = set()
     as_number: set[sp.Symbol] = set()  # symbols used as numbers (not as a parameter vector)
     sole_condition: dict[sp.Symbol, object] = {}
     for expr in exprs:
@@ -279,6 +292,10 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
                 bound.update(lim[0] for lim in node.limits)
             elif isinstance(node, KL):
                 bound.add(node.variable)
+            elif isinstance(node, AVERAGES):
+                bound.update(node.variables)
+                if not node.laws:
+                    random.update(node.variables)
             elif isinstance(node, AppliedConditionalDensity):
                 roles.conditional.add(node.func)
                 condition = node.condition
@@ -318,6 +335,8 @@ def read_roles(exprs: Sequence[sp.Expr]) -> Roles:
         else:
             roles.parameter_of[theta] = density
     roles.scalars -= bound | set(roles.parameter_of) | set(roles.weights_of)
+    roles.random = tuple(sorted(random, key=by_name))
+    roles.bound = frozenset(bound)
     return roles
 
 
@@ -482,7 +501,17 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int,
     for k, f in enumerate(sorted(roles.models, key=by_name)):
         inst.model_shape[f] = Choice(MODEL_SHAPES, (shape_turn + k) % shapes)
     draw_parameters(roles, inst, rng)
+    if roles.random:
+        inst.law = draw_law(roles.random, roles.independent, lambda v, count: sample_scalar(
+            v, rng, count, roles.sign_of.get(v, (0, ""))[0]), rng, n)
     return inst
+
+
+def independence(roles: Roles, hypotheses: Sequence) -> tuple[sp.Symbol, ...]:
+    """The random variables of ``roles`` that the ``Independent`` hypotheses among
+    ``hypotheses`` declare independent (``averages.declared_independent``)."""
+    return declared_independent(roles.random, [frozenset(h.args) for h in hypotheses
+                                               if isinstance(h, Independent)])
 
 
 def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,

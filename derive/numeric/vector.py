@@ -21,6 +21,7 @@ import sympy as sp
 from derive.kernel.objects import Maximum
 from derive.notation import KL, sig
 from derive.numeric import quadrature as quad
+from derive.numeric.averages import AVERAGES
 from derive.numeric.compile import (
     Compiler,
     Feature,
@@ -55,7 +56,7 @@ INFINITE_TERMS = 4000  # terms of an infinite series taken before its tail is ju
 SERIES_TOLERANCE = 1e-13  # the last tenth of the terms, relative to the sum of |terms|
 
 
-SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL)
+SHARED_HEADS = (sp.Integral, sp.Sum, sp.Product, KL, *AVERAGES)
 
 
 def _shared(expr: sp.Basic, node: Node) -> Node:
@@ -408,10 +409,35 @@ class VectorCompiler(Compiler):
         return FUNCTIONS
 
     def compile(self, expr: sp.Basic, level: int = 0) -> Node:
+        if level > 0 and isinstance(expr, AVERAGES) and self.closed(expr):
+            return self.hoisted(expr)
         node = super().compile(expr, level)
         if level == 0 and isinstance(expr, sp.Basic) and expr.has(*SHARED_HEADS):
             return _shared(expr, node)
         return node
+
+    def closed(self, expr: sp.Basic) -> bool:
+        """Does ``expr`` depend on no variable any binder of the step binds (the E[X] of
+        Var[X] = E[(X - E[X])^2], inside the outer average)?"""
+        return not (expr.xreplace(self.substitution).free_symbols & self.roles.bound)
+
+    def hoisted(self, expr: sp.Basic) -> Node:
+        """A ``closed`` average inside binders, computed once per environment on its own
+        (outside every binder), not again at every atom or quadrature node around it."""
+        node = self.compile(expr, 0)
+        ndim = 1 + depth(expr, self.substitution)
+        key = ("hoisted", _shared_token(expr))
+
+        def value(env):
+            hit = env.memo.get(key)
+            if hit is None:
+                own = Env(env.inst, ndim, env.eps, env.tolerance)
+                with np.errstate(all="ignore"):
+                    v = np.asarray(node.value(own), dtype=float)
+                hit = env.memo[key] = env.instance_axis(
+                    np.broadcast_to(v, (env.n,) + (1,) * (ndim - 1)).reshape(env.n))
+            return hit
+        return Node(value, FloatOps.log_of_value(value))
 
     def symbol(self, s: sp.Symbol) -> Node:
         def value(env):
@@ -598,6 +624,42 @@ class VectorCompiler(Compiler):
                     result = (np.where(np.isnan(v), np.nan, result[0]), result[1])
             return result
         return Node(value, log, True)
+
+    # -- averages under an unstated law -----------------------------------------------
+
+    def average(self, e, level: int) -> Node:
+        """E[body] under the instance's random law (``averages``): the body at every atom,
+        its variables bound along the next axis, weighted and summed. An atom of weight 0
+        (past the instance's count) adds nothing, even where the body is undefined there;
+        one of positive weight where it is undefined makes the average undefined. Outside
+        every binder, the weighted sum of |body| adds to the scale a difference of sides is
+        relative to, as an integral's integral of |f| does."""
+        axis = level + 1
+        body = self.number_of(self.compile(e.body, axis))
+        variables = e.variables
+
+        def value(env):
+            law = env.inst.law
+            if law is None or not all(v in law.values for v in variables):
+                raise NotEvaluable(f"no random law for {e}")
+            atoms = law.weights.shape[1]
+            shape = [1] * env.ndim
+            shape[0], shape[axis] = env.n, atoms
+            opened = [(v, env.open(v, law.values[v].reshape(shape), axis, atoms))
+                      for v in variables]
+            try:
+                f = body(env)
+            finally:
+                for v, previous in reversed(opened):
+                    env.close(v, previous, axis)
+            w = law.weights.reshape(shape)
+            with np.errstate(all="ignore"):
+                terms = np.where(w > 0, w * f, 0.0)
+                total = _sum_along(terms, axis)
+                if axis == 1:
+                    env.scale = env.scale + _sum_along(np.abs(terms), axis)
+            return total
+        return Node(value, FloatOps.log_of_value(value))
 
     # -- integrals ------------------------------------------------------------------------
 
