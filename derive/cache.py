@@ -103,6 +103,14 @@ def _file_digest_of_version(filename: str, mtime_ns: int, size: int) -> str:
         raise Uncacheable(f"cannot read {filename}: {e}") from None
 
 
+def verdict_sources() -> list[Path]:
+    """derive's source files a verdict can depend on (the kernel, the rules, the numbers, the
+    reader, ...): every one but those that only show or schedule verdicts."""
+    package = Path(__file__).resolve().parent  # derive/, not derive/kernel/: the numbers too
+    return [source for source in sorted(package.rglob("*.py"))
+            if not source.relative_to(package).as_posix().startswith(NOT_IN_VERDICTS)]
+
+
 @functools.cache
 def derive_fingerprint() -> str:
     """The versions the verdicts depend on, and a hash of derive's own source files."""
@@ -111,10 +119,8 @@ def derive_fingerprint() -> str:
     from derive import __version__
 
     digest = hashlib.sha256()
-    package = Path(kernel.__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")):
-        if source.relative_to(package).as_posix().startswith(NOT_IN_VERDICTS):
-            continue
+    package = Path(__file__).resolve().parent
+    for source in verdict_sources():
         digest.update(str(source.relative_to(package)).encode())
         digest.update(source.read_bytes())
     versions = (f"derive {__version__}; sympy {sp.__version__}; numpy {version('numpy')}; "

@@ -33,7 +33,7 @@ from derive.kernel import (
     Verdict,
     alpha_equal,
 )
-from derive.kernel.objects import Covariance, Expectation, OptimisationSet, Variance
+from derive.kernel.objects import OptimisationSet
 from derive.rules.base import Context, RuleDoesNotApply
 from derive.settings import DEFAULT_INSTANCES, DEFAULT_SEED
 
@@ -221,22 +221,7 @@ def unrefutable(entry: Entry) -> kernel.Message | str:
         return kernel.say("check.not_linked")
     if getattr(entry, "rests_on_text", ""):
         return kernel.say("check.not_refuted", why=entry.rests_on_text)
-    random = _law_in_the_text(entry)
-    if random:
-        return kernel.say("check.not_refuted", why=kernel.say(
-            "document.rests_on_definition", where=", ".join(sorted(map(str, random)))))
     return ""
-
-
-def _law_in_the_text(entry: Entry) -> set:
-    """The random variables a step read from a document averages under a law it does not
-    state: the text gives that law in words (X takes x_i with probability p_i, mu_X is its
-    mean, X and Y are independent), and the numbers, which try every law, cannot tell."""
-    if getattr(getattr(entry, "note", None), "key", "") != "document.read":
-        return set()
-    return {v for side in (entry.before, entry.after) for n in sp.preorder_traversal(side)
-            if isinstance(n, (Expectation, Variance, Covariance)) and not n.laws
-            for v in n.variables}
 
 
 def result_of(derivation: Derivation, entry: Entry, symbolic: SymbolicVerdict,

@@ -288,6 +288,10 @@ ENGLISH: dict[str, str] = {
     "document.relates_neighbours": "relates neighbouring terms of {names} (as {names}[t - 1] and "
                                    "{names}[t]): it rests on the recurrence the text gives "
                                    "them, which derive does not read",
+    "document.law_in_words": "averages {variables} under a law the display does not state: it "
+                             "rests on what the text says of that law (its values and their "
+                             "probabilities, its mean, an independence), which derive does not "
+                             "read",
     "document.drops_function": "drops the function {names}: it rests on what the text says "
                                "{names} is, which derive does not read",
     # notes of the overall verdict

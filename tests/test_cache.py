@@ -310,3 +310,19 @@ def test_a_step_that_cannot_be_refuted_has_its_own_key_and_keeps_its_verdict(tmp
     assert cache.put("1" * 64, written.verdict, written.seconds)
     hit = cache.get("1" * 64, written.verdict.symbolic, True, unrefutable(candidate))
     assert hit is None  # the kernel does not reach REFUTED for a candidate: checked afresh
+
+
+def test_every_source_a_verdict_depends_on_is_in_the_fingerprint():
+    """A cached entry stands for the code that wrote it: a change to the numbers, the rules
+    or the reader must make every entry stale. (Once only derive/kernel/ was hashed, so a
+    changed numeric checker kept serving evidence it would no longer give.)"""
+    from derive.cache import verdict_sources
+
+    hashed = {p.relative_to(Path(__file__).resolve().parents[1] / "derive").as_posix()
+              for p in verdict_sources()}
+    for needed in ("kernel/certificates.py", "numeric/checks.py", "numeric/vector.py",
+                   "rules/search.py", "latex/reader.py", "checker.py", "notation.py",
+                   "messages.py"):
+        assert needed in hashed
+    for shows in ("cli.py", "report/content.py", "runner.py"):
+        assert shows not in hashed

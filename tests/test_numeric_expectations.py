@@ -241,3 +241,9 @@ def test_a_document_giving_the_law_in_words_is_never_refuted_by_a_random_law(tmp
         tmp_path, "If $X$ and $Y$ are independent, then",
         "$$\\textrm{Var}(X+Y) = \\textrm{Var}(X) + \\textrm{Var}(Y).$$")
     assert list(verdicts.values()) == [Status.UNPROVEN]
+    from derive.latex import load_document
+
+    (derivation,) = load_document(tmp_path / "notes.md", search_budget=100).derivations
+    (step,) = derivation.entries
+    assert step.rests_on_text.key == "document.law_in_words"  # the reader says why
+    assert "X, Y" in str(step.rests_on_text)

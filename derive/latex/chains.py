@@ -32,7 +32,7 @@ from derive.derivation import Definition, Derivation, Location
 from derive.kernel import DeriveError, Independent, Message, Relation, compose, say
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
-from derive.notation import AppliedDensity, OptimisationSet
+from derive.notation import AppliedDensity, Covariance, Expectation, OptimisationSet, Variance
 from derive.rules import search
 from derive.rules.base import Rule, UnknownRule, lookup
 from derive.rules.substitution import substitute
@@ -392,6 +392,9 @@ class _Builder:
         if dropped:
             names = ", ".join(sorted(f.__name__ for f in dropped))
             return say("document.drops_function", names=names)
+        random = _averaged_under_unstated_laws(before) | _averaged_under_unstated_laws(after)
+        if random:
+            return say("document.law_in_words", variables=", ".join(sorted(map(str, random))))
         return ""
 
     def _unfolded(self, e: sp.Expr) -> sp.Expr:
@@ -532,6 +535,15 @@ class _Builder:
                                         lhs=_as_written(definition.lhs),
                                         rhs=_as_written(definition.rhs)))
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+
+
+def _averaged_under_unstated_laws(e: sp.Expr) -> set:
+    """The random variables ``e`` averages under a law it does not state: a text gives that
+    law in words (X takes x_i with probability p_i, mu_X is its mean, X and Y are
+    independent), which derive does not read, and the numbers try every law."""
+    return {v for n in sp.preorder_traversal(e)
+            if isinstance(n, (Expectation, Variance, Covariance)) and not n.laws
+            for v in n.variables}
 
 
 def _neighbouring_terms(e: sp.Expr) -> set[sp.Symbol]:

@@ -264,6 +264,9 @@ KO: dict[str, str] = {
     "document.relates_neighbours": "{names}의 이웃한 항을 잇는 단계 ({names}[t - 1]과 "
                                    "{names}[t]처럼): 본문이 주는 점화식에 기대며, derive는 이를 "
                                    "읽지 않음",
+    "document.law_in_words": "표시식에 적히지 않은 분포로 {variables}의 평균을 냄: 그 분포에 대해 "
+                             "본문이 말하는 것(값과 그 확률, 평균, 독립성)에 기대며, derive는 이를 "
+                             "읽지 않음",
     "document.drops_function": "함수 {names}을(를) 없앰: 본문이 {names}에 대해 말하는 내용에 "
                                "기대며, derive는 이를 읽지 않음",
     # notes of the overall verdict
