@@ -17,6 +17,7 @@ import sympy as sp
 
 from derive import messages  # noqa: F401  (the English words of every key)
 from derive.kernel import Message
+from derive.kernel.verdicts import TEXTS
 
 # ("text", words), ("code", as the checker wrote it), ("math", LaTeX) or ("expr", a SymPy
 # expression, for the report to typeset in its notation)
@@ -275,92 +276,45 @@ KO: dict[str, str] = {
     "verdict.numeric_unchecked": "수치 근거로만 믿는 항등식인데, 이 단계의 수치 검사가 없음",
 }
 
-# English, where a message carries expressions: they are typeset, not printed as SymPy.
+# Keys a report words as the message's own English (derive/messages.py) but with its
+# arguments typeset: expressions as math, not as SymPy prints them.
+_TYPESET = (
+    "cond.equal", "cond.positive", "cond.real", "cond.integer", "cond.free_of", "cond.finite",
+    "cond.continuous", "cond.density", "cond.independent", "how.density", "eq.objectives",
+    "eq.nonzero", "eq.unshown", "eq.shapes", "judge.part", "judge.refuted",
+    "judge.condition_fails", "judge.condition_unshown", "check.not_refuted",
+    "numeric.bound_holds", "numeric.nascent", "numeric.notes", "numeric.artefact",
+    "numeric.artefacts", "numeric.domain", "numeric.checked_where_forced",
+    "numeric.left_undefined_otherwise", "numeric.right_undefined_otherwise",
+    "numeric.checked_where_sign", "numeric.few_evaluated", "numeric.few_evaluated_where",
+    "numeric.unconfirmed", "numeric.not_evaluable", "numeric.sides_differ",
+    "numeric.objectives_differ", "numeric.bound_fails", "numeric.order_not_kept",
+    "numeric.no_support", "document.read", "document.read_definition", "document.justified",
+    "document.nearest_unshown", "document.found_by_search", "document.never_refuted",
+    "document.independent", "document.defines_again", "document.rests_on_definition",
+    "document.variables_each_side", "document.relates_neighbours", "document.drops_function",
+)
+
+# English where a report words a message otherwise than its own words; and the keys
+# above, in their own words.
 EN: dict[str, str] = {
-    "cond.equal": "{a} = {b}",
-    "cond.positive": "{e} > 0",
     "cond.nonnegative": "{e} ≥ 0",
     "cond.nonzero": "{e} ≠ 0",
-    "cond.real": "{e} is real",
-    "cond.integer": "{e} is an integer",
-    "cond.free_of": "{e} is free of {variables}",
-    "cond.finite": "{e} is finite",
-    "cond.continuous": "{e} is continuous in {variable}",
     "cond.integrable": "the integral of {e} over {variable} converges",
-    "cond.density": "{e} is a density of {variable}",
-    "cond.independent": "{a} and {b} are independent",
     "how.false": "false under the declared assumptions",
     "how.finite": "it is finite",
     "how.infinite": "it is infinite",
-    "how.density": "declared a density of {variable}",
     "eq.different_optimisation": "{a} and {b} are not the same optimisation over the same "
                                  "variables",
-    "eq.objectives": "the objectives: {how}",
-    "eq.nonzero": "the difference is {difference}, not 0",
-    "eq.unshown": "the difference {difference} is not shown to be 0",
-    "eq.shapes": "{a} and {b} are not of one shape: they cannot be compared",
-    "judge.part": "{statement}: {how}",
-    "judge.refuted": "the certificates lead to {line}, which differs from the line written "
-                     "by a nonzero constant: {how}",
-    "judge.condition_fails": "side condition fails: {parts}",
-    "judge.condition_unshown": "side condition not shown: {parts}",
     "definition.condition": "a condition of the definition is not shown: {parts}",
-    "check.not_refuted": "not refuted: the step {why}",
     "numeric.order_kept": "order of the objectives kept",
     "numeric.order_and_values": "order of the objectives kept, and values agree",
-    "numeric.bound_holds": "the bound {relation} holds",
     "numeric.sums_to_one": "a mass function: sums to 1 over {{support}} on every instance",
-    "numeric.nascent": "{what} (nascent deltas, eps = {eps} -> 0)",
-    "numeric.notes": "{what}; {notes}",
-    "numeric.artefact": "{count} float artefact discarded (not confirmed at {digits} digits)",
-    "numeric.artefacts": "{count} float artefacts discarded (not confirmed at {digits} digits)",
-    "numeric.domain": "{parts}",
-    "numeric.checked_where_forced": "checked where {where} ({why}): declare {declare}",
-    "numeric.left_undefined_otherwise": "the left side's {node} is undefined in the reals "
-                                        "otherwise",
-    "numeric.right_undefined_otherwise": "the right side's {node} is undefined in the reals "
-                                         "otherwise",
-    "numeric.checked_where_sign": "checked where {where}; at {other} {sides} undefined: declare "
-                                  "{declare}",
     "numeric.checked_where_defined": "checked where both sides can be evaluated: {undefined} of "
                                      "{drawn} instances drawn were left out",
-    "numeric.few_evaluated": "most instances could not be evaluated: {done} of {drawn} drawn "
-                             "could be",
-    "numeric.few_evaluated_where": "most instances could not be evaluated: {done} of {drawn} "
-                                   "drawn could be ({domain})",
-    "numeric.unconfirmed": "{count} float disagreements not confirmed in high precision",
-    "numeric.not_evaluable": "cannot evaluate numerically: {why}",
-    "numeric.sides_differ": "the two sides differ: {left} vs {right}",
-    "numeric.objectives_differ": "the objectives differ as values: F(a) = {left}, G(a) = "
-                                 "{right}",
-    "numeric.bound_fails": "the bound {relation} does not hold: the left side is {left}, the "
-                           "right side {right}",
-    "numeric.order_not_kept": "the order of the objectives is not kept: before, F(a) - F(b) = "
-                              "{before}; after, G(a) - G(b) = {after}",
     "numeric.one_side_optimises": "one side is an argmin or argmax and the other is not",
-    "numeric.no_support": "a mass function with no declared support: declare it, "
-                          "mass_function('{name}', support=(0, 1)), to check that it sums to 1",
-    "document.read": "read: {expression}; {how}",
-    "document.read_definition": "read: {lhs} := {rhs}",
-    "document.justified": "justified by the author: {given}",
-    "document.nearest_unshown": "no proof found; the nearest, {rules}, reaches the line written "
-                                "but its side conditions are not shown",
-    "document.found_by_search": "rule found by search: {rules} ({tried} attempts)",
-    "document.never_refuted": "{why}: proved or unproven, never refuted",
-    "document.independent": "declared: independent {variables}",
-    "document.defines_again": "defines {name} again (as at line {line}): a new definition, or a "
-                              "claim about the first one",
-    "document.rests_on_definition": "rests on the definition of {where}, which derive does not "
-                                    "apply to numbers",
-    "document.variables_each_side": "has variables on each side that the other lacks ({left} / "
-                                    "{right}): it rests on values or definitions given in the "
-                                    "text, which derive does not read",
-    "document.relates_neighbours": "relates neighbouring terms of {names} (as {names}[t - 1] and "
-                                   "{names}[t]): it rests on the recurrence the text gives "
-                                   "them, which derive does not read",
-    "document.drops_function": "drops the function {names}: it rests on what the text says "
-                               "{names} is, which derive does not read",
 }
+EN.update({key: TEXTS[key] for key in _TYPESET})
 
 TABLES: dict[str, dict[str, str]] = {"en": EN, "ko": KO}
 
