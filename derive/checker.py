@@ -114,7 +114,7 @@ def _why_stopped(entry: Entry, e: Exception) -> SymbolicVerdict:
     if isinstance(e, RuleDoesNotApply):
         return kernel.unknown("check.does_not_apply", why=e.reason)
     if isinstance(e, CheckTimeout):
-        return kernel.unknown("check.timeout", why=str(e))
+        return kernel.unknown("check.timeout", why=e.args[0])
     if isinstance(e, RecursionError):
         return kernel.unknown("check.too_deep")
     return kernel.unknown("check.rule_failed", rule=getattr(entry, "rule_names", ""),

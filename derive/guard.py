@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from derive.kernel import DeriveError
+from derive.kernel import DeriveError, say
 
 
 class CheckTimeout(DeriveError):
@@ -40,8 +40,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         return
 
     def on_alarm(signum, frame):
-        raise CheckTimeout(f"symbolic check exceeded its time limit of {seconds:g} s "
-                           f"(a guard against hangs: this depends on the machine)")
+        raise CheckTimeout(say("guard.timeout", seconds=f"{seconds:g}"))
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     old_remaining, _ = signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -103,7 +103,8 @@ class Identity:
             with guard.time_limit():
                 symbolic = kernel.judge(self.lhs, self.rhs, Relation.EQUAL, [kernel.Algebra()])
         except guard.CheckTimeout as e:
-            symbolic = kernel.SymbolicVerdict(kernel.Symbolic.UNKNOWN, f"timeout: {e}")
+            symbolic = kernel.SymbolicVerdict(kernel.Symbolic.UNKNOWN,
+                                              kernel.say("check.timeout", why=e.args[0]))
         from derive import numeric  # NumPy is loaded when something is checked, not before
 
         numeric_verdict = numeric.check_step(self.lhs, self.rhs, Relation.EQUAL, Claim.VALUES,

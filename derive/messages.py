@@ -209,6 +209,8 @@ ENGLISH: dict[str, str] = {
     # the checker around the kernel
     "check.does_not_apply": "the rule does not apply: {why}",
     "check.timeout": "timeout: {why}",
+    "guard.timeout": "symbolic check exceeded its time limit of {seconds} s (a guard against "
+                     "hangs: this depends on the machine)",
     "check.too_deep": "the expression is too deeply nested",
     "check.rule_failed": "rule {rule} failed: {error}",
     "check.not_linked": "not linked: a candidate link between displays that was not proved, so "

@@ -131,3 +131,20 @@ def test_an_expression_that_makes_sympy_run_for_ever_times_out_as_unproven(tmp_p
     run = derive_cli("check", path, "--timeout", "1", "--instances", "100", timeout=120)
     assert run.returncode == 3, run.stdout + run.stderr
     assert "UNPROVEN" in run.stdout and "timeout" in run.stdout
+    assert "exceeded its time limit of 1 s (a guard against hangs" in run.stdout
+
+
+def test_a_timeout_says_so_as_a_message_the_reports_translate():
+    import time
+
+    from derive import guard
+    from derive.report.messages import segments
+
+    with pytest.raises(guard.CheckTimeout) as stopped:
+        with guard.time_limit(0.05):
+            time.sleep(1)
+    message = stopped.value.args[0]
+    assert message.key == "guard.timeout" and str(message) == str(stopped.value)
+    assert "0.05 s" in str(message)
+    korean = "".join(str(part) for _, part in segments(message, "ko"))
+    assert "제한 시간" in korean and "exceeded" not in korean

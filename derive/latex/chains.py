@@ -440,7 +440,7 @@ class _Builder:
                                                     written=relation, unshown=unshown,
                                                     hypotheses=hypotheses))
             except guard.CheckTimeout as e:
-                found, stopped = None, str(e)
+                found, stopped = None, e.args[0]
             if found is None and unshown:
                 # The nearest chain reaches the line written; the kernel cannot show its side
                 # conditions: the step cites it, so that its verdict says what to declare.

@@ -103,6 +103,7 @@ KO: dict[str, str] = {
     # the checker around the kernel
     "check.does_not_apply": "규칙이 적용되지 않음: {why}",
     "check.timeout": "시간 초과 (멈춤을 막는 안전 장치로, 기계에 따라 다름)",
+    "guard.timeout": "기호 검사가 제한 시간 {seconds}초를 넘김 (멈춤을 막는 안전 장치로, 기계에 따라 다름)",
     "check.too_deep": "식이 너무 깊게 중첩됨",
     "check.rule_failed": "규칙 {rule} 실행 실패",
     "check.not_linked": "연결하지 않음: 표시된 식 사이의 후보 연결이 증명되지 않았으므로 단계가 아님",

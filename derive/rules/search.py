@@ -456,7 +456,7 @@ def name_objective(definition: Definition) -> Rule:
                 "give the objective a name", origin="naming")
 
 
-def none_found(budget: int, stopped: str = "") -> Message:
+def none_found(budget: int, stopped: Message | str = "") -> Message:
     """Why a step the search found nothing for is unproven: what was searched (and, if the
     guard against hangs stopped it, why), and what to do."""
     if stopped:
