@@ -1,7 +1,8 @@
 """Print the trusted base: the modules a skeptic must read to trust a VERIFIED, with their
 lines of code (not blank, not comments, not docstrings) and the schema table's size.
 
-    python bench/trusted_base.py
+    python bench/trusted_base.py                # by module
+    python bench/trusted_base.py --by-definition  # and each module's definitions, largest first
 
 The kernel package decides every verdict; around it, only the wiring that hands it each
 step's two lines (the chain in derive/derivation.py, the orchestration in derive/checker.py)
@@ -78,9 +79,34 @@ def function_lines(path: Path, names: list[str]) -> int:
     return total
 
 
+def definition_lines(path: Path) -> list[tuple[int, str]]:
+    """Lines of code of each top-level definition of ``path`` (function, class or
+    assignment; imports and ``__all__`` together as "exports"), largest first."""
+    source = path.read_text()
+    lines = source.splitlines(keepends=True)
+    sizes: dict[str, int] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or (
+                isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__"):
+            name = "imports and exports"
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            name = node.name
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            target = node.targets[0] if isinstance(node, ast.Assign) else node.target
+            name = ast.unparse(target)
+        else:
+            continue  # the module's docstring
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        text = textwrap.dedent("".join(lines[start - 1:node.end_lineno]))
+        sizes[name] = sizes.get(name, 0) + code_lines_of(text)
+    return sorted(((n, name) for name, n in sizes.items()), reverse=True)
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     from derive.kernel import AXIOMS
+
+    by_definition = "--by-definition" in sys.argv[1:]
 
     total = 0
     print("the kernel (decides every verdict):")
@@ -88,6 +114,9 @@ def main() -> int:
         n = code_lines(path)
         total += n
         print(f"  {n:5d}  {path.relative_to(ROOT)}")
+        if by_definition and path.stem not in TABLE:
+            for size, name in definition_lines(path):
+                print(f"  {'':5s}  {size:5d}  {name}")
     table = sum(code_lines(path) for path in KERNEL if path.stem in TABLE)
     print(f"  {total:5d}  in all; {total - table} without the schema table "
           f"({', '.join(sorted(TABLE))}: {len(AXIOMS)} schemas, {table} lines)")
