@@ -275,3 +275,18 @@ def test_a_divisor_declared_nonzero_in_the_document_cancels(tmp_path):
         (r,) = found.values()
         assert r.verdict.status is status, (declared, right)
     assert "% derive: nonzero a in a document" in str(check(nonzero(sp.Symbol("a"))).how)
+
+
+def test_a_name_declared_a_plain_symbol_is_a_constant_of_a_derivative(tmp_path):
+    # d/dx C reads C as a function of x (the derivative of f is written so), so dropping it
+    # rests on what the text says C is; declared `symbol C`, it is a constant, d/dx C = 0
+    chain = ("$$\n\\begin{aligned}\n\\frac{d}{dx} \\left( x^2 + C \\right) &= 2x + "
+             "\\frac{d}{dx} C \\\\\n&= {last}\n\\end{aligned}\n$$\n")
+    _, found = _results(tmp_path, "# t\n\n" + chain.replace("{last}", "2x"))
+    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED, Status.UNPROVEN]
+    declared = "# t\n\n<!-- derive: symbol C -->\n\n"
+    _, found = _results(tmp_path, declared + chain.replace("{last}", "2x"))
+    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED, Status.VERIFIED]
+    assert sp.Symbol("C", real=True) in list(found.values())[0].entry.after.free_symbols
+    _, found = _results(tmp_path, declared + chain.replace("{last}", "2x + 1"))
+    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED, Status.REFUTED]

@@ -1232,8 +1232,8 @@ class Reader:
         finally:
             self.differentiating = enclosing
         variables = [v for v in variables if v != itself]
-        if not variables:
-            return itself
+        if not variables or (role_key(name) in self.table.symbols and name.sub is None):
+            return itself  # declared a plain symbol (`% derive: symbol C`): a constant
         extra: list[sp.Expr] = []
         label = ""
         if name.sub is not None:
