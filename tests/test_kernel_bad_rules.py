@@ -255,3 +255,13 @@ def test_a_matrix_and_a_number_are_never_equal_and_never_crash_the_kernel():
     m = sp.ImmutableMatrix([[x, a]])
     r = never_verified(one_step(m, x + a, algebra))  # no TypeError from Matrix - Mul
     assert "shape" in r.verdict.symbolic.detail
+
+
+def test_the_integral_of_a_derivative_needs_the_function_continuous_not_only_its_value():
+    # d/dx atan(tan x) is 1 as SymPy writes it, but atan(tan x) jumps by pi at pi/2: the
+    # integral over [0, pi] is pi, not atan(tan pi) - atan(tan 0) = 0.
+    from derive.rules import fundamental_theorem
+
+    before = integral(sp.Derivative(sp.atan(sp.tan(x)), x), x, 0, sp.pi)
+    r = never_verified(one_step(before, sp.Integer(0), fundamental_theorem))
+    assert r.verdict.status is Status.REFUTED  # the numbers integrate the derivative: pi

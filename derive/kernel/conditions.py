@@ -98,9 +98,12 @@ def is_continuous(e: Expr, z: sp.Symbol) -> tuple[bool | None, Message | None]:
     if isinstance(e, NormalDensity) and sign(e.args[2], "positive"):
         return _all_continuous(e.args, z)
     if isinstance(e, sp.Derivative) and differentiable(e):
-        taken = e.doit(deep=False)  # a derivative is continuous where its value is
+        # Continuous where its value is, and only where the function differentiated is too:
+        # SymPy's value may have simplified away the points where that one is undefined or
+        # jumps (d/dx atan(tan x) is 1, and atan(tan x) jumps at pi/2).
+        taken = e.doit(deep=False)
         if not taken.has(sp.Derivative):
-            return is_continuous(taken, z)
+            return _all_continuous((e.expr, taken), z)
     return None, say("why.head", head=type(e).__name__)
 
 

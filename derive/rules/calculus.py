@@ -136,7 +136,7 @@ def _derivative_of_integral(node, path: Path):
 fundamental_theorem = _rule(
     "fundamental_theorem",
     r"\frac{d}{dx}\int_a^x f(t)\,dt = f(x), \quad \int_a^b F'(x)\,dx = F(b) - F(a)",
-    ["f continuous", "a and f free of x", "F' continuous, a and b finite"],
+    ["f continuous", "a and f free of x", "F and F' continuous, a and b finite"],
     [_derivative_of_integral, _integral_of_derivative], "derivative of an integral",
     "the fundamental theorem of calculus, both halves",
     aliases=("fundamental theorem of calculus", "FTC"), sites=(sp.Integral,))
