@@ -31,6 +31,7 @@ ENGLISH: dict[str, str] = {
     "cond.free_of": "{e} is free of {variables}",
     "cond.finite": "{e} is finite",
     "cond.continuous": "{e} is continuous in {variable}",
+    "cond.continuous_on": "{e} is continuous in {variable} on [{low}, {high}]",
     "cond.integrable": "the integral of {e} over {variable} from {low} to {high} converges",
     "cond.density": "{e} is a density of {variable}",
     "cond.independent": "{a} and {b} are independent",
@@ -67,6 +68,7 @@ ENGLISH: dict[str, str] = {
     "why.pole": "{e} is undefined where {base} is 0",
     "why.log_argument": "{e} is not shown positive inside a log",
     "why.head": "{head} is not among the functions known to be continuous",
+    "why.undefined": "{e} is undefined (nan or complex infinity) somewhere",
     # equality
     "eq.different_optimisation": "{a} and {b} are not the same kind of optimisation over the "
                                  "same variables",
@@ -121,16 +123,10 @@ ENGLISH: dict[str, str] = {
     "cert.nothing_optimised": "the new objective does not depend on {missing}: nothing is "
                               "optimised",
     "cert.unknown": "{certificate} is not a certificate the kernel knows",
-    "cert.converse_takes": "a converse takes one or more rewrites, algebraic steps, "
-                           "evaluations or definitions",
+    "cert.converse_takes": "a converse takes one or more rewrites, algebraic steps or "
+                           "definitions",
     "cert.converse_bound": "a converse shows equalities only: a bound read from the line "
                            "written bounds it, not the line before",
-    "cert.leibniz": "{node} differentiates an integral or an infinite sum that depends on the "
-                    "variable: use the fundamental theorem of calculus, whose conditions the "
-                    "kernel checks",
-    "cert.not_elementary": "{node} is not an elementary integral the kernel evaluates",
-    "cert.conditional": "{node} has no unconditional closed form",
-    "cert.not_evaluable": "{node} is neither a derivative nor a definite integral",
     "cert.factor_sign": "the sign of {factor}, which multiplies the bounded term, is not known",
     "cert.order": "{head} does not keep the order of its argument at this position",
     "definition.condition": "{parts}",

@@ -172,6 +172,46 @@ def test_integral_of_derivative(seed):
     assert_apart(value(left), value(antiderivative(a) - antiderivative(b)))  # twin: F(a) - F(b)
 
 
+def _improper(low, high):
+    """The name of the improper law for these bounds."""
+    return {(-sp.oo, sp.oo): "integral_of_derivative_on_the_line",
+            (L.a, sp.oo): "integral_of_derivative_to_infinity",
+            (-sp.oo, L.b): "integral_of_derivative_from_minus_infinity"}[(low, high)]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("bounds", [(-sp.oo, sp.oo), (L.a, sp.oo), (-sp.oo, L.b)])
+def test_integral_of_derivative_improper(seed, bounds):
+    # an antiderivative with limits at both infinities: F' decays, and the quadrature of
+    # F' over the (half) line is F's limit minus its value, or limit, at the other end
+    rng = np.random.default_rng(seed)
+    c1, c2, c3 = (sp.Rational(int(v), 4) for v in rng.integers(1, 9, 3))
+    antiderivative = sp.Lambda(x, c1 * sp.atan(c2 * x) + c3 * sp.erf(x))
+    a, b = sp.Rational(int(rng.integers(-5, 0)), 2), sp.Rational(int(rng.integers(1, 6)), 2)
+    lhs, rhs = written(_improper(*bounds))
+    integrand = sp.diff(antiderivative(x), x)
+    low, high = (e.xreplace({L.a: a, L.b: b}) for e in bounds)
+    left = float(mpmath.quad(sp.lambdify(x, integrand, "mpmath"), [float(low), float(high)]))
+    right = value(instantiated(rhs, {F: antiderivative}, {L.a: a, L.b: b}))
+    assert_close(left, right)
+    assert_apart(left, value(antiderivative(high) + antiderivative(low)))  # twin: F(b) + F(a)
+
+
+def test_integral_of_derivative_improper_twin_no_limit_is_refused():
+    # F = sin x has no limit at infinity: SymPy's value there is an interval, never a number
+    schema = AXIOMS["integral_of_derivative_to_infinity"]
+    by_name = {v.name if isinstance(v, sp.Symbol) else v.__name__: v for v in schema.variables}
+    line = sp.Integral(sp.Derivative(sp.sin(x), x), (x, 0, sp.oo))
+    binding = {by_name["x"]: x, by_name["a"]: sp.Integer(0), by_name["F"]: sp.Lambda(u, sp.sin(u))}
+    _, conditions = instance(schema, line, (), binding)
+    assert [check(c).holds for c in conditions if c.kind == "finite"] == [True, None]
+    # F = x exp(-x) tends to 0, but SymPy's oo * 0 is nan: not shown, never wrong
+    binding[by_name["F"]] = sp.Lambda(u, u * sp.exp(-u))
+    line = sp.Integral(sp.Derivative(x * sp.exp(-x), x), (x, 0, sp.oo))
+    _, conditions = instance(schema, line, (), binding)
+    assert None in [check(c).holds for c in conditions if c.kind == "finite"]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_integral_reversed_bounds(seed):
     rng = np.random.default_rng(seed)

@@ -12,7 +12,6 @@ condition, then compares the last line with the line written. The closed set:
     Flip()                           argmax F = argmin -F (and back)
     Define(lhs, rhs, fold)           a definition applied everywhere (or folded back): :=
     Reparametrise(old, new, variables)  a modelling substitution under argmin: :=
-    Evaluate(path)                   a derivative, or a definite integral in closed form
     Bound(to, relation, path)        the expression there is <= (<, >=, >) ``to``: the kernel
                                      shows the difference nonnegative (positive)
     Converse(certificates)           the line written, under the certificates, reaches the
@@ -34,7 +33,7 @@ from sympy.core.function import AppliedUndef
 
 from derive.kernel import conditions as cond
 from derive.kernel import terms, verdicts
-from derive.kernel.equality import cancelled, differentiable
+from derive.kernel.equality import cancelled
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
 from derive.kernel.schemas import Schema, SchemaError, instance
 from derive.kernel.signs import sign
@@ -98,11 +97,6 @@ class Reparametrise:
 
 
 @dataclass(frozen=True)
-class Evaluate:
-    path: Path = ()
-
-
-@dataclass(frozen=True)
 class Bound:
     to: sp.Basic | None = None  # None: the line written
     relation: Relation = Relation.LE  # the expression at ``path``, relation, ``to``
@@ -118,8 +112,8 @@ class Converse:
     certificates: tuple = ()
 
 
-Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Evaluate
-               | Bound | Converse)
+Certificate = (Rewrite | Algebra | Affine | Monotone | Flip | Define | Reparametrise | Bound
+               | Converse)
 
 INCREASING = {"log": (sp.log, cond.positive), "exp": (sp.exp, cond.real)}
 
@@ -187,9 +181,6 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
         relation, more = _through(line, c.path, c.schema.relation,
                                   lambda: _site_after(c, line))
         return new, conditions + more, Claim.BOUND, relation
-    if isinstance(c, Evaluate):
-        return replace_at(line, c.path, _evaluated(at(line, c.path))), (), Claim.VALUES, \
-            Relation.EQUAL
     if isinstance(c, Bound):
         to = after if c.to is None else c.to
         shown = cond.related(at(line, c.path), to, c.relation)
@@ -249,7 +240,7 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
     raise CertificateError("cert.unknown", certificate=repr(c))
 
 
-_CONVERTIBLE = (Rewrite, Algebra, Evaluate, Define)
+_CONVERTIBLE = (Rewrite, Algebra, Define)
 
 
 def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
@@ -272,28 +263,6 @@ def _converse(c: Converse, line: sp.Basic, after: sp.Basic):
 def _site_after(c: Rewrite, line: sp.Basic) -> sp.Basic:
     """What the schema puts at the position: its right side, instantiated."""
     return instance(c.schema, at(line, c.path), (), dict(c.binding))[0]
-
-
-_UNSAFE_TO_INTEGRATE = (sp.DiracDelta, sp.Heaviside, sp.Piecewise, sp.Sum, sp.Derivative,
-                        AppliedUndef)
-
-
-def _evaluated(node: sp.Basic) -> sp.Basic:
-    """A derivative differentiated, or a definite integral of an elementary integrand in
-    closed form (no deltas, steps, pieces or unknown functions, whose SymPy integration is
-    not to be trusted); never one whose result is conditional or unevaluated."""
-    if isinstance(node, sp.Derivative):
-        if not differentiable(node):
-            raise CertificateError("cert.leibniz", node=node)
-        return node.doit(deep=False)
-    if isinstance(node, sp.Integral) and all(len(limit) == 3 for limit in node.limits):
-        if node.function.has(*_UNSAFE_TO_INTEGRATE):
-            raise CertificateError("cert.not_elementary", node=node)
-        value = node.doit()
-        if value.has(sp.Integral, sp.Piecewise) or value.has(sp.nan, sp.zoo):
-            raise CertificateError("cert.conditional", node=node)
-        return value
-    raise CertificateError("cert.not_evaluable", node=node)
 
 
 def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tuple]:
@@ -486,6 +455,6 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
 
 
 __all__ = ["Affine", "Algebra", "Bound", "Certificate", "CertificateError", "Converse", "Define",
-           "Evaluate", "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
+           "Flip", "INCREASING", "Monotone", "Reparametrise", "Rewrite", "advance",
            "compose", "defined_function", "implies", "judge", "judge_definition", "rewrite",
            "unfold", "unknown"]

@@ -20,8 +20,10 @@ from derive.kernel.signs import sign
 from derive.kernel.verdicts import DeriveError, Message, Relation, say
 
 Expr = sp.Expr
-# Functions continuous wherever their argument is real.
-ELEMENTARY = (sp.exp, sp.sin, sp.cos, sp.tanh, sp.Abs, sig)
+# Functions continuous everywhere, and those continuous wherever their argument is real
+# (tanh and the sigmoid have poles off the real line, atan branch points).
+ENTIRE = (sp.exp, sp.sin, sp.cos, sp.erf, sp.Abs)
+REAL_ANALYTIC = (sp.tanh, sp.atan, sig)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class ConditionResult:
 # kind: the names of its subject (its statement, in words, is the message "cond.<kind>")
 _SUBJECTS = {"equal": "a b", "positive": "e", "nonnegative": "e", "nonzero": "e", "real": "e",
              "integer": "e", "free_of": "e variables", "finite": "e", "continuous": "e variable",
+             "continuous_on": "e variable low high",
              "integrable": "e variable low high", "density": "e variable", "independent": "a b"}
 
 
@@ -59,8 +62,8 @@ equal, positive, nonnegative, nonzero = map(partial(partial, condition), (
     "equal", "positive", "nonnegative", "nonzero"))
 real, integer, free_of, finite = map(partial(partial, condition), (
     "real", "integer", "free_of", "finite"))
-continuous, integrable, density, independent = map(partial(partial, condition), (
-    "continuous", "integrable", "density", "independent"))
+continuous, continuous_on, integrable, density, independent = map(partial(partial, condition), (
+    "continuous", "continuous_on", "integrable", "density", "independent"))
 
 
 def related(left, right, relation: Relation) -> Condition:
@@ -75,41 +78,67 @@ def related(left, right, relation: Relation) -> Condition:
 # ---------------------------------------------------------------------------------------
 # Continuity and integrability: whitelists, never blacklists.
 
-def is_continuous(e: Expr, z: sp.Symbol) -> tuple[bool | None, Message | None]:
-    """Is ``e`` continuous in ``z`` for every value of everything else? True when built from
-    heads known to be continuous where their arguments are; None otherwise, naming why."""
-    if z not in e.free_symbols or isinstance(e, (sp.Symbol, sp.Indexed)):
+def is_continuous(e: Expr, z: sp.Symbol, low: Expr = -sp.oo, high: Expr = sp.oo
+                  ) -> tuple[bool | None, Message | None]:
+    """Is ``e`` continuous in ``z`` on [low, high] (either way round; the whole line by
+    default) for every value of everything else? True when built from heads known to be
+    continuous where their arguments are; None otherwise, naming why."""
+    return _continuous(e, z, _within(z, low, high))
+
+
+def _within(z: sp.Symbol, low: Expr, high: Expr) -> dict:
+    """z over [low, high] as far as signs can tell: low + w (or high - w) with w >= 0."""
+    start, end = (low, high) if sign(high - low, "nonnegative") else (
+        (high, low) if sign(low - high, "nonnegative") else (-sp.oo, sp.oo))
+    w = sp.Dummy(z.name, nonnegative=True)
+    return {z: start + w} if start.is_finite else {z: end - w} if end.is_finite else {}
+
+
+def _continuous(e: Expr, z: sp.Symbol, within: dict) -> tuple[bool | None, Message | None]:
+    def positive(x):
+        return sign(x.xreplace(within), "positive")
+
+    if e.has(sp.nan, sp.zoo):
+        return None, say("why.undefined", e=e)
+    if z not in e.free_symbols or isinstance(e, sp.Symbol):
         return True, None
-    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, ELEMENTARY):
-        return _all_continuous(e.args, z)
+    if isinstance(e, (sp.Add, sp.Mul)) or isinstance(e, ENTIRE) or (
+            isinstance(e, REAL_ANALYTIC) and sign(e.args[0], "real")):
+        return _all_continuous(e.args, z, within)
     if isinstance(e, sp.Pow):
         if z in e.exp.free_symbols:
-            ok = sign(e.base, "positive")
-            return _all_continuous(e.args, z) if ok else (None, say("why.power_base", e=e.base))
-        if (e.exp.is_integer and e.exp.is_nonnegative) or sign(e.base, "positive"):
-            return _all_continuous((e.base,), z)
+            if positive(e.base):
+                return _all_continuous(e.args, z, within)
+            return None, say("why.power_base", e=e.base)
+        if (e.exp.is_integer and e.exp.is_nonnegative) or positive(e.base):
+            return _all_continuous((e.base,), z, within)
         return None, say("why.pole", e=e, base=e.base)
     if isinstance(e, sp.log):
-        if sign(e.args[0], "positive"):
-            return _all_continuous(e.args, z)
+        if positive(e.args[0]):
+            return _all_continuous(e.args, z, within)
         return None, say("why.log_argument", e=e.args[0])
     if isinstance(e, (AppliedDensity, AppliedModel)):
-        return _all_continuous(e.args, z)
+        return _all_continuous(e.args, z, within)
     if isinstance(e, NormalDensity) and sign(e.args[2], "positive"):
-        return _all_continuous(e.args, z)
+        return _all_continuous(e.args, z, within)
     if isinstance(e, sp.Derivative) and differentiable(e):
         # Continuous where its value is, and only where the function differentiated is too:
         # SymPy's value may have simplified away the points where that one is undefined or
-        # jumps (d/dx atan(tan x) is 1, and atan(tan x) jumps at pi/2).
+        # jumps (d/dx atan(tan x) is 1, and atan(tan x) jumps at pi/2). Where that function
+        # is continuous, its derivative's value simplified (n y**n / y to n y**(n - 1))
+        # differs from it only at isolated points, where it has no jump.
         taken = e.doit(deep=False)
         if not taken.has(sp.Derivative):
-            return _all_continuous((e.expr, taken), z)
+            continuous = _all_continuous((e.expr, taken), z, within)
+            if continuous[0] or not _continuous(e.expr, z, within)[0]:
+                return continuous
+            return _continuous(sp.simplify(taken, doit=False), z, within)
     return None, say("why.head", head=type(e).__name__)
 
 
-def _all_continuous(args, z) -> tuple[bool | None, Message | None]:
+def _all_continuous(args, z, within: dict) -> tuple[bool | None, Message | None]:
     for a in args:
-        ok, why = is_continuous(a, z)
+        ok, why = _continuous(a, z, within)
         if not ok:
             return None, why
     return True, None
@@ -189,12 +218,12 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         return result(False, "how.depends_on", variables=", ".join(map(str, hit)))
     if c.kind == "finite":
         (e,) = s
-        if e.is_finite:
+        if e.is_finite and not e.has(sp.AccumBounds):  # an interval of values is no value
             return result(True, "how.finite", e=e)
         if e.is_finite is False or e.has(sp.oo, -sp.oo, sp.zoo):
             return result(False, "how.infinite", e=e)
         return result(None, "how.unshown_finite", e=e)
-    if c.kind == "continuous":
+    if c.kind in ("continuous", "continuous_on"):
         holds, why = is_continuous(*s)
         return result(True, "how.continuous") if holds else result(None, "how.not_continuous",
                                                                    why=why)
@@ -202,7 +231,7 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         e, z, low, high = s
         if _weight_in(e, z) or (z not in e.free_symbols and low.is_finite and high.is_finite):
             return result(True, "how.integrable")
-        if low.is_finite and high.is_finite and is_continuous(e, z)[0]:
+        if low.is_finite and high.is_finite and is_continuous(e, z, low, high)[0]:
             return result(True, "how.integrable_bounded")
         return result(None, "how.unshown_integrable", e=e)
     if c.kind == "density":
@@ -221,7 +250,7 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
 
 
 __all__ = [
-    "Condition", "ConditionResult", "check", "continuous", "density", "equal", "finite",
+    "Condition", "ConditionResult", "check", "continuous", "continuous_on", "density", "equal", "finite",
     "free_of", "independent", "integer", "integrable", "nonnegative", "nonzero", "positive",
     "real", "related",
 ]

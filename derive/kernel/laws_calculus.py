@@ -5,9 +5,10 @@ Trusted, like derive/kernel/axioms.py: each law a textbook fact stated with ever
 condition it needs, each checked on random instances (with a wrong twin) by
 tests/test_kernel_axioms_calculus.py.
 
-Calculus. Derivatives the kernel takes itself (``Evaluate``, and its canonical form), except
-through an integral that depends on the variable: that is the fundamental theorem's, stated
-here with its continuity condition. Integrals are oriented (from ``lo`` to ``hi``, either way).
+Calculus. Derivatives the kernel takes itself (its canonical form), except through an
+integral that depends on the variable: that is the fundamental theorem's, stated here with
+its continuity condition. It never integrates: a definite integral is F(b) - F(a) for an
+antiderivative F that a rule proposes and the kernel differentiates back. Integrals are oriented (from ``lo`` to ``hi``, either way).
 
 Expectations. ``E``, ``Var`` and ``Cov`` over one random variable or two, with no law stated
 (an unstated joint law) or a density per variable (their product: the variables are then
@@ -46,7 +47,15 @@ def _calculus() -> list:
                     [cond.continuous(f(t), t), cond.free_of(a, [x]),
                      cond.free_of(f(t), [x])]),
         make_schema("integral_of_derivative", sp.Integral(d(F(x), x), (x, a, b)),
-                    F(b) - F(a), [cond.continuous(d(F(x), x), x)]),
+                    F(b) - F(a), [cond.continuous_on(d(F(x), x), x, a, b)]),
+        # Improper: F's value at an infinite bound, as SymPy's extended arithmetic gives it,
+        # is its limit there when it is a finite number (else it is nan, infinite, or an
+        # interval of values, never shown finite), and the integral converges to it.
+        *(make_schema(f"integral_of_derivative_{name}", sp.Integral(d(F(x), x), (x, low, high)),
+                      F(high) - F(low), [cond.continuous_on(d(F(x), x), x, low, high),
+                                         cond.finite(F(low)), cond.finite(F(high))])
+          for name, low, high in (("on_the_line", -oo, oo), ("to_infinity", a, oo),
+                                  ("from_minus_infinity", -oo, b))),
         # An oriented integral changes sign with its bounds (a convention, which makes the
         # change of variables hold for a negative slope).
         make_schema("integral_reversed_bounds", sp.Integral(f(x), (x, lo, hi)),
@@ -62,7 +71,8 @@ def _calculus() -> list:
         # Integration by parts, for f and g continuously differentiable on [a, b].
         make_schema("integration_by_parts", sp.Integral(f(x) * d(g(x), x), (x, a, b)),
                     f(b) * g(b) - f(a) * g(a) - sp.Integral(d(f(x), x) * g(x), (x, a, b)),
-                    [cond.continuous(d(f(x), x), x), cond.continuous(d(g(x), x), x)]),
+                    [cond.continuous_on(d(f(x), x), x, a, b),
+                     cond.continuous_on(d(g(x), x), x, a, b)]),
     ]
 
 

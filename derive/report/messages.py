@@ -34,6 +34,7 @@ KO: dict[str, str] = {
     "cond.free_of": "{e}은 {variables}에 의존하지 않음",
     "cond.finite": "{e}은 유한",
     "cond.continuous": "{e}은 {variable}에 대해 연속",
+    "cond.continuous_on": "{e}은 [{low}, {high}]에서 {variable}에 대해 연속",
     "cond.integrable": "{e}의 {variable}에 대한 적분이 수렴",
     "cond.density": "{e}은 {variable}의 확률 밀도",
     "cond.independent": "{a}와 {b}는 독립",
@@ -63,6 +64,7 @@ KO: dict[str, str] = {
     "why.pole": "{base}이 0인 곳에서 {e}이 정의되지 않음",
     "why.log_argument": "로그 안의 {e}이 양수임을 보이지 못함",
     "why.head": "{head}은 연속으로 알려진 함수가 아님",
+    "why.undefined": "{e}이 정의되지 않는 곳이 있음 (nan 또는 복소 무한대)",
     "how.integrable": "밀도나 델타가 곱해져 있음 (가정: 엔트로피, 교차 엔트로피, 모멘트가 유한)",
     "how.integrable_bounded": "유계 구간에서 연속",
     "how.unshown_integrable": "{e}의 적분이 수렴함을 보일 수 없음: 수렴하는 곳에서만 나누세요",
@@ -120,14 +122,9 @@ KO: dict[str, str] = {
     "cert.not_optimised": "앞 줄은 {old}에 대해 최적화하지 않음",
     "cert.nothing_optimised": "새 목적 함수가 {missing}에 의존하지 않아 최적화할 것이 없음",
     "cert.unknown": "{certificate}은(는) 커널이 아는 인증서가 아님",
-    "cert.converse_takes": "역방향 단계에는 다시 쓰기, 대수 계산, 계산, 정의가 하나 이상 필요함",
+    "cert.converse_takes": "역방향 단계에는 다시 쓰기, 대수 계산, 정의가 하나 이상 필요함",
     "cert.converse_bound": "역방향 단계는 등식만 보임: 적힌 줄에서 읽은 부등식은 앞 줄이 아니라 "
                            "적힌 줄의 부등식임",
-    "cert.leibniz": "{node}은(는) 변수에 의존하는 적분이나 무한합을 미분함: 커널이 조건을 "
-                    "확인하는 미적분학의 기본 정리를 쓰세요",
-    "cert.not_elementary": "{node}은(는) 커널이 계산하는 초등 적분이 아님",
-    "cert.conditional": "{node}에는 조건 없는 닫힌 꼴이 없음",
-    "cert.not_evaluable": "{node}은(는) 도함수도 정적분도 아님",
     "cert.factor_sign": "부등식의 항에 곱해진 {factor}의 부호를 알 수 없음",
     "cert.order": "{head}은(는) 이 위치에서 인수의 순서를 유지하지 않음",
     "judge.binder_range": "{why}",
@@ -281,7 +278,7 @@ KO: dict[str, str] = {
 # arguments typeset: expressions as math, not as SymPy prints them.
 _TYPESET = (
     "cond.equal", "cond.positive", "cond.real", "cond.integer", "cond.free_of", "cond.finite",
-    "cond.continuous", "cond.density", "cond.independent", "how.density", "eq.objectives",
+    "cond.continuous", "cond.continuous_on", "cond.density", "cond.independent", "how.density", "eq.objectives",
     "eq.nonzero", "eq.unshown", "eq.shapes", "judge.part", "judge.refuted",
     "judge.condition_fails", "judge.condition_unshown", "check.not_refuted",
     "numeric.bound_holds", "numeric.nascent", "numeric.notes", "numeric.artefact",

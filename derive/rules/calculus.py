@@ -1,8 +1,8 @@
 """Rules of calculus: derivatives taken, definite integrals in closed form, the fundamental
 theorem, linear changes of variable and integration by parts. Each proposes certificates
-(the kernel differentiates and integrates itself, or instantiates the laws of
-derive/kernel/laws_calculus.py with their conditions); finding an antiderivative here is
-untrusted, since the kernel checks it by differentiating.
+(the kernel differentiates itself, and instantiates the laws of
+derive/kernel/laws_calculus.py with their conditions); it never integrates: finding an
+antiderivative here is untrusted, since the kernel checks it by differentiating.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from sympy.core.function import AppliedUndef
 from sympy.integrals.manualintegrate import manualintegrate
 
 from derive import kernel
-from derive.kernel import AXIOMS, Algebra, Evaluate, Path, differentiable, say
+from derive.kernel import AXIOMS, Algebra, Path, differentiable, say
 from derive.rules.base import Context, Rule, RuleDoesNotApply, register
 from derive.rules.sites import abstract, at_site, exhaust, factors, positions, single_limit
 
@@ -34,7 +34,7 @@ def _derivative(node, path: Path):
     # the derivative of an unknown function of the variable itself is already in lowest terms
     if (isinstance(node, sp.Derivative) and differentiable(node)
             and not isinstance(node.expr, AppliedUndef)):
-        return Evaluate(path)
+        return Algebra(node.doit(deep=False), path)  # the kernel differentiates it again
     return None
 
 
@@ -80,26 +80,25 @@ def _integral_of_derivative(node, path: Path):
     derivative = node.function
     if derivative.variables != (x,):
         return None
-    return at_site(AXIOMS["integral_of_derivative"], path, x=x, a=low, b=high,
-                   F=abstract(derivative.expr, [x]))
+    name, bounds = (("_on_the_line", {}) if (low, high) == (-oo, oo) else
+                    ("_to_infinity", {"a": low}) if high == oo else
+                    ("_from_minus_infinity", {"b": high}) if low == -oo else
+                    ("", {"a": low, "b": high}))
+    return at_site(AXIOMS["integral_of_derivative" + name], path, x=x,
+                   F=abstract(derivative.expr, [x]), **bounds)
 
 
 def _definite_integral(node, path: Path):
-    """The kernel's closed form where it has one; else the integrand written as the
-    derivative of an antiderivative, for the fundamental theorem."""
+    """The integrand written as the derivative of an antiderivative, for the fundamental
+    theorem: the kernel never integrates, it differentiates the antiderivative back."""
     if not (isinstance(node, sp.Integral) and node.limits
             and all(len(limit) == 3 for limit in node.limits)):
         return None
     found = _integral_of_derivative(node, path)
     if found is not None:
         return found
-    try:
-        kernel.advance(node, Evaluate(()))
-        return Evaluate(path)
-    except kernel.CertificateError:
-        pass
     limit = single_limit(node)
-    if limit is None or not all(b.is_finite for b in limit[1:]):
+    if limit is None:
         return None
     x = limit[0]
     antiderivative_ = antiderivative(node.function, x)
@@ -111,10 +110,10 @@ def _definite_integral(node, path: Path):
 definite_integral = _rule(
     "definite_integral", r"\int_a^b f'(x)\,dx = f(b) - f(a)",
     ["an elementary integrand (no deltas, steps or unknown functions)",
-     "f' continuous on [a, b] where the kernel has no closed form of its own"],
+     "f and f' continuous"],
     [_definite_integral], "definite integral",
-    "evaluate definite integrals in closed form (the kernel integrates, or differentiates "
-    "an antiderivative back)",
+    "evaluate definite integrals in closed form (an antiderivative, which the kernel "
+    "differentiates back, and the fundamental theorem)",
     aliases=("integrate", "evaluate the integral", "closed form"), sites=(sp.Integral,))
 
 
