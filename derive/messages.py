@@ -83,11 +83,8 @@ ENGLISH: dict[str, str] = {
     "judge.binder_range": "{why}",
     "terms.look_alike": "two different {kind}s print as {name} ({described}): a reader cannot "
                         "tell them apart; build the name once, with one set of assumptions",
-    # a sum's (product's, integral's) index below what it is declared to be: floor 1 or 0
-    "terms.runs_from_zero": "{v} is declared positive but {node} runs it from {low}: declare {v} "
-                            "without that assumption, or start the range at 1",
-    "terms.runs_from_below": "{v} is declared nonnegative but {node} runs it from {low}: declare "
-                             "{v} without that assumption, or start the range at 0",
+    "terms.out_of_range": "{v} is declared {declared}, which not every value from {low} to "
+                          "{high} in {node} is: declare {v} with only what its range gives",
     "judge.no_certificate": "no certificate was proposed",
     "judge.does_not_apply": "certificate {which} ({kind}) does not apply: {why}",
     "judge.opposite_bounds": "the certificates bound the line in opposite directions",

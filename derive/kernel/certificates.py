@@ -270,7 +270,9 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
     replaced by one in ``relation`` to it, and the conditions that takes: each position on
     the way keeps the order, reverses it, or cannot tell (then the certificate is refused)."""
     direction, strict = _DIRECTION[relation]
-    conditions, node, parent = [], line, None
+    # an order is between reals: the line before, and the line after
+    conditions = [cond.real(line), cond.real(replace_at(line, path, replacement()))]
+    node, parent = line, None
     for depth, k in enumerate(path):
         child = node.args[k]
         if isinstance(node, sp.Mul):
@@ -290,7 +292,8 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
                 conditions.append(cond.nonnegative(high - low))
             strict = False
         elif isinstance(node, sp.Sum) and k == 0 and len(node.limits) == 1:
-            conditions += [cond.finite(node.limits[0][1]), cond.finite(node.limits[0][2])]
+            _, low, high = node.limits[0]  # a sum run backwards is minus a sum (Karr)
+            conditions += [cond.finite(low), cond.finite(high), cond.nonnegative(high - low + 1)]
             strict = False
         elif isinstance(node, Expectation) and k == 0:
             strict = False

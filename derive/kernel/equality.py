@@ -41,12 +41,20 @@ def canonical(e: Expr) -> Expr:
     return sp.expand(alpha_normal(e))
 
 
+# Heads with corners, jumps or pieces: SymPy differentiates them branch by branch, and its
+# derivative has a value (sign(0) = 0, Heaviside(0) = 1/2) where there is none.
+_NOT_SMOOTH = (sp.Piecewise, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.frac, sp.Max, sp.Min,
+               sp.Heaviside)
+
+
 def differentiable(derivative: sp.Derivative) -> bool:
-    """Can the kernel take this derivative itself? Not through an integral or an infinite
-    sum that depends on the variable: SymPy differentiates those by Leibniz's rule, under
+    """Can the kernel take this derivative itself? Not of a head with corners or jumps
+    (above), and not through an integral or an infinite sum that depends on the variable: SymPy differentiates those by Leibniz's rule, under
     the integral sign, without the conditions that takes (continuity, domination), so they
     are left to the schemas that state them (the fundamental theorem of calculus)."""
     variables = set(derivative.variables)
+    if derivative.expr.has(*_NOT_SMOOTH):
+        return False
     for n in sp.preorder_traversal(derivative.expr):
         infinite_sum = isinstance(n, sp.Sum) and not all(
             b.is_finite for limit in n.limits for b in limit[1:])
@@ -68,7 +76,7 @@ def _split_log(node: sp.log) -> Expr:
 
 
 def _split_finite_sum(s: sp.Sum) -> Expr:
-    if len(s.limits) != 1 or not all(b.is_finite for b in s.limits[0][1:]):
+    if len(s.limits) != 1 or not all(b.is_finite and b.is_integer for b in s.limits[0][1:]):
         return s
     index, low, high = s.limits[0]
     pieces = []
@@ -82,6 +90,7 @@ def _split_finite_sum(s: sp.Sum) -> Expr:
     return sp.Add(*pieces)
 
 
+_OPAQUE = (sp.Integral, sp.Sum, sp.Product)  # numbers SymPy cannot be trusted to sign
 _cheap: ContextVar[bool] = ContextVar("cheap", default=False)
 
 
@@ -104,14 +113,14 @@ def difference_is_zero(d: Expr) -> bool | None:
     e = canonical(d)
     if e == 0:
         return True
-    if e.is_number:
-        return bool(e.is_zero) if e.is_zero is not None else None
+    if e.is_number:  # SymPy's is_zero of an integral or sum guesses: never False for one
+        return True if e.is_zero else None if e.is_zero is None or e.has(*_OPAQUE) else False
     if _cheap.get():
         return None
     s = sp.simplify(e, doit=False)
     if s == 0:
         return True
-    if s.is_number and s.is_zero is False:
+    if s.is_number and s.is_zero is False and not s.has(*_OPAQUE):
         return False
     if s.has(HyperbolicFunction):  # tanh x = (1 - e^{-2x})/(1 + e^{-2x}): in exps, exactly
         in_exps = s.replace(lambda n: isinstance(n, HyperbolicFunction),
@@ -147,9 +156,15 @@ def equal_values(a: Expr, b: Expr) -> tuple[bool | None, Message]:
 
 
 def denominators(e: Expr) -> set[Expr]:
-    """Every expression ``e`` divides by (a power with a negative exponent), as written."""
-    return {n.base for n in sp.preorder_traversal(e)
-            if isinstance(n, sp.Pow) and n.exp.is_negative and not n.base.is_number}
+    """Every expression ``e`` divides by (a power with a negative exponent, the cosine of a
+    tangent or secant, the sine of a cotangent or cosecant), as written."""
+    found = set()
+    for n in sp.preorder_traversal(e):
+        if isinstance(n, sp.Pow) and n.exp.is_negative:
+            found.add(n.base)
+        elif isinstance(n, (sp.tan, sp.sec, sp.cot, sp.csc)):
+            found.add((sp.cos if isinstance(n, (sp.tan, sp.sec)) else sp.sin)(n.args[0]))
+    return {d for d in found if not d.is_number}
 
 
 def cancelled(before: Expr, after: Expr) -> list[Expr]:

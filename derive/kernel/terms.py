@@ -185,8 +185,9 @@ def refuse_look_alikes(*exprs: sp.Basic) -> None:
 
 def refuse_binders_out_of_range(*exprs: sp.Basic) -> None:
     """Raise DeriveError if a sum, product or integral runs its variable over values its
-    declared assumptions exclude (an index declared positive summed from 0): whatever is
-    shown of the variable would not hold on every term."""
+    declared assumptions exclude (an index declared positive summed from 0, even summed
+    over every integer, an integer variable of integration): whatever is shown of the
+    variable would not hold on every term. Each assumption must follow from the range."""
     for e in exprs:
         for node in sp.preorder_traversal(e):
             if not isinstance(node, ExprWithLimits):
@@ -194,11 +195,32 @@ def refuse_binders_out_of_range(*exprs: sp.Basic) -> None:
             for limit in node.limits:
                 if len(limit) != 3:
                     continue
-                v, low = limit[0], limit[1]
-                floor = 1 if v.is_positive else 0 if v.is_nonnegative else None
-                if floor is not None and not (low - floor).is_nonnegative:
-                    raise DeriveError(say(f"terms.runs_from_{'zero' if floor else 'below'}",
-                                          v=v, node=node, low=low))
+                v, low, high = limit
+                excluded = sorted(k for k, holds in v.assumptions0.items()
+                                  if holds and not _range(node, low, high).assumptions0.get(k))
+                if excluded:  # named as declared (positive), not as implied (extended_...)
+                    named = [k for k in excluded if not k.startswith("extended_")] or excluded
+                    raise DeriveError(say("terms.out_of_range", v=v, node=node, low=low,
+                                          high=high, declared=", ".join(named)))
+
+
+def _range(node: ExprWithLimits, low: sp.Basic, high: sp.Basic) -> sp.Dummy:
+    """A symbol with what is known of every value the variable takes: an integer from
+    low to high (from high + 1 to low - 1 when a sum runs backwards), a real between the
+    bounds of an integral, either way round."""
+    if isinstance(node, sp.Integral):
+        least, most, facts = sp.Min(low, high), sp.Max(low, high), {"real": True}
+    else:
+        least, most, facts = sp.Min(low, high + 1), sp.Max(low - 1, high), {"integer": True}
+    if (least - (1 if "integer" in facts else 0)).is_nonnegative:
+        facts["positive"] = True
+    elif least.is_nonnegative:
+        facts["nonnegative"] = True
+    if (most + (1 if "integer" in facts else 0)).is_nonpositive:
+        facts["negative"] = True
+    elif most.is_nonpositive:
+        facts["nonpositive"] = True
+    return sp.Dummy(**facts)
 
 
 def _describe(o) -> str:

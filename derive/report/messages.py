@@ -130,10 +130,8 @@ KO: dict[str, str] = {
     "judge.binder_range": "{why}",
     "terms.look_alike": "서로 다른 두 {kind}가 {name}(으)로 똑같이 보임 ({described}): 읽는 사람이 "
                         "구별할 수 없으니, 이름마다 가정을 하나로 정해 한 번만 만드세요",
-    "terms.runs_from_zero": "{v}은 양수로 선언되었는데 {node}는 {v}를 {low}부터 돌림: {v}를 그 가정 "
-                            "없이 선언하거나 범위를 1부터 시작하세요",
-    "terms.runs_from_below": "{v}은 음이 아닌 수로 선언되었는데 {node}는 {v}를 {low}부터 돌림: {v}를 "
-                             "그 가정 없이 선언하거나 범위를 0부터 시작하세요",
+    "terms.out_of_range": "{v}은 {declared}(으)로 선언되었는데 {node}에서 {low}부터 {high}까지의 "
+                          "값이 모두 그렇지는 않음: {v}를 범위가 주는 가정만으로 선언하세요",
     # why a schema is refused, or does not apply
     "schema.trust": "스키마 {name}: `trust`는 {trust}이 아니라 {known} 중 하나여야 함",
     "schema.right_only": "스키마 {name}: {missing}이(가) 오른쪽 변에만 나타남: 모든 패턴 변수는 "
