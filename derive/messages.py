@@ -139,6 +139,10 @@ ENGLISH: dict[str, str] = {
                            "axioms and identities that were checked when registered",
     "schema.binding": "schema {name}: the binding must give every pattern variable "
                       "({variables}) and nothing else",
+    "schema.bound_distinct": "schema {name}: two of its bound variables are bound to one "
+                             "symbol; rename one binder of the line apart",
+    "schema.assumption": "schema {name}: {symbol} is declared {facts}, which no side condition "
+                         "checks of what it matches: declare it without, or state a condition",
     "schema.bound_to_symbol": "schema {name}: a bound variable must be bound to a symbol",
     "schema.lambda": "schema {name}: {f} must be bound to a Lambda",
     "schema.law": "schema {name}: {f} must be bound to a conditional density (a law such as "

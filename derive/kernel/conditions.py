@@ -156,6 +156,8 @@ def _weight_of(f: Expr, z: sp.Symbol) -> bool:
     or a sum of such deltas?"""
     if isinstance(f, (AppliedDensity, NormalDensity)):
         variables = f.args[0]
+        if any(z in a.free_symbols for a in f.args[1:]):  # p(z|z) is no density of z
+            return False
         return variables == z or isinstance(variables, sp.Tuple) and z in variables
     if isinstance(f, sp.DiracDelta):
         return z in f.args[0].free_symbols
@@ -236,14 +238,17 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
         return result(None, "how.unshown_integrable", e=e)
     if c.kind == "density":
         e, z = s
-        if isinstance(e, AppliedDensity) and e.args[0] == z:
+        others = set().union(*(a.free_symbols for a in e.args[1:]))  # conditions, parameters
+        if isinstance(e, AppliedDensity) and e.args[0] == z and z not in others:
             return result(True, "how.density", variable=z)
-        if isinstance(e, NormalDensity) and e.args[0] == z and sign(e.args[2], "positive"):
+        if (isinstance(e, NormalDensity) and e.args[0] == z and z not in others
+                and sign(e.args[2], "positive")):
             return result(True, "how.normal")
         return result(None, "how.not_density", e=e, variable=z)
     if c.kind == "independent":
         a, b = s
-        if any(isinstance(h, Independent) and {a, b} <= h.variables for h in hypotheses):
+        if a != b and any(isinstance(h, Independent) and {a, b} <= h.variables
+                          for h in hypotheses):
             return result(True, "how.independent")
         return result(None, "how.not_independent", a=a, b=b)
     raise DeriveError(f"unknown side-condition kind {c.kind!r}")

@@ -32,6 +32,8 @@ def _variables(variables: Iterable) -> sp.Tuple:
     for v in variables:
         if not isinstance(v, sp.Symbol):
             raise TypeError(f"variable {v!r} is not a Symbol")
+    if len(set(variables)) != len(variables):
+        raise TypeError(f"a variable is repeated in {variables}")
     return sp.Tuple(*variables)
 
 

@@ -28,7 +28,6 @@ from derive.kernel.terms import Path, alpha_equal, at, bound_variables, instanti
 from derive.kernel.verdicts import DeriveError, Relation, say
 
 TRUST = ("axiom", "symbolic", "numeric")
-_ASSUMED = ("positive", "nonnegative", "nonzero", "real", "integer")
 _pattern_ids = itertools.count()
 
 
@@ -93,8 +92,12 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
     own += tuple(cond.real(_rename(n, renaming)) for n in sorted(
         {n for n in sp.preorder_traversal(lhs) if isinstance(n, sp.Indexed)
          and n.base.label.is_real}, key=str))
-    assumed = tuple(getattr(cond, kind)(renaming[s]) for s in sorted(scalars, key=str)
-                    for kind in _strongest(s))
+    # What a pattern matches must have each assumption its symbol, or its function, is
+    # declared with (the proof at admission may use them): a condition each.
+    applied = {n for n in sp.preorder_traversal(sp.Tuple(lhs, rhs))
+               if isinstance(n, AppliedUndef) and n.func in functions}
+    assumed = tuple(c for x in sorted(scalars, key=str) + sorted(applied, key=str)
+                    for c in _assumed(name, x, _rename(x, renaming), trust))
     return Schema(name, _rename(lhs, renaming), _rename(rhs, renaming), relation,
                   assumed + own, tuple(renaming[s] for s in sorted(scalars, key=str)),
                   tuple(renaming[b] for b in sorted(bound, key=str)),
@@ -102,13 +105,28 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
                   (lhs, rhs), tuple(renaming[f] for f in sorted(laws, key=str)))
 
 
-def _strongest(s: sp.Symbol) -> list[str]:
-    """The assumptions of a pattern symbol, without those the others imply."""
-    declared = [kind for kind in _ASSUMED if s.assumptions0.get(kind)]
-    implied = {"positive": {"nonnegative", "nonzero", "real"}, "integer": {"real"},
-               "nonnegative": {"real"}, "nonzero": set()}
-    dropped = set().union(*(implied.get(kind, set()) for kind in declared))
-    return [kind for kind in declared if kind not in dropped]
+# Each assumption a pattern can carry, as the condition on what it matches.
+_KINDS = (("positive", cond.positive, 1), ("negative", cond.positive, -1),
+          ("nonnegative", cond.nonnegative, 1), ("nonpositive", cond.nonnegative, -1),
+          ("nonzero", cond.nonzero, 1), ("integer", cond.integer, 1), ("real", cond.real, 1))
+
+
+def _assumed(name: str, x: sp.Basic, pattern: sp.Basic, trust: str) -> list:
+    """The conditions on what ``pattern`` (``x`` renamed) matches: one per assumption of x,
+    without those the others imply. An author's schema whose symbol has an assumption no
+    condition states (even, prime, ...) is refused: nothing would check it."""
+    covered, conditions = {}, []
+    for kind, condition, orientation in _KINDS:
+        if getattr(x, f"is_{kind}") and not sp.Dummy(**covered).assumptions0.get(kind):
+            conditions.append(condition(orientation * pattern))
+            covered[kind] = True
+    if isinstance(x, sp.Symbol) and trust != "axiom":
+        implied = {k for k, v in sp.Dummy(**covered).assumptions0.items() if v}
+        unchecked = sorted(k for k, v in x.assumptions0.items() if v and k not in implied)
+        if unchecked:
+            raise SchemaError("schema.assumption", name=name, symbol=x,
+                              facts=", ".join(unchecked))
+    return conditions
 
 
 def _rename(x, renaming: dict):
@@ -163,6 +181,8 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     renames = {b: binding[b] for b in schema.bound}
     if not all(isinstance(v, sp.Symbol) for v in renames.values()):
         raise SchemaError("schema.bound_to_symbol", name=schema.name)
+    if len(set(renames.values())) != len(renames):  # one would capture the other
+        raise SchemaError("schema.bound_distinct", name=schema.name)
     values = {k: v for k, v in binding.items() if k not in renames}
     for f in schema.functions:
         if not isinstance(values[f], sp.Lambda):

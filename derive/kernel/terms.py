@@ -60,6 +60,8 @@ def bound_variables(node: sp.Basic) -> list[sp.Symbol]:
     """The variables ``node`` itself binds (not those of binders inside it)."""
     if isinstance(node, ExprWithLimits):
         return [limit[0] for limit in node.limits]
+    if isinstance(node, sp.Subs):
+        return list(node.variables)
     if isinstance(node, (OptimisationSet, KL, _Average)):
         return list(node.bound_symbols)
     if isinstance(node, sp.Lambda):
@@ -71,6 +73,37 @@ def bound_variables(node: sp.Basic) -> list[sp.Symbol]:
 
 def _fresh(b: sp.Symbol) -> sp.Dummy:
     return sp.Dummy(b.name, **b.assumptions0)
+
+
+def _outside(node: sp.Basic, b: sp.Symbol) -> set:
+    """The free symbols of the parts of a binder outside the scope of its variable ``b``: the
+    bounds of b's own limit and of the limits around it, the point a Subs or Limit is at."""
+    if isinstance(node, ExprWithLimits):
+        j = [limit[0] for limit in node.limits].index(b)
+        parts = [*node.limits[j][1:], *node.limits[j + 1:]]
+    elif isinstance(node, (sp.Subs, sp.Limit)):
+        parts = [node.args[2]]
+    else:
+        return set()
+    return set().union(*(p.free_symbols for p in parts))
+
+
+def apart(node: sp.Basic) -> sp.Basic:
+    """A binder whose variable also occurs free outside its scope (Integral(x, (x, 0, x)))
+    with that variable renamed within its scope only; then renaming a bound variable
+    throughout the node renames only what it binds."""
+    for b in bound_variables(node):
+        if b in _outside(node, b):
+            fresh = _fresh(b)
+            if isinstance(node, ExprWithLimits):
+                j = [limit[0] for limit in node.limits].index(b)
+                limits = [sp.Tuple(*limit).xreplace({b: fresh}) for limit in node.limits[:j]]
+                node = node.func(node.function.xreplace({b: fresh}), *limits,
+                                 (fresh, *node.limits[j][1:]), *node.limits[j + 1:])
+            else:  # Subs(expr, variables, point), Limit(expr, z, z0, dir)
+                node = node.func(node.args[0].xreplace({b: fresh}),
+                                 node.args[1].xreplace({b: fresh}), *node.args[2:])
+    return node
 
 
 def instantiate(e: sp.Basic, values: Mapping, renames: Mapping | None = None) -> sp.Basic:
@@ -93,6 +126,8 @@ def instantiate(e: sp.Basic, values: Mapping, renames: Mapping | None = None) ->
         return e
     bound = bound_variables(e)
     if bound:
+        e = apart(e)
+        bound = bound_variables(e)
         inner = {k: v for k, v in values.items() if k not in bound}
         mentioned = set().union(*(_free(v) for v in inner.values())) if inner else set()
         renaming = {}
@@ -136,6 +171,7 @@ def alpha_normal(e: sp.Basic, depth: int = 0) -> sp.Basic:
     ``as_dummy`` gives nested binders one name, and drops assumptions.)"""
     if not e.args:
         return e
+    e = apart(e)
     bound = bound_variables(e)
     if bound:
         e = e.xreplace({b: _canonical(depth, k, b) for k, b in enumerate(bound)})

@@ -142,6 +142,10 @@ KO: dict[str, str] = {
                            "때 확인된 항등식만 씀",
     "schema.binding": "스키마 {name}: 바인딩은 모든 패턴 변수({variables})를 주고, 그 밖의 것은 "
                       "주지 않아야 함",
+    "schema.bound_distinct": "스키마 {name}: 묶인 변수 둘이 한 기호에 묶임; 줄의 묶는 변수 하나의 "
+                             "이름을 바꾸세요",
+    "schema.assumption": "스키마 {name}: {symbol}은 {facts}(으)로 선언되었는데, 맞춰지는 식에서 이를 "
+                         "확인하는 조건이 없음: 그 가정 없이 선언하거나 조건을 적으세요",
     "schema.bound_to_symbol": "스키마 {name}: 묶인 변수는 기호에 묶여야 함",
     "schema.lambda": "스키마 {name}: {f}은(는) `Lambda`에 묶여야 함",
     "schema.law": "스키마 {name}: {f}은(는) {value}이 아니라 조건부 밀도(Pr 같은 법칙)에 묶여야 함",

@@ -116,15 +116,16 @@ def _independent(node, path: Path, context: Context, target):
         return
     a, given = found
     declared = [h for h in context.hypotheses if isinstance(h, Independent)]
-    for j, b in enumerate(given):
-        if any({a, b} <= h.variables for h in declared):
-            yield at_site(AXIOMS[f"drop_independent_condition{_SUFFIX[len(given)]}_{j + 1}"],
-                          path, a=a, Pr=node.func, **_conditions(given))
+    if len(given) == 1 and any({a, given[0]} <= h.variables for h in declared):
+        yield at_site(AXIOMS[f"drop_independent_condition{_SUFFIX[1]}_1"], path, a=a,
+                      Pr=node.func, **_conditions(given))
 
 
 drop_independent_condition = site_rule(
     "drop_independent_condition", r"Pr(z|\phi) = Pr(z) \quad (z \perp \phi)",
-    ["the independence is declared: hypotheses=[Independent(z, phi)]"], [_independent],
+    ["the independence is declared: hypotheses=[Independent(z, phi)]",
+     "the only condition (given others, it would take conditional independence)"],
+    [_independent],
     "condition declared independent", "a condition the variable is declared independent of "
     "is dropped (a prior free of the parameters)", sites=(AppliedConditionalDensity,))
 
