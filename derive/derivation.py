@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from derive.expressions import as_expression
-from derive.kernel import DeriveError, Relation, compose
+from derive.kernel import (
+    CertificateError,
+    DeriveError,
+    Relation,
+    compose,
+    defined_function,
+    unfold,
+)
 from derive.rules.base import Rule, resolve_rules
 
 __all__ = ["Definition", "Derivation", "Step", "Location"]
@@ -158,6 +165,29 @@ class Derivation:
         if entry.expect not in EXPECTATIONS:
             raise DeriveError(f"{entry.location}: derivation {self.name}, step {entry.label}: "
                               f"expect must be one of {EXPECTATIONS}, not {entry.expect!r}")
+        if isinstance(entry, Definition):
+            self._refuse_redefinition(entry)
+
+    def _refuse_redefinition(self, entry: Definition) -> None:
+        """A name defined twice, or in terms of itself through earlier definitions (f := g,
+        then g := f + 1), is refused: each is well formed alone, together they prove
+        anything."""
+        where = f"{entry.location}: derivation {self.name}, definition {entry.label}"
+        earlier = [e for e in self.entries if isinstance(e, Definition)]
+        try:
+            name, body = defined_function(entry.lhs, entry.rhs), entry.rhs
+            for e in earlier:
+                if defined_function(e.lhs, e.rhs) == name:
+                    raise DeriveError(f"{where}: {name} is defined twice (also in {e.label}); "
+                                      f"give the second its own name")
+            for _ in earlier:  # every earlier definition unfolded, however deep
+                for e in earlier:
+                    body = unfold(body, e.lhs, e.rhs)[0]
+        except CertificateError as e:
+            raise DeriveError(f"{where}: {e.args[0]}") from None
+        if body.has(name):
+            raise DeriveError(f"{where}: {entry.lhs} := {entry.rhs} is circular through the "
+                              f"earlier definitions: it unfolds to {body}")
 
     def _step(self, after, relation: Relation, by, label, hypotheses, note, expect) -> Derivation:
         location = _caller_location(3)

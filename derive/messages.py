@@ -124,6 +124,13 @@ ENGLISH: dict[str, str] = {
                            "definitions",
     "cert.converse_bound": "a converse shows equalities only: a bound read from the line "
                            "written bounds it, not the line before",
+    "cert.not_a_bound": "a bound relates by <=, <, >= or >, not {relation}",
+    "cert.variable_taken": "{taken} already occurs in the line: a modelling substitution "
+                           "optimises over new variables",
+    "definition.normalised": "{name} is well formed and of the right sign; that it "
+                             "integrates to 1 rests on the numeric check (the kernel never "
+                             "integrates)",
+    "schema.define": "schema {name}: a law states = or a bound, not :=",
     "cert.factor_sign": "the sign of {factor}, which multiplies the bounded term, is not known",
     "cert.order": "{head} does not keep the order of its argument at this position",
     "definition.condition": "{parts}",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-
 from helpers import one_step
 
 from derive import Status, density

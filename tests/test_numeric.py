@@ -204,7 +204,8 @@ def test_definitions_of_mass_functions_are_checked_to_sum_to_one_over_their_supp
     Bern = mass_function("Bern", conditional=True, support=(0, 1))
     d = Derivation("t", Bern(b, lam))
     d.let(Bern(b, lam), lam**b * (1 - lam) ** (1 - b), label="bernoulli")
-    d.let(Bern(b, lam), lam**b * (1 - lam) ** b, label="wrong_exponent")
+    Wrong = mass_function("Wrong", conditional=True, support=(0, 1))  # a name defined once
+    d.let(Wrong(b, lam), lam**b * (1 - lam) ** b, label="wrong_exponent")
     undeclared = mass_function("Bern2", conditional=True)
     d.let(undeclared(b, lam), lam**b * (1 - lam) ** (1 - b), label="no_support")
     right, wrong, unknown = check_derivation(d, instances=200)

@@ -182,6 +182,8 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
                                   lambda: _site_after(c, line))
         return new, conditions + more, Claim.BOUND, relation
     if isinstance(c, Bound):
+        if c.relation not in _BOUNDS:
+            raise CertificateError("cert.not_a_bound", relation=c.relation.value)
         to = after if c.to is None else c.to
         shown = cond.related(at(line, c.path), to, c.relation)
         relation, more = _through(line, c.path, c.relation, lambda: to)
@@ -234,6 +236,9 @@ def _interpret(c: Certificate, line: sp.Basic, after: sp.Basic):
         missing = [v for v in c.variables if v not in objective.free_symbols]
         if missing:
             raise CertificateError("cert.nothing_optimised", missing=", ".join(map(str, missing)))
+        taken = set(c.variables) & line.free_symbols  # a parameter made a variable
+        if taken:
+            raise CertificateError("cert.variable_taken", taken=", ".join(map(str, taken)))
         rest = tuple(v for v in line.variables if v != c.old)
         return (type(line)(objective, *c.variables, *rest), (), Claim.DEFINITION,
                 Relation.EQUAL)
@@ -356,7 +361,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         return unknown("judge.no_certificate")
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_premises = Relation.EQUAL, []
-    meeting = []  # where a converse met the line so far: the step's closing equality too
+    meeting = []  # where the whole line reached was compared: a closing equality too
     for k, c in enumerate(certificates, 1):
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
@@ -368,8 +373,8 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         conditions.extend(more)
         claims.add(claim)
         trace.append((c, line))
-        if isinstance(c, Converse):
-            meeting.append(more[-1])
+        if isinstance(c, Converse) or isinstance(c, Algebra) and not c.path:
+            meeting.append(more[-1])  # the whole line reached, compared with another
         numeric_premises += [used.schema.name for used in
                              (c.certificates if isinstance(c, Converse) else (c,))
                              if isinstance(used, Rewrite) and used.schema.trust == "numeric"]
@@ -385,14 +390,15 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     if not (closing.holds and line == after):  # the line reached is the line written
         results.append(closing)
     domain = [cond.check(cond.nonzero(d), hypotheses) for d in cancelled(before, after)]
-    if claim is Claim.MINIMISERS:
-        results.extend(domain)
+    optimised = set(before.variables) if isinstance(before, OptimisationSet) else set()
+    if claim is Claim.MINIMISERS or any(r.condition.subject[0].free_symbols & optimised
+                                        for r in domain):
+        results.extend(domain)  # a point of the argmin's domain cannot be set aside
         domain = []
     failed = [r for r in results if r.holds is False]
     unshown = [r for r in results if r.holds is None]
-    if (len(failed) == 1 and not unshown and failed[0].condition.kind == "equal"
-            and (alpha_equal(failed[0].condition.subject[1], after)
-                 or failed[0].condition in meeting)):
+    if (len(failed) == 1 and not unshown and shown is Relation.EQUAL and claim is Claim.VALUES
+            and (failed[0] is closing or failed[0].condition in meeting)):
         # Everything else holds, so the line compared equals the line before (and, where a
         # converse met it, the other side equals the line written); they differ by a
         # nonzero constant: a symbolic counterexample.
@@ -446,13 +452,17 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
                 conditions += [cond.integer(high), cond.positive(high)]
         if isinstance(node, sp.Pow) and node.exp.is_negative:
             conditions.append(cond.nonzero(node.base))
-    if isinstance(lhs, AppliedDensity):
-        conditions.append(cond.nonnegative(rhs))
+    if isinstance(lhs, AppliedDensity):  # a density is positive where it is integrated;
+        # one of point masses (an empirical distribution) weighs only under an integral
+        conditions.append((cond.nonnegative if rhs.has(sp.DiracDelta) else cond.positive)(rhs))
     results = tuple(cond.check(c, hypotheses) for c in conditions)
     parts = tuple(say("judge.part", statement=r.condition.statement, how=r.how)
                   for r in results if r.holds is not True)
     if parts:
         return unknown("definition.condition", results, parts=parts)
+    if isinstance(lhs, AppliedDensity):  # its integral is 1: the kernel never integrates
+        return SymbolicVerdict(Symbolic.RESTS_ON_NUMERIC, say("definition.normalised", name=name),
+                               results, claim=Claim.DEFINITION)
     return SymbolicVerdict(Symbolic.PROVED, say("definition.well_formed", name=name), results,
                            claim=Claim.DEFINITION)
 

@@ -49,9 +49,10 @@ _NOT_SMOOTH = (sp.Piecewise, sp.Abs, sp.sign, sp.floor, sp.ceiling, sp.frac, sp.
 
 def differentiable(derivative: sp.Derivative) -> bool:
     """Can the kernel take this derivative itself? Not of a head with corners or jumps
-    (above), and not through an integral or an infinite sum that depends on the variable: SymPy differentiates those by Leibniz's rule, under
-    the integral sign, without the conditions that takes (continuity, domination), so they
-    are left to the schemas that state them (the fundamental theorem of calculus)."""
+    (above), and not through an integral or an infinite sum that depends on the variable:
+    SymPy differentiates those by Leibniz's rule, under the integral sign, without the
+    conditions that takes (continuity, domination), so they are left to the schemas that
+    state them (the fundamental theorem of calculus)."""
     variables = set(derivative.variables)
     if derivative.expr.has(*_NOT_SMOOTH):
         return False

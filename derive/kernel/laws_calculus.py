@@ -8,7 +8,8 @@ tests/test_kernel_axioms_calculus.py.
 Calculus. Derivatives the kernel takes itself (its canonical form), except through an
 integral that depends on the variable: that is the fundamental theorem's, stated here with
 its continuity condition. It never integrates: a definite integral is F(b) - F(a) for an
-antiderivative F that a rule proposes and the kernel differentiates back. Integrals are oriented (from ``lo`` to ``hi``, either way).
+antiderivative F that a rule proposes and the kernel differentiates back. Integrals are
+oriented (from ``lo`` to ``hi``, either way).
 
 Expectations. ``E``, ``Var`` and ``Cov`` over one random variable or two, with no law stated
 (an unstated joint law) or a density per variable (their product: the variables are then

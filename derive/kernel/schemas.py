@@ -65,6 +65,8 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
     them; each symbol's declared assumptions are side conditions too."""
     if trust not in TRUST:
         raise SchemaError("schema.trust", name=name, known=", ".join(TRUST), trust=repr(trust))
+    if relation is Relation.DEFINE:  # a law states equal values or a bound, never a definition
+        raise SchemaError("schema.define", name=name)
     lhs, rhs = sp.sympify(lhs, strict=True), sp.sympify(rhs, strict=True)
     bound = {b for n in sp.preorder_traversal(lhs) for b in bound_variables(n)}
     # A binder only the right side has (an integral introduced) binds the variable the

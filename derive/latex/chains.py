@@ -530,10 +530,13 @@ class _Builder:
         label = definition.label
         if any(e.label == label for e in derivation.entries):
             return
-        entry = derivation.let(definition.lhs, definition.rhs, label=label,
-                               note=say("document.read_definition",
-                                        lhs=_as_written(definition.lhs),
-                                        rhs=_as_written(definition.rhs)))
+        try:
+            entry = derivation.let(definition.lhs, definition.rhs, label=label,
+                                   note=say("document.read_definition",
+                                            lhs=_as_written(definition.lhs),
+                                            rhs=_as_written(definition.rhs)))
+        except DeriveError:  # defined twice, or circularly, in this derivation: not shown
+            return
         derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
 
 

@@ -125,6 +125,11 @@ KO: dict[str, str] = {
     "cert.converse_takes": "역방향 단계에는 다시 쓰기, 대수 계산, 정의가 하나 이상 필요함",
     "cert.converse_bound": "역방향 단계는 등식만 보임: 적힌 줄에서 읽은 부등식은 앞 줄이 아니라 "
                            "적힌 줄의 부등식임",
+    "cert.not_a_bound": "부등식의 관계는 <=, <, >=, > 중 하나이지 {relation}이 아님",
+    "cert.variable_taken": "{taken}은(는) 이미 줄에 나옴: 모델링 치환은 새 변수에 대해 최적화함",
+    "definition.normalised": "{name}은(는) 잘 정의되고 부호가 맞음; 적분이 1이라는 것은 수치 "
+                             "검사에 기댐 (커널은 적분하지 않음)",
+    "schema.define": "스키마 {name}: 법칙은 = 나 부등식을 말하지 :=를 말하지 않음",
     "cert.factor_sign": "부등식의 항에 곱해진 {factor}의 부호를 알 수 없음",
     "cert.order": "{head}은(는) 이 위치에서 인수의 순서를 유지하지 않음",
     "judge.binder_range": "{why}",
@@ -280,7 +285,8 @@ KO: dict[str, str] = {
 # arguments typeset: expressions as math, not as SymPy prints them.
 _TYPESET = (
     "cond.equal", "cond.positive", "cond.real", "cond.integer", "cond.free_of", "cond.finite",
-    "cond.continuous", "cond.continuous_on", "cond.density", "cond.independent", "how.density", "eq.objectives",
+    "cond.continuous", "cond.continuous_on", "cond.density", "cond.independent", "how.density",
+    "eq.objectives",
     "eq.nonzero", "eq.unshown", "eq.shapes", "judge.part", "judge.refuted",
     "judge.condition_fails", "judge.condition_unshown", "check.not_refuted",
     "numeric.bound_holds", "numeric.nascent", "numeric.notes", "numeric.artefact",
