@@ -129,10 +129,11 @@ def _continuous(e: Expr, z: sp.Symbol, within: dict) -> tuple[bool | None, Messa
         # differs from it only at isolated points, where it has no jump.
         taken = e.doit(deep=False)
         if not taken.has(sp.Derivative):
-            continuous = _all_continuous((e.expr, taken), z, within)
-            if continuous[0] or not _continuous(e.expr, z, within)[0]:
-                return continuous
-            return _continuous(sp.simplify(taken, doit=False), z, within)
+            function = _continuous(e.expr, z, within)
+            if not function[0]:
+                return function
+            value = _continuous(taken, z, within)
+            return value if value[0] else _continuous(sp.simplify(taken, doit=False), z, within)
     return None, say("why.head", head=type(e).__name__)
 
 
