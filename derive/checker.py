@@ -197,7 +197,8 @@ def check_symbolic(entry: Entry) -> tuple[SymbolicVerdict, tuple]:
             else:
                 proposals = propose(entry)
                 verdict = kernel.judge(entry.before, entry.after, entry.relation,
-                                       [c for _, cs in proposals for c in cs], entry.hypotheses)
+                                       [c for _, cs in proposals for c in cs], entry.hypotheses,
+                                       entry.definitions)
     except Exception as e:
         verdict = _why_stopped(entry, e)
     return dataclasses.replace(verdict, seconds=time.perf_counter() - start), proposals

@@ -65,6 +65,8 @@ class Step:
     location: Location | None = None
     candidate: bool = False  # a link a reader inferred (derive.latex): a step only if proved
     rests_on_text: str = ""  # what else in the text it rests on (derive.latex): never refuted
+    # The definitions (lhs, rhs) declared before this step: the only ones it may apply.
+    definitions: tuple = ()
 
     @property
     def rule_names(self) -> str:
@@ -199,8 +201,15 @@ class Derivation:
             raise DeriveError(f"{where}: a chain that goes {self.conclusion.value} and then "
                               f"{relation.value} shows nothing about its ends; split it into "
                               f"two derivations")
+        for definition in (d for rule in rules for d in rule.definitions):
+            if (definition.lhs, definition.rhs) not in self.declared():
+                self._add(definition)  # shown, and judged, before the step applying it
         return self._add(Step(label, self.last, after, relation, rules, tuple(hypotheses),
-                              note, expect, location))
+                              note, expect, location, definitions=self.declared()))
+
+    def declared(self) -> tuple:
+        """The definitions (lhs, rhs) declared so far: the only ones a step may apply."""
+        return tuple((e.lhs, e.rhs) for e in self.entries if isinstance(e, Definition))
 
     def eq(self, after, by, label: str | None = None, hypotheses: Sequence = (),
            note: str = "", expect: str = "verified") -> Derivation:
@@ -243,11 +252,13 @@ class Derivation:
 
     def let(self, lhs, rhs, label: str, hypotheses: Sequence = (), note: str = "",
             expect: str = "verified") -> Definition:
-        """Declare ``lhs := rhs`` (``q(y) := ...``) and return it, for ``substitute``."""
+        """Declare ``lhs := rhs`` (``q(y) := ...``, or a symbol ``h := ...``) and return it,
+        for ``substitute``: only the steps after it may apply it."""
         location = _caller_location(2)
         where = f"{location}: derivation {self.name}, definition {label}"
         definition = Definition(label, as_expression(lhs, where), as_expression(rhs, where),
                                 tuple(hypotheses), note, expect, location)
-        definition.as_function()
+        if not isinstance(definition.lhs, sp.Symbol):
+            definition.as_function()
         self._add(definition)
         return definition

@@ -86,6 +86,8 @@ ENGLISH: dict[str, str] = {
     "terms.out_of_range": "{v} is declared {declared}, which not every value from {low} to "
                           "{high} in {node} is: declare {v} with only what its range gives",
     "judge.no_certificate": "no certificate was proposed",
+    "judge.undeclared": "the definition {lhs} := {rhs} is applied but was not declared before "
+                        "the step: declare it (derivation.let) and cite it (substitute)",
     "judge.does_not_apply": "certificate {which} ({kind}) does not apply: {why}",
     "judge.opposite_bounds": "the certificates bound the line in opposite directions",
     "judge.refuted": "the certificates lead to {line}, which differs from the line written by "

@@ -79,6 +79,7 @@ elbo_as_evidence_minus_kl = Derivation(
     "elbo_as_evidence_minus_kl", ELBO(theta, phi),
     title="The ELBO is the log evidence minus the KL divergence to the posterior",
     source="Prince, Understanding Deep Learning, eq. 17.17")
+elbo_as_evidence_minus_kl.let(ELBO(theta, phi), elbo_integral, label="17.16")
 (elbo_as_evidence_minus_kl
  .define(elbo_integral, by=substitute(elbo_definition), label="17.17a")
  .eq(integral(q_z * sp.log(posterior * evidence / q_z)), by=product_rule, label="17.17b")
@@ -96,6 +97,7 @@ elbo_as_reconstruction_minus_kl = Derivation(
     "elbo_as_reconstruction_minus_kl", ELBO(theta, phi),
     title="The ELBO is a reconstruction term minus the KL divergence to the prior",
     source="Prince, Understanding Deep Learning, eq. 17.18")
+elbo_as_reconstruction_minus_kl.let(ELBO(theta, phi), elbo_integral, label="17.16")
 (elbo_as_reconstruction_minus_kl
  .define(elbo_integral, by=substitute(elbo_definition), label="17.18a")
  .eq(integral(q_z * sp.log(likelihood * Pr(z, phi) / q_z)), by=product_rule, label="17.18b")

@@ -40,7 +40,8 @@ def one_step(before, after, by, relation="=", instances=300, seed=1,
     """Check the single step before -> after, as a derivation of one step."""
     d = Derivation("t", before)
     (d.eq if relation == "=" else d.define)(after, by=by, label="s", hypotheses=hypotheses)
-    (result,) = check_derivation(d, seed=seed, instances=instances)
+    *definitions, result = check_derivation(d, seed=seed, instances=instances)
+    assert all(r.entry.rule_names == "definition" for r in definitions)  # the step applies
     return result
 
 

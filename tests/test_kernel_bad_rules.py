@@ -212,9 +212,28 @@ def test_a_definition_written_as_an_equality_is_not_a_proof():
 
 def test_a_forged_define_of_a_name_in_terms_of_itself_is_refused():
     f = sp.Function("f")
-    verdict = judge(f(x), f(x) + 1, Relation.DEFINE, [Define(f(x), f(x) + 1)])
+    declared = [(f(x), f(x) + 1)]  # even declared (the chain refuses that, as it is built)
+    verdict = judge(f(x), f(x) + 1, Relation.DEFINE, [Define(f(x), f(x) + 1)],
+                    definitions=declared)
     assert verdict.status is Symbolic.UNKNOWN
     assert "in terms of itself" in verdict.detail
+
+
+def test_a_definition_a_rule_brings_with_it_is_not_applied():
+    # x + 1 := 1 "by x := 0": a rule pack's own definition, never declared, would make the
+    # chain's ends x + 1 and 1 equal
+    d = Derivation("undeclared", x + 1)
+    d.define(sp.Integer(1), by=rule_proposing(Define(x, sp.Integer(0))), label="forged")
+    result = check_derivation(d, instances=20)[-1]
+    never_verified(result)
+    assert result.verdict.symbolic.detail.key == "judge.undeclared"
+    assert judge(x + 1, sp.Integer(1), Relation.DEFINE, [Define(x, sp.Integer(0))]).status \
+        is Symbolic.UNKNOWN
+    # declared before the step, it is applied (an assumption, shown as one)
+    d = Derivation("declared", x + 1)
+    definition = d.let(x, sp.Integer(0), label="x0")
+    d.define(sp.Integer(1), by=substitute(definition), label="applied")
+    assert check_derivation(d, instances=20)[-1].verdict.status is Status.VERIFIED
 
 
 def test_a_schema_that_lets_a_bound_variable_escape_is_refused():

@@ -105,9 +105,12 @@ def test_a_converse_keeps_a_definition_an_assumption():
     from derive.kernel import Define
 
     m = sp.Symbol("m", real=True)
-    verdict = judge(x + 1, m + 1, Relation.EQUAL, [Converse((Define(m, x, "m"),))])
+    declared = [(m, x)]
+    verdict = judge(x + 1, m + 1, Relation.EQUAL, [Converse((Define(m, x, "m"),))],
+                    definitions=declared)
     assert verdict.status is Symbolic.UNKNOWN  # a definition applied is written :=
-    verdict = judge(x + 1, m + 1, Relation.DEFINE, [Converse((Define(m, x, "m"),))])
+    verdict = judge(x + 1, m + 1, Relation.DEFINE, [Converse((Define(m, x, "m"),))],
+                    definitions=declared)
     assert verdict.status is Symbolic.PROVED
     assert verdict.claim is Claim.DEFINITION
 

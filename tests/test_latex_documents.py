@@ -253,7 +253,10 @@ def test_named_rows_are_substituted_later(tmp_path):
         r"\begin{eqnarray}", r"h &=& a + b \\", r"z &=& 2 h", r"\end{eqnarray}",
         r"\begin{eqnarray}", r"z &=& 2 (a + b) \nonumber \\ &=& 2a + 2b", r"\end{eqnarray}")
     found = results(load_document(path))
-    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED] * 2
+    assert [r.verdict.status for r in found.values()] == [Status.VERIFIED] * 3
+    # the definition the step applies is declared before it, where the text made it
+    assert list(found) == ["h", "2a", "2b"]
+    assert (str(found["h"].entry.lhs), found["h"].entry.location.line) == ("h", 2)
     assert found["2a"].entry.relation.value == ":="
     assert found["2b"].entry.relation.value == "="
 

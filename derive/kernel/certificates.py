@@ -349,8 +349,11 @@ def unknown(key: str, conditions=(), claim: Claim | None = None, **args) -> Symb
 
 
 def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
-          hypotheses=()) -> SymbolicVerdict:
-    """The symbolic verdict of ``before relation after`` from the certificates."""
+          hypotheses=(), definitions=()) -> SymbolicVerdict:
+    """The symbolic verdict of ``before relation after`` from the certificates. A definition
+    applied must be one of ``definitions``, the pairs (lhs, rhs) declared before the step
+    (each judged by ``judge_definition`` and shown as an assumption): a rule cannot bring
+    its own."""
     try:
         terms.refuse_look_alikes(before, after)
         terms.refuse_binders_out_of_range(before, after)
@@ -359,6 +362,10 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=e.args[0])
     if not certificates:
         return unknown("judge.no_certificate")
+    for d in (d for c in certificates
+              for d in (c.certificates if isinstance(c, Converse) else (c,))):
+        if isinstance(d, Define) and (d.lhs, d.rhs) not in definitions:
+            return unknown("judge.undeclared", lhs=d.lhs, rhs=d.rhs)
     line, conditions, claims, trace = before, [], set(), []
     shown, numeric_premises = Relation.EQUAL, []
     meeting = []  # where the whole line reached was compared: a closing equality too

@@ -458,8 +458,7 @@ class _Builder:
                     notes.append(say("document.read_as_define"))
                 self.report.searched[label] = names
         for rule in rules:
-            if rule.origin in ("definition", "naming"):
-                self._let(derivation, rule)
+            self._let(derivation, rule, location)
         adder = {Relation.EQUAL: derivation.eq, Relation.DEFINE: derivation.define,
                  Relation.LE: derivation.le, Relation.LT: derivation.lt,
                  Relation.GE: derivation.ge, Relation.GT: derivation.gt}[relation]
@@ -520,24 +519,23 @@ class _Builder:
         self.report.definitions += 1
         return search.name_objective(definition)
 
-    def _let(self, derivation: Derivation, rule: Rule) -> None:
-        """Show the definition a substitution applies, once, in the derivation using it."""
-        # substitute(5.28), or substitute(5.28) (in the line written) read backwards
-        match = re.match(r"^\w+\(([^()]*)\)", rule.name)
-        definition = self.definitions.get(match.group(1) if match else rule.name)
-        if definition is None:  # the rule carries its definition; there is none to show
-            return
-        label = definition.label
-        if any(e.label == label for e in derivation.entries):
-            return
-        try:
-            entry = derivation.let(definition.lhs, definition.rhs, label=label,
-                                   note=say("document.read_definition",
-                                            lhs=_as_written(definition.lhs),
-                                            rhs=_as_written(definition.rhs)))
-        except DeriveError:  # defined twice, or circularly, in this derivation: not shown
-            return
-        derivation.entries[-1] = dataclasses.replace(entry, location=definition.location)
+    def _let(self, derivation: Derivation, rule: Rule, step: Location) -> None:
+        """Declare the definitions a rule applies, once, in the derivation using it, before
+        the step, where the text made them: the kernel accepts only a definition declared
+        (and judged) there."""
+        for definition in rule.definitions:
+            if (definition.lhs, definition.rhs) in derivation.declared():
+                continue
+            line = self.defined_at.get(_value_key(definition.lhs))
+            location = definition.location or (Location(self.path, line) if line else step)
+            try:
+                entry = derivation.let(definition.lhs, definition.rhs, label=definition.label,
+                                       note=say("document.read_definition",
+                                                lhs=_as_written(definition.lhs),
+                                                rhs=_as_written(definition.rhs)))
+            except DeriveError:  # defined twice, or circularly, in this derivation: the
+                continue  # step applying it is then unproven, and says so
+            derivation.entries[-1] = dataclasses.replace(entry, location=location)
 
 
 def _averaged_under_unstated_laws(e: sp.Expr) -> set:

@@ -86,6 +86,8 @@ KO: dict[str, str] = {
     "judge.look_alike": "서로 다른 두 기호가 같은 이름으로 보임: 이름마다 가정을 하나로 정해 한 번만 "
                         "만드세요",
     "judge.no_certificate": "제안된 인증서가 없음",
+    "judge.undeclared": "정의 {lhs} := {rhs}가 쓰였지만 단계 앞에서 선언되지 않음: 선언하고"
+                        "(derivation.let) 인용할 것(substitute)",
     "judge.does_not_apply": "인증서 {which}이 적용되지 않음: {why}",
     "judge.opposite_bounds": "인증서들이 서로 반대 방향으로 부등식을 보임",
     "judge.refuted": "인증서를 따르면 {line}이 되어, 적힌 줄과 0이 아닌 상수만큼 다름: {how}",

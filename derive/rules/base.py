@@ -90,6 +90,9 @@ class Rule:
     # The kinds of node the rule works on: a search tries it only on lines holding one
     # (empty: anywhere). A cheap structural test; it never decides whether the rule fits.
     sites: tuple[type, ...] = ()
+    # The definitions (derive.derivation.Definition) its certificates apply: the kernel
+    # accepts one only if it was declared before the step, so a document declares them.
+    definitions: tuple = ()
 
     def __call__(self, before: sp.Basic, target: sp.Basic | None = None,
                  context: Context = Context()) -> tuple[Certificate, ...]:

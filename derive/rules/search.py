@@ -108,7 +108,7 @@ def _plausible(certificates: Sequence, line: sp.Basic, after: sp.Basic) -> bool:
 
 def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: bool,
             written: Relation = Relation.EQUAL, unshown: list | None = None,
-            hypotheses: tuple = ()) -> Claim | None:
+            hypotheses: tuple = (), definitions: tuple = ()) -> Claim | None:
     """The claim the kernel proves the step with from ``certificates`` (which lead to
     ``line``), else None. A step written with a bound is judged with that bound only.
     Certificates that reach the line written but whose side conditions the kernel cannot
@@ -119,10 +119,12 @@ def _proved(before, after, certificates: Sequence, line: sp.Basic, thorough: boo
     try:
         for relation in relations:
             if thorough:
-                verdict = kernel.judge(before, after, relation, certificates, hypotheses)
+                verdict = kernel.judge(before, after, relation, certificates, hypotheses,
+                                       definitions)
             else:
                 with kernel.cheaply():
-                    verdict = kernel.judge(before, after, relation, certificates, hypotheses)
+                    verdict = kernel.judge(before, after, relation, certificates, hypotheses,
+                                           definitions)
             if verdict.status is Symbolic.PROVED:
                 return verdict.claim
             if unshown is not None and _only_conditions_unshown(verdict):
@@ -190,6 +192,12 @@ def substitute_symbols(definitions: dict[sp.Symbol, sp.Basic], before: sp.Basic,
     used = {s: v for s, v in definitions.items() if any(s in e.free_symbols for e in lines)}
     if not used:
         return None
+    applied, mentioned = set(), set(used)
+    while mentioned:  # h_2 written with h_1: unfolding h_2 applies h_1 too
+        s = mentioned.pop()
+        if s in definitions and s not in applied:
+            applied.add(s)
+            mentioned |= definitions[s].free_symbols
     names = ", ".join(f"{s} := {v}" for s, v in used.items())
 
     def propose_definitions(expr, target, context: Context):
@@ -209,7 +217,9 @@ def substitute_symbols(definitions: dict[sp.Symbol, sp.Basic], before: sp.Basic,
     both = "" if after is None else " in both lines"
     return Rule(f"substitute({names}){both}", names, ("every occurrence replaced",),
                 propose_definitions, "substitute the symbols the document defined",
-                origin="symbol definition", needs_target=after is not None)
+                origin="symbol definition", needs_target=after is not None,
+                definitions=tuple(Definition(str(s), s, definitions[s])
+                                  for s in sorted(applied, key=str)))
 
 
 def _count(definition: Definition, e: sp.Basic) -> int:
@@ -239,7 +249,7 @@ def backwards(rule: Rule) -> Rule:
 
     return Rule(f"{rule.name} (in the line written)", rule.statement, rule.side_conditions,
                 propose, f"{rule.summary}, in the line written", origin=rule.origin,
-                needs_target=True, sites=rule.sites)
+                needs_target=True, sites=rule.sites, definitions=rule.definitions)
 
 
 def _sites(rule: Rule) -> tuple[type, ...]:
@@ -277,6 +287,9 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
     ``unshown`` (the first is the nearest to a proof: it can say what to declare).
     ``hypotheses`` are the step's (declared independence): rules and the kernel see them."""
     spent = _Budget(budget)
+    symbols = symbol_definitions or {}
+    # what the reader will declare before the step, if a chain applies it
+    declared = (*((d.lhs, d.rhs) for d in definitions), *symbols.items())
 
     def attempt(rules: Sequence[Rule], start=(before, (), ()), thorough: bool = False
                 ) -> Found | None:
@@ -293,7 +306,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             return None
         refused: list = []
         claim = _proved(before, after, [*certificates, *more], line, thorough, written,
-                        refused, hypotheses)
+                        refused, hypotheses, declared)
         if refused and unshown is not None and not done and len(rules) == 1 and not any(
                 isinstance(c, Converse) for c in more):
             # one rule, read forwards, that reaches the line written: the nearest to a
@@ -312,7 +325,6 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
     rule = reparametrisation(before, after)
     if rule is not None and (found := attempt([rule])):
         return found
-    symbols = symbol_definitions or {}
     for rule in (substitute_symbols(symbols, before), substitute_symbols(symbols, before, after)):
         if rule is None:
             continue
@@ -340,7 +352,7 @@ def find_rules(before: sp.Basic, after: sp.Basic, definitions: Sequence[Definiti
             # more than algebra, which comes last)
             if rules and _equal_at_a_glance(current, after):
                 if spent.spend() and (claim := _proved(before, after, node[2], current, False,
-                                                       written, None, hypotheses)):
+                                                       written, None, hypotheses, declared)):
                     return Found(rules, _relation(claim, written), spent.tried)
             affine = _affine_rule(current, after)
             if affine is not None and (found := attempt([affine], node)):
@@ -453,7 +465,7 @@ def name_objective(definition: Definition) -> Rule:
 
     return Rule(f"name({definition.label})", f"{sp.latex(name)} := {sp.latex(body)}",
                 ("the objective is exactly the named expression",), propose_naming,
-                "give the objective a name", origin="naming")
+                "give the objective a name", origin="naming", definitions=(definition,))
 
 
 def none_found(budget: int, stopped: Message | str = "") -> Message:

@@ -29,7 +29,8 @@ def substitute(definition) -> Rule:
 
     return Rule(f"substitute({label})", rf"{sp.latex(lhs)} := {sp.latex(rhs)}",
                 ("every occurrence replaced",), propose,
-                f"substitute the definition {label}", origin="definition")
+                f"substitute the definition {label}", origin="definition",
+                definitions=(definition,))
 
 
 def fold(definition) -> Rule:
@@ -46,6 +47,7 @@ def fold(definition) -> Rule:
     return Rule(f"fold({label})", rf"{sp.latex(rhs)} =: {sp.latex(lhs)}",
                 ("the line written, unfolded, is the line before",), propose,
                 f"name an expression by the definition {label}", origin="definition",
+                definitions=(definition,),
                 needs_target=True)
 
 
