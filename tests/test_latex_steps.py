@@ -203,3 +203,16 @@ def test_an_identity_of_a_known_function_is_a_claim_checked_as_a_step(tmp_path, 
 def test_a_new_name_stated_is_a_definition_not_a_claim(tmp_path):
     _, loaded = document(tmp_path, r"$$\mathrm{sig}(z) = \frac{1}{1+\exp(-z)}$$" + "\n")
     assert loaded.report.definitions == 1 and results(loaded) == []
+
+
+@pytest.mark.parametrize("rhs, verified", [
+    (r"e^{x} - e^{0}", True),
+    (r"e^{x} - e^{0} - 1", False),  # twin: the lower bound counted twice
+])
+def test_an_integral_whose_variable_also_names_its_upper_bound_is_found(tmp_path, rhs,
+                                                                        verified):
+    """d2l's integral calculus: int_0^x e^x dx, the x under the integral its own dummy and
+    the bound the free x. Found without an annotation (the rule renames the dummy)."""
+    _, loaded = document(tmp_path, f"$$\\int_0^{{x}} e^{{x}} \\; dx = {rhs}.$$\n")
+    (r,) = results(loaded)
+    assert (r.verdict.status is Status.VERIFIED) is verified, r.verdict.symbolic.detail

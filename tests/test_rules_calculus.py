@@ -95,6 +95,20 @@ def test_an_antiderivative_that_is_not_continuous_on_the_line_is_not_used():
     assert r.verdict.status is not Status.VERIFIED
 
 
+def test_an_integration_variable_that_also_names_its_upper_bound():
+    # d2l writes int_0^x e^x dx: the x under the integral is its own dummy, the bound is the
+    # free x; the law is used with the dummy renamed, and its continuity still checked
+    assert_verified(one_step(sp.Integral(sp.exp(x), (x, 0, x)), sp.exp(x) - 1,
+                             definite_integral))
+    assert_verified(one_step(sp.Integral(x, (x, 0, x)), x ** 2 / 2, definite_integral))
+    # twins: the integrand's x read as the free one (int_0^x x dt = x^2), and a jump at 0
+    # inside [-1, x] that the renamed variable must not hide
+    r = one_step(sp.Integral(x, (x, 0, x)), x ** 2, definite_integral)
+    assert r.verdict.status is not Status.VERIFIED
+    r = one_step(sp.Integral(1 / x ** 2, (x, -1, x)), -1 / x - 1, definite_integral)
+    assert_unproven(r, "continuous")
+
+
 # -- the fundamental theorem ----------------------------------------------------------------
 
 def test_the_derivative_of_an_integral_with_a_variable_upper_bound():

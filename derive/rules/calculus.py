@@ -84,7 +84,12 @@ def _integral_of_derivative(node, path: Path):
                     ("_to_infinity", {"a": low}) if high == oo else
                     ("_from_minus_infinity", {"b": high}) if low == -oo else
                     ("", {"a": low, "b": high}))
-    return at_site(AXIOMS["integral_of_derivative" + name], path, x=x,
+    # In \int_0^x e^x dx the bound x is the integral's own dummy, not the x of the upper
+    # bound: it is bound under a fresh name (the kernel checks the integral written is the
+    # law's up to that renaming), so that the bound x is not the free one.
+    in_the_bounds = low.free_symbols | high.free_symbols
+    bound = sp.Dummy(x.name, **x.assumptions0) if x in in_the_bounds else x
+    return at_site(AXIOMS["integral_of_derivative" + name], path, x=bound,
                    F=abstract(derivative.expr, [x]), **bounds)
 
 
