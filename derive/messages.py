@@ -154,6 +154,8 @@ ENGLISH: dict[str, str] = {
                          "checks of what it matches: declare it without, or state a condition",
     "schema.bound_to_symbol": "schema {name}: a bound variable must be bound to a symbol",
     "schema.lambda": "schema {name}: {f} must be bound to a Lambda",
+    "schema.value": "schema {name}: {variable} is bound to {value}, which is not a SymPy "
+                    "expression (sympify it)",
     "schema.law": "schema {name}: {f} must be bound to a conditional density (a law such as "
                   "Pr), not {value}",
     "schema.escape": "schema {name}: the binding would let the bound {escaping} escape its "

@@ -284,3 +284,20 @@ def test_the_integral_of_a_derivative_needs_the_function_continuous_not_only_its
     before = integral(sp.Derivative(sp.atan(sp.tan(x)), x), x, 0, sp.pi)
     r = never_verified(one_step(before, sp.Integer(0), fundamental_theorem))
     assert r.verdict.status is Status.REFUTED  # the numbers integrate the derivative: pi
+
+
+def test_a_binding_the_kernel_cannot_read_is_a_certificate_that_does_not_apply():
+    # a Python int where an expression belongs, a Lambda of two variables for g(z): each is
+    # a certificate that does not fit, said so, never a traceback (audit 2)
+    from derive.kernel import AXIOMS
+
+    sifting = AXIOMS["dirac_sifting"]
+    z, c, g = sifting.bound[0], sifting.scalars[0], sifting.functions[0]
+    t, s = sp.Dummy("t", real=True), sp.Dummy("s", real=True)
+    line = integral(y * y * sp.DiracDelta(y - 1))
+    for binding in ({z: y, c: 1, g: sp.Lambda(t, t * t)},
+                    {z: y, c: sp.Integer(1), g: sp.Lambda((t, s), t * s)}):
+        verdict = judge(line, sp.Integer(1), Relation.EQUAL, [rewrite(sifting, (), binding)])
+        assert verdict.status is Symbolic.UNKNOWN
+        assert verdict.detail.key == "judge.does_not_apply"
+        assert "Traceback" not in str(verdict.detail)

@@ -35,7 +35,7 @@ from derive.kernel import conditions as cond
 from derive.kernel import terms, verdicts
 from derive.kernel.equality import cancelled
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
-from derive.kernel.schemas import Schema, SchemaError, instance
+from derive.kernel.schemas import Schema, instance
 from derive.kernel.signs import sign
 from derive.kernel.terms import Path, alpha_equal, at, replace_at
 from derive.kernel.verdicts import Claim, DeriveError, Relation, Symbolic, SymbolicVerdict, say
@@ -372,7 +372,7 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     for k, c in enumerate(certificates, 1):
         try:
             line, more, claim, step_relation = _interpret(c, line, after)
-        except (CertificateError, SchemaError) as e:
+        except DeriveError as e:  # the certificate does not fit (a Lambda of another arity...)
             return unknown("judge.does_not_apply", which=k, kind=type(c).__name__, why=e.args[0])
         shown = compose(shown, step_relation)
         if shown is None:

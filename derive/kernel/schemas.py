@@ -186,6 +186,9 @@ def instance(schema: Schema, line: sp.Basic, path: Path, binding: dict
     if len(set(renames.values())) != len(renames):  # one would capture the other
         raise SchemaError("schema.bound_distinct", name=schema.name)
     values = {k: v for k, v in binding.items() if k not in renames}
+    for k, v in values.items():
+        if not isinstance(v, (sp.Basic, UndefinedFunction)):  # a Python 2, say: sympify it
+            raise SchemaError("schema.value", name=schema.name, variable=k, value=repr(v))
     for f in schema.functions:
         if not isinstance(values[f], sp.Lambda):
             raise SchemaError("schema.lambda", name=schema.name, f=f)

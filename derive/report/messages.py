@@ -155,6 +155,7 @@ KO: dict[str, str] = {
                          "확인하는 조건이 없음: 그 가정 없이 선언하거나 조건을 적으세요",
     "schema.bound_to_symbol": "스키마 {name}: 묶인 변수는 기호에 묶여야 함",
     "schema.lambda": "스키마 {name}: {f}은(는) `Lambda`에 묶여야 함",
+    "schema.value": "스키마 {name}: {variable}이(가) SymPy 식이 아닌 {value}에 묶임(sympify할 것)",
     "schema.law": "스키마 {name}: {f}은(는) {value}이 아니라 조건부 밀도(Pr 같은 법칙)에 묶여야 함",
     "schema.escape": "스키마 {name}: 이 바인딩은 묶인 변수 {escaping}을(를) 그 범위 밖으로 내보냄",
     "schema.mismatch": "스키마 {name}: 바인딩을 적용한 왼쪽 변은 {site}이 아니라 {left}",
