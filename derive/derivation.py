@@ -23,6 +23,7 @@ from derive.expressions import as_expression
 from derive.kernel import (
     CertificateError,
     DeriveError,
+    Independent,
     Relation,
     compose,
     defined_function,
@@ -197,14 +198,19 @@ class Derivation:
         where = f"{location}: derivation {self.name}, step {label}"
         rules = _rules(by, where)
         after = as_expression(after, where)
+        hypotheses = _hypotheses(hypotheses, where)
         if compose(self.conclusion, relation) is None:
             raise DeriveError(f"{where}: a chain that goes {self.conclusion.value} and then "
                               f"{relation.value} shows nothing about its ends; split it into "
                               f"two derivations")
         for definition in (d for rule in rules for d in rule.definitions):
             if (definition.lhs, definition.rhs) not in self.declared():
-                self._add(definition)  # shown, and judged, before the step applying it
-        return self._add(Step(label, self.last, after, relation, rules, tuple(hypotheses),
+                try:  # shown, and judged, before the step applying it
+                    self._add(definition)
+                except DeriveError as e:
+                    raise DeriveError(f"{where} cites the definition {definition.label}, "
+                                      f"which cannot be declared here: {e}") from None
+        return self._add(Step(label, self.last, after, relation, rules, hypotheses,
                               note, expect, location, definitions=self.declared()))
 
     def declared(self) -> tuple:
@@ -257,8 +263,20 @@ class Derivation:
         location = _caller_location(2)
         where = f"{location}: derivation {self.name}, definition {label}"
         definition = Definition(label, as_expression(lhs, where), as_expression(rhs, where),
-                                tuple(hypotheses), note, expect, location)
+                                _hypotheses(hypotheses, where), note, expect, location)
         if not isinstance(definition.lhs, sp.Symbol):
             definition.as_function()
         self._add(definition)
         return definition
+
+
+def _hypotheses(hypotheses: Sequence, where: str) -> tuple:
+    """A step's hypotheses, each a proposition about its symbols (x > 0, sp.Q.positive(x)) or
+    a declared independence; True (what x > 0 gives for a number x) or a string is none."""
+    for h in hypotheses:
+        if not isinstance(h, (sp.logic.boolalg.Boolean, Independent)) or isinstance(
+                h, sp.logic.boolalg.BooleanAtom):
+            raise DeriveError(f"{where}: the hypothesis {h!r} is not a proposition about the "
+                              f"step's symbols: write it with SymPy symbols (x > 0, "
+                              f"sp.Q.positive(x)), or Independent(X, Y)")
+    return tuple(hypotheses)

@@ -300,9 +300,12 @@ def _through(line, path, relation: Relation, replacement) -> tuple[Relation, tup
             _, low, high = node.limits[0]  # a sum run backwards is minus a sum (Karr)
             conditions += [cond.finite(low), cond.finite(high), cond.nonnegative(high - low + 1)]
             strict = False
-        elif isinstance(node, Expectation) and k == 0:
+        elif isinstance(node, (sp.exp, sig)):  # increasing along the reals, before and after
+            conditions += [cond.real(child), cond.real(replace_at(child, path[depth + 1:],
+                                                                  replacement()))]
+        elif isinstance(node, Expectation) and k == 0 and node.under_probability_laws:
             strict = False
-        elif not (isinstance(node, (sp.Add, sp.exp, sig))
+        elif not (isinstance(node, sp.Add)
                   or isinstance(node, sp.Tuple) and isinstance(parent, Expectation)):
             raise CertificateError("cert.order", head=type(node).__name__)
         node, parent = child, node
@@ -362,6 +365,14 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
         return unknown("judge.look_alike" if look_alike else "judge.binder_range", why=e.args[0])
     if not certificates:
         return unknown("judge.no_certificate")
+    # A fact about a variable the lines integrate or optimise over would restrict the values
+    # it runs over (z > 0 while z runs over [-2, 1]): it is not taken. (One about a sum's
+    # index is a fact of every term, 1 - sig(f[x_i]) > 0; one about a random variable, X > 0,
+    # states its law's support: those are.)
+    bound = {b for e in (before, after) for n in sp.preorder_traversal(e)
+             if isinstance(n, (sp.Integral, OptimisationSet)) for b in terms.bound_variables(n)}
+    hypotheses = [h for h in hypotheses if not (isinstance(h, sp.logic.boolalg.Boolean)
+                                                and h.free_symbols & bound)]
     for d in (d for c in certificates
               for d in (c.certificates if isinstance(c, Converse) else (c,))):
         if isinstance(d, Define) and (d.lhs, d.rhs) not in definitions:
@@ -396,7 +407,8 @@ def judge(before: sp.Basic, after: sp.Basic, relation: Relation, certificates,
     results = [cond.check(x, hypotheses) for x in conditions]
     if not (closing.holds and line == after):  # the line reached is the line written
         results.append(closing)
-    domain = [cond.check(cond.nonzero(d), hypotheses) for d in cancelled(before, after)]
+    domain = [cond.check(cond.nonzero(d), hypotheses)
+              for d in (*cancelled(before, after), *cancelled(after, before))]
     optimised = set(before.variables) if isinstance(before, OptimisationSet) else set()
     if claim is Claim.MINIMISERS or any(r.condition.subject[0].free_symbols & optimised
                                         for r in domain):
@@ -434,7 +446,7 @@ def _relation_mismatch(written: Relation, claim: Claim, shown: Relation):
         bound = written in _BOUNDS
         return say("relation.definition_in_bound" if bound else "relation.definition_as_equality")
     if (written in _BOUNDS and not implies(shown, written)) or (
-            written is Relation.EQUAL and shown is not Relation.EQUAL):
+            written in (Relation.EQUAL, Relation.DEFINE) and shown is not Relation.EQUAL):
         return say("relation.shows_other", shown=shown.value, written=written.value)
     return None
 

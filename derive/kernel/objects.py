@@ -142,6 +142,12 @@ class _Average(_Binder):
         return self.bodies[0]
 
     @property
+    def under_probability_laws(self) -> bool:
+        """Is every law a density or mass function (an unstated joint law is one)? Only then
+        is the average one: E under -q(x) is minus an average, of the other sign."""
+        return all(isinstance(law, (AppliedProbability, NormalDensity)) for law in self.laws)
+
+    @property
     def bound_symbols(self) -> list[sp.Symbol]:
         return list(self.variables)
 
@@ -150,20 +156,20 @@ class Expectation(_Average):
     """E[body] over ``variables``: with laws p(x), the integral of body * p(x) dx."""
 
     def _eval_is_real(self):
-        return self.body.is_real or None
+        return (self.body.is_real and self.under_probability_laws) or None
 
     def _eval_is_positive(self):
-        return self.body.is_positive or None
+        return (self.body.is_positive and self.under_probability_laws) or None
 
     def _eval_is_nonnegative(self):
-        return self.body.is_nonnegative or None
+        return (self.body.is_nonnegative and self.under_probability_laws) or None
 
 
 class Variance(_Average):
     """Var[body] = E[(body - E[body])^2] over ``variables``."""
 
     def _eval_is_nonnegative(self):
-        return True if self.body.is_real else None
+        return True if self.body.is_real and self.under_probability_laws else None
 
 
 class Covariance(_Average):
