@@ -50,7 +50,9 @@ class _Binder(sp.Expr):
 
 class OptimisationSet(_Binder):
     """argmin or argmax of an objective over variables: a set, not a number. args:
-    (objective, Tuple(variables)); the variables are bound, as an integral's are."""
+    (objective, Tuple(variables)); the variables are bound, as an integral's are. Its
+    elements are assignments of values to the named variables (the optimal w and b), not
+    tuples in the order listed: argmin over (w, b) and over (b, w) are one set."""
 
     sense = ""
 
@@ -89,7 +91,9 @@ class ArgMax(OptimisationSet):
 
 class KL(_Binder):
     """D_KL[q||p] of densities ``q``, ``p`` of ``variable``: by definition
-    ``Integral(q * log(q / p), (variable, -oo, oo))``. The variable is bound."""
+    ``Integral(q * log(q / p), (variable, -oo, oo))``. The variable is bound. Real under the
+    regularity assumption every step with integrals rests on (each integral converges):
+    KL(Cauchy||Normal) is +oo, and outside it."""
 
     is_real = True
 
