@@ -29,7 +29,8 @@ KERNEL = sorted((ROOT / "derive" / "kernel").glob("*.py"))
 # stopped (its verdict is the kernel's ``unknown``); ``checker.unrefutable``, which can
 # only turn a REFUTED into an UNPROVEN.
 WIRING = {
-    ROOT / "derive" / "derivation.py": ["Derivation.last", "Derivation._step", "Derivation._add"],
+    ROOT / "derive" / "derivation.py": ["Derivation.last", "Derivation._step", "Derivation._add",
+                                        "Derivation.declared"],
     ROOT / "derive" / "checker.py": ["check_symbolic", "result_of", "check_entry"],
 }
 TABLE = {"axioms", "laws_bounds", "laws_calculus"}  # the schema table: laws, not machinery
