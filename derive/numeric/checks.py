@@ -172,18 +172,22 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim |
         if bound:
             return Plan("none", reason=say("numeric.bound_of_optimisations"))
     if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
-        if substitution:
+        if substitution and claim is not Claim.MINIMISERS:
+            # the objectives themselves are claimed equal once the substitution is made
             return Plan("values", before.objective, after.objective, deferred=substitution)
-        if relation is Relation.DEFINE or claim is Claim.DEFINITION:
+        if not substitution and (relation is Relation.DEFINE or claim is Claim.DEFINITION):
             return Plan("none", reason=say("numeric.definition_applied"))
-        if set(before.variables) != set(after.variables):
+        if not substitution and set(before.variables) != set(after.variables):
             return Plan("none", reason=say("numeric.different_variables"))
+        # with a substitution, the variables are the line after's (those it brings in)
+        variables = after.variables if substitution else before.variables
         if type(before) is not type(after):
             # argmax F = argmin G: order of F against the reverse order of G
-            return Plan("order", before.objective, -after.objective,
-                        variables=before.variables)
+            return Plan("order", before.objective, -after.objective, variables=variables,
+                        deferred=substitution)
         return Plan("order", before.objective, after.objective,
-                    values_too=claim is Claim.VALUES, variables=before.variables)
+                    values_too=claim is Claim.VALUES, variables=variables,
+                    deferred=substitution)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
         return Plan("none", reason=say("numeric.one_side_optimises"))
     if relation is Relation.DEFINE and not substitution:
