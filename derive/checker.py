@@ -20,10 +20,13 @@ from derive import guard, kernel, messages  # noqa: F401  (messages: the words o
 from derive.derivation import Definition, Derivation, Entry, Step
 from derive.guard import CheckTimeout
 from derive.kernel import (
+    Affine,
     Certificate,
     Claim,
     Converse,
     Define,
+    Flip,
+    Monotone,
     Numeric,
     NumericVerdict,
     Relation,
@@ -150,10 +153,14 @@ def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: i
     from derive import numeric  # NumPy is loaded when a step is checked: a warm run never is
 
     claim, before = symbolic.claim, step.before
-    unfolded, substitution = numeric_plan(symbolic.trace, step.after)
-    if claim is Claim.DEFINITION and unfolded is not None:
-        before, claim = unfolded, (Claim.MINIMISERS if isinstance(
-            unfolded, OptimisationSet) else Claim.VALUES)
+    unfolded, substitution, optimisers_only = numeric_plan(symbolic.trace, step.after)
+    if claim is Claim.DEFINITION and (unfolded is not None or substitution):
+        # what the certificates the numbers test (those after the definition unfolded, with
+        # the substitutions deferred) claim: the same optimisers if one of them moves the
+        # objective, else equal values
+        before = before if unfolded is None else unfolded
+        claim = (Claim.MINIMISERS if optimisers_only and isinstance(before, OptimisationSet)
+                 else Claim.VALUES)
     relation = step.relation
     if relation is Relation.DEFINE and claim is not Claim.DEFINITION and claim is not None:
         relation = Relation.EQUAL
@@ -161,16 +168,24 @@ def _numeric_step(step: Step, symbolic: SymbolicVerdict, seed: int, instances: i
                               step.hypotheses, substitution=substitution)
 
 
-def numeric_plan(trace: tuple, after: sp.Basic) -> tuple[sp.Basic | None, tuple]:
+# the certificates the kernel claims the same optimisers for: they change the objective
+_OPTIMISERS_ONLY = (Affine, Monotone, Flip)
+
+
+def numeric_plan(trace: tuple, after: sp.Basic) -> tuple[sp.Basic | None, tuple, bool]:
     """What the numbers are to compare, read from the certificates the kernel applied: the
     line before with the definitions it applies unfolded (so a rewrite after them is tested;
-    None when nothing follows them), and the modelling substitutions (old, new) both lines
+    None when nothing follows them); the modelling substitutions (old, new) both lines
     get (a symbol defined, xbar := sum x_n / N, too), written out in one another so that
-    applying them at once applies them all."""
+    applying them at once applies them all; and whether a certificate after the last
+    definition keeps only the optimisers (then the objectives' order is compared, not
+    their values)."""
     unfolded, substitution = None, {}
-    for certificate, line in trace:
+    moved_at = [k for k, (c, _) in enumerate(trace) if isinstance(c, _OPTIMISERS_ONLY)]
+    since = 0  # where the certificates the numbers test begin
+    for k, (certificate, line) in enumerate(trace):
         if isinstance(certificate, Define):
-            unfolded = line
+            unfolded, since = line, k + 1
         if isinstance(certificate, Reparametrise):
             substitution[certificate.old] = certificate.new
         for used in certificate.certificates if isinstance(certificate, Converse) else (
@@ -180,8 +195,8 @@ def numeric_plan(trace: tuple, after: sp.Basic) -> tuple[sp.Basic | None, tuple]
     for _ in range(len(substitution)):
         substitution = {old: new.xreplace(substitution) for old, new in substitution.items()}
     if unfolded is not None and alpha_equal(unfolded, after):
-        unfolded = None
-    return unfolded, tuple(substitution.items())
+        unfolded, since = None, 0  # nothing follows the definitions: the whole line is tested
+    return unfolded, tuple(substitution.items()), any(k >= since for k in moved_at)
 
 
 def check_symbolic(entry: Entry) -> tuple[SymbolicVerdict, tuple]:

@@ -172,18 +172,22 @@ def plan_for(before: sp.Expr, after: sp.Expr, relation: Relation, claim: Claim |
         if bound:
             return Plan("none", reason=say("numeric.bound_of_optimisations"))
     if isinstance(before, OptimisationSet) and isinstance(after, OptimisationSet):
-        if substitution:
+        if substitution and claim is not Claim.MINIMISERS:
+            # the objectives themselves are claimed equal once the substitution is made
             return Plan("values", before.objective, after.objective, deferred=substitution)
-        if relation is Relation.DEFINE or claim is Claim.DEFINITION:
+        if not substitution and (relation is Relation.DEFINE or claim is Claim.DEFINITION):
             return Plan("none", reason=say("numeric.definition_applied"))
-        if set(before.variables) != set(after.variables):
+        if not substitution and set(before.variables) != set(after.variables):
             return Plan("none", reason=say("numeric.different_variables"))
+        # with a substitution, the variables are the line after's (those it brings in)
+        variables = after.variables if substitution else before.variables
         if type(before) is not type(after):
             # argmax F = argmin G: order of F against the reverse order of G
-            return Plan("order", before.objective, -after.objective,
-                        variables=before.variables)
+            return Plan("order", before.objective, -after.objective, variables=variables,
+                        deferred=substitution)
         return Plan("order", before.objective, after.objective,
-                    values_too=claim is Claim.VALUES, variables=before.variables)
+                    values_too=claim is Claim.VALUES, variables=variables,
+                    deferred=substitution)
     if isinstance(before, OptimisationSet) or isinstance(after, OptimisationSet):
         return Plan("none", reason=say("numeric.one_side_optimises"))
     if relation is Relation.DEFINE and not substitution:
@@ -389,8 +393,7 @@ class Check:
             if self.plan.kind == "bound":
                 # A bound tight at the instance (log 1 <= 1 - 1) differs in DIGITS digits by
                 # rounding: a violation must exceed the working precision, not only tol.
-                rounding = mpmath.mpf(10) ** (10 - exact.DIGITS) * max(1, abs(fa), abs(ga))
-                order = _exact_tie(fa, ga, scale_a, error_a + rounding, tol)
+                order = _exact_tie(fa, ga, scale_a, error_a + _rounding(fa, ga), tol)
                 relation = self.plan.relation
                 if order is None or not (order > 0 if relation in (Relation.LE, Relation.LT)
                                          else order < 0):
@@ -401,13 +404,26 @@ class Check:
             fb, gb, scale_b, error_b = self.sides.exact(c.other)
         except NotEvaluable:
             return None
-        sf = _exact_tie(fa, fb, scale_a + scale_b, error_a + error_b, tol)
-        sg = _exact_tie(ga, gb, scale_a + scale_b, error_a + error_b, tol)
+        scale, error = scale_a + scale_b, error_a + error_b
+        sf = _exact_tie(fa, fb, scale, error, tol)
+        sg = _exact_tie(ga, gb, scale, error, tol)
         if sf is None or sg is None or sf == sg:
+            return None
+        # A tie within tol against an order is an order not kept only if the tie holds at
+        # the working precision too: an objective that varies little on a large constant
+        # (a Gaussian likelihood with sigma = 1e3) is tied within tol, yet ordered as the
+        # other side is.
+        if _exact_tie(fa, fb, scale, error + _rounding(fa, fb), 0) == _exact_tie(
+                ga, gb, scale, error + _rounding(ga, gb), 0):
             return None
         return Confirmed({"F(a)": fa, "F(b)": fb, "G(a)": ga, "G(b)": gb}, say(
             "numeric.order_not_kept", before=mpmath.nstr(fa - fb, 6),
             after=mpmath.nstr(ga - gb, 6)))
+
+
+def _rounding(a, b):
+    """What evaluating two values in DIGITS digits may have got wrong by rounding alone."""
+    return mpmath.mpf(10) ** (10 - exact.DIGITS) * max(1, abs(a), abs(b))
 
 
 def _compile_hypothesis(h, roles: Roles, substitution: dict):

@@ -35,6 +35,8 @@ MAX_TERMS = 50  # the length of data arrays indexed once (y_i)
 MAX_TERMS_2D = 12  # the side of data arrays indexed twice (a_ij)
 MIXTURE_COMPONENTS = 3
 MAX_RUNS = 16  # runs of one option in a chunk evaluated as slices (more: gathered per option)
+WIDE_SHARE = 0.25  # of the instances, those whose real symbols are drawn over WIDE_MAGNITUDES
+WIDE_MAGNITUDES = (1e-3, 1e3)  # the smallest and largest magnitude drawn there
 
 
 class Choice:
@@ -407,8 +409,20 @@ def _numeric_uses(expr: sp.Basic, out: set) -> None:
             _numeric_uses(a, out)
 
 
-def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int, sign: int = 0) -> np.ndarray:
-    """Values for ``s`` by its assumptions; ``sign`` (+1/-1) where the expressions need one."""
+def wide_rows(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Which of ``n`` instances draw their real symbols over a wide spread of magnitudes
+    (``sample_scalar``): about WIDE_SHARE of them, every real symbol of such an instance at
+    once, so a step of many symbols keeps most of its instances at ordinary sizes."""
+    return rng.uniform(size=n) < WIDE_SHARE
+
+
+def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int, sign: int = 0,
+                  wide: np.ndarray | None = None) -> np.ndarray:
+    """Values for ``s`` by its assumptions; ``sign`` (+1/-1) where the expressions need one.
+    A real symbol is drawn at ordinary sizes (up to 3 in magnitude) except at the ``wide``
+    instances, where its magnitude is log-uniform over WIDE_MAGNITUDES: a claim about every
+    real is then tested at 1e-3 and at 1e3 too, not only where [-3, 3] happens to make it
+    hold (|x - 5| = 5 - x)."""
     if s.is_real is False:
         raise NotEvaluable(f"{s} is declared not real; only real symbols are sampled")
     if s.is_integer:
@@ -424,14 +438,22 @@ def sample_scalar(s: sp.Symbol, rng: np.random.Generator, n: int, sign: int = 0)
             low, high = -5, MAX_I
         return rng.integers(low, high + 1, n).astype(float)
     if s.is_positive or (sign > 0 and not s.is_nonpositive):
-        return rng.uniform(0.2, 3.0, n)
-    if s.is_negative or (sign < 0 and not s.is_nonnegative):
-        return -rng.uniform(0.2, 3.0, n)
-    if s.is_nonnegative:
-        return rng.uniform(0.0, 3.0, n)
-    if s.is_nonpositive:
-        return -rng.uniform(0.0, 3.0, n)
-    return rng.uniform(-3.0, 3.0, n)
+        values = rng.uniform(0.2, 3.0, n)
+    elif s.is_negative or (sign < 0 and not s.is_nonnegative):
+        values = -rng.uniform(0.2, 3.0, n)
+    elif s.is_nonnegative:
+        values = rng.uniform(0.0, 3.0, n)
+    elif s.is_nonpositive:
+        values = -rng.uniform(0.0, 3.0, n)
+    else:
+        values = rng.uniform(-3.0, 3.0, n)
+    if wide is None or not np.any(wide):
+        return values
+    low, high = np.log(WIDE_MAGNITUDES)
+    magnitudes = np.exp(rng.uniform(low, high, int(np.sum(wide))))
+    signs = np.where(values[wide] < 0, -1.0, 1.0)  # the sign drawn at ordinary size: the same law
+    values[wide] = signs * magnitudes
+    return values
 
 
 def _sample_weights(counts: np.ndarray, rng, n) -> Params:
@@ -468,8 +490,9 @@ def sample(roles: Roles, rng: np.random.Generator, n: int, chunk_number: int,
     turn = np.arange(n) * (families * shapes) // n if mixed else np.zeros(n, dtype=int)
     family_turn = turn // shapes + chunk_number
     shape_turn = turn + chunk_number // families
+    wide = wide_rows(rng, n) if any(not s.is_integer for s in roles.scalars) else None
     for s in sorted(roles.scalars, key=by_name):
-        inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0])
+        inst.scalars[s] = sample_scalar(s, rng, n, roles.sign_of.get(s, (0, ""))[0], wide)
     for label, rank in sorted(roles.data.items(), key=lambda kv: by_name(kv[0])):
         reach = roles.data_length.get(label)
         if rank == 1:
@@ -537,5 +560,8 @@ def draw_parameters(roles: Roles, inst: Instances, rng: np.random.Generator,
             per = inst.model_shape[f].per_instance(lambda shape: shape.weights_per_output)
             inst.params[phi] = _sample_weights(per * outputs, rng, inst.n)
     if wanted is not None:
-        for s in sorted(wanted & roles.scalars, key=by_name):
-            inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0])
+        redrawn = sorted(wanted & roles.scalars, key=by_name)
+        wide = wide_rows(rng, inst.n) if any(not s.is_integer for s in redrawn) else None
+        for s in redrawn:
+            inst.scalars[s] = sample_scalar(s, rng, inst.n, roles.sign_of.get(s, (0, ""))[0],
+                                            wide)
