@@ -259,3 +259,53 @@ def test_the_variable_of_a_derivative_never_depends_on_itself(tmp_path):
     for step in steps:
         assert not any(isinstance(n, sp.core.function.AppliedUndef) and n.func.__name__ == "x"
                        for n in sp.preorder_traversal(step.after))
+
+
+# -- audit 4: misreadings derive then verified or refuted ---------------------------------------
+
+def document_statuses(tmp_path, text: str) -> dict:
+    """The verdict of every step of a Markdown document, by the line it was written on."""
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    return {r.entry.location.line: r.verdict.status for d in document.derivations
+            for r in check_derivation(d, instances=100)}
+
+
+def unread_codes(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    return [e.code for e in load_document(path, search_budget=100).report.unread]
+
+
+def test_a_mixed_partial_is_not_read_with_x_a_function_of_y(tmp_path):
+    """A document that writes d/dx x = 1 anywhere makes x "a quantity differentiated", and
+    then reads d^2/(dx dy) x^2 y^2 as Derivative(y^2 x(y)^2, x, y): x(y) is no longer the
+    variable x, so the derivative is 0 and "= 0" is VERIFIED. It is 4xy (at x = y = 1:
+    4). reader._Name turns a differentiated name into _dependent(name, differentiating)
+    even when the name is one of the variables differentiated by."""
+    found = document_statuses(tmp_path, "The rate is\n\n$$\\frac{d}{dx} x = 1$$\n\n"
+                              "and the mixed partial is\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x^2 y^2 = 0$$\n")
+    assert found[7] is not Status.VERIFIED, found
+
+
+def test_a_mixed_partial_of_a_product_is_not_zero(tmp_path):
+    """With y a quantity depending on x (dy/dx written), d^2/(dx dy) (x y) is read as
+    Derivative(x y(x), x, y), which is 0: "= 0" VERIFIED. As written it is 1."""
+    found = document_statuses(tmp_path, "Let $y$ depend on $x$ with\n\n$$\\frac{dy}{dx} = y$$"
+                              "\n\nThe mixed partial:\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x y = 0$$\n")
+    assert found[7] is not Status.VERIFIED, found
+
+
+def test_a_mixed_partial_is_its_value_whatever_the_document_differentiates(tmp_path):
+    """The twins of the two above: the true values are verified, and a quantity the text
+    differentiates still depends on the variable it is differentiated by (dy/dx: y(x))."""
+    found = document_statuses(tmp_path, "The rate is\n\n$$\\frac{d}{dx} x = 1$$\n\n"
+                              "$$\\frac{dy}{dx} = y$$\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x^2 y^2 = 4 x y$$"
+                              "\n\n$$\\frac{\\partial^2}{\\partial x \\partial y} x y = 1$$\n\n"
+                              "$$\\frac{d}{dx} y^2 = 0$$\n")
+    assert found[7] is Status.VERIFIED and found[9] is Status.VERIFIED, found
+    assert found.get(11) is not Status.VERIFIED, found  # (y(x)^2)' = 2 y y', not 0

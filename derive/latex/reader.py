@@ -622,8 +622,10 @@ class Reader:
             return self.bound_names[_written(node)]
         if self.differentiating and role_key(node) in self.table.roles.differentiated and \
                 node.sample is None:
-            # d/dphi sum_i ell_i, where the text writes d ell_i/d phi: ell_i depends on phi
-            return self._dependent(node, list(self.differentiating))
+            # d/dphi sum_i ell_i, where the text writes d ell_i/d phi: ell_i depends on phi;
+            # but a variable differentiated by is held apart from the others (d/dx d/dy of
+            # x^2 y^2 is 4xy whatever dy/dx the text writes elsewhere)
+            return self._dependent(node, list(self.differentiating), own_variable=True)
         bold = node.font == "bold"
         base_name = self.base_name(node)
         if node.sub is not None and not bold and not node.accents and \
@@ -1220,9 +1222,11 @@ class Reader:
                            "of coordinates than its variables", node.pos)
         return sp.Subs(derivative, tuple(plain), tuple(points))
 
-    def _dependent(self, name: S.Name, variables: list[sp.Expr]) -> sp.Expr:
+    def _dependent(self, name: S.Name, variables: list[sp.Expr],
+                   own_variable: bool = False) -> sp.Expr:
         """``\\frac{\\partial L}{\\partial w}``: L is a quantity that depends on w, read as a
-        function of it (a symbol would differentiate to 0)."""
+        function of it (a symbol would differentiate to 0). With ``own_variable``, a name
+        that is one of ``variables`` is that variable, a function of none of the others."""
         if name.sample is not None:
             raise _Refused("derivative", "the derivative of a superscripted quantity", name.pos)
         # the variable itself is the variable: d/dx f(x) is never of f(x(x)), dx/dx is 1
@@ -1231,6 +1235,8 @@ class Reader:
             itself = self._Name(name)
         finally:
             self.differentiating = enclosing
+        if own_variable and itself in variables:
+            return itself
         variables = [v for v in variables if v != itself]
         if not variables or (role_key(name) in self.table.symbols and name.sub is None):
             return itself  # declared a plain symbol (`% derive: symbol C`): a constant
