@@ -54,6 +54,17 @@ Roles, from the whole document before any display is read
   Euler's ``D f(x)``, ``D_x f(x)`` (refused where the document uses D as a value); brackets
   after ``\frac{dF}{du}`` are the point it is taken at when they hold names or the variable
   applied (``(u(x))``), a factor when they hold derivatives, and refused otherwise.
+  An operator (``\frac{d}{dx}``, ``\partial_x``, ``\nabla_{\mathbf w}``) applies to the whole
+  product written after it, up to a +, a -, a relation or a closing bracket:
+  ``\frac{d}{dx} \sin x \cos x`` and ``\frac{d}{dx} f(x) g(x)`` are of the product,
+  ``\frac{d}{d\theta} \theta^9(1-\theta)^4`` of all of it. Where texts differ it is refused
+  (``ambiguous-application``): a bracket right after the operator with more factors after it
+  (``\frac{d}{dx}(x^2)\,x``: the bracket's derivative times x, as ``\cos(x)\,y`` is
+  y cos x, or the product's?), and a product continued by ``\cdot``, ``\times`` or ``/``.
+  ``\nabla f(\mathbf x)`` is the gradient of the function f at x: what follows is a factor.
+  A variable differentiated by is never read as depending on another one: in
+  ``\frac{\partial^2}{\partial x \partial y} x^2 y^2`` x is x, whatever dx/dy the text
+  writes elsewhere (a quantity it differentiates, ``\frac{dy}{dx}``, is y(x) elsewhere).
 - ``\min``, ``\max``, ``\mathrm{min}``, ``\operatorname{max}`` of several arguments are Min
   and Max; several juxtaposed letters with a capital in a script (``\hat y^{(FM)}``) are a
   label; an index a sum binds, inside a compound subscript (``r_{t+k+1}``), is refused.
