@@ -384,3 +384,37 @@ def test_the_gradient_of_a_function_at_a_point_is_a_factor():
     \nabla f(\mathbf{x}_0) \cdot (\mathbf{x} - \mathbf{x}_0) is a product with it."""
     f = sp.Function("f", real=True)
     assert evaluated(tex(r"\nabla f(x) \cdot (y - x)")) == sp.Derivative(f(x), x) * (y - x)
+
+
+def test_a_condition_after_a_comma_is_not_refuted_as_a_claim(tmp_path):
+    r"""$$|x| = -x, \quad x < 0$$ is a correct line with its condition (the way textbooks
+    write cases), yet both parts are read as claims and REFUTED: |x| = -x ("2.0 vs -2.0")
+    and a bound "< 0". Only prose (\text{for}, \text{if}) makes the equation before it a
+    condition; an inequality alone after ``,\quad`` should too (or be refused)."""
+    found = document_statuses(tmp_path, "Also\n\n$$|x| = -x, \\quad x < 0$$\n")
+    assert found.get(3) is not Status.REFUTED, found
+
+
+@pytest.mark.parametrize("display", [
+    r"|x| = -x, \quad x < 0", r"|x| = -x \qquad x < 0", r"|x| = -x,\; x < 0",
+    r"\frac{|x|}{x} = -1, \quad x \neq 0, \quad x \leq 0", r"\log x^2 = 2 \log(-x), \quad x < 0",
+])
+def test_an_inequality_beside_an_equation_is_its_condition(tmp_path, display):
+    path = tmp_path / "notes.md"
+    path.write_text(f"Cases:\n\n$${display}$$\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    assert not document.report.unread and document.report.steps == 0
+    assert any("holds under a condition" in s for s in document.report.skipped)
+
+
+def test_an_equation_beside_an_equation_is_still_a_claim(tmp_path):
+    """The wrong twins: what follows the comma is a condition only if it is inequalities;
+    an equation there is a claim of its own, and a wrong one is refuted, as is the equation
+    written without its condition."""
+    path = tmp_path / "notes.md"
+    path.write_text("Two:\n\n$$(x + 1)^2 = x^2 + 2x + 1, \\quad (x + 1)^2 = x^2 + 1$$\n\n"
+                    "One:\n\n$$|x| = -x$$\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    statuses = [(r.entry.location.line, r.verdict.status.value) for d in document.derivations
+                for r in check_derivation(d, instances=100)]
+    assert sorted(statuses) == [(3, "REFUTED"), (3, "VERIFIED"), (7, "REFUTED")], statuses

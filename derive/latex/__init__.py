@@ -87,7 +87,9 @@ Roles, from the whole document before any display is read
   ``\operatorname*{argmin}_\theta``, ``\arg\min_\theta``: the optimisers of F over theta.
 - Sizes and spaces (``\left``, ``\bigl``, ``\,``) mean nothing; ``\quad``, ``,\;`` and prose
   (``\text{and}``, ``\text{where}``) separate equations; prose that states a condition
-  (``\text{for } x > 0``, ``\forall``) makes the equation before it no claim.
+  (``\text{for } x > 0``, ``\forall``) makes the equation before it no claim; so do
+  inequalities alone after a comma or a wide space (``|x| = -x, \quad x < 0``,
+  ``\frac{x^2}{x} = x \qquad x \neq 0``: a case and its condition, as texts write them).
   ``x \in \mathbb{R}^{n \times d}`` closing an equation is its shape, not a claim.
 - Bounded: a display past 50,000 tokens or nested past 150 brackets, a number built from
   literals past 10,000 digits (``10^{10^{10}}``, ``100000!``) is refused, never computed.

@@ -361,6 +361,8 @@ ENVIRONMENTS = {"cases": "cases", "dcases": "cases", "rcases": "cases",
                 "bmatrix": "matrix", "pmatrix": "matrix", "matrix": "matrix",
                 "vmatrix": "matrix", "Bmatrix": "matrix", "Vmatrix": "matrix",
                 "smallmatrix": "matrix", "array": "matrix", "tabular": "table"}
+# The relations of a condition written beside an equation (``|x| = -x, \\quad x < 0``).
+CONDITION_RELATIONS = frozenset({"<", ">", r"\leq", r"\geq", r"\neq"})
 PROSE_CONDITIONS = re.compile(
     r"^(for|if|when|whenever|provided|unless|otherwise|given|as|while|such\s+that|s\.t\.|"
     r"with\s+probability|iff|only\s+if|for\s+all|for\s+each|for\s+every|for\s+any)\b", re.I)
@@ -562,7 +564,32 @@ class Parser:
                     chains[-1].conditional = True
                 self._skip_condition()
                 continue
+            if chains and self._after_separation() and self._condition():
+                chains[-1].conditional = True  # |x| = -x, \quad x < 0: a case, not two claims
+                continue
             chains.append(self.chain())
+
+    def _after_separation(self) -> bool:
+        """Is the cursor after the comma or the wide space (``\\quad``) that ended the
+        equation before? (The thin spaces of ``,\\;`` are gone before parsing.)"""
+        return self.k > 0 and (self.tokens[self.k - 1].text == "," or
+                               self.tokens[self.k - 1].text in SEPARATORS)
+
+    def _condition(self) -> bool:
+        """A chain of inequalities only (``x < 0``, ``0 < p \\leq 1``, ``x \\neq 0``) at the
+        cursor: consumed, True (the condition of the equation before); else nothing
+        consumed."""
+        save = self.k
+        try:
+            chain = self.chain()
+        except Unreadable:
+            self.k = save
+            return False
+        if chain.sides[0] is not None and chain.relations and all(
+                r in CONDITION_RELATIONS for r, _ in chain.relations):
+            return True
+        self.k = save
+        return False
 
     def _skip_condition(self) -> None:
         """A condition runs to the next wide space or prose (or the end of the row)."""
