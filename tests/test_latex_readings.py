@@ -418,3 +418,50 @@ def test_an_equation_beside_an_equation_is_still_a_claim(tmp_path):
     statuses = [(r.entry.location.line, r.verdict.status.value) for d in document.derivations
                 for r in check_derivation(d, instances=100)]
     assert sorted(statuses) == [(3, "REFUTED"), (3, "VERIFIED"), (7, "REFUTED")], statuses
+
+
+def test_a_sum_without_bounds_is_not_refuted_against_the_same_sum_with_them(tmp_path):
+    r"""\sum_{i=1}^{n} x_i = \sum_i x_i (the author's shorthand for the same n terms) is
+    REFUTED: \sum_i is read as running to a symbol I nothing else mentions. Refuse the
+    reading (or say it), rather than call the line wrong."""
+    found = document_statuses(tmp_path, "For $n$ terms,\n\n"
+                              "$$\\sum_{i=1}^{n} x_i = \\sum_i x_i$$\n")
+    assert found[3] is not Status.REFUTED, found
+
+
+@pytest.mark.parametrize("latex, meant", [
+    (r"\sum_{i=1}^{n} x_i = \sum_i x_i", "Sum(x[i], (i, 1, n))"),
+    (r"\sum_i x_i = \sum_{i=0}^{n} x_i", "Sum(x[i], (i, 0, n))"),
+    (r"\prod_{k=1}^{K} p_k = \exp \sum_k \log p_k", "Product(p[k], (k, 1, K))"),
+    (r"\sum_i x_i = \sum_j x_j", "Sum(x[i], (i, 1, I))"),
+])
+def test_a_sum_without_bounds_runs_over_the_range_its_display_writes(latex, meant):
+    first, second = read_chain(latex).sides
+    assert str(first) == meant
+    (bare,) = second.atoms(sp.Sum, sp.Product)
+    assert (bare.limits == first.limits) is ("_j" not in latex)
+
+
+@pytest.mark.parametrize("latex", [
+    r"\sum_{i=1}^{n} x_i + \sum_{i=1}^{m} y_i = \sum_i (x_i + y_i)",
+    r"\sum_{i=1}^{n} \sum_{j=1}^{i} a_{ij} = \sum_j \sum_{i=j}^{n} a_{ij}",
+])
+def test_a_sum_without_bounds_where_its_display_writes_several_is_refused(latex):
+    with pytest.raises(LatexError) as info:
+        read_chain(latex)
+    assert info.value.code == "sum" and "over which?" in str(info.value)
+
+
+def test_a_sum_to_a_bound_the_text_never_writes_rests_on_the_text(tmp_path):
+    """Across displays (or with another index) the bound of \\sum_i is one derive chose:
+    the step is proved or unproven, never refuted; the wrong twins, a wrong step whose sums
+    run over the same range, and a sum to a bound the text writes, are still refuted."""
+    found = document_statuses(tmp_path, "One:\n\n$$L = \\sum_{i=1}^{n} x_i$$\n\n"
+                              "$$= \\sum_i x_i$$\n\nTwo:\n\n$$\\sum_i x_i = \\sum_j x_j$$\n\n"
+                              "Wrong:\n\n$$\\sum_i x_i^2 = \\left(\\sum_i x_i\\right)^2$$\n\n"
+                              "$$\\sum_{i=1}^{n} x_i = \\sum_i x_i^2$$\n")
+    assert found[5] is Status.UNPROVEN and found[9] is Status.UNPROVEN, found
+    assert found[13] is Status.REFUTED and found[15] is Status.REFUTED, found
+    book = document_statuses(tmp_path, "Written:\n\n$$a = \\sum_{i=1}^{I} x_i$$\n\n"
+                             "$$M = \\sum_{i=1}^{I} x_i^2$$\n\n$$= \\sum_i x_i$$\n")
+    assert book[7] is Status.REFUTED, book  # I is the text's count of i: read as written

@@ -76,8 +76,11 @@ Roles, from the whole document before any display is read
 - ``\sum_{i=1}^{I}``: the body is the product that follows, and every following term that
   mentions the index joins it (``\sum_i a + b_i`` is sum_i (a + b_i), ``\sum_i a_i + b`` is
   (sum_i a_i) + b); in a ``\prod`` the body ends at the first factor that does not mention
-  the index (``\prod_i p(x_i|y) p(y)``). ``\sum_d`` runs over d = 1..D (N_d when the document
-  uses D for something else); ``\sum_{s_{t+1}}`` over every value of s_{t+1};
+  the index (``\prod_i p(x_i|y) p(y)``). ``\sum_i`` without bounds runs over the range its
+  display writes for i (``\sum_{i=1}^{n} x_i = \sum_i x_i``: the same n terms; refused where
+  the display writes several); otherwise ``\sum_d`` runs over d = 1..D (N_d when the document
+  uses D for something else), and a step whose sides differ in such a bound the text never
+  writes rests on the text (never refuted); ``\sum_{s_{t+1}}`` over every value of s_{t+1};
   ``\sum_{i \in \mathcal{V}} x_i`` over the elements V_1..V_|V| of the set (nothing known of
   them: a subset is not 1..|V|), ``|\mathcal{V}|`` their number. ``f^{(n)}(x)`` (a derivative,
   or the function of the n-th example?) is refused.
@@ -100,8 +103,8 @@ a candidate, reported as a step if proved and as "not linked" otherwise, never r
 first equation of a new name (``f(x) = ...``, ``\bar x = ...``) is a definition, as is an
 equation introduced by "where" or "let"; one introduced by "such that" or "if" is a
 condition; neither is a claim. A step that rests on what the text says elsewhere (a name a
-display defined, variables on each side the other lacks, a function it drops) is proved or
-unproven, never refuted.
+display defined, variables on each side the other lacks, a function it drops, the bound of a
+sum written without one) is proved or unproven, never refuted.
 
 Assumptions (defaults, then declarations)
 Every symbol is real; summation indices and bounds are positive integers (from 0, nonnegative);
@@ -280,6 +283,7 @@ def read_document(path: str | Path, chapter: int | None = None
     for declaration in source.declarations:
         _declare(table, declaration.kind, declaration.names, f"{path}:{declaration.line}: ")
     report = DocumentReport(str(path), displays=len(displays))
+    report.unwritten_counts = table.unwritten_counts  # filled as the displays are read
     # `% derive: independent z, phi`: a modelling assumption the steps may use (the prior
     # Pr(z) is free of the parameters phi), as hypotheses=[Independent(z, phi)] in Python
     report.independent = [d.names for d in source.declarations if d.kind == "independent"]

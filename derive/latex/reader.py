@@ -210,6 +210,8 @@ class SymbolTable:
     functions: set[str] = field(default_factory=lambda: set(DEFAULT_FUNCTIONS))
     indices: set[str] = field(default_factory=set)  # declared summation indices
     counts: set[str] = field(default_factory=set)  # summation bounds: positive integers
+    # bounds of sums written without them (\sum_i to I) that the text never writes itself
+    unwritten_counts: set[str] = field(default_factory=set)
     positive: set[str] = field(default_factory=lambda: set(DEFAULT_POSITIVE))
     nonnegative: set[str] = field(default_factory=set)
     nonzero: set[str] = field(default_factory=set)  # declared real and nonzero (a divisor)
@@ -409,6 +411,8 @@ class Reader:
         self.bound: dict[str, sp.Expr] = {}
         self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
         self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
+        # the ranges the display writes for each summation index (\sum_{i=1}^{n}), by letter
+        self.written_ranges: dict[str, list[tuple[S.Node | None, S.Node] | None]] = {}
         # what is known of each expression built, found once: every node's value is asked
         # both, and asking SymPy walks the whole subtree again at every level above it
         self._numbers: dict[sp.Basic, bool] = {}
@@ -1120,11 +1124,14 @@ class Reader:
                     limits.append((symbol, sp.Integer(1),
                                    self.table.symbol(self._count_of(index.letter))))
                     continue
-                low_value = self.value(low) if low is not None else sp.Integer(1)
-                if high is not None:
-                    high_value = self.value(high)
+                written = self._written_range(index) if low is None and high is None \
+                    else None
+                if written is not None:
+                    low_value, high_value = written  # \sum_i, where \sum_{i=1}^n is written
                 else:
-                    high_value = self.table.symbol(self._count_of(index.letter))
+                    low_value = self.value(low) if low is not None else sp.Integer(1)
+                    high_value = self.value(high) if high is not None else \
+                        self.table.symbol(self._count_of(index.letter))
                 name = index.letter + "prime" * index.primes
                 nonnegative = low_value.is_nonnegative and not low_value.is_positive
                 symbol = self.table.index(name, nonnegative=bool(nonnegative))
@@ -1134,6 +1141,20 @@ class Reader:
         finally:
             self.bound, self.bound_names = saved, saved_names
         return kind(body, *limits)
+
+    def _written_range(self, index: S.Name) -> tuple[sp.Expr, sp.Expr] | None:
+        """The range a sum written without bounds (``\\sum_i``) runs over when the
+        display writes one for its index (``\\sum_{i=1}^{n} x_i = \\sum_i x_i``: the same
+        n terms), or None when it writes none; refused when it writes several."""
+        letter = index.letter + "'" * index.primes
+        written = self.written_ranges.get(letter, [])
+        ranges = {(self.value(low) if low is not None else sp.Integer(1), self.value(high))
+                  for low, high in filter(None, written)}
+        if len(ranges) > 1 or None in written:
+            raise _Refused("sum", f"\\sum_{{{letter}}} without bounds, in a display that "
+                           f"writes other bounds for {letter} (several, or bounds depending "
+                           f"on another index): over which? write its bounds", index.pos)
+        return next(iter(ranges), None)
 
     def _set(self, name: S.Name) -> sp.Symbol:
         """A finite set named by a calligraphic letter: a symbol of no number kind."""
@@ -1155,6 +1176,8 @@ class Reader:
                                                   and upper not in roles.applications) \
             else f"N_{letter}"
         self.table.counts.add(name)
+        if name not in roles.counts and name not in roles.alone:
+            self.table.unwritten_counts.add(name)
         return name
 
     def _Integral(self, node: S.Integral) -> sp.Expr:
@@ -1566,6 +1589,7 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
     """The chains of one display, read with the document's roles."""
     file_text = source if file_text is None else file_text
     reader = Reader(table, source, offset, file_text)
+    reader.written_ranges = _written_ranges(trees)
     first = trees[0].pos if trees else 0
     try:
         return [reader.chain(tree) for tree in trees]
@@ -1580,6 +1604,27 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
         # display derive cannot build is unread, with what SymPy said, never a traceback
         raise located("sympy", f"SymPy cannot build it: {type(e).__name__}: {e}",
                       first + offset, file_text, filename) from None
+
+
+def _written_ranges(trees: list[S.Chain]) -> dict[str, list[tuple[S.Node | None, S.Node] | None]]:
+    """The bounds written for each index of the sums and products of a display, by the
+    index as written (``k``, ``k'``), for the sums over the same index written without
+    them; None for bounds that depend on an index (``\\sum_{j=1}^{i}``), which are no
+    range of the whole display."""
+    bigops = [node for tree in trees for node in tree.walk()
+              if isinstance(node, S.BigOp) and node.over is None]
+    indices = {index.letter for node in bigops for index, _, _ in node.indices}
+    found: dict[str, list[tuple[S.Node | None, S.Node] | None]] = {}
+    for node in bigops:
+        for index, low, high in node.indices:
+            if high is None or index.sub is not None or index.accents or index.font or \
+                    index.star or index.sample is not None or index.label:
+                continue
+            depends = any(isinstance(n, S.Name) and n.letter in indices
+                          for limit in (low, high) if limit is not None for n in limit.walk())
+            found.setdefault(index.letter + "'" * index.primes, []).append(
+                None if depends else (low, high))
+    return found
 
 
 def read_chain(text: str, table: SymbolTable | None = None) -> Chain:
