@@ -9,6 +9,14 @@ applied to brackets is a function, a density or a product, and where neither the
 nor the document says which, the display is refused with what to declare. Nothing read is
 ever evaluated as code: every name becomes a Symbol, a data array, a density or a model
 through the ``SymbolTable``, never through ``eval`` or ``sympify`` of a string.
+
+The reach of a derivative operator is the parser's (``syntax.Parser._derivative_operand``):
+``\\frac{d}{dx}`` applies to the whole product after it, up to a +, a -, a relation or a
+closing bracket, and is refused where texts differ (``\\frac{d}{dx}(x^2)\\,x``). Here, a
+variable differentiated by stays that variable (never x(y) inside d/dx d/dy), and a sum
+written without bounds (``\\sum_i``) runs over the range its display writes for the index,
+or to a count of its own (``\\sum_d`` to D), noted so that a step whose sides differ in it
+rests on the text.
 """
 
 from __future__ import annotations
