@@ -295,6 +295,9 @@ ENGLISH: dict[str, str] = {
     "document.variables_each_side": "has variables on each side that the other lacks ({left} / "
                                     "{right}): it rests on values or definitions given in the "
                                     "text, which derive does not read",
+    "document.range_unwritten": "runs a sum written without bounds to {counts}, which the text "
+                                "never writes: it rests on the range the text means, which "
+                                "derive does not read",
     "document.relates_neighbours": "relates neighbouring terms of {names} (as {names}[t - 1] and "
                                    "{names}[t]): it rests on the recurrence the text gives "
                                    "them, which derive does not read",

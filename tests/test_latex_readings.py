@@ -259,3 +259,209 @@ def test_the_variable_of_a_derivative_never_depends_on_itself(tmp_path):
     for step in steps:
         assert not any(isinstance(n, sp.core.function.AppliedUndef) and n.func.__name__ == "x"
                        for n in sp.preorder_traversal(step.after))
+
+
+# -- audit 4: misreadings derive then verified or refuted ---------------------------------------
+
+def document_statuses(tmp_path, text: str) -> dict:
+    """The verdict of every step of a Markdown document, by the line it was written on."""
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    return {r.entry.location.line: r.verdict.status for d in document.derivations
+            for r in check_derivation(d, instances=100)}
+
+
+def unread_codes(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    return [e.code for e in load_document(path, search_budget=100).report.unread]
+
+
+def test_a_mixed_partial_is_not_read_with_x_a_function_of_y(tmp_path):
+    """A document that writes d/dx x = 1 anywhere makes x "a quantity differentiated", and
+    then reads d^2/(dx dy) x^2 y^2 as Derivative(y^2 x(y)^2, x, y): x(y) is no longer the
+    variable x, so the derivative is 0 and "= 0" is VERIFIED. It is 4xy (at x = y = 1:
+    4). reader._Name turns a differentiated name into _dependent(name, differentiating)
+    even when the name is one of the variables differentiated by."""
+    found = document_statuses(tmp_path, "The rate is\n\n$$\\frac{d}{dx} x = 1$$\n\n"
+                              "and the mixed partial is\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x^2 y^2 = 0$$\n")
+    assert found[7] is not Status.VERIFIED, found
+
+
+def test_a_mixed_partial_of_a_product_is_not_zero(tmp_path):
+    """With y a quantity depending on x (dy/dx written), d^2/(dx dy) (x y) is read as
+    Derivative(x y(x), x, y), which is 0: "= 0" VERIFIED. As written it is 1."""
+    found = document_statuses(tmp_path, "Let $y$ depend on $x$ with\n\n$$\\frac{dy}{dx} = y$$"
+                              "\n\nThe mixed partial:\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x y = 0$$\n")
+    assert found[7] is not Status.VERIFIED, found
+
+
+def test_a_mixed_partial_is_its_value_whatever_the_document_differentiates(tmp_path):
+    """The twins of the two above: the true values are verified, and a quantity the text
+    differentiates still depends on the variable it is differentiated by (dy/dx: y(x))."""
+    found = document_statuses(tmp_path, "The rate is\n\n$$\\frac{d}{dx} x = 1$$\n\n"
+                              "$$\\frac{dy}{dx} = y$$\n\n"
+                              "$$\\frac{\\partial^2}{\\partial x \\partial y} x^2 y^2 = 4 x y$$"
+                              "\n\n$$\\frac{\\partial^2}{\\partial x \\partial y} x y = 1$$\n\n"
+                              "$$\\frac{d}{dx} y^2 = 0$$\n")
+    assert found[7] is Status.VERIFIED and found[9] is Status.VERIFIED, found
+    assert found.get(11) is not Status.VERIFIED, found  # (y(x)^2)' = 2 y y', not 0
+
+
+def test_a_derivative_of_a_bracket_ends_at_the_bracket(tmp_path):
+    r"""\frac{d}{dx}(x^2)\, x is (x^2)' x = 2x^2, as \cos(x) y is y cos x; derive reads
+    d/dx (x^3): "= 3 x^2" is VERIFIED (false as written: at x = 1, 2 != 3)."""
+    text = "A derivative times a factor:\n\n$$\\frac{d}{dx}(x^2)\\, x = 3 x^2$$\n"
+    found = document_statuses(tmp_path, text)
+    assert found.get(3) is not Status.VERIFIED, found
+    # texts differ on the reach here (the product's derivative, or the bracket's times x):
+    # the display is refused, not read either way
+    assert unread_codes(tmp_path, text) == ["ambiguous-application"]
+
+
+def test_a_derivative_of_a_bracket_times_a_factor_is_not_refuted(tmp_path):
+    r"""The true twin: \frac{d}{dx}(x^2) x = 2x^2 was REFUTED ("3.0 vs 2.0")."""
+    text = "A derivative times a factor:\n\n$$\\frac{d}{dx}\\left(x^2\\right) x = 2 x^2$$\n"
+    found = document_statuses(tmp_path, text)
+    assert found.get(3) is not Status.REFUTED, found
+    assert unread_codes(tmp_path, text) == ["ambiguous-application"]
+
+
+def test_the_reach_of_d_dx_over_a_product_of_functions_is_one_reading(tmp_path):
+    r"""\frac{d}{dx} f(x) g(x) is read as the derivative of the product, but
+    \frac{d}{dx} \sin x \cos x as cos x (sin x)': the true d/dx (sin x cos x) = cos 2x
+    was REFUTED (at x = 1: 0.2919 vs -0.4161). Either reading is a guess: refuse it, or
+    read both alike."""
+    found = document_statuses(tmp_path, "A product differentiated:\n\n"
+                              "$$\\frac{d}{dx} \\sin x \\cos x = \\cos 2x$$\n")
+    assert found[3] is not Status.REFUTED, found
+    assert found[3] is Status.VERIFIED, found  # read as f(x) g(x) is: the product's
+
+
+@pytest.mark.parametrize("latex, meant", [
+    (r"\frac{d}{dx} \sin x \cos x", sp.Derivative(sp.sin(x) * sp.cos(x), x)),
+    (r"\frac{d}{dx} x^2 y", sp.Derivative(x**2 * y, x)),
+    (r"\frac{\partial}{\partial x} \frac{1}{2}(y - x)^2", sp.Derivative((y - x)**2 / 2, x)),
+    (r"\frac{d}{dx} x^9 (1 - x)^4", sp.Derivative(x**9 * (1 - x)**4, x)),
+    (r"\partial_x x \log x", sp.Derivative(x * sp.log(x), x)),
+    (r"\frac{d}{dx}(x^2)", sp.Derivative(x**2, x)),
+    (r"\frac{d}{dx}\left[x^2 y\right] + y", sp.Derivative(x**2 * y, x) + y),
+    (r"x \frac{d}{dx}(x^2)", x * sp.Derivative(x**2, x)),
+    (r"\frac{d}{dx} x^2 + \sin x", sp.Derivative(x**2, x) + sp.sin(x)),
+])
+def test_a_derivative_operator_takes_the_whole_product_after_it(latex, meant):
+    """One convention for every operand: the product up to a +, a -, a relation or a
+    closing bracket (it stopped at a function, a fraction or a bracket before)."""
+    assert evaluated(tex(latex)) == meant
+
+
+@pytest.mark.parametrize("latex", [
+    r"\frac{d}{dx}(x^2)\, x", r"\frac{d}{dx}\left(x^2\right) x", r"\frac{d}{dx}[x + 1]^2 y",
+    r"\frac{\partial}{\partial x}(x + y) \sin x", r"\partial_x (x^2) y", r"\frac{d}{dx} x \cdot y",
+    r"\frac{d}{dx} x^2 / y",
+])
+def test_a_derivative_operator_whose_reach_texts_differ_on_is_refused(latex):
+    with pytest.raises(LatexError) as info:
+        tex(latex)
+    assert info.value.code == "ambiguous-application"
+
+
+def test_the_reach_of_a_derivative_makes_a_wrong_product_rule_refuted(tmp_path):
+    """The wrong twins: read as the product's derivative, a product rule missing a term is
+    refuted, and the derivative of a bracket alone still is."""
+    found = document_statuses(tmp_path, "Wrong:\n\n$$\\frac{d}{dx} \\sin x \\cos x = "
+                              "\\cos^2 x$$\n\n$$\\frac{d}{dx}(x^2) = 3 x$$\n\n"
+                              "$$\\frac{d}{dx} x^2 \\sin x = 2 x \\sin x + x^2 \\cos x$$\n")
+    assert found[3] is Status.REFUTED and found[5] is Status.REFUTED, found
+    assert found[7] is Status.VERIFIED, found
+
+
+def test_the_gradient_of_a_function_at_a_point_is_a_factor():
+    r"""\nabla f(\mathbf{x}_0) is the gradient of f at x_0: d2l's Taylor expansion
+    \nabla f(\mathbf{x}_0) \cdot (\mathbf{x} - \mathbf{x}_0) is a product with it."""
+    f = sp.Function("f", real=True)
+    assert evaluated(tex(r"\nabla f(x) \cdot (y - x)")) == sp.Derivative(f(x), x) * (y - x)
+
+
+def test_a_condition_after_a_comma_is_not_refuted_as_a_claim(tmp_path):
+    r"""$$|x| = -x, \quad x < 0$$ is a correct line with its condition (the way textbooks
+    write cases), yet both parts are read as claims and REFUTED: |x| = -x ("2.0 vs -2.0")
+    and a bound "< 0". Only prose (\text{for}, \text{if}) makes the equation before it a
+    condition; an inequality alone after ``,\quad`` should too (or be refused)."""
+    found = document_statuses(tmp_path, "Also\n\n$$|x| = -x, \\quad x < 0$$\n")
+    assert found.get(3) is not Status.REFUTED, found
+
+
+@pytest.mark.parametrize("display", [
+    r"|x| = -x, \quad x < 0", r"|x| = -x \qquad x < 0", r"|x| = -x,\; x < 0",
+    r"\frac{|x|}{x} = -1, \quad x \neq 0, \quad x \leq 0", r"\log x^2 = 2 \log(-x), \quad x < 0",
+])
+def test_an_inequality_beside_an_equation_is_its_condition(tmp_path, display):
+    path = tmp_path / "notes.md"
+    path.write_text(f"Cases:\n\n$${display}$$\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    assert not document.report.unread and document.report.steps == 0
+    assert any("holds under a condition" in s for s in document.report.skipped)
+
+
+def test_an_equation_beside_an_equation_is_still_a_claim(tmp_path):
+    """The wrong twins: what follows the comma is a condition only if it is inequalities;
+    an equation there is a claim of its own, and a wrong one is refuted, as is the equation
+    written without its condition."""
+    path = tmp_path / "notes.md"
+    path.write_text("Two:\n\n$$(x + 1)^2 = x^2 + 2x + 1, \\quad (x + 1)^2 = x^2 + 1$$\n\n"
+                    "One:\n\n$$|x| = -x$$\n", encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    statuses = [(r.entry.location.line, r.verdict.status.value) for d in document.derivations
+                for r in check_derivation(d, instances=100)]
+    assert sorted(statuses) == [(3, "REFUTED"), (3, "VERIFIED"), (7, "REFUTED")], statuses
+
+
+def test_a_sum_without_bounds_is_not_refuted_against_the_same_sum_with_them(tmp_path):
+    r"""\sum_{i=1}^{n} x_i = \sum_i x_i (the author's shorthand for the same n terms) is
+    REFUTED: \sum_i is read as running to a symbol I nothing else mentions. Refuse the
+    reading (or say it), rather than call the line wrong."""
+    found = document_statuses(tmp_path, "For $n$ terms,\n\n"
+                              "$$\\sum_{i=1}^{n} x_i = \\sum_i x_i$$\n")
+    assert found[3] is not Status.REFUTED, found
+
+
+@pytest.mark.parametrize("latex, meant", [
+    (r"\sum_{i=1}^{n} x_i = \sum_i x_i", "Sum(x[i], (i, 1, n))"),
+    (r"\sum_i x_i = \sum_{i=0}^{n} x_i", "Sum(x[i], (i, 0, n))"),
+    (r"\prod_{k=1}^{K} p_k = \exp \sum_k \log p_k", "Product(p[k], (k, 1, K))"),
+    (r"\sum_i x_i = \sum_j x_j", "Sum(x[i], (i, 1, I))"),
+])
+def test_a_sum_without_bounds_runs_over_the_range_its_display_writes(latex, meant):
+    first, second = read_chain(latex).sides
+    assert str(first) == meant
+    (bare,) = second.atoms(sp.Sum, sp.Product)
+    assert (bare.limits == first.limits) is ("_j" not in latex)
+
+
+@pytest.mark.parametrize("latex", [
+    r"\sum_{i=1}^{n} x_i + \sum_{i=1}^{m} y_i = \sum_i (x_i + y_i)",
+    r"\sum_{i=1}^{n} \sum_{j=1}^{i} a_{ij} = \sum_j \sum_{i=j}^{n} a_{ij}",
+])
+def test_a_sum_without_bounds_where_its_display_writes_several_is_refused(latex):
+    with pytest.raises(LatexError) as info:
+        read_chain(latex)
+    assert info.value.code == "sum" and "over which?" in str(info.value)
+
+
+def test_a_sum_to_a_bound_the_text_never_writes_rests_on_the_text(tmp_path):
+    """Across displays (or with another index) the bound of \\sum_i is one derive chose:
+    the step is proved or unproven, never refuted; the wrong twins, a wrong step whose sums
+    run over the same range, and a sum to a bound the text writes, are still refuted."""
+    found = document_statuses(tmp_path, "One:\n\n$$L = \\sum_{i=1}^{n} x_i$$\n\n"
+                              "$$= \\sum_i x_i$$\n\nTwo:\n\n$$\\sum_i x_i = \\sum_j x_j$$\n\n"
+                              "Wrong:\n\n$$\\sum_i x_i^2 = \\left(\\sum_i x_i\\right)^2$$\n\n"
+                              "$$\\sum_{i=1}^{n} x_i = \\sum_i x_i^2$$\n")
+    assert found[5] is Status.UNPROVEN and found[9] is Status.UNPROVEN, found
+    assert found[13] is Status.REFUTED and found[15] is Status.REFUTED, found
+    book = document_statuses(tmp_path, "Written:\n\n$$a = \\sum_{i=1}^{I} x_i$$\n\n"
+                             "$$M = \\sum_{i=1}^{I} x_i^2$$\n\n$$= \\sum_i x_i$$\n")
+    assert book[7] is Status.REFUTED, book  # I is the text's count of i: read as written

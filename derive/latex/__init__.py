@@ -54,6 +54,17 @@ Roles, from the whole document before any display is read
   Euler's ``D f(x)``, ``D_x f(x)`` (refused where the document uses D as a value); brackets
   after ``\frac{dF}{du}`` are the point it is taken at when they hold names or the variable
   applied (``(u(x))``), a factor when they hold derivatives, and refused otherwise.
+  An operator (``\frac{d}{dx}``, ``\partial_x``, ``\nabla_{\mathbf w}``) applies to the whole
+  product written after it, up to a +, a -, a relation or a closing bracket:
+  ``\frac{d}{dx} \sin x \cos x`` and ``\frac{d}{dx} f(x) g(x)`` are of the product,
+  ``\frac{d}{d\theta} \theta^9(1-\theta)^4`` of all of it. Where texts differ it is refused
+  (``ambiguous-application``): a bracket right after the operator with more factors after it
+  (``\frac{d}{dx}(x^2)\,x``: the bracket's derivative times x, as ``\cos(x)\,y`` is
+  y cos x, or the product's?), and a product continued by ``\cdot``, ``\times`` or ``/``.
+  ``\nabla f(\mathbf x)`` is the gradient of the function f at x: what follows is a factor.
+  A variable differentiated by is never read as depending on another one: in
+  ``\frac{\partial^2}{\partial x \partial y} x^2 y^2`` x is x, whatever dx/dy the text
+  writes elsewhere (a quantity it differentiates, ``\frac{dy}{dx}``, is y(x) elsewhere).
 - ``\min``, ``\max``, ``\mathrm{min}``, ``\operatorname{max}`` of several arguments are Min
   and Max; several juxtaposed letters with a capital in a script (``\hat y^{(FM)}``) are a
   label; an index a sum binds, inside a compound subscript (``r_{t+k+1}``), is refused.
@@ -65,8 +76,11 @@ Roles, from the whole document before any display is read
 - ``\sum_{i=1}^{I}``: the body is the product that follows, and every following term that
   mentions the index joins it (``\sum_i a + b_i`` is sum_i (a + b_i), ``\sum_i a_i + b`` is
   (sum_i a_i) + b); in a ``\prod`` the body ends at the first factor that does not mention
-  the index (``\prod_i p(x_i|y) p(y)``). ``\sum_d`` runs over d = 1..D (N_d when the document
-  uses D for something else); ``\sum_{s_{t+1}}`` over every value of s_{t+1};
+  the index (``\prod_i p(x_i|y) p(y)``). ``\sum_i`` without bounds runs over the range its
+  display writes for i (``\sum_{i=1}^{n} x_i = \sum_i x_i``: the same n terms; refused where
+  the display writes several); otherwise ``\sum_d`` runs over d = 1..D (N_d when the document
+  uses D for something else), and a step whose sides differ in such a bound the text never
+  writes rests on the text (never refuted); ``\sum_{s_{t+1}}`` over every value of s_{t+1};
   ``\sum_{i \in \mathcal{V}} x_i`` over the elements V_1..V_|V| of the set (nothing known of
   them: a subset is not 1..|V|), ``|\mathcal{V}|`` their number. ``f^{(n)}(x)`` (a derivative,
   or the function of the n-th example?) is refused.
@@ -76,7 +90,9 @@ Roles, from the whole document before any display is read
   ``\operatorname*{argmin}_\theta``, ``\arg\min_\theta``: the optimisers of F over theta.
 - Sizes and spaces (``\left``, ``\bigl``, ``\,``) mean nothing; ``\quad``, ``,\;`` and prose
   (``\text{and}``, ``\text{where}``) separate equations; prose that states a condition
-  (``\text{for } x > 0``, ``\forall``) makes the equation before it no claim.
+  (``\text{for } x > 0``, ``\forall``) makes the equation before it no claim; so do
+  inequalities alone after a comma or a wide space (``|x| = -x, \quad x < 0``,
+  ``\frac{x^2}{x} = x \qquad x \neq 0``: a case and its condition, as texts write them).
   ``x \in \mathbb{R}^{n \times d}`` closing an equation is its shape, not a claim.
 - Bounded: a display past 50,000 tokens or nested past 150 brackets, a number built from
   literals past 10,000 digits (``10^{10^{10}}``, ``100000!``) is refused, never computed.
@@ -87,8 +103,8 @@ a candidate, reported as a step if proved and as "not linked" otherwise, never r
 first equation of a new name (``f(x) = ...``, ``\bar x = ...``) is a definition, as is an
 equation introduced by "where" or "let"; one introduced by "such that" or "if" is a
 condition; neither is a claim. A step that rests on what the text says elsewhere (a name a
-display defined, variables on each side the other lacks, a function it drops) is proved or
-unproven, never refuted.
+display defined, variables on each side the other lacks, a function it drops, the bound of a
+sum written without one) is proved or unproven, never refuted.
 
 Assumptions (defaults, then declarations)
 Every symbol is real; summation indices and bounds are positive integers (from 0, nonnegative);
@@ -267,6 +283,7 @@ def read_document(path: str | Path, chapter: int | None = None
     for declaration in source.declarations:
         _declare(table, declaration.kind, declaration.names, f"{path}:{declaration.line}: ")
     report = DocumentReport(str(path), displays=len(displays))
+    report.unwritten_counts = table.unwritten_counts  # filled as the displays are read
     # `% derive: independent z, phi`: a modelling assumption the steps may use (the prior
     # Pr(z) is free of the parameters phi), as hypotheses=[Independent(z, phi)] in Python
     report.independent = [d.names for d in source.declarations if d.kind == "independent"]

@@ -81,6 +81,9 @@ class DocumentReport:
     steps: int = 0
     searched: dict[str, str] = field(default_factory=dict)  # step label -> rules found
     independent: list[tuple[str, ...]] = field(default_factory=list)  # declared, by name
+    # the bounds derive gave sums written without them that the text never writes (I of
+    # \sum_i x_i): a step whose sides differ in them rests on the range the text means
+    unwritten_counts: set[str] = field(default_factory=set)
     # (derivation, label) -> the name the author gave the line (\hat\theta in
     # \hat\theta = argmin[...]), for reports that print the lines as written; the label of
     # the derivation's first line for a name before it
@@ -374,6 +377,10 @@ class _Builder:
             if earlier:
                 line = earlier[-1].location.line if earlier[-1].location else "?"
                 return say("document.defines_again", name=before.func.__name__, line=line)
+        invented = {s for s in before.free_symbols ^ after.free_symbols
+                    if isinstance(s, sp.Symbol) and s.name in self.report.unwritten_counts}
+        if invented:
+            return say("document.range_unwritten", counts=", ".join(sorted(map(str, invented))))
         left, right = _values(self._unfolded(before)), _values(self._unfolded(after))
         defined = sorted((left | right) & set(self.defined_at), key=str)
         if defined:

@@ -9,6 +9,14 @@ applied to brackets is a function, a density or a product, and where neither the
 nor the document says which, the display is refused with what to declare. Nothing read is
 ever evaluated as code: every name becomes a Symbol, a data array, a density or a model
 through the ``SymbolTable``, never through ``eval`` or ``sympify`` of a string.
+
+The reach of a derivative operator is the parser's (``syntax.Parser._derivative_operand``):
+``\\frac{d}{dx}`` applies to the whole product after it, up to a +, a -, a relation or a
+closing bracket, and is refused where texts differ (``\\frac{d}{dx}(x^2)\\,x``). Here, a
+variable differentiated by stays that variable (never x(y) inside d/dx d/dy), and a sum
+written without bounds (``\\sum_i``) runs over the range its display writes for the index,
+or to a count of its own (``\\sum_d`` to D), noted so that a step whose sides differ in it
+rests on the text.
 """
 
 from __future__ import annotations
@@ -210,6 +218,8 @@ class SymbolTable:
     functions: set[str] = field(default_factory=lambda: set(DEFAULT_FUNCTIONS))
     indices: set[str] = field(default_factory=set)  # declared summation indices
     counts: set[str] = field(default_factory=set)  # summation bounds: positive integers
+    # bounds of sums written without them (\sum_i to I) that the text never writes itself
+    unwritten_counts: set[str] = field(default_factory=set)
     positive: set[str] = field(default_factory=lambda: set(DEFAULT_POSITIVE))
     nonnegative: set[str] = field(default_factory=set)
     nonzero: set[str] = field(default_factory=set)  # declared real and nonzero (a divisor)
@@ -409,6 +419,8 @@ class Reader:
         self.bound: dict[str, sp.Expr] = {}
         self.bound_names: dict[tuple, sp.Symbol] = {}  # \sum_{a_t}: by the name written
         self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
+        # the ranges the display writes for each summation index (\sum_{i=1}^{n}), by letter
+        self.written_ranges: dict[str, list[tuple[S.Node | None, S.Node] | None]] = {}
         # what is known of each expression built, found once: every node's value is asked
         # both, and asking SymPy walks the whole subtree again at every level above it
         self._numbers: dict[sp.Basic, bool] = {}
@@ -622,8 +634,10 @@ class Reader:
             return self.bound_names[_written(node)]
         if self.differentiating and role_key(node) in self.table.roles.differentiated and \
                 node.sample is None:
-            # d/dphi sum_i ell_i, where the text writes d ell_i/d phi: ell_i depends on phi
-            return self._dependent(node, list(self.differentiating))
+            # d/dphi sum_i ell_i, where the text writes d ell_i/d phi: ell_i depends on phi;
+            # but a variable differentiated by is held apart from the others (d/dx d/dy of
+            # x^2 y^2 is 4xy whatever dy/dx the text writes elsewhere)
+            return self._dependent(node, list(self.differentiating), own_variable=True)
         bold = node.font == "bold"
         base_name = self.base_name(node)
         if node.sub is not None and not bold and not node.accents and \
@@ -1118,11 +1132,14 @@ class Reader:
                     limits.append((symbol, sp.Integer(1),
                                    self.table.symbol(self._count_of(index.letter))))
                     continue
-                low_value = self.value(low) if low is not None else sp.Integer(1)
-                if high is not None:
-                    high_value = self.value(high)
+                written = self._written_range(index) if low is None and high is None \
+                    else None
+                if written is not None:
+                    low_value, high_value = written  # \sum_i, where \sum_{i=1}^n is written
                 else:
-                    high_value = self.table.symbol(self._count_of(index.letter))
+                    low_value = self.value(low) if low is not None else sp.Integer(1)
+                    high_value = self.value(high) if high is not None else \
+                        self.table.symbol(self._count_of(index.letter))
                 name = index.letter + "prime" * index.primes
                 nonnegative = low_value.is_nonnegative and not low_value.is_positive
                 symbol = self.table.index(name, nonnegative=bool(nonnegative))
@@ -1132,6 +1149,20 @@ class Reader:
         finally:
             self.bound, self.bound_names = saved, saved_names
         return kind(body, *limits)
+
+    def _written_range(self, index: S.Name) -> tuple[sp.Expr, sp.Expr] | None:
+        """The range a sum written without bounds (``\\sum_i``) runs over when the
+        display writes one for its index (``\\sum_{i=1}^{n} x_i = \\sum_i x_i``: the same
+        n terms), or None when it writes none; refused when it writes several."""
+        letter = index.letter + "'" * index.primes
+        written = self.written_ranges.get(letter, [])
+        ranges = {(self.value(low) if low is not None else sp.Integer(1), self.value(high))
+                  for low, high in filter(None, written)}
+        if len(ranges) > 1 or None in written:
+            raise _Refused("sum", f"\\sum_{{{letter}}} without bounds, in a display that "
+                           f"writes other bounds for {letter} (several, or bounds depending "
+                           f"on another index): over which? write its bounds", index.pos)
+        return next(iter(ranges), None)
 
     def _set(self, name: S.Name) -> sp.Symbol:
         """A finite set named by a calligraphic letter: a symbol of no number kind."""
@@ -1153,6 +1184,8 @@ class Reader:
                                                   and upper not in roles.applications) \
             else f"N_{letter}"
         self.table.counts.add(name)
+        if name not in roles.counts and name not in roles.alone:
+            self.table.unwritten_counts.add(name)
         return name
 
     def _Integral(self, node: S.Integral) -> sp.Expr:
@@ -1220,9 +1253,11 @@ class Reader:
                            "of coordinates than its variables", node.pos)
         return sp.Subs(derivative, tuple(plain), tuple(points))
 
-    def _dependent(self, name: S.Name, variables: list[sp.Expr]) -> sp.Expr:
+    def _dependent(self, name: S.Name, variables: list[sp.Expr],
+                   own_variable: bool = False) -> sp.Expr:
         """``\\frac{\\partial L}{\\partial w}``: L is a quantity that depends on w, read as a
-        function of it (a symbol would differentiate to 0)."""
+        function of it (a symbol would differentiate to 0). With ``own_variable``, a name
+        that is one of ``variables`` is that variable, a function of none of the others."""
         if name.sample is not None:
             raise _Refused("derivative", "the derivative of a superscripted quantity", name.pos)
         # the variable itself is the variable: d/dx f(x) is never of f(x(x)), dx/dx is 1
@@ -1231,6 +1266,8 @@ class Reader:
             itself = self._Name(name)
         finally:
             self.differentiating = enclosing
+        if own_variable and itself in variables:
+            return itself
         variables = [v for v in variables if v != itself]
         if not variables or (role_key(name) in self.table.symbols and name.sub is None):
             return itself  # declared a plain symbol (`% derive: symbol C`): a constant
@@ -1560,6 +1597,7 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
     """The chains of one display, read with the document's roles."""
     file_text = source if file_text is None else file_text
     reader = Reader(table, source, offset, file_text)
+    reader.written_ranges = _written_ranges(trees)
     first = trees[0].pos if trees else 0
     try:
         return [reader.chain(tree) for tree in trees]
@@ -1574,6 +1612,27 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
         # display derive cannot build is unread, with what SymPy said, never a traceback
         raise located("sympy", f"SymPy cannot build it: {type(e).__name__}: {e}",
                       first + offset, file_text, filename) from None
+
+
+def _written_ranges(trees: list[S.Chain]) -> dict[str, list[tuple[S.Node | None, S.Node] | None]]:
+    """The bounds written for each index of the sums and products of a display, by the
+    index as written (``k``, ``k'``), for the sums over the same index written without
+    them; None for bounds that depend on an index (``\\sum_{j=1}^{i}``), which are no
+    range of the whole display."""
+    bigops = [node for tree in trees for node in tree.walk()
+              if isinstance(node, S.BigOp) and node.over is None]
+    indices = {index.letter for node in bigops for index, _, _ in node.indices}
+    found: dict[str, list[tuple[S.Node | None, S.Node] | None]] = {}
+    for node in bigops:
+        for index, low, high in node.indices:
+            if high is None or index.sub is not None or index.accents or index.font or \
+                    index.star or index.sample is not None or index.label:
+                continue
+            depends = any(isinstance(n, S.Name) and n.letter in indices
+                          for limit in (low, high) if limit is not None for n in limit.walk())
+            found.setdefault(index.letter + "'" * index.primes, []).append(
+                None if depends else (low, high))
+    return found
 
 
 def read_chain(text: str, table: SymbolTable | None = None) -> Chain:

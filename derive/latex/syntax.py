@@ -11,7 +11,11 @@ operator, by the conventions of textbooks:
   is log(2 pi sigma^2), ``\\log x^2`` is log(x^2); ``\\sin^2 x`` is sin(x)^2;
 - a sum or product takes the product that follows, and every following term that mentions
   its index (``\\sum_i a_i + b_i`` sums both; ``\\sum_i a_i + b`` does not take b);
-- an integral runs to its differential (``dz``, ``d\\mathbf{z}``, ``\\mathrm{d}z``).
+- an integral runs to its differential (``dz``, ``d\\mathbf{z}``, ``\\mathrm{d}z``);
+- a derivative operator (``\\frac{d}{dx}``, ``\\partial_x``, ``\\nabla_x``) takes the whole
+  product that follows (``\\frac{d}{dx} \\sin x \\cos x`` is of the product), and is refused
+  where texts differ: a bracket after it followed by more factors (``\\frac{d}{dx}(x^2)\\,x``),
+  or a product continued by ``\\cdot``, ``\\times``, ``/``.
 
 What derive has no reading for is refused here by name, with a stable reason code
 (``Unreadable.code``): ``cases``, ``matrix``, ``ellipsis``, ``set``, ``limit``, ...
@@ -357,6 +361,8 @@ ENVIRONMENTS = {"cases": "cases", "dcases": "cases", "rcases": "cases",
                 "bmatrix": "matrix", "pmatrix": "matrix", "matrix": "matrix",
                 "vmatrix": "matrix", "Bmatrix": "matrix", "Vmatrix": "matrix",
                 "smallmatrix": "matrix", "array": "matrix", "tabular": "table"}
+# The relations of a condition written beside an equation (``|x| = -x, \\quad x < 0``).
+CONDITION_RELATIONS = frozenset({"<", ">", r"\leq", r"\geq", r"\neq"})
 PROSE_CONDITIONS = re.compile(
     r"^(for|if|when|whenever|provided|unless|otherwise|given|as|while|such\s+that|s\.t\.|"
     r"with\s+probability|iff|only\s+if|for\s+all|for\s+each|for\s+every|for\s+any)\b", re.I)
@@ -558,7 +564,32 @@ class Parser:
                     chains[-1].conditional = True
                 self._skip_condition()
                 continue
+            if chains and self._after_separation() and self._condition():
+                chains[-1].conditional = True  # |x| = -x, \quad x < 0: a case, not two claims
+                continue
             chains.append(self.chain())
+
+    def _after_separation(self) -> bool:
+        """Is the cursor after the comma or the wide space (``\\quad``) that ended the
+        equation before? (The thin spaces of ``,\\;`` are gone before parsing.)"""
+        return self.k > 0 and (self.tokens[self.k - 1].text == "," or
+                               self.tokens[self.k - 1].text in SEPARATORS)
+
+    def _condition(self) -> bool:
+        """A chain of inequalities only (``x < 0``, ``0 < p \\leq 1``, ``x \\neq 0``) at the
+        cursor: consumed, True (the condition of the equation before); else nothing
+        consumed."""
+        save = self.k
+        try:
+            chain = self.chain()
+        except Unreadable:
+            self.k = save
+            return False
+        if chain.sides[0] is not None and chain.relations and all(
+                r in CONDITION_RELATIONS for r, _ in chain.relations):
+            return True
+        self.k = save
+        return False
 
     def _skip_condition(self) -> None:
         """A condition runs to the next wide space or prose (or the end of the row)."""
@@ -1686,7 +1717,7 @@ class Parser:
                              f"and below differ", frac)
         at = None
         if body is None:
-            body = self._argument_reach(frac)
+            body = self._derivative_operand(frac)
             named = isinstance(body, Name)  # \frac{d}{dx} f: f is a quantity depending on x
         elif named and self.peek().text == "(":
             at = self._evaluation_point(frac, variables)
@@ -1745,8 +1776,8 @@ class Parser:
         return None
 
     def _argument_reach(self, operator: Token) -> Node:
-        """The argument of an unbracketed operator (``\\log 2\\pi\\sigma^2``,
-        ``\\frac{d}{dx} x^2``): the juxtaposed factors that follow, up to an operator, a
+        """The argument of an unbracketed function (``\\log 2\\pi\\sigma^2``,
+        ``\\log x^2``): the juxtaposed factors that follow, up to an operator, a
         function, a big operator, or brackets after the first factor."""
         t = self.peek()
         if t.kind == "end" or not self._starts_factor():
@@ -1766,6 +1797,34 @@ class Parser:
         if len(factors) == 1:
             return factors[0][1]
         return Product(start.pos, factors)
+
+    def _derivative_operand(self, operator: Token) -> Node:
+        """What a derivative operator (``\\frac{d}{dx}``, ``\\partial_x``, ``\\nabla_x``)
+        applies to: the whole product juxtaposed after it, up to a +, a -, a relation or a
+        closing bracket, as textbooks mean (``\\frac{d}{dx} \\sin x \\cos x`` and
+        ``\\frac{d}{dx} f(x) g(x)`` are of the product; ``\\frac{\\partial}{\\partial w}
+        \\frac{1}{2}(y - wx)^2`` of all of it). Refused where texts differ: a bracket right
+        after the operator with more factors after it (``\\frac{d}{dx}(x^2)\\,x``: the
+        bracket's derivative times x, as ``\\cos(x)\\,y`` is y cos x, or the product's?),
+        and a product continued by \\cdot, \\times or /."""
+        t = self.peek()
+        if t.kind == "end" or not self._starts_factor():
+            raise self.error("syntax", f"{self.describe(operator)} without an argument", t)
+        operand = self.juxtaposition()
+        if isinstance(operand, Product):
+            first = operand.factors[0][1]
+            bracket = first.base if isinstance(first, Power) else first
+            if isinstance(bracket, Grouped) and bracket.bracket in ("(", "["):
+                raise Unreadable("ambiguous-application", "is the derivative of the bracket "
+                                 "only, times what follows, or of the whole product? write "
+                                 "the factor before the derivative, or bracket the whole "
+                                 "product", operand.factors[1][1].pos)
+        after = self.peek()
+        if after.text in (r"\cdot", r"\times", "/"):
+            raise self.error("ambiguous-application", f"is the derivative of the product "
+                             f"before {after.text} only, or of all of it? bracket what is "
+                             f"differentiated", after)
+        return operand
 
     def _is_known_operator_word(self) -> bool:
         t = self.peek()
@@ -2064,7 +2123,7 @@ class Parser:
                     not isinstance(variable.items[0], Name):
                 raise self.error("derivative", "\\partial_{...} with a subscript that is not "
                                  "one variable", t)
-            body = self._argument_reach(t)
+            body = self._derivative_operand(t)
             return Derivative(t.pos, body, [(variable.items[0], 1)], isinstance(body, Name),
                               True, shorthand=True)
         name, power, transpose = self.name()
@@ -2084,7 +2143,11 @@ class Parser:
             raise self.error("derivative", "\\nabla^2 (a Hessian or Laplacian): derive has no "
                              "reading for it", t)
         if self.tokens[self.k].text != "_":
-            body = self._argument_reach(t)
+            # \nabla f(\mathbf{x}): the gradient of the function f, at x; what follows is
+            # a factor (\nabla f(\mathbf{x}_0) \cdot (\mathbf{x} - \mathbf{x}_0))
+            if not self._starts_factor():
+                raise self.error("syntax", "\\nabla without an argument", self.peek())
+            body = self.factor()
             if isinstance(body, Juxtaposed) and len(body.group.items) == 1 and \
                     isinstance(body.group.items[0], Name) and body.group.condition is None:
                 # \nabla f(\mathbf{x}): the gradient with respect to f's one argument
@@ -2097,7 +2160,7 @@ class Parser:
                 not isinstance(variable.items[0], Name):
             raise self.error("derivative", "\\nabla_{...} with respect to something that is "
                              "not one variable", t)
-        body = self._argument_reach(t)
+        body = self._derivative_operand(t)
         return Derivative(t.pos, body, [(variable.items[0], 1)], isinstance(body, Name), True)
 
     # -- optimisation -------------------------------------------------------------------

@@ -270,6 +270,8 @@ KO: dict[str, str] = {
                                     "않음)",
     "document.variables_each_side": "양변에 서로 없는 변수가 있음 ({left} / {right}): 본문에 "
                                     "주어진 값이나 정의에 기대며, derive는 이를 읽지 않음",
+    "document.range_unwritten": "범위 없이 쓴 합을 본문이 쓰지 않은 상한 {counts}까지로 읽음: "
+                                "본문이 뜻하는 범위에 기대며, derive는 이를 읽지 않음",
     "document.relates_neighbours": "{names}의 이웃한 항을 잇는 단계 ({names}[t - 1]과 "
                                    "{names}[t]처럼): 본문이 주는 점화식에 기대며, derive는 이를 "
                                    "읽지 않음",
@@ -302,6 +304,7 @@ _TYPESET = (
     "document.nearest_unshown", "document.found_by_search", "document.never_refuted",
     "document.independent", "document.defines_again", "document.rests_on_definition",
     "document.variables_each_side", "document.relates_neighbours", "document.drops_function",
+    "document.range_unwritten",
 )
 
 # English where a report words a message otherwise than its own words; and the keys
