@@ -12,7 +12,7 @@ import sympy as sp
 
 from derive import Derivation, Status, Symbolic, check_derivation, density
 from derive.derivation import Definition
-from derive.kernel import Bound, Define, DeriveError, Expectation, Relation, judge
+from derive.kernel import Algebra, Bound, Define, DeriveError, Expectation, Relation, judge
 from derive.rules import fold, substitute, termwise_bound
 from derive.rules.base import Rule
 
@@ -207,3 +207,14 @@ def test_its_twins_a_value_step_that_gains_a_hole_carries_it_and_a_real_exp_boun
     verdict = judge(sp.Sum(a[i], (i, 1, n)), sp.Sum(2 * a[i], (i, 1, n)), Relation.LE,
                     [Bound(2 * a[i], Relation.LE, (0,))], [Q.positive(a[i])])
     assert verdict.status is Symbolic.PROVED, verdict.detail
+
+
+def test_a_symbol_and_a_function_of_one_name_in_one_step_are_refused():
+    """The kernel half of audit 4's finding 6: y and y(x) in one step print alike (the
+    reader once turned x into x(y) inside a mixed partial, and d/dx of x(y)^2 y^2 was 0);
+    the kernel refuses the step by name, whatever read it."""
+    y_of = sp.Function("y")
+    verdict = judge(sp.Derivative(x**2 * y_of(x), x), 2 * x * y, Relation.EQUAL,
+                    [Algebra()])
+    assert verdict.status is Symbolic.UNKNOWN and verdict.detail.key == "judge.look_alike"
+    assert "y" in str(verdict.detail)

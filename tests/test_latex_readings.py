@@ -465,3 +465,19 @@ def test_a_sum_to_a_bound_the_text_never_writes_rests_on_the_text(tmp_path):
     book = document_statuses(tmp_path, "Written:\n\n$$a = \\sum_{i=1}^{I} x_i$$\n\n"
                              "$$M = \\sum_{i=1}^{I} x_i^2$$\n\n$$= \\sum_i x_i$$\n")
     assert book[7] is Status.REFUTED, book  # I is the text's count of i: read as written
+
+
+def test_an_average_over_y_of_y_at_x_is_two_things_named_y(tmp_path):
+    r"""E_y[y[x]] = y[x] was VERIFIED: the reader takes E_y's y for a symbol and y[x] for a
+    function, so the average "does not mention" the variable it averages. The kernel
+    refuses a step holding a symbol and a function of one name, and the step says why."""
+    from derive import Status, check_derivation
+    from derive.latex import load_document
+
+    path = tmp_path / "mean.md"
+    path.write_text("The mean:\n\n$$\\mathbb{E}_{y}\\bigl[y[x]\\bigr] = y[x]$$\n",
+                    encoding="utf-8")
+    (result,) = [r for d in load_document(path, search_budget=50).derivations
+                 for r in check_derivation(d, instances=20)]
+    assert result.verdict.status is Status.UNPROVEN
+    assert "print as 'y'" in str(result.verdict.symbolic.detail)

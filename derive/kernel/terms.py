@@ -194,16 +194,17 @@ def alpha_equal(a: sp.Basic, b: sp.Basic) -> bool:
 
 
 def names_in(e: sp.Basic) -> dict[tuple[str, str], set]:
-    """Every symbol, data label and function in ``e`` by (kind, printed name)."""
+    """Every symbol, data label and function in ``e`` by (kind, printed name): a symbol and
+    a function share a kind, so y and y(x) in one step are two things that print alike."""
     found: dict[tuple[str, str], set] = {}
     for node in sp.preorder_traversal(e):
         if isinstance(node, sp.IndexedBase):
             found.setdefault(("data", str(node.label)), set()).add(node.label)
         elif isinstance(node, sp.Symbol) and not isinstance(node, sp.Dummy):
-            kind = "data" if type(node).__name__.endswith("Label") else "symbol"
+            kind = "data" if type(node).__name__.endswith("Label") else "name"
             found.setdefault((kind, node.name), set()).add(node)
-        elif isinstance(node, AppliedUndef):
-            found.setdefault(("function", node.func.__name__), set()).add(node.func)
+        elif isinstance(node, AppliedUndef):  # one name: y the symbol, y(x) the function
+            found.setdefault(("name", node.func.__name__), set()).add(node.func)
     return found
 
 
@@ -263,8 +264,7 @@ def _describe(o) -> str:
     if isinstance(o, sp.Symbol):
         facts = [k for k, v in sorted(o.assumptions0.items()) if v is True]
         return f"{type(o).__name__} with {', '.join(facts) or 'no assumptions'}"
-    bases = [c.__name__ for c in type(o).__mro__[1:3]]
-    return f"{o.__name__} ({', '.join(bases)})"
+    return f"the function {o.__name__} ({o.__mro__[1].__name__})"
 
 __all__ = [
     "Path", "alpha_equal", "alpha_normal", "at", "beta", "bound_variables", "evaluated",

@@ -29,7 +29,16 @@ from sympy.core.function import AppliedUndef
 
 from derive import guard, messages  # noqa: F401  (messages: the English words of the notes)
 from derive.derivation import Definition, Derivation, Location
-from derive.kernel import DeriveError, Independent, Message, Relation, compose, say
+from derive.kernel import (
+    DeriveError,
+    Independent,
+    LookAlikeSymbols,
+    Message,
+    Relation,
+    compose,
+    refuse_look_alikes,
+    say,
+)
 from derive.latex.document import Display, Equation
 from derive.latex.reader import Chain, LatexError, resolve_kl_variable
 from derive.notation import AppliedDensity, Covariance, Expectation, OptimisationSet, Variance
@@ -454,8 +463,9 @@ class _Builder:
                 rules = unshown[0]
                 names = ", ".join(r.name for r in rules)
                 notes = [say("document.nearest_unshown", rules=names)]
-            elif found is None:
-                rules = (search.unjustified(search.none_found(self.search_budget, stopped)),)
+            elif found is None:  # two names alike make every rule fail: that is why
+                rules = (search.unjustified(_look_alike(before, after) or
+                                            search.none_found(self.search_budget, stopped)),)
                 notes = [say("document.none_found")]
             else:
                 rules, relation = found.rules, found.relation
@@ -571,6 +581,16 @@ def _neighbouring_terms(e: sp.Expr) -> set[sp.Symbol]:
 
 
 _SUBSCRIPTED = re.compile(r"^([A-Za-z]+)_([A-Za-z])([+-]\d+)?$")
+
+
+def _look_alike(before, after) -> Message | None:
+    """Why no rule can prove a step whose lines hold two things of one printed name (E_y of
+    y[x]: the symbol y averaged, and the function y), if they do: the kernel refuses it."""
+    try:
+        refuse_look_alikes(before, after)
+    except LookAlikeSymbols as e:
+        return e.args[0]
+    return None
 
 
 def _value_key(e: sp.Expr) -> sp.Symbol:
