@@ -38,7 +38,9 @@ bernoulli_to_binary_cross_entropy = Derivation(
 
 bernoulli = bernoulli_to_binary_cross_entropy.let(
     Bern(y_, lam), (1 - lam) ** (1 - y_) * lam ** y_, label="5.17",
-    note="the Bernoulli distribution: Pr(y=1|lambda) = lambda, Pr(y=0|lambda) = 1 - lambda")
+    hypotheses=[sp.Q.positive(lam), sp.Q.positive(1 - lam)],
+    note="the Bernoulli distribution: Pr(y=1|lambda) = lambda, Pr(y=0|lambda) = 1 - lambda, "
+         "for 0 < lambda < 1")
 
 (bernoulli_to_binary_cross_entropy
  .define(-sp.Sum(sp.log((1 - p) ** (1 - Y[i]) * p ** Y[i]), (i, 1, I)),

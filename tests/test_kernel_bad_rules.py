@@ -301,3 +301,23 @@ def test_a_binding_the_kernel_cannot_read_is_a_certificate_that_does_not_apply()
         assert verdict.status is Symbolic.UNKNOWN
         assert verdict.detail.key == "judge.does_not_apply"
         assert "Traceback" not in str(verdict.detail)
+
+
+def test_a_definition_has_what_its_name_is_declared_to_have():
+    # audit 5: p declared positive, then p := -1; a mass function defined by a body that is
+    # negative for some parameter; a positive function defined as x - 1. Each definition is
+    # unproven, saying what to show; given the range it needs, the mass function is defined.
+    from derive import mass_function
+    from derive.kernel import judge_definition
+
+    p = sp.Symbol("p", positive=True)
+    assert judge_definition(p, sp.Integer(-1)).status is Symbolic.UNKNOWN
+    assert judge_definition(p, sp.Integer(2)).status is Symbolic.PROVED
+    g = sp.Function("g", positive=True)
+    assert judge_definition(g(x), x - 1).status is Symbolic.UNKNOWN
+    lam, b = sp.Symbol("lam", real=True), sp.Symbol("b", real=True)
+    bern = mass_function("Bern", conditional=True, support=(0, 1))
+    body = lam ** b * (1 - lam) ** (1 - b)
+    assert judge_definition(bern(b, lam), body).status is Symbolic.UNKNOWN
+    inside = [sp.Q.positive(lam), sp.Q.positive(1 - lam)]
+    assert judge_definition(bern(b, lam), body, inside).status is Symbolic.PROVED

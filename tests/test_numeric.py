@@ -199,13 +199,14 @@ def test_a_bound_variable_reused_inside_its_own_scope_is_restored_after_it():
 def test_definitions_of_mass_functions_are_checked_to_sum_to_one_over_their_support():
     from derive import Derivation, mass_function
 
-    lam = sp.Symbol("lambda", real=True)
+    lam = sp.Symbol("lambda", positive=True)
     b = sp.Symbol("b", real=True)
     Bern = mass_function("Bern", conditional=True, support=(0, 1))
     d = Derivation("t", Bern(b, lam))
-    d.let(Bern(b, lam), lam**b * (1 - lam) ** (1 - b), label="bernoulli")
+    inside = [sp.Q.positive(1 - lam)]  # lambda in (0, 1): a mass function is nonnegative
+    d.let(Bern(b, lam), lam**b * (1 - lam) ** (1 - b), label="bernoulli", hypotheses=inside)
     Wrong = mass_function("Wrong", conditional=True, support=(0, 1))  # a name defined once
-    d.let(Wrong(b, lam), lam**b * (1 - lam) ** b, label="wrong_exponent")
+    d.let(Wrong(b, lam), lam**b * (1 - lam) ** b, label="wrong_exponent", hypotheses=inside)
     undeclared = mass_function("Bern2", conditional=True)
     d.let(undeclared(b, lam), lam**b * (1 - lam) ** (1 - b), label="no_support")
     right, wrong, unknown = check_derivation(d, instances=200)

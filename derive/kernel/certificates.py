@@ -35,7 +35,7 @@ from derive.kernel import conditions as cond
 from derive.kernel import terms, verdicts
 from derive.kernel.equality import cancelled
 from derive.kernel.objects import AppliedDensity, ArgMax, ArgMin, Expectation, OptimisationSet, sig
-from derive.kernel.schemas import Schema, instance
+from derive.kernel.schemas import Schema, SchemaError, assumed, instance
 from derive.kernel.signs import sign
 from derive.kernel.terms import Path, alpha_equal, at, replace_at
 from derive.kernel.verdicts import Claim, DeriveError, Relation, Symbolic, SymbolicVerdict, say
@@ -462,9 +462,10 @@ def judge_definition(lhs: sp.Basic, rhs: sp.Basic, hypotheses=()) -> SymbolicVer
     try:
         terms.refuse_look_alikes(lhs, rhs)
         name = defined_function(lhs, rhs)
-    except (CertificateError, verdicts.LookAlikeSymbols) as e:
+        # what the name is declared to be (p positive), its body must be: steps rest on it
+        conditions = [] if isinstance(lhs, AppliedDensity) else assumed(str(name), lhs, rhs)
+    except (CertificateError, SchemaError, verdicts.LookAlikeSymbols) as e:
         return unknown("definition.malformed", why=e.args[0])
-    conditions = []
     for node in sp.preorder_traversal(rhs):
         if isinstance(node, (sp.Sum, sp.Product)):
             for _, _low, high in node.limits:

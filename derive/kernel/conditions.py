@@ -210,6 +210,8 @@ def check(c: Condition, hypotheses: Sequence = ()) -> ConditionResult:
             holds = sign(sp.factor(e), c.kind)  # (a - b)**2 is seen nonnegative factored
         if holds is None:
             holds = _ask(_PREDICATES[c.kind](e), hypotheses)
+        if holds is None and c.kind == "nonnegative" and _ask(sp.Q.positive(e), hypotheses):
+            holds = True  # SymPy's ask sees a power of a positive base positive, not >= 0
         if holds is None:
             return ConditionResult(c, None, _unshown(c))
         return result(holds, "how.assumptions" if holds else "how.false", statement=c.statement)

@@ -98,10 +98,10 @@ def make_schema(name: str, lhs, rhs, conditions=(), relation: Relation = Relatio
     # declared with (the proof at admission may use them): a condition each.
     applied = {n for n in sp.preorder_traversal(sp.Tuple(lhs, rhs))
                if isinstance(n, AppliedUndef) and n.func in functions}
-    assumed = tuple(c for x in sorted(scalars, key=str) + sorted(applied, key=str)
-                    for c in _assumed(name, x, _rename(x, renaming), trust))
+    as_declared = tuple(c for x in sorted(scalars, key=str) + sorted(applied, key=str)
+                        for c in assumed(name, x, _rename(x, renaming), trust))
     return Schema(name, _rename(lhs, renaming), _rename(rhs, renaming), relation,
-                  assumed + own, tuple(renaming[s] for s in sorted(scalars, key=str)),
+                  as_declared + own, tuple(renaming[s] for s in sorted(scalars, key=str)),
                   tuple(renaming[b] for b in sorted(bound, key=str)),
                   tuple(renaming[f] for f in sorted(functions | arrays, key=str)), trust,
                   (lhs, rhs), tuple(renaming[f] for f in sorted(laws, key=str)))
@@ -113,10 +113,11 @@ _KINDS = (("positive", cond.positive, 1), ("negative", cond.positive, -1),
           ("nonzero", cond.nonzero, 1), ("integer", cond.integer, 1), ("real", cond.real, 1))
 
 
-def _assumed(name: str, x: sp.Basic, pattern: sp.Basic, trust: str) -> list:
-    """The conditions on what ``pattern`` (``x`` renamed) matches: one per assumption of x,
-    without those the others imply. An author's schema whose symbol has an assumption no
-    condition states (even, prime, ...) is refused: nothing would check it."""
+def assumed(name: str, x: sp.Basic, pattern: sp.Basic, trust: str = "symbolic") -> list:
+    """The conditions on what ``pattern`` (``x`` renamed, or a definition's body) stands
+    for: one per assumption of x, without those the others imply. An author's schema (or a
+    definition) whose symbol has an assumption no condition states (even, prime, ...) is
+    refused: nothing would check it."""
     covered, conditions = {}, []
     for kind, condition, orientation in _KINDS:
         if getattr(x, f"is_{kind}") and not sp.Dummy(**covered).assumptions0.get(kind):
@@ -221,5 +222,5 @@ def _instantiate_subject(s, values, renames):
     return instantiate(s, values, dict(renames)) if isinstance(s, sp.Basic) else s
 
 __all__ = [
-    "Schema", "SchemaError", "admit", "instance", "make_schema",
+    "Schema", "SchemaError", "admit", "assumed", "instance", "make_schema",
 ]
