@@ -2,7 +2,7 @@
 LaTeX reader's new conventions, the verdict cache, attacked as a hostile user or rule-pack
 author would. Each test is a wrong step derive VERIFIED (or a correct one it REFUTED)
 through a public entry point, with the counterexample (checked with mpmath at 50 digits)
-in its docstring. Each fails on main's a363c38 and should pass once its hole is closed."""
+in its docstring. Each failed on main's a363c38, before its hole was closed."""
 
 from __future__ import annotations
 
@@ -35,3 +35,23 @@ def test_a_symbol_cannot_be_defined_against_its_own_assumptions():
     minus_one = d.let(p, -1, label="pdef")
     d.define(-1, by=substitute(minus_one), label="2")
     not_all_verified(d)
+
+
+def document_statuses(tmp_path, text: str) -> dict:
+    """The verdict of every step of a Markdown document, by the line it was written on."""
+    from derive.latex import load_document
+
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    return {r.entry.location.line: r.verdict.status for d in document.derivations
+            for r in check_derivation(d, instances=100)}
+
+
+def test_the_first_term_peeled_off_a_sum_is_not_refuted(tmp_path):
+    r"""$$\sum_{i=1}^{n} x_i = x_1 + \sum_{i=2}^{n} x_i$$ holds for every n >= 1 (the
+    first term peeled off; at n = 1 the sum from 2 is empty). It is REFUTED ("the two
+    sides differ: -3.0 vs 3.0"): the reader takes x_i inside the sum as x[i], but x_1
+    outside it as a symbol x_1 of its own, so the numbers draw x_1 apart from x[1]."""
+    found = document_statuses(tmp_path, "$$\\sum_{i=1}^{n} x_i = x_1 + \\sum_{i=2}^{n} x_i$$\n")
+    assert found and Status.REFUTED not in found.values(), found

@@ -119,6 +119,9 @@ class Roles:
     applications: Counter = field(default_factory=Counter)  # key -> times applied to (...)
     signatures: dict = field(default_factory=dict)  # key -> the names u(a, b) = ... defines it of
     differentiated: set[str] = field(default_factory=set)  # d ell/d phi: ell depends on phi
+    # names written with an index a sum binds (x_i under sum_i): data, whose x_1 in the same
+    # display is its entry (read per display: another display's z_1 may be a name of its own)
+    summed: set[tuple] = field(default_factory=set)
 
     def only_applied(self, key: str) -> bool:
         """A name the document applies to brackets again and again and never uses alone:
@@ -185,6 +188,9 @@ class Roles:
             self._walk(node.operand, bound)
             return
         if isinstance(node, S.Name):
+            if node.sub is not None and any(isinstance(i, S.Name) and i.plain() and i.letter
+                                            in bound for i in node.sub.items or ()):
+                self.summed.add(_array_key(node))
             self.alone.add(role_key(node))
             if node.plain() and len(node.letter) == 1 and node.letter not in bound:
                 self.alone_letters.add(node.letter)
@@ -376,6 +382,11 @@ _MEASURED = (sp.Rational, sp.Pow, sp.factorial, sp.Add, sp.Mul)  # what _magnitu
 _GENERIC_IS_NUMBER = sp.Expr.is_number  # the property: all arguments are numbers
 
 
+def _array_key(name: S.Name) -> tuple:
+    """A name as an array (its letter and decorations, not its subscript)."""
+    return (name.letter, name.font, tuple(name.accents), name.primes, name.star)
+
+
 def _value_bound(e: sp.Expr) -> float | None:
     """|e| for a number built from literals, if it is small enough to know."""
     digits = _magnitude(e)
@@ -421,6 +432,7 @@ class Reader:
         self.differentiating: list[sp.Expr] = []  # the variables of enclosing derivatives
         # the ranges the display writes for each summation index (\sum_{i=1}^{n}), by letter
         self.written_ranges: dict[str, list[tuple[S.Node | None, S.Node] | None]] = {}
+        self.summed: set[tuple] = set()  # the display's names written with a summed index
         # what is known of each expression built, found once: every node's value is asked
         # both, and asking SymPy walks the whole subtree again at every level above it
         self._numbers: dict[sp.Basic, bool] = {}
@@ -698,6 +710,8 @@ class Reader:
             else:
                 return None, label
         if all(isinstance(i, S.Number) for i in items):
+            if _array_key(owner) in self.summed:  # x_1 beside sum_i x_i
+                return [self._Number(i) for i in items], label
             return None, label  # x_1, phi_{10}: names of their own
         values = []
         for item in items:
@@ -1598,6 +1612,9 @@ def read_display(trees: list[S.Chain], table: SymbolTable, source: str,
     file_text = source if file_text is None else file_text
     reader = Reader(table, source, offset, file_text)
     reader.written_ranges = _written_ranges(trees)
+    display_roles = Roles()
+    display_roles.collect(trees)
+    reader.summed = display_roles.summed
     first = trees[0].pos if trees else 0
     try:
         return [reader.chain(tree) for tree in trees]
