@@ -68,3 +68,26 @@ def document_verdicts(tmp_path, *lines: str) -> dict:
     assert not document.report.unread, document.report.unread
     return {r.entry.location.line: r.verdict.status for d in document.derivations
             for r in check_derivation(d, instances=200)}
+
+
+def statuses(derivation, instances=100) -> dict:
+    """The verdict of every entry of a derivation, by its label."""
+    return {r.label: r.verdict.status for r in check_derivation(derivation, instances=instances)}
+
+
+def not_all_verified(derivation, instances=100) -> None:
+    from derive import Status
+
+    found = statuses(derivation, instances)
+    assert any(s is not Status.VERIFIED for s in found.values()), found
+
+
+def document_statuses(tmp_path, text: str) -> dict:
+    """The verdict of every step of a Markdown document, by the line it was written on."""
+    from derive.latex import load_document
+
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    document = load_document(path, search_budget=100)
+    return {r.entry.location.line: r.verdict.status for d in document.derivations
+            for r in check_derivation(d, instances=100)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
+from helpers import statuses
 
 from derive import Derivation, Status, Symbolic, check_derivation, density
 from derive.derivation import Definition
@@ -20,31 +21,11 @@ x, y, z = sp.symbols("x y z", real=True)
 Q = sp.Q
 
 
-def statuses(derivation, instances=100):
-    return {r.label: r.verdict.status for r in check_derivation(derivation, instances=instances)}
-
-
-def not_all_verified(derivation, instances=100):
-    found = statuses(derivation, instances)
-    assert any(s is not Status.VERIFIED for s in found.values()), found
-
-
 def pack_rule(*certificates):
     """A rule as a rule pack could ship it: it proposes the certificates given, whatever
     the line (the kernel is to judge them)."""
     return Rule("audit4_pack_rule", "", (), lambda before, target, context: list(certificates),
                 origin="package audit4")
-
-
-def document_statuses(tmp_path, text: str) -> dict:
-    """The verdict of every step of a Markdown document, by the line it was written on."""
-    from derive.latex import load_document
-
-    path = tmp_path / "notes.md"
-    path.write_text(text, encoding="utf-8")
-    document = load_document(path, search_budget=100)
-    return {r.entry.location.line: r.verdict.status for d in document.derivations
-            for r in check_derivation(d, instances=100)}
 
 
 # -- 1. a Define certificate need not be a definition of the derivation ---------------------

@@ -7,21 +7,13 @@ in its docstring. Each failed on main's a363c38, before its hole was closed."""
 from __future__ import annotations
 
 import sympy as sp
+from helpers import document_statuses, not_all_verified
 
-from derive import Derivation, Status, check_derivation
+from derive import Derivation, Status
 from derive.rules import substitute
 
 x, y, z = sp.symbols("x y z", real=True)
 Q = sp.Q
-
-
-def statuses(derivation, instances=100):
-    return {r.label: r.verdict.status for r in check_derivation(derivation, instances=instances)}
-
-
-def not_all_verified(derivation, instances=100):
-    found = statuses(derivation, instances)
-    assert any(s is not Status.VERIFIED for s in found.values()), found
 
 
 def test_a_symbol_cannot_be_defined_against_its_own_assumptions():
@@ -35,17 +27,6 @@ def test_a_symbol_cannot_be_defined_against_its_own_assumptions():
     minus_one = d.let(p, -1, label="pdef")
     d.define(-1, by=substitute(minus_one), label="2")
     not_all_verified(d)
-
-
-def document_statuses(tmp_path, text: str) -> dict:
-    """The verdict of every step of a Markdown document, by the line it was written on."""
-    from derive.latex import load_document
-
-    path = tmp_path / "notes.md"
-    path.write_text(text, encoding="utf-8")
-    document = load_document(path, search_budget=100)
-    return {r.entry.location.line: r.verdict.status for d in document.derivations
-            for r in check_derivation(d, instances=100)}
 
 
 def test_the_first_term_peeled_off_a_sum_is_not_refuted(tmp_path):

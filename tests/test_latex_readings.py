@@ -4,6 +4,7 @@ classic mistake true; the line is kept as written."""
 
 import pytest
 import sympy as sp
+from helpers import document_statuses
 
 from derive import Status
 from derive.checker import check_derivation
@@ -262,14 +263,6 @@ def test_the_variable_of_a_derivative_never_depends_on_itself(tmp_path):
 
 
 # -- audit 4: misreadings derive then verified or refuted ---------------------------------------
-
-def document_statuses(tmp_path, text: str) -> dict:
-    """The verdict of every step of a Markdown document, by the line it was written on."""
-    path = tmp_path / "notes.md"
-    path.write_text(text, encoding="utf-8")
-    document = load_document(path, search_budget=100)
-    return {r.entry.location.line: r.verdict.status for d in document.derivations
-            for r in check_derivation(d, instances=100)}
 
 
 def unread_codes(tmp_path, text: str) -> list[str]:
